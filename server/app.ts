@@ -1,0 +1,85 @@
+// Builds the HTTP app from its dependencies. Only server/index.ts listens; tests inject into this.
+import { existsSync } from 'node:fs';
+import path from 'node:path';
+import fastifyStatic from '@fastify/static';
+import { fastifyTRPCPlugin, type FastifyTRPCPluginOptions } from '@trpc/server/adapters/fastify';
+import Fastify, { type FastifyInstance } from 'fastify';
+import type { Deps } from './deps.ts';
+import { PROJECT_ROOT } from './db/migrator.ts';
+import { registerAuthRoutes } from './http/auth-routes.ts';
+import { registerSecurity } from './http/security.ts';
+import { loggerOptions } from './lib/logger.ts';
+import { contextFactory } from './trpc/context.ts';
+import { appRouter, type AppRouter } from './trpc/router.ts';
+
+export const WEB_DIST = path.join(PROJECT_ROOT, 'dist/web');
+
+export interface BuildAppOptions {
+  /** Extra route plugins (webhooks, service API) registered by their own modules. */
+  plugins?: Array<(app: FastifyInstance, deps: Deps) => Promise<void> | void>;
+  logger?: boolean;
+}
+
+export async function buildApp(deps: Deps, options: BuildAppOptions = {}): Promise<FastifyInstance> {
+  const app = Fastify({
+    logger: options.logger === false ? false : loggerOptions(deps.env.LOG_LEVEL),
+    trustProxy: deps.env.TRUST_PROXY,
+    requestIdHeader: 'x-request-id',
+    genReqId: () => crypto.randomUUID(),
+    routerOptions: { maxParamLength: 5000 },
+    bodyLimit: 1024 * 1024,
+  });
+  app.addHook('onSend', async (req, reply) => {
+    reply.header('x-request-id', req.id);
+  });
+
+  registerSecurity(app, deps.env);
+  registerAuthRoutes(app, deps);
+
+  await app.register(fastifyTRPCPlugin, {
+    prefix: '/trpc',
+    trpcOptions: {
+      router: appRouter,
+      createContext: contextFactory(deps),
+      onError({ error, path, ctx }) {
+        if (error.code === 'INTERNAL_SERVER_ERROR') {
+          deps.log.error({ err: error.cause ?? error, path, user: ctx?.user?.id }, 'tRPC procedure failed');
+        }
+      },
+    } satisfies FastifyTRPCPluginOptions<AppRouter>['trpcOptions'],
+  });
+
+  app.get('/healthz', async (_req, reply) => {
+    try {
+      await deps.prisma.$queryRaw`SELECT 1`;
+      return { status: 'ok', database: 'ok', stripe: deps.stripe?.mode ?? 'unconfigured' };
+    } catch (err) {
+      deps.log.error({ err }, 'health check: database unreachable');
+      return reply.code(503).send({ status: 'error', database: 'unreachable' });
+    }
+  });
+
+  for (const plugin of options.plugins ?? []) await plugin(app, deps);
+
+  if (existsSync(path.join(WEB_DIST, 'index.html'))) {
+    await app.register(fastifyStatic, { root: WEB_DIST, wildcard: false, index: false });
+    // Client-side routes: any other GET that is not an API path serves the SPA shell.
+    app.setNotFoundHandler((req, reply) => {
+      const isApi = /^\/(api|trpc|healthz)(\/|$)/.test(req.url);
+      if (req.method === 'GET' && !isApi && req.headers.accept?.includes('text/html')) {
+        return reply.type('text/html').sendFile('index.html');
+      }
+      return reply
+        .code(404)
+        .send({ error: { code: 'not_found', message: `No route for ${req.method} ${req.url.split('?')[0]}` } });
+    });
+  } else {
+    app.setNotFoundHandler((req, reply) =>
+      reply
+        .code(404)
+        .send({ error: { code: 'not_found', message: `No route for ${req.method} ${req.url.split('?')[0]}` } }),
+    );
+  }
+
+  return app;
+}

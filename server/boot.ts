@@ -1,0 +1,59 @@
+// Turns a parsed environment into running dependencies: the database (embedded or not),
+// migrations, auth and Stripe. Shared by the server, scripts and the e2e launcher.
+import path from 'node:path';
+import pino from 'pino';
+import { createAuth } from './auth.ts';
+import { createPrisma } from './db/client.ts';
+import { startEmbeddedPostgres } from './db/embedded.ts';
+import { applyMigrations } from './db/migrator.ts';
+import type { Deps, StripeConnection } from './deps.ts';
+import type { Env } from './env.ts';
+import { loggerOptions } from './lib/logger.ts';
+
+export interface Booted {
+  deps: Deps;
+  databaseUrl: string;
+  embedded: boolean;
+  stop(): Promise<void>;
+}
+
+export type StripeFactory = (
+  env: Env,
+  log: Deps['log'],
+) => Promise<{ connection: StripeConnection | null; stop(): Promise<void> }>;
+
+export async function boot(env: Env, options: { stripe?: StripeFactory } = {}): Promise<Booted> {
+  const log = pino(loggerOptions(env.LOG_LEVEL));
+  const stops: Array<() => Promise<void>> = [];
+
+  let databaseUrl = env.DATABASE_URL;
+  if (!databaseUrl) {
+    const embedded = await startEmbeddedPostgres(env.DATA_DIR);
+    databaseUrl = embedded.url;
+    stops.push(() => embedded.stop());
+    log.info({ dataDir: path.relative(process.cwd(), env.DATA_DIR) || '.' }, 'embedded PostgreSQL (PGlite) started');
+  }
+
+  const applied = await applyMigrations(databaseUrl);
+  if (applied.length) log.info({ applied }, 'migrations applied');
+
+  const prisma = createPrisma(databaseUrl);
+  stops.unshift(() => prisma.$disconnect());
+  const auth = createAuth({ prisma, secret: env.AUTH_SECRET, baseURL: env.PUBLIC_URL });
+
+  let stripe: StripeConnection | null = null;
+  if (options.stripe) {
+    const started = await options.stripe(env, log);
+    stripe = started.connection;
+    stops.unshift(() => started.stop());
+  }
+
+  return {
+    deps: { env, prisma, auth, log, stripe },
+    databaseUrl,
+    embedded: !env.DATABASE_URL,
+    async stop() {
+      for (const stop of stops) await stop().catch((err: unknown) => log.error({ err }, 'shutdown step failed'));
+    },
+  };
+}

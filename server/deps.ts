@@ -1,0 +1,21 @@
+// Everything a request or job needs, built once at boot (or per test) and passed down explicitly.
+import type { FastifyBaseLogger } from 'fastify';
+import type Stripe from 'stripe';
+import type { Auth } from './auth.ts';
+import type { Db } from './db/client.ts';
+import type { Env } from './env.ts';
+
+export interface StripeConnection {
+  client: Stripe;
+  /** "emulator" when the SDK talks to our local Stripe stand-in; "test"/"live" for real keys. */
+  mode: 'emulator' | 'test' | 'live';
+  webhookSecrets: string[];
+}
+
+export interface Deps {
+  env: Env;
+  prisma: Db;
+  auth: Auth;
+  log: FastifyBaseLogger;
+  stripe: StripeConnection | null;
+}

@@ -1,0 +1,21 @@
+// Dependencies for tests: a real database, real auth, silent logs.
+import pino from 'pino';
+import { createAuth } from '../server/auth.ts';
+import type { Deps, StripeConnection } from '../server/deps.ts';
+import { parseEnv } from '../server/env.ts';
+import { createTestDatabase, type TestDatabase } from './db.ts';
+
+export interface TestContext {
+  db: TestDatabase;
+  deps: Deps;
+}
+
+export async function createTestDeps(
+  overrides: { env?: Record<string, string>; stripe?: StripeConnection | null } = {},
+): Promise<TestContext> {
+  const db = await createTestDatabase();
+  const env = parseEnv({ NODE_ENV: 'test', LOG_LEVEL: 'silent', ...overrides.env });
+  const log = pino({ level: 'silent' });
+  const auth = createAuth({ prisma: db.prisma, secret: env.AUTH_SECRET, baseURL: env.PUBLIC_URL });
+  return { db, deps: { env, prisma: db.prisma, auth, log, stripe: overrides.stripe ?? null } };
+}
