@@ -1,0 +1,35 @@
+// Starts a fresh Creditdesk for the end-to-end suite: a new database (on TEST_DATABASE_URL's
+// server when set, otherwise a fresh embedded one), demo data, and the server on E2E_PORT.
+import { rmSync } from 'node:fs';
+import path from 'node:path';
+import pg from 'pg';
+
+const port = process.env.E2E_PORT ?? '3100';
+const base = process.env.TEST_DATABASE_URL;
+
+if (base) {
+  const name = 'creditdesk_e2e';
+  const admin = new pg.Client({ connectionString: base });
+  await admin.connect();
+  await admin.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`);
+  await admin.query(`CREATE DATABASE "${name}"`);
+  await admin.end();
+  const url = new URL(base);
+  url.pathname = `/${name}`;
+  process.env.DATABASE_URL = url.toString();
+} else {
+  const dir = path.resolve('.data/e2e');
+  rmSync(dir, { recursive: true, force: true });
+  process.env.DATA_DIR = dir;
+  delete process.env.DATABASE_URL;
+}
+
+Object.assign(process.env, {
+  PORT: port,
+  PUBLIC_URL: `http://localhost:${port}`,
+  NODE_ENV: 'test',
+  SEED_DEMO: 'auto',
+  LOG_LEVEL: process.env.LOG_LEVEL ?? 'warn',
+});
+
+await import('../server/index.ts');

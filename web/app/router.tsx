@@ -1,0 +1,75 @@
+import { lazy, Suspense, type ComponentType, type ReactNode } from 'react';
+import { createBrowserRouter, Navigate } from 'react-router';
+import { SkeletonRows } from '@/components/states';
+import { LoginPage } from '@/features/auth/login-page';
+import { NotFoundPage } from '@/features/not-found-page';
+import { NotBuiltPage } from '@/features/placeholder/not-built-page';
+import { RouteErrorPage } from './error-boundary';
+import { NAV_ITEMS } from './navigation';
+import { RequireSession, RoleGate } from './session';
+import { AppShell } from './shell';
+
+// Screens load on demand so the first paint ships only the shell.
+function page(load: () => Promise<{ default: ComponentType }>): ReactNode {
+  const Page = lazy(load);
+  return (
+    <Suspense fallback={<SkeletonRows rows={8} />}>
+      <Page />
+    </Suspense>
+  );
+}
+
+function gated(path: string, element: ReactNode): ReactNode {
+  const item = NAV_ITEMS.find((i) => i.path === path);
+  return item ? <RoleGate roles={item.roles}>{element}</RoleGate> : element;
+}
+
+export const router = createBrowserRouter([
+  { path: '/login', element: <LoginPage />, errorElement: <RouteErrorPage /> },
+  {
+    path: '/',
+    element: (
+      <RequireSession>
+        <AppShell />
+      </RequireSession>
+    ),
+    errorElement: <RouteErrorPage />,
+    children: [
+      { index: true, element: <Navigate to="/customers" replace /> },
+      {
+        path: 'customers',
+        element: gated('/customers', <NotBuiltPage title="Customers" issue="support desk issue" description="Find a customer by any handle and see their history." />),
+      },
+      {
+        path: 'webhooks',
+        element: gated('/webhooks', <NotBuiltPage title="Webhooks" issue="webhook pipeline issue" description="Every Stripe event, its deliveries and its processing outcome." />),
+      },
+      {
+        path: 'refunds',
+        element: gated('/refunds', <NotBuiltPage title="Refunds" issue="finance issue" description="Refund requests, approvals and history." />),
+      },
+      {
+        path: 'disputes',
+        element: gated('/disputes', <NotBuiltPage title="Disputes" issue="disputes issue" description="Open disputes with their evidence deadline." />),
+      },
+      {
+        path: 'blocks',
+        element: gated('/blocks', <NotBuiltPage title="Blocks" issue="disputes issue" description="Blocked customers and why." />),
+      },
+      {
+        path: 'reports',
+        element: gated('/reports', <NotBuiltPage title="Reports" issue="finance issue" description="Revenue, refunds, disputes and credits liability." />),
+      },
+      {
+        path: 'catalog',
+        element: gated('/catalog', <NotBuiltPage title="Catalog" issue="admin issue" description="Features, plans, credit packs and rules." />),
+      },
+      {
+        path: 'audit',
+        element: gated('/audit', <NotBuiltPage title="Audit log" issue="support desk issue" description="Every staff action, who, when and why." />),
+      },
+      { path: 'settings', element: gated('/settings', page(() => import('@/features/settings/settings-page').then((m) => ({ default: m.SettingsPage })))) },
+      { path: '*', element: <NotFoundPage /> },
+    ],
+  },
+]);
