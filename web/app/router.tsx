@@ -38,37 +38,87 @@ export const router = createBrowserRouter([
       { index: true, element: <Navigate to="/customers" replace /> },
       {
         path: 'customers',
-        element: gated('/customers', <NotBuiltPage title="Customers" issue="support desk issue" description="Find a customer by any handle and see their history." />),
+        element: gated(
+          '/customers',
+          <NotBuiltPage
+            title="Customers"
+            issue="support desk issue"
+            description="Find a customer by any handle and see their history."
+          />,
+        ),
       },
       {
         path: 'webhooks',
-        element: gated('/webhooks', <NotBuiltPage title="Webhooks" issue="webhook pipeline issue" description="Every Stripe event, its deliveries and its processing outcome." />),
+        element: gated(
+          '/webhooks',
+          <NotBuiltPage
+            title="Webhooks"
+            issue="webhook pipeline issue"
+            description="Every Stripe event, its deliveries and its processing outcome."
+          />,
+        ),
       },
       {
         path: 'refunds',
-        element: gated('/refunds', <NotBuiltPage title="Refunds" issue="finance issue" description="Refund requests, approvals and history." />),
+        element: gated(
+          '/refunds',
+          <NotBuiltPage title="Refunds" issue="finance issue" description="Refund requests, approvals and history." />,
+        ),
       },
       {
         path: 'disputes',
-        element: gated('/disputes', <NotBuiltPage title="Disputes" issue="disputes issue" description="Open disputes with their evidence deadline." />),
+        element: gated(
+          '/disputes',
+          <NotBuiltPage
+            title="Disputes"
+            issue="disputes issue"
+            description="Open disputes with their evidence deadline."
+          />,
+        ),
       },
       {
         path: 'blocks',
-        element: gated('/blocks', <NotBuiltPage title="Blocks" issue="disputes issue" description="Blocked customers and why." />),
+        element: gated(
+          '/blocks',
+          <NotBuiltPage title="Blocks" issue="disputes issue" description="Blocked customers and why." />,
+        ),
       },
       {
         path: 'reports',
-        element: gated('/reports', <NotBuiltPage title="Reports" issue="finance issue" description="Revenue, refunds, disputes and credits liability." />),
+        element: gated(
+          '/reports',
+          <NotBuiltPage
+            title="Reports"
+            issue="finance issue"
+            description="Revenue, refunds, disputes and credits liability."
+          />,
+        ),
       },
       {
         path: 'catalog',
-        element: gated('/catalog', <NotBuiltPage title="Catalog" issue="admin issue" description="Features, plans, credit packs and rules." />),
+        element: gated(
+          '/catalog',
+          <NotBuiltPage title="Catalog" issue="admin issue" description="Features, plans, credit packs and rules." />,
+        ),
       },
       {
         path: 'audit',
-        element: gated('/audit', <NotBuiltPage title="Audit log" issue="support desk issue" description="Every staff action, who, when and why." />),
+        element: gated(
+          '/audit',
+          <NotBuiltPage
+            title="Audit log"
+            issue="support desk issue"
+            description="Every staff action, who, when and why."
+          />,
+        ),
       },
-      { path: 'settings', element: gated('/settings', page(() => import('@/features/settings/settings-page').then((m) => ({ default: m.SettingsPage })))) },
+      {
+        path: 'settings',
+        element: gated(
+          '/settings',
+          page(() => import('@/features/settings/settings-page').then((m) => ({ default: m.SettingsPage }))),
+        ),
+      },
       { path: '*', element: <NotFoundPage /> },
     ],
   },

@@ -41,7 +41,9 @@ export function RoleGate({ roles, children }: { roles: readonly Role[]; children
     return (
       <div role="alert" className="rounded-lg border px-6 py-10 text-center">
         <p className="font-medium">Your role ({user.role}) cannot open this page.</p>
-        <p className="mt-1 text-sm text-muted-foreground">It needs the {roles.join(' or ')} role. Ask an admin if you need access.</p>
+        <p className="mt-1 text-sm text-muted-foreground">
+          It needs the {roles.join(' or ')} role. Ask an admin if you need access.
+        </p>
       </div>
     );
   }

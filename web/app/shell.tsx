@@ -95,13 +95,24 @@ export function AppShell() {
         )}
         <div className="flex min-w-0 flex-1 flex-col">
           <header className="flex h-12 items-center gap-3 border-b px-4">
-            <Button variant="ghost" size="icon" className="md:hidden" aria-label="Open navigation" onClick={() => setMobileNav(true)}>
+            <Button
+              variant="ghost"
+              size="icon"
+              className="md:hidden"
+              aria-label="Open navigation"
+              onClick={() => setMobileNav(true)}
+            >
               <MenuIcon />
             </Button>
             <kbd className="hidden text-xs text-muted-foreground sm:inline">Ctrl/⌘ K to search · ? for shortcuts</kbd>
             <div className="ml-auto flex items-center gap-2">
               <StripeModeBadge />
-              <Button variant="ghost" size="icon" aria-label={`Switch to ${theme === 'dark' ? 'light' : 'dark'} theme`} onClick={toggle}>
+              <Button
+                variant="ghost"
+                size="icon"
+                aria-label={`Switch to ${theme === 'dark' ? 'light' : 'dark'} theme`}
+                onClick={toggle}
+              >
                 {theme === 'dark' ? <SunIcon /> : <MoonIcon />}
               </Button>
               <DropdownMenu>

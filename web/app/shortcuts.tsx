@@ -62,7 +62,12 @@ export function KeyboardShortcuts({ children }: { children: ReactNode }) {
       <CommandPalette
         open={paletteOpen}
         onOpenChange={setPaletteOpen}
-        commands={items.map((i) => ({ id: i.path, label: `Go to ${i.label}`, hint: i.shortcut ? `g ${i.shortcut}` : undefined, run: () => navigate(i.path) }))}
+        commands={items.map((i) => ({
+          id: i.path,
+          label: `Go to ${i.label}`,
+          hint: i.shortcut ? `g ${i.shortcut}` : undefined,
+          run: () => navigate(i.path),
+        }))}
       />
       <Dialog open={helpOpen} onOpenChange={setHelpOpen}>
         <DialogContent>
@@ -71,17 +76,25 @@ export function KeyboardShortcuts({ children }: { children: ReactNode }) {
             <DialogDescription>Work without the mouse.</DialogDescription>
           </DialogHeader>
           <dl className="grid grid-cols-[auto_1fr] gap-x-6 gap-y-2 text-sm">
-            <dt><kbd className="font-mono">Ctrl/⌘ K</kbd></dt>
+            <dt>
+              <kbd className="font-mono">Ctrl/⌘ K</kbd>
+            </dt>
             <dd>Search and commands</dd>
             {items.map((i) => (
               <div key={i.path} className="contents">
-                <dt><kbd className="font-mono">g {i.shortcut}</kbd></dt>
+                <dt>
+                  <kbd className="font-mono">g {i.shortcut}</kbd>
+                </dt>
                 <dd>{i.label}</dd>
               </div>
             ))}
-            <dt><kbd className="font-mono">?</kbd></dt>
+            <dt>
+              <kbd className="font-mono">?</kbd>
+            </dt>
             <dd>This help</dd>
-            <dt><kbd className="font-mono">Esc</kbd></dt>
+            <dt>
+              <kbd className="font-mono">Esc</kbd>
+            </dt>
             <dd>Close any dialog</dd>
           </dl>
         </DialogContent>
@@ -138,13 +151,18 @@ export function CommandPalette({
           }}
         />
         <ul role="listbox" aria-label="Commands" className="max-h-80 overflow-y-auto p-1">
-          {filtered.length === 0 && <li className="px-3 py-6 text-center text-sm text-muted-foreground">No matching command</li>}
+          {filtered.length === 0 && (
+            <li className="px-3 py-6 text-center text-sm text-muted-foreground">No matching command</li>
+          )}
           {filtered.map((c, i) => (
             <li
               key={c.id}
               role="option"
               aria-selected={i === active}
-              className={cn('flex cursor-pointer items-center justify-between rounded-md px-3 py-2 text-sm', i === active && 'bg-accent')}
+              className={cn(
+                'flex cursor-pointer items-center justify-between rounded-md px-3 py-2 text-sm',
+                i === active && 'bg-accent',
+              )}
               onMouseEnter={() => setActive(i)}
               onClick={() => {
                 c.run();

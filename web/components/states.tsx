@@ -18,7 +18,10 @@ export function EmptyState({ title, children, action }: { title: string; childre
 export function ErrorState({ error, onRetry }: { error: unknown; onRetry?: () => void }) {
   const info = describeError(error);
   return (
-    <div role="alert" className="flex flex-col items-center gap-3 rounded-lg border border-destructive/30 bg-destructive/5 px-6 py-10 text-center">
+    <div
+      role="alert"
+      className="flex flex-col items-center gap-3 rounded-lg border border-destructive/30 bg-destructive/5 px-6 py-10 text-center"
+    >
       <AlertTriangleIcon className="size-6 text-destructive" aria-hidden />
       <p className="text-sm">{info.message}</p>
       {onRetry && (
@@ -40,7 +43,15 @@ export function SkeletonRows({ rows = 5 }: { rows?: number }) {
   );
 }
 
-export function PageHeader({ title, description, actions }: { title: string; description?: ReactNode; actions?: ReactNode }) {
+export function PageHeader({
+  title,
+  description,
+  actions,
+}: {
+  title: string;
+  description?: ReactNode;
+  actions?: ReactNode;
+}) {
   return (
     <div className="mb-6 flex flex-wrap items-end justify-between gap-3">
       <div>

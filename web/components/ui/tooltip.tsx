@@ -11,7 +11,9 @@ export function Tooltip({ content, children }: { content: React.ReactNode; child
       <TooltipPrimitive.Portal>
         <TooltipPrimitive.Content
           sideOffset={4}
-          className={cn('z-50 rounded-md bg-primary px-2 py-1 text-xs text-primary-foreground shadow-md animate-in fade-in-0')}
+          className={cn(
+            'z-50 rounded-md bg-primary px-2 py-1 text-xs text-primary-foreground shadow-md animate-in fade-in-0',
+          )}
         >
           {content}
         </TooltipPrimitive.Content>

@@ -55,7 +55,13 @@ export function LoginPage() {
           <form onSubmit={(e) => void onSubmit(e)} className="flex flex-col gap-4" noValidate>
             <div className="flex flex-col gap-2">
               <Label htmlFor="email">Email</Label>
-              <Input id="email" type="email" autoComplete="username" aria-invalid={!!errors.email} {...form.register('email')} />
+              <Input
+                id="email"
+                type="email"
+                autoComplete="username"
+                aria-invalid={!!errors.email}
+                {...form.register('email')}
+              />
               {errors.email && <p className="text-sm text-destructive">{errors.email.message}</p>}
             </div>
             <div className="flex flex-col gap-2">
@@ -70,7 +76,10 @@ export function LoginPage() {
               {errors.password && <p className="text-sm text-destructive">{errors.password.message}</p>}
             </div>
             {formError && (
-              <p role="alert" className="rounded-md border border-destructive/30 bg-destructive/5 px-3 py-2 text-sm text-destructive">
+              <p
+                role="alert"
+                className="rounded-md border border-destructive/30 bg-destructive/5 px-3 py-2 text-sm text-destructive"
+              >
                 {formError}
               </p>
             )}

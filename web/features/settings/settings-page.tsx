@@ -38,7 +38,9 @@ function StaffCard() {
                   <TableCell>
                     <Badge tone="outline">{s.role ?? 'none'}</Badge>
                   </TableCell>
-                  <TableCell>{s.banned ? <Badge tone="danger">disabled</Badge> : <Badge tone="success">active</Badge>}</TableCell>
+                  <TableCell>
+                    {s.banned ? <Badge tone="danger">disabled</Badge> : <Badge tone="success">active</Badge>}
+                  </TableCell>
                   <TableCell>
                     <TimeAgo date={s.createdAt} />
                   </TableCell>
