@@ -5,7 +5,7 @@ import { useForm } from 'react-hook-form';
 import { useNavigate, useSearchParams } from 'react-router';
 import { signInInput, type SignInInput } from '../../../server/contracts/auth.ts';
 import { Button } from '@/components/ui/button';
-import { Card, CardContent, CardDescription, CardHeader, CardTitle } from '@/components/ui/card';
+import { Card, CardContent, CardDescription, CardHeader } from '@/components/ui/card';
 import { Input } from '@/components/ui/input';
 import { Label } from '@/components/ui/label';
 import { authClient } from '@/lib/auth-client';
@@ -46,9 +46,7 @@ export function LoginPage() {
     <main className="flex min-h-screen items-center justify-center bg-muted/40 p-4">
       <Card className="w-full max-w-sm">
         <CardHeader>
-          <CardTitle>
-            <h1>Sign in to Creditdesk</h1>
-          </CardTitle>
+          <h1 className="text-lg leading-none font-semibold">Sign in to Creditdesk</h1>
           <CardDescription>Support, finance and admin staff.</CardDescription>
         </CardHeader>
         <CardContent>

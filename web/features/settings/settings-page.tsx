@@ -12,9 +12,7 @@ function StaffCard() {
   return (
     <Card>
       <CardHeader>
-        <CardTitle>
-          <h2>Staff</h2>
-        </CardTitle>
+        <CardTitle>Staff</CardTitle>
       </CardHeader>
       <CardContent>
         {staff.isPending && <SkeletonRows rows={3} />}
