@@ -1,0 +1,24 @@
+// The transaction client handed to domain functions. The outermost caller owns the transaction
+// (`prisma.$transaction(async (tx) => ...)`); functions accept `Tx | Db` so a caller that needs no
+// wider transaction can pass the client itself.
+import type { Prisma } from '../generated/prisma/client.ts';
+import type { Db } from './client.ts';
+
+export type Tx = Prisma.TransactionClient;
+export type DbOrTx = Tx | Db;
+
+/** Generous limits: under contention a transaction may queue for a pooled connection and a row lock. */
+export const TX_OPTIONS = { maxWait: 10_000, timeout: 20_000 } as const;
+
+function isRootClient(db: DbOrTx): db is Db {
+  return typeof (db as Partial<Db>).$transaction === 'function';
+}
+
+/**
+ * Runs `fn` atomically: inside the caller's transaction when given one, otherwise in a new one.
+ * Lets a module that writes several rows stay atomic without forcing every caller to open a
+ * transaction first.
+ */
+export async function inTransaction<T>(db: DbOrTx, fn: (tx: Tx) => Promise<T>): Promise<T> {
+  return isRootClient(db) ? db.$transaction(fn, TX_OPTIONS) : fn(db);
+}
