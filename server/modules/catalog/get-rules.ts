@@ -1,0 +1,26 @@
+// The business rules singleton (grace period, auto-block, refund approval...).
+import type { DbOrTx } from '../../db/tx.ts';
+import type { CatalogRules } from '../../generated/prisma/client.ts';
+
+export type Rules = Omit<CatalogRules, 'updatedAt'> & { updatedAt: Date | null };
+
+/** The rules row, or the schema's defaults before any import has written it. */
+export async function getRules(tx: DbOrTx): Promise<Rules> {
+  const rules = await tx.catalogRules.findUnique({ where: { id: 1 } });
+  return (
+    rules ?? {
+      id: 1,
+      gracePeriodDays: 3,
+      autoBlockDisputes: 3,
+      autoBlockWindowDays: 180,
+      refundApprovalAbove: 10000,
+      refundApprovalCurrency: 'eur',
+      manualGrantFinanceAbove: 1000,
+      refundPolicy: '',
+      cancellationPolicy: '',
+      productDescription: '',
+      radarBlockList: false,
+      updatedAt: null,
+    }
+  );
+}
