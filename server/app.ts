@@ -8,6 +8,8 @@ import type { Deps } from './deps.ts';
 import { PROJECT_ROOT } from './db/migrator.ts';
 import { registerAuthRoutes } from './http/auth-routes.ts';
 import { registerSecurity } from './http/security.ts';
+import type { HandlerMap } from './modules/billing/event-handler.ts';
+import { stripeWebhookRoutes } from './stripe/webhook-route.ts';
 import { loggerOptions } from './lib/logger.ts';
 import { contextFactory } from './trpc/context.ts';
 import { appRouter, type AppRouter } from './trpc/router.ts';
@@ -18,6 +20,8 @@ export interface BuildAppOptions {
   /** Extra route plugins (webhooks, service API) registered by their own modules. */
   plugins?: Array<(app: FastifyInstance, deps: Deps) => Promise<void> | void>;
   logger?: boolean;
+  /** Stripe event handlers for /api/stripe/webhook (tests wrap the production map to inject faults). */
+  stripeHandlers?: HandlerMap;
 }
 
 export async function buildApp(deps: Deps, options: BuildAppOptions = {}): Promise<FastifyInstance> {
@@ -58,6 +62,9 @@ export async function buildApp(deps: Deps, options: BuildAppOptions = {}): Promi
       return reply.code(503).send({ status: 'error', database: 'unreachable' });
     }
   });
+
+  // Own encapsulated context: its raw-body parser applies to the webhook route only.
+  await app.register(stripeWebhookRoutes, { deps, handlers: options.stripeHandlers });
 
   for (const plugin of options.plugins ?? []) await plugin(app, deps);
 

@@ -1,0 +1,192 @@
+// checkout.session.completed / async_payment_succeeded / async_payment_failed / expired.
+// A pack is granted once per session (ledger key grant:<cs_id>), whichever of these events brings
+// payment_status=paid first; later ones replay. Subscription sessions only link the customer: the
+// credits come with the subscription's paid invoices.
+import type Stripe from 'stripe';
+import type { Tx } from '../../db/tx.ts';
+import type { Actor } from '../../lib/actor.ts';
+import { findPriceMapping } from '../catalog/find-price-mapping.ts';
+import { getPack, packExpiry } from '../catalog/get-pack.ts';
+import { grantCredits } from '../ledger/grant-credits.ts';
+import type { EventEnvelope, HandlerOutcome } from './event-handler.ts';
+import { EventFailedError } from './event-errors.ts';
+import { resolveEventCustomer, stripeId } from './resolve-event-customer.ts';
+
+export type CheckoutPhase = 'completed' | 'async_payment_succeeded' | 'async_payment_failed' | 'expired';
+
+export interface LineItemPrice {
+  priceId: string;
+  quantity: number;
+}
+
+const SETTLED = new Set(['paid', 'refunded', 'partially_refunded']);
+
+/** Line items of a session that carries none of our metadata, if Stripe was reachable. */
+export async function listSessionPrices(
+  stripe: Stripe | null,
+  session: Stripe.Checkout.Session,
+): Promise<LineItemPrice[] | null> {
+  if (session.metadata?.kind && session.metadata.key) return null;
+  const embedded = session.line_items?.data;
+  const items =
+    embedded ?? (stripe ? (await stripe.checkout.sessions.listLineItems(session.id, { limit: 100 })).data : null);
+  if (!items) return null;
+  return items
+    .map((item) => ({ priceId: item.price?.id ?? '', quantity: item.quantity ?? 1 }))
+    .filter((item) => item.priceId);
+}
+
+async function packsBought(
+  tx: Tx,
+  session: Stripe.Checkout.Session,
+  prices: LineItemPrice[] | null,
+): Promise<Array<{ key: string; quantity: number }>> {
+  const meta = session.metadata ?? {};
+  if (meta.kind === 'pack' && meta.key) return [{ key: meta.key, quantity: 1 }];
+  if (!prices) {
+    throw new EventFailedError(
+      `cannot tell what session ${session.id} bought: no kind/key metadata and its line items could not be listed`,
+    );
+  }
+  const packs: Array<{ key: string; quantity: number }> = [];
+  for (const item of prices) {
+    const mapping = await findPriceMapping(tx, item.priceId);
+    if (!mapping) throw new EventFailedError(`unknown price ${item.priceId}`);
+    if (mapping.kind !== 'pack') throw new EventFailedError(`price ${item.priceId} is a plan price, not a credit pack`);
+    packs.push({ key: mapping.pack.key, quantity: item.quantity });
+  }
+  if (!packs.length) throw new EventFailedError(`session ${session.id} has no line items`);
+  return packs;
+}
+
+export async function applyCheckoutSession(
+  tx: Tx,
+  input: {
+    session: Stripe.Checkout.Session;
+    phase: CheckoutPhase;
+    event: EventEnvelope;
+    actor: Actor;
+    prices: LineItemPrice[] | null;
+  },
+): Promise<HandlerOutcome> {
+  const { session, phase, event, actor } = input;
+  const customer = await resolveEventCustomer(tx, {
+    userId: session.metadata?.user_id ?? session.client_reference_id,
+    email: session.customer_details?.email ?? session.customer_email,
+    name: session.customer_details?.name,
+    stripeCustomerId: session.customer,
+    linkedCustomerId: event.linkedCustomerId,
+  });
+
+  if (phase === 'expired') {
+    const updated = await tx.payment.updateMany({
+      where: { checkoutSessionId: session.id, status: 'pending' },
+      data: { status: 'failed' },
+    });
+    return {
+      summary: `checkout session ${session.id} expired${updated.count ? '; pending payment marked failed' : ''}`,
+      customerId: customer?.id ?? null,
+    };
+  }
+  if (!customer) throw new EventFailedError('no customer');
+
+  if (session.mode === 'subscription') {
+    const subscriptionId = stripeId(session.subscription);
+    return {
+      summary: `subscription checkout ${session.id} linked to customer ${customer.externalId}${subscriptionId ? ` (${subscriptionId})` : ''}; credits come with its paid invoices`,
+      customerId: customer.id,
+    };
+  }
+  if (session.mode !== 'payment') {
+    return { summary: `checkout session in ${session.mode} mode: nothing to apply`, customerId: customer.id };
+  }
+
+  const packs = await packsBought(tx, session, input.prices);
+  let credits = 0;
+  let expiresAt: Date | null = null;
+  for (const bought of packs) {
+    const pack = await getPack(tx, bought.key);
+    if (!pack) throw new EventFailedError(`unknown credit pack ${bought.key}`);
+    credits += pack.credits * bought.quantity;
+    // Expiry counts from the purchase (the event), not from when we happened to process it.
+    const at = packExpiry(pack, event.created);
+    if (at && (!expiresAt || at < expiresAt)) expiresAt = at;
+  }
+  const catalogKey = packs.map((p) => p.key).join(',');
+  const paid = session.payment_status === 'paid' || session.payment_status === 'no_payment_required';
+  const amount = session.amount_total ?? 0;
+  const currency = session.currency ?? 'usd';
+  const paymentIntentId = stripeId(session.payment_intent);
+
+  const existing = await tx.payment.findUnique({ where: { checkoutSessionId: session.id } });
+  const nextStatus =
+    existing && SETTLED.has(existing.status)
+      ? existing.status
+      : paid
+        ? 'paid'
+        : phase === 'async_payment_failed'
+          ? 'failed'
+          : 'pending';
+  const payment = existing
+    ? await tx.payment.update({
+        where: { id: existing.id },
+        data: {
+          status: nextStatus,
+          customerId: existing.customerId ?? customer.id,
+          ...(paymentIntentId && !existing.paymentIntentId ? { paymentIntentId } : {}),
+        },
+      })
+    : await tx.payment.create({
+        data: {
+          customerId: customer.id,
+          kind: 'pack',
+          catalogKey,
+          checkoutSessionId: session.id,
+          paymentIntentId,
+          amount,
+          currency,
+          status: nextStatus,
+        },
+      });
+
+  if (!paid) {
+    return {
+      summary:
+        phase === 'async_payment_failed'
+          ? `async payment for ${session.id} failed: no credits granted`
+          : `checkout ${session.id} completed unpaid (delayed payment method): payment pending, credits follow async_payment_succeeded`,
+      customerId: customer.id,
+    };
+  }
+
+  const grant = await grantCredits(tx, {
+    customerId: customer.id,
+    credits,
+    type: 'purchase',
+    source: 'pack_purchase',
+    costBasis: 'paid',
+    amountPaid: amount,
+    currency,
+    stripeReference: session.id,
+    expiresAt,
+    idempotencyKey: `grant:${session.id}`,
+    reason: `Credit pack ${catalogKey} purchased (Checkout ${session.id})`,
+    actor,
+    reference: session.id,
+    referenceType: 'checkout_session',
+  });
+  await tx.payment.update({
+    where: { id: payment.id },
+    data: {
+      lotId: grant.lot?.id ?? payment.lotId,
+      creditsGranted: grant.entry.credits,
+      paidAt: payment.paidAt ?? event.created,
+    },
+  });
+  return {
+    summary: grant.replayed
+      ? `credits for ${session.id} were already granted (entry ${grant.entry.id}): nothing added`
+      : `granted ${credits} credits (pack ${catalogKey}) to ${customer.externalId} for ${session.id}`,
+    customerId: customer.id,
+  };
+}

@@ -1,0 +1,124 @@
+// charge.dispute.created / updated / closed / funds_withdrawn / funds_reinstated. The dispute row
+// mirrors Stripe (status, reason, evidence due date) behind a `created` watermark; the effects on
+// the disputed purchase's credit lot follow the resulting status and are keyed on the dispute id,
+// so any delivery order ends in the same ledger: open -> lot frozen (dispute_freeze:<dp>),
+// won / inquiry closed -> released (dispute_release:<dp>), lost -> remaining credits clawed back
+// (dispute_clawback:<dp>).
+import type Stripe from 'stripe';
+import type { Tx } from '../../db/tx.ts';
+import type { Actor } from '../../lib/actor.ts';
+import { clawbackLot } from '../ledger/clawback-lot.ts';
+import { freezeLot, releaseLot } from '../ledger/freeze-lot.ts';
+import type { EventEnvelope, HandlerOutcome } from './event-handler.ts';
+import { DeferEventError } from './event-errors.ts';
+import { findPaymentForCharge } from './find-payment.ts';
+import { stripeId } from './resolve-event-customer.ts';
+
+const RELEASED = new Set(['won', 'warning_closed', 'prevented']);
+const CLOSED = new Set([...RELEASED, 'lost']);
+
+export function disputeIsOpen(status: string): boolean {
+  return !CLOSED.has(status);
+}
+
+export async function applyDispute(
+  tx: Tx,
+  input: { dispute: Stripe.Dispute; event: EventEnvelope; actor: Actor },
+): Promise<HandlerOutcome> {
+  const { dispute, event, actor } = input;
+  const chargeId = stripeId(dispute.charge);
+  const payment = await findPaymentForCharge(tx, { chargeId, paymentIntentId: stripeId(dispute.payment_intent) });
+  if (!payment) throw new DeferEventError(`dispute ${dispute.id} arrived before its charge ${chargeId}`);
+
+  const existing = await tx.dispute.findUnique({ where: { id: dispute.id } });
+  const mark = existing?.stripeEventCreated;
+  const newer =
+    !mark ||
+    event.created > mark ||
+    (event.created.getTime() === mark.getTime() && !(CLOSED.has(existing.status) && disputeIsOpen(dispute.status)));
+  const state = {
+    chargeId: chargeId ?? existing?.chargeId ?? '',
+    paymentId: payment.id,
+    customerId: payment.customerId,
+    amount: dispute.amount,
+    currency: dispute.currency,
+    reason: dispute.reason,
+    status: dispute.status,
+    evidenceDueBy: dispute.evidence_details?.due_by ? new Date(dispute.evidence_details.due_by * 1000) : null,
+    stripeCreated: new Date(dispute.created * 1000),
+    stripeEventCreated: event.created,
+  };
+  const row = existing
+    ? newer
+      ? await tx.dispute.update({ where: { id: dispute.id }, data: state })
+      : existing
+    : await tx.dispute.create({ data: { id: dispute.id, ...state } });
+
+  const parts = [
+    existing
+      ? newer
+        ? `dispute ${dispute.id} is ${row.status}`
+        : `dispute ${dispute.id}: older snapshot (${dispute.status}) ignored; stays ${row.status}`
+      : `dispute ${dispute.id} recorded (${row.status}, ${dispute.reason}${state.evidenceDueBy ? `, evidence due ${state.evidenceDueBy.toISOString()}` : ''})`,
+  ];
+  if (!payment.lotId) {
+    parts.push('the payment carries no credits');
+    return { summary: parts.join('; '), customerId: payment.customerId };
+  }
+  const lot = await tx.creditLot.findUniqueOrThrow({ where: { id: payment.lotId } });
+  const frozeKey = `dispute_freeze:${dispute.id}`;
+
+  if (disputeIsOpen(row.status)) {
+    if (!lot.frozen) {
+      await freezeLot(tx, {
+        lotId: lot.id,
+        idempotencyKey: frozeKey,
+        reason: `Dispute ${dispute.id} opened (${dispute.reason}): remaining credits frozen`,
+        actor,
+        reference: dispute.id,
+        referenceType: 'dispute',
+      });
+      await tx.dispute.update({ where: { id: row.id }, data: { frozenCredits: lot.remaining } });
+      parts.push(`${lot.remaining} remaining credits frozen`);
+    } else {
+      parts.push('credits already frozen');
+    }
+  } else if (RELEASED.has(row.status)) {
+    const froze = await tx.ledgerEntry.findUnique({ where: { idempotencyKey: frozeKey }, select: { id: true } });
+    const otherOpen = await tx.dispute.findFirst({
+      where: { paymentId: payment.id, id: { not: dispute.id }, status: { notIn: [...CLOSED] } },
+      select: { id: true },
+    });
+    if (froze && lot.frozen && !otherOpen) {
+      await releaseLot(tx, {
+        lotId: lot.id,
+        idempotencyKey: `dispute_release:${dispute.id}`,
+        reason: `Dispute ${dispute.id} ${row.status}: credits released`,
+        actor,
+        reference: dispute.id,
+        referenceType: 'dispute',
+      });
+      parts.push('frozen credits released');
+    }
+  } else if (row.status === 'lost') {
+    if (lot.remaining > 0) {
+      const result = await clawbackLot(tx, {
+        lotId: lot.id,
+        credits: lot.remaining,
+        type: 'dispute_clawback',
+        idempotencyKey: `dispute_clawback:${dispute.id}`,
+        reason: `Dispute ${dispute.id} lost: remaining credits clawed back`,
+        actor,
+        upToRemaining: true,
+        reference: dispute.id,
+        referenceType: 'dispute',
+      });
+      parts.push(
+        !result || result.replayed ? 'credits already clawed back' : `${-result.entry.credits} credits clawed back`,
+      );
+    } else {
+      parts.push('no remaining credits to claw back');
+    }
+  }
+  return { summary: parts.join('; '), customerId: payment.customerId };
+}

@@ -1,0 +1,121 @@
+// invoice.paid (and invoice.payment_succeeded, which replays it): the period's included credits,
+// granted once per invoice (ledger key grant:<in_id>) for the first invoice and each renewal; they
+// expire at the end of the period unless the plan rolls over. A paid invoice newer than the
+// failure that opened a grace period ends it.
+import type Stripe from 'stripe';
+import type { Tx } from '../../db/tx.ts';
+import type { Actor } from '../../lib/actor.ts';
+import { findPriceMapping } from '../catalog/find-price-mapping.ts';
+import { getPlan } from '../catalog/get-plan.ts';
+import { grantCredits } from '../ledger/grant-credits.ts';
+import type { EventEnvelope, HandlerOutcome } from './event-handler.ts';
+import { EventFailedError } from './event-errors.ts';
+import { findSubscriptionForInvoice } from './find-subscription-for-invoice.ts';
+import { invoiceFacts } from './invoice-facts.ts';
+import { syncCustomerPlan } from './sync-customer-plan.ts';
+
+const GRANTING_REASONS = new Set(['subscription_create', 'subscription_cycle']);
+
+export async function applyInvoicePaid(
+  tx: Tx,
+  input: {
+    invoice: Stripe.Invoice;
+    event: EventEnvelope;
+    actor: Actor;
+    now: Date;
+    reread: { subscription: Stripe.Subscription; readAt: Date } | null;
+  },
+): Promise<HandlerOutcome> {
+  const { invoice, event, actor, now } = input;
+  const facts = invoiceFacts(invoice);
+  if (!facts.subscriptionId)
+    return { summary: `invoice ${invoice.id} is not a subscription invoice: nothing to grant` };
+  const sub = await findSubscriptionForInvoice(tx, {
+    subscriptionId: facts.subscriptionId,
+    reread: input.reread,
+    linkedCustomerId: event.linkedCustomerId,
+    now,
+  });
+
+  let planKey = sub.planKey;
+  if (facts.priceId) {
+    const mapping = await findPriceMapping(tx, facts.priceId);
+    if (!mapping) throw new EventFailedError(`unknown price ${facts.priceId}`);
+    if (mapping.kind !== 'plan')
+      throw new EventFailedError(`price ${facts.priceId} is a credit pack price, not a plan`);
+    planKey = mapping.plan.key;
+  }
+  if (!planKey) throw new EventFailedError(`no plan known for invoice ${invoice.id}`);
+  const plan = await getPlan(tx, planKey);
+  if (!plan) throw new EventFailedError(`unknown plan ${planKey}`);
+
+  const paidAt = invoice.status_transitions?.paid_at
+    ? new Date(invoice.status_transitions.paid_at * 1000)
+    : event.created;
+  const paymentData = {
+    customerId: sub.customerId,
+    kind: 'subscription',
+    catalogKey: planKey,
+    subscriptionId: sub.id,
+    amount: invoice.amount_paid,
+    currency: invoice.currency,
+    paidAt,
+    ...(facts.paymentIntentId ? { paymentIntentId: facts.paymentIntentId } : {}),
+    ...(facts.chargeId ? { chargeId: facts.chargeId } : {}),
+  };
+  const existing = await tx.payment.findUnique({ where: { invoiceId: invoice.id } });
+  const payment = existing
+    ? await tx.payment.update({
+        where: { id: existing.id },
+        data: {
+          ...paymentData,
+          status: existing.status === 'refunded' || existing.status === 'partially_refunded' ? existing.status : 'paid',
+        },
+      })
+    : await tx.payment.create({ data: { ...paymentData, invoiceId: invoice.id, status: 'paid' } });
+
+  const parts: string[] = [];
+  const reason = invoice.billing_reason ?? 'unknown';
+  if (GRANTING_REASONS.has(reason) && plan.monthlyCredits > 0) {
+    const grant = await grantCredits(tx, {
+      customerId: sub.customerId,
+      credits: plan.monthlyCredits,
+      type: 'subscription_grant',
+      source: 'subscription_period',
+      costBasis: 'paid',
+      amountPaid: invoice.amount_paid,
+      currency: invoice.currency,
+      stripeReference: invoice.id,
+      expiresAt: plan.rollover ? null : (facts.periodEnd ?? sub.currentPeriodEnd),
+      idempotencyKey: `grant:${invoice.id}`,
+      reason: `${plan.name} plan credits for the period${reason === 'subscription_create' ? ' (first invoice)' : ' (renewal)'}`,
+      actor,
+      reference: invoice.id,
+      referenceType: 'invoice',
+    });
+    await tx.payment.update({
+      where: { id: payment.id },
+      data: { lotId: grant.lot?.id ?? payment.lotId, creditsGranted: grant.entry.credits },
+    });
+    parts.push(
+      grant.replayed
+        ? `credits for ${invoice.id} were already granted: nothing added`
+        : `granted ${plan.monthlyCredits} ${plan.key} plan credits for ${invoice.id}`,
+    );
+  } else {
+    parts.push(`invoice ${invoice.id} paid (billing_reason ${reason}): no period credits for this kind of invoice`);
+  }
+
+  if (sub.graceStartedAt && event.created >= sub.graceStartedAt) {
+    await tx.subscription.update({ where: { id: sub.id }, data: { graceUntil: null, graceStartedAt: null } });
+    parts.push('grace period ended');
+  }
+  const synced = await syncCustomerPlan(tx, {
+    customerId: sub.customerId,
+    now,
+    reason: `Invoice ${invoice.id} paid`,
+    reference: invoice.id,
+  });
+  if (synced.changed) parts.push(`customer plan is now ${synced.planKey}`);
+  return { summary: parts.join('; '), customerId: sub.customerId };
+}

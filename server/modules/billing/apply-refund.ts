@@ -1,0 +1,178 @@
+// refund.created / updated / failed, charge.refund.updated, and the refunds inside charge.refunded.
+// Refunds Creditdesk started are recognised (metadata creditdesk_refund_id, or the Idempotency-Key
+// we sent, echoed in event.request) and only have their status mirrored: the refunds module already
+// clawed their credits back. Refunds made elsewhere (Stripe dashboard) are recorded and claw back
+// the refunded share of the purchase's unused credits once (ledger key refund_clawback:<re_id>).
+// A refund that fails or is canceled gives the clawed-back credits back (refund_restore:<re_id>).
+import type Stripe from 'stripe';
+import type { Tx } from '../../db/tx.ts';
+import type { Payment, Refund } from '../../generated/prisma/client.ts';
+import type { RefundStatus } from '../../generated/prisma/enums.ts';
+import type { Actor } from '../../lib/actor.ts';
+import { clawbackLot } from '../ledger/clawback-lot.ts';
+import { restoreCredits } from '../ledger/restore-credits.ts';
+import type { HandlerOutcome } from './event-handler.ts';
+import { DeferEventError } from './event-errors.ts';
+import { findPaymentForCharge } from './find-payment.ts';
+import { refundClawbackCredits } from './refund-clawback-credits.ts';
+import { stripeId } from './resolve-event-customer.ts';
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+const MONEY_MOVING: ReadonlySet<RefundStatus> = new Set(['pending', 'succeeded']);
+const FINAL: ReadonlySet<RefundStatus> = new Set(['failed', 'canceled']);
+
+function mapStatus(status: string | null): RefundStatus {
+  switch (status) {
+    case 'succeeded':
+      return 'succeeded';
+    case 'failed':
+      return 'failed';
+    case 'canceled':
+      return 'canceled';
+    default:
+      // pending, requires_action and any future value: money is on its way out.
+      return 'pending';
+  }
+}
+
+/** Status after this observation: failed/canceled are final, and succeeded never goes back to pending. */
+function nextStatus(current: RefundStatus, incoming: RefundStatus): RefundStatus {
+  if (FINAL.has(current)) return current;
+  if (current === 'succeeded' && incoming === 'pending') return current;
+  return incoming;
+}
+
+async function findCreditdeskRefund(
+  tx: Tx,
+  refund: Stripe.Refund,
+  requestIdempotencyKey: string | null,
+): Promise<Refund | null> {
+  const byStripeId = await tx.refund.findUnique({ where: { stripeRefundId: refund.id } });
+  if (byStripeId) return byStripeId;
+  const metaId = refund.metadata?.creditdesk_refund_id;
+  if (metaId && UUID.test(metaId)) {
+    const byMeta = await tx.refund.findUnique({ where: { id: metaId } });
+    if (byMeta) return byMeta;
+  }
+  if (requestIdempotencyKey) {
+    const byKey = await tx.refund.findUnique({ where: { idempotencyKey: requestIdempotencyKey } });
+    if (byKey) return byKey;
+  }
+  return null;
+}
+
+async function recomputePaymentRefunds(tx: Tx, payment: Payment): Promise<void> {
+  const sum = await tx.refund.aggregate({
+    where: { paymentId: payment.id, status: { in: ['pending', 'succeeded'] } },
+    _sum: { amount: true },
+  });
+  const refunded = Math.min(sum._sum.amount ?? 0, payment.amount);
+  const settled = payment.status === 'paid' || payment.status === 'refunded' || payment.status === 'partially_refunded';
+  await tx.payment.update({
+    where: { id: payment.id },
+    data: {
+      amountRefunded: refunded,
+      ...(settled
+        ? { status: refunded <= 0 ? 'paid' : refunded >= payment.amount ? 'refunded' : 'partially_refunded' }
+        : {}),
+    },
+  });
+}
+
+export async function applyRefund(
+  tx: Tx,
+  input: { refund: Stripe.Refund; requestIdempotencyKey: string | null; actor: Actor },
+): Promise<HandlerOutcome> {
+  const { refund, actor } = input;
+  const payment = await findPaymentForCharge(tx, {
+    chargeId: stripeId(refund.charge),
+    paymentIntentId: stripeId(refund.payment_intent),
+  });
+  if (!payment) {
+    throw new DeferEventError(
+      `refund ${refund.id}: payment for ${stripeId(refund.charge) ?? stripeId(refund.payment_intent)} not seen yet`,
+    );
+  }
+  const incoming = mapStatus(refund.status);
+  let row = await findCreditdeskRefund(tx, refund, input.requestIdempotencyKey);
+  const parts: string[] = [];
+  if (row) {
+    const status = nextStatus(row.status, incoming);
+    row = await tx.refund.update({
+      where: { id: row.id },
+      data: {
+        stripeRefundId: row.stripeRefundId ?? refund.id,
+        status,
+        stripeReason: refund.reason ?? row.stripeReason,
+        error: refund.failure_reason ?? row.error,
+      },
+    });
+    parts.push(`${row.origin === 'creditdesk' ? 'Creditdesk' : 'mirrored'} refund ${refund.id} is ${status}`);
+  } else {
+    row = await tx.refund.create({
+      data: {
+        stripeRefundId: refund.id,
+        paymentId: payment.id,
+        customerId: payment.customerId,
+        amount: refund.amount,
+        currency: refund.currency,
+        status: incoming,
+        origin: 'stripe_dashboard',
+        stripeReason: refund.reason,
+        reason: 'Refunded outside Creditdesk (Stripe dashboard or API)',
+        idempotencyKey: `stripe:${refund.id}`,
+        error: refund.failure_reason ?? null,
+      },
+    });
+    parts.push(`refund ${refund.id} made outside Creditdesk recorded (${incoming})`);
+  }
+
+  if (row.origin !== 'creditdesk' && MONEY_MOVING.has(row.status) && row.creditsClawedBack === 0 && payment.lotId) {
+    const lot = await tx.creditLot.findUniqueOrThrow({ where: { id: payment.lotId } });
+    const others = await tx.refund.aggregate({
+      where: { paymentId: payment.id, status: { in: ['pending', 'succeeded'] }, id: { not: row.id } },
+      _sum: { amount: true },
+    });
+    const credits = refundClawbackCredits({
+      remainingCredits: lot.remaining,
+      refundAmount: row.amount,
+      paidAmount: payment.amount,
+      alreadyRefunded: others._sum.amount ?? 0,
+    });
+    if (credits > 0) {
+      const result = await clawbackLot(tx, {
+        lotId: lot.id,
+        credits,
+        type: 'refund_clawback',
+        idempotencyKey: `refund_clawback:${refund.id}`,
+        reason: `Refund ${refund.id} of ${row.amount} ${row.currency} made outside Creditdesk`,
+        actor,
+        upToRemaining: true,
+        reference: refund.id,
+        referenceType: 'refund',
+      });
+      const taken = result ? -result.entry.credits : 0;
+      row = await tx.refund.update({ where: { id: row.id }, data: { creditsClawedBack: taken } });
+      parts.push(`${taken} unused credits clawed back`);
+    } else {
+      parts.push('no unused credits to claw back');
+    }
+  }
+
+  if (FINAL.has(row.status) && row.creditsClawedBack > 0 && payment.lotId) {
+    const result = await restoreCredits(tx, {
+      lotId: payment.lotId,
+      credits: row.creditsClawedBack,
+      type: 'refund_restore',
+      idempotencyKey: `refund_restore:${refund.id}`,
+      reason: `Refund ${refund.id} ${row.status}: clawed-back credits restored`,
+      actor,
+      reference: refund.id,
+      referenceType: 'refund',
+    });
+    parts.push(result.replayed ? 'credits already restored' : `${row.creditsClawedBack} credits restored`);
+  }
+
+  await recomputePaymentRefunds(tx, await tx.payment.findUniqueOrThrow({ where: { id: payment.id } }));
+  return { summary: parts.join('; '), customerId: payment.customerId };
+}

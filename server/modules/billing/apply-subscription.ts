@@ -1,0 +1,89 @@
+// customer.subscription.created / updated / deleted / paused / resumed, and a subscription re-read
+// from Stripe. State is written only when the event is at least as new as the stored state
+// (`stripeEventCreated` watermark), so a late, older event never overwrites newer state.
+import type Stripe from 'stripe';
+import type { Tx } from '../../db/tx.ts';
+import { findPriceMapping } from '../catalog/find-price-mapping.ts';
+import type { HandlerOutcome } from './event-handler.ts';
+import { DeferEventError, EventFailedError } from './event-errors.ts';
+import { resolveEventCustomer, stripeId } from './resolve-event-customer.ts';
+import { syncCustomerPlan } from './sync-customer-plan.ts';
+
+const fromUnix = (s: number | null | undefined) => (s ? new Date(s * 1000) : null);
+
+export async function applySubscription(
+  tx: Tx,
+  input: {
+    subscription: Stripe.Subscription;
+    /** `created` of the event (or the read time for a re-read): the state's watermark. */
+    asOf: Date;
+    deleted: boolean;
+    linkedCustomerId: string | null;
+    now: Date;
+  },
+): Promise<HandlerOutcome> {
+  const { subscription: sub, asOf, deleted } = input;
+  const customer = await resolveEventCustomer(tx, {
+    userId: sub.metadata?.user_id,
+    stripeCustomerId: sub.customer,
+    linkedCustomerId: input.linkedCustomerId,
+  });
+  if (!customer) {
+    throw new DeferEventError(
+      `no customer linked to Stripe customer ${stripeId(sub.customer)} yet (waiting for its checkout session)`,
+    );
+  }
+
+  const item = sub.items?.data?.[0];
+  const priceId = item?.price?.id ?? null;
+  let planKey: string | null = sub.metadata?.kind === 'plan' ? (sub.metadata.key ?? null) : null;
+  if (priceId) {
+    const mapping = await findPriceMapping(tx, priceId);
+    if (!mapping) throw new EventFailedError(`unknown price ${priceId}`);
+    if (mapping.kind !== 'plan') throw new EventFailedError(`price ${priceId} is a credit pack price, not a plan`);
+    planKey = mapping.plan.key;
+  }
+
+  const existing = await tx.subscription.findUnique({ where: { id: sub.id } });
+  if (existing?.stripeEventCreated && asOf < existing.stripeEventCreated) {
+    return {
+      summary: `subscription ${sub.id}: this state (${asOf.toISOString()}) is older than the stored one (${existing.stripeEventCreated.toISOString()}); not applied`,
+      customerId: existing.customerId,
+    };
+  }
+  if (existing?.status === 'canceled' && !deleted) {
+    // A canceled subscription is final in Stripe; a same-second update must not revive it.
+    return { summary: `subscription ${sub.id} is already canceled; not reopened`, customerId: existing.customerId };
+  }
+
+  const status = deleted ? 'canceled' : sub.status;
+  // Proof of a healthy subscription newer than the failure ends a grace period.
+  const endsGrace =
+    (status === 'active' || status === 'trialing') && !!existing?.graceStartedAt && asOf >= existing.graceStartedAt;
+  const state = {
+    customerId: existing?.customerId ?? customer.id,
+    planKey: planKey ?? existing?.planKey ?? null,
+    stripePriceId: priceId ?? existing?.stripePriceId ?? null,
+    status,
+    currentPeriodStart: fromUnix(item?.current_period_start) ?? existing?.currentPeriodStart ?? null,
+    currentPeriodEnd: fromUnix(item?.current_period_end) ?? existing?.currentPeriodEnd ?? null,
+    cancelAtPeriodEnd: sub.cancel_at_period_end ?? false,
+    stripeEventCreated: asOf,
+    ...(endsGrace ? { graceUntil: null, graceStartedAt: null } : {}),
+  };
+  await tx.subscription.upsert({ where: { id: sub.id }, create: { id: sub.id, ...state }, update: state });
+
+  const plan = await syncCustomerPlan(tx, {
+    customerId: state.customerId,
+    now: input.now,
+    reason: deleted ? `Subscription ${sub.id} ended` : `Subscription ${sub.id} is ${status}`,
+    reference: sub.id,
+  });
+  const parts = [
+    `subscription ${sub.id} ${existing ? 'updated' : 'recorded'}: ${status}, plan ${state.planKey ?? 'none'}`,
+  ];
+  if (state.cancelAtPeriodEnd && !deleted) parts.push('cancels at period end');
+  if (endsGrace) parts.push('grace period ended');
+  if (plan.changed) parts.push(`customer plan is now ${plan.planKey}`);
+  return { summary: parts.join('; '), customerId: state.customerId };
+}

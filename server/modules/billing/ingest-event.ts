@@ -1,0 +1,63 @@
+// Durable storage of one verified Stripe event and of this arrival of it. One SQL statement, so
+// the event row and its delivery row commit together and the 2xx can follow right after.
+import type { Db } from '../../db/client.ts';
+import type { EventStatus } from '../../generated/prisma/enums.ts';
+
+export type EventSource = 'webhook' | 'reconciliation' | 'manual';
+
+export interface IngestEventInput {
+  event: { id: string; type: string; created: number; livemode: boolean; api_version?: string | null };
+  /** The exact JSON text Stripe signed; stored as is (jsonb), never re-serialized from a parse. */
+  rawJson: string;
+  objectId: string | null;
+  /** false: no handler for this type, stored as `ignored`. */
+  handled: boolean;
+  source: EventSource;
+}
+
+export interface IngestEventResult {
+  deliveryId: bigint;
+  duplicate: boolean;
+  /** Status after this arrival; null only when a concurrent first delivery committed meanwhile. */
+  status: EventStatus | null;
+}
+
+export async function ingestEvent(db: Db, input: IngestEventInput): Promise<IngestEventResult> {
+  const { event } = input;
+  const initial: EventStatus = input.handled ? 'received' : 'ignored';
+  // ON CONFLICT DO NOTHING waits for a concurrent insert of the same id, so two simultaneous
+  // deliveries store one event and two deliveries, exactly one of them marked as the original.
+  const rows = await db.$queryRaw<Array<{ id: bigint; duplicate: boolean; status: EventStatus | null }>>`
+    WITH ins AS (
+      INSERT INTO stripe_event (id, type, api_version, created, livemode, payload, object_id, status, source,
+                                received_at, updated_at)
+      VALUES (${event.id}, ${event.type}, ${event.api_version ?? null},
+              to_timestamp(${event.created}::double precision) AT TIME ZONE 'UTC', ${event.livemode},
+              ${input.rawJson}::jsonb, ${input.objectId}, ${initial}::"EventStatus", ${input.source},
+              now() AT TIME ZONE 'UTC', now() AT TIME ZONE 'UTC')
+      ON CONFLICT (id) DO NOTHING
+      RETURNING status
+    ), del AS (
+      INSERT INTO webhook_delivery (event_id, received_at, duplicate, source, outcome)
+      SELECT ${event.id}, now() AT TIME ZONE 'UTC', NOT EXISTS (SELECT 1 FROM ins), ${input.source},
+             CASE WHEN EXISTS (SELECT 1 FROM ins) THEN 'stored' ELSE 'duplicate' END
+      RETURNING id, duplicate
+    )
+    SELECT del.id, del.duplicate,
+           COALESCE((SELECT status FROM ins), (SELECT status FROM stripe_event WHERE id = ${event.id})) AS status
+    FROM del`;
+  const row = rows[0];
+  if (!row) throw new Error(`storing Stripe event ${event.id} returned no delivery row`);
+  return { deliveryId: row.id, duplicate: row.duplicate, status: row.status };
+}
+
+/** Completes the delivery record once this arrival has been answered. */
+export async function finishDelivery(
+  db: Db,
+  input: { deliveryId: bigint; outcome: string; durationMs: number },
+): Promise<void> {
+  await db.webhookDelivery.update({
+    where: { id: input.deliveryId },
+    data: { outcome: input.outcome, durationMs: Math.round(input.durationMs) },
+  });
+}

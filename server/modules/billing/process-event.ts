@@ -1,0 +1,213 @@
+// Applies one stored event exactly once. The handler's effects, the status change to `processed`
+// and the attempt record commit in one transaction under a row lock on the event, so a crash or a
+// concurrent duplicate can only lead to another attempt, never to a lost or a double effect.
+// Effects are also keyed on Stripe object ids (grant:cs_..., grant:in_...), so even a forced
+// reprocess or a second event about the same object replays instead of applying twice.
+import type Stripe from 'stripe';
+import type { Db } from '../../db/client.ts';
+import type { Tx } from '../../db/tx.ts';
+import type { EventStatus } from '../../generated/prisma/enums.ts';
+import { AppError } from '../../lib/app-error.ts';
+import type { EventEnvelope, EventHandler, HandlerMap, HandlerOutcome } from './event-handler.ts';
+import { DeferEventError, EventFailedError } from './event-errors.ts';
+import { MAX_PROCESSING_ATTEMPTS, isTransientConflict, retryDelayMs } from './retry-policy.ts';
+
+export interface PipelineLogger {
+  info(obj: object, msg?: string): void;
+  warn(obj: object, msg?: string): void;
+  error(obj: object, msg?: string): void;
+}
+
+export interface PipelineContext {
+  prisma: Db;
+  stripe: Stripe | null;
+  log: PipelineLogger;
+  handlers: HandlerMap;
+  /** Injected in tests; the wall clock otherwise. */
+  now?: () => Date;
+}
+
+export interface ProcessOptions {
+  /** Run the handler even if the event is already processed or ignored (manual reprocess). */
+  force?: boolean;
+  /** Staff user who asked for this attempt. */
+  actorId?: string | null;
+}
+
+export interface ProcessResult {
+  eventId: string;
+  status: EventStatus;
+  /** true when nothing ran because the event was already done. */
+  skipped: boolean;
+  summary?: string;
+  error?: string;
+}
+
+const TX_OPTIONS = { maxWait: 15_000, timeout: 30_000 } as const;
+const CONFLICT_RETRIES = 4;
+
+export function toEnvelope(row: {
+  id: string;
+  type: string;
+  created: Date;
+  livemode: boolean;
+  customerId: string | null;
+  payload: unknown;
+}): { envelope: EventEnvelope; object: unknown } {
+  const payload = row.payload as Partial<Stripe.Event> & {
+    data?: { object?: unknown; previous_attributes?: Record<string, unknown> };
+  };
+  return {
+    envelope: {
+      id: row.id,
+      type: row.type,
+      created: row.created,
+      livemode: row.livemode,
+      linkedCustomerId: row.customerId,
+      requestIdempotencyKey: payload.request?.idempotency_key ?? null,
+      previousAttributes: payload.data?.previous_attributes ?? null,
+    },
+    object: payload.data?.object ?? null,
+  };
+}
+
+export async function processEvent(
+  ctx: PipelineContext,
+  eventId: string,
+  options: ProcessOptions = {},
+): Promise<ProcessResult> {
+  const row = await ctx.prisma.stripeEvent.findUnique({
+    where: { id: eventId },
+    select: { id: true, type: true, created: true, livemode: true, customerId: true, payload: true, status: true },
+  });
+  if (!row) throw new AppError('NOT_FOUND', `No stored Stripe event ${eventId}`);
+  if (!options.force && (row.status === 'processed' || row.status === 'ignored')) {
+    return { eventId, status: row.status, skipped: true };
+  }
+  const handler = ctx.handlers[row.type as keyof HandlerMap] as EventHandler<unknown, unknown> | undefined;
+  if (!handler) {
+    if (row.status !== 'processed') {
+      await ctx.prisma.stripeEvent.update({ where: { id: eventId }, data: { status: 'ignored', nextAttemptAt: null } });
+    }
+    return { eventId, status: row.status === 'processed' ? 'processed' : 'ignored', skipped: true };
+  }
+
+  const started = Date.now();
+  const { envelope, object } = toEnvelope(row);
+  try {
+    const prepared = handler.prepare
+      ? await handler.prepare({ prisma: ctx.prisma, stripe: ctx.stripe }, object, envelope)
+      : undefined;
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return await applyInTransaction(ctx, handler, envelope, object, prepared, options, started);
+      } catch (err) {
+        if (attempt >= CONFLICT_RETRIES || !isTransientConflict(err)) throw err;
+      }
+    }
+  } catch (err) {
+    return recordFailure(ctx, eventId, err, options, Date.now() - started);
+  }
+}
+
+async function applyInTransaction(
+  ctx: PipelineContext,
+  handler: EventHandler<unknown, unknown>,
+  envelope: EventEnvelope,
+  object: unknown,
+  prepared: unknown,
+  options: ProcessOptions,
+  started: number,
+): Promise<ProcessResult> {
+  const now = ctx.now?.() ?? new Date();
+  return ctx.prisma.$transaction(async (tx: Tx) => {
+    const locked = await tx.$queryRaw<Array<{ status: EventStatus }>>`
+      SELECT status FROM stripe_event WHERE id = ${envelope.id} FOR UPDATE`;
+    const current = locked[0]?.status;
+    if (!options.force && (current === 'processed' || current === 'ignored')) {
+      return { eventId: envelope.id, status: current, skipped: true };
+    }
+    const keys = [...new Set((handler.lockKeys?.(object) ?? []).filter((k): k is string => !!k))].sort();
+    if (keys.length) {
+      // Sorted, so two events sharing keys always take them in the same order (no deadlock).
+      await tx.$queryRaw`
+        SELECT count(pg_advisory_xact_lock(hashtextextended(k, 0)))
+        FROM (SELECT k FROM unnest(${keys}::text[]) AS k ORDER BY k) AS ordered`;
+    }
+    const outcome: HandlerOutcome = await handler.apply(tx, {
+      event: envelope,
+      object,
+      prepared,
+      actor: { type: 'stripe', id: envelope.id },
+      now,
+    });
+    await tx.stripeEvent.update({
+      where: { id: envelope.id },
+      data: {
+        status: 'processed',
+        processedAt: now,
+        attempts: { increment: 1 },
+        lastError: null,
+        nextAttemptAt: null,
+        ...(outcome.customerId ? { customerId: outcome.customerId } : {}),
+      },
+    });
+    await tx.eventProcessingAttempt.create({
+      data: {
+        eventId: envelope.id,
+        outcome: 'processed',
+        summary: outcome.summary,
+        durationMs: Date.now() - started,
+        actorId: options.actorId ?? null,
+      },
+    });
+    return { eventId: envelope.id, status: 'processed' as const, skipped: false, summary: outcome.summary };
+  }, TX_OPTIONS);
+}
+
+function describeError(err: unknown): string {
+  if (err instanceof Error) return err.message.slice(0, 2000);
+  return String(err).slice(0, 2000);
+}
+
+async function recordFailure(
+  ctx: PipelineContext,
+  eventId: string,
+  err: unknown,
+  options: ProcessOptions,
+  durationMs: number,
+): Promise<ProcessResult> {
+  const message = describeError(err);
+  const permanent = err instanceof EventFailedError;
+  const deferral = err instanceof DeferEventError;
+  if (!permanent && !deferral) ctx.log.error({ err, eventId }, 'stripe event processing failed');
+  const now = ctx.now?.() ?? new Date();
+  return ctx.prisma.$transaction(async (tx: Tx) => {
+    const rows = await tx.$queryRaw<Array<{ status: EventStatus; attempts: number }>>`
+      SELECT status, attempts FROM stripe_event WHERE id = ${eventId} FOR UPDATE`;
+    const current = rows[0];
+    const attempts = (current?.attempts ?? 0) + 1;
+    // A manual retry that fails shows its error at once instead of going back into the queue.
+    const giveUp = permanent || attempts >= MAX_PROCESSING_ATTEMPTS || !!options.actorId;
+    const status: EventStatus = current?.status === 'processed' ? 'processed' : giveUp ? 'failed' : 'deferred';
+    await tx.stripeEvent.update({
+      where: { id: eventId },
+      data: {
+        status,
+        attempts,
+        lastError: message,
+        nextAttemptAt: status === 'deferred' ? new Date(now.getTime() + retryDelayMs(attempts)) : null,
+      },
+    });
+    await tx.eventProcessingAttempt.create({
+      data: {
+        eventId,
+        outcome: permanent ? 'failed' : deferral ? 'deferred' : 'error',
+        error: message,
+        durationMs,
+        actorId: options.actorId ?? null,
+      },
+    });
+    return { eventId, status, skipped: false, error: message };
+  }, TX_OPTIONS);
+}

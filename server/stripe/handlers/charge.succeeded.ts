@@ -1,0 +1,8 @@
+import { defineHandler } from '../../modules/billing/event-handler.ts';
+import { linkCharge } from '../../modules/billing/link-charge.ts';
+import { ids } from './lock-keys.ts';
+
+export default defineHandler('charge.succeeded', {
+  lockKeys: (charge) => ids(charge.id, charge.payment_intent),
+  apply: (tx, { object }) => linkCharge(tx, { charge: object }),
+});

@@ -1,0 +1,7 @@
+import { defineHandler } from '../../modules/billing/event-handler.ts';
+import { checkoutSessionHandler } from './checkout-session.ts';
+
+export default defineHandler(
+  'checkout.session.async_payment_succeeded',
+  checkoutSessionHandler('async_payment_succeeded'),
+);

@@ -1,0 +1,8 @@
+import { applyFraudWarning } from '../../modules/billing/apply-fraud-warning.ts';
+import { defineHandler } from '../../modules/billing/event-handler.ts';
+import { ids } from './lock-keys.ts';
+
+export default defineHandler('radar.early_fraud_warning.created', {
+  lockKeys: (warning) => ids(warning.id, warning.charge, warning.payment_intent),
+  apply: (tx, { object }) => applyFraudWarning(tx, { warning: object }),
+});

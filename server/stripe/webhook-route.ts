@@ -1,0 +1,119 @@
+// POST /api/stripe/webhook: verify, store, answer, apply. Registered in its own encapsulated
+// context whose only body parser hands the raw bytes over untouched, because the signature is
+// computed over the exact bytes Stripe sent; the rest of the app keeps Fastify's JSON parser.
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { Deps } from '../deps.ts';
+import type { HandlerMap } from '../modules/billing/event-handler.ts';
+import { finishDelivery, ingestEvent } from '../modules/billing/ingest-event.ts';
+import { processEvent } from '../modules/billing/process-event.ts';
+import { recordWebhookRejection, type WebhookRejectionReason } from '../modules/billing/record-webhook-rejection.ts';
+import { stripeHandlers } from './handlers/index.ts';
+import { pipelineContext, webhookSecrets } from './pipeline.ts';
+import { verifyStripeSignature } from './verify-signature.ts';
+
+export const STRIPE_WEBHOOK_PATH = '/api/stripe/webhook';
+
+export interface StripeWebhookOptions {
+  deps: Deps;
+  /** Defaults to the production handler map; tests wrap it to inject failures. */
+  handlers?: HandlerMap;
+}
+
+const MESSAGES: Record<WebhookRejectionReason, string> = {
+  wrong_content_type: 'Expected Content-Type: application/json',
+  empty_body: 'Empty request body',
+  missing_signature: 'Missing Stripe-Signature header',
+  bad_signature: 'No signature matches any configured webhook secret',
+  stale_timestamp: 'Signature timestamp is outside the tolerance window',
+  malformed_json: 'Body is not valid JSON',
+  malformed_event: 'Body is not a Stripe snapshot event',
+  not_configured: 'No Stripe webhook secret is configured',
+};
+
+function isSnapshotEvent(value: unknown): value is {
+  id: string;
+  type: string;
+  created: number;
+  livemode: boolean;
+  api_version?: string | null;
+  data: { object: { id?: unknown } };
+} {
+  const v = value as Record<string, unknown> | null;
+  const data = v?.data as Record<string, unknown> | undefined;
+  return (
+    !!v &&
+    typeof v.id === 'string' &&
+    v.id.startsWith('evt_') &&
+    typeof v.type === 'string' &&
+    typeof v.created === 'number' &&
+    typeof v.livemode === 'boolean' &&
+    !!data &&
+    typeof data.object === 'object' &&
+    data.object !== null
+  );
+}
+
+export async function stripeWebhookRoutes(app: FastifyInstance, options: StripeWebhookOptions): Promise<void> {
+  const { deps } = options;
+  const ctx = pipelineContext(deps, options.handlers ?? stripeHandlers);
+
+  app.removeAllContentTypeParsers();
+  app.addContentTypeParser('*', { parseAs: 'buffer' }, (_req, body, done) => done(null, body));
+
+  async function reject(req: FastifyRequest, reply: FastifyReply, reason: WebhookRejectionReason) {
+    await recordWebhookRejection(deps.prisma, { reason, ip: req.ip ?? null });
+    req.log.warn({ reason, ip: req.ip }, 'stripe webhook rejected');
+    // 503 for our own misconfiguration, so Stripe keeps retrying until it is fixed.
+    return reply
+      .code(reason === 'not_configured' ? 503 : 400)
+      .send({ error: { code: 'webhook_rejected', reason, message: MESSAGES[reason] } });
+  }
+
+  app.post(STRIPE_WEBHOOK_PATH, async (req, reply) => {
+    const started = performance.now();
+    const contentType = String(req.headers['content-type'] ?? '')
+      .split(';')[0]
+      ?.trim()
+      .toLowerCase();
+    if (contentType !== 'application/json') return reject(req, reply, 'wrong_content_type');
+    const raw = req.body;
+    if (!Buffer.isBuffer(raw) || raw.length === 0) return reject(req, reply, 'empty_body');
+    const header = req.headers['stripe-signature'];
+    if (typeof header !== 'string' || header.length === 0) return reject(req, reply, 'missing_signature');
+    const secrets = webhookSecrets(deps);
+    if (secrets.length === 0) return reject(req, reply, 'not_configured');
+
+    const verified = verifyStripeSignature(raw, header, secrets);
+    if (!verified.ok) return reject(req, reply, verified.reason);
+    const event: unknown = verified.event;
+    if (!isSnapshotEvent(event)) return reject(req, reply, 'malformed_event');
+
+    const objectId = typeof event.data.object.id === 'string' ? event.data.object.id : null;
+    const handled = Object.hasOwn(ctx.handlers, event.type);
+    // Durable first: the 2xx below is only reached once the event row has committed.
+    const stored = await ingestEvent(deps.prisma, {
+      event,
+      rawJson: raw.toString('utf8'),
+      objectId,
+      handled,
+      source: 'webhook',
+    });
+
+    let status = stored.status;
+    if (handled && (status === 'received' || status === 'deferred' || status === null)) {
+      try {
+        status = (await processEvent(ctx, event.id)).status;
+      } catch (err) {
+        // Stored but not applied: the retry sweep picks it up; Stripe still gets its 2xx.
+        req.log.error({ err, eventId: event.id }, 'inline processing of stripe event failed');
+      }
+    }
+    const outcome = stored.duplicate ? `duplicate:${status ?? 'unknown'}` : (status ?? 'stored');
+    await finishDelivery(deps.prisma, {
+      deliveryId: stored.deliveryId,
+      outcome,
+      durationMs: performance.now() - started,
+    });
+    return reply.code(200).send({ received: true, eventId: event.id, duplicate: stored.duplicate, status });
+  });
+}
