@@ -4,6 +4,7 @@ import path from 'node:path';
 import fastifyStatic from '@fastify/static';
 import { fastifyTRPCPlugin, type FastifyTRPCPluginOptions } from '@trpc/server/adapters/fastify';
 import Fastify, { type FastifyInstance } from 'fastify';
+import { registerServiceApi } from './api/index.ts';
 import type { Deps } from './deps.ts';
 import { PROJECT_ROOT } from './db/migrator.ts';
 import { registerAuthRoutes } from './http/auth-routes.ts';
@@ -65,6 +66,7 @@ export async function buildApp(deps: Deps, options: BuildAppOptions = {}): Promi
 
   // Own encapsulated context: its raw-body parser applies to the webhook route only.
   await app.register(stripeWebhookRoutes, { deps, handlers: options.stripeHandlers });
+  await registerServiceApi(app, deps);
 
   for (const plugin of options.plugins ?? []) await plugin(app, deps);
 

@@ -1,0 +1,18 @@
+// Service API keys are random 192-bit secrets: a plain SHA-256 is enough to store them (no
+// password stretching needed for keys nobody chose), and lets a lookup be one indexed query.
+import { createHash, randomBytes } from 'node:crypto';
+
+export const API_KEY_PREFIX = 'cdk_';
+
+export function hashApiKey(key: string): string {
+  return createHash('sha256').update(key, 'utf8').digest('hex');
+}
+
+export function generateApiKey(): string {
+  return `${API_KEY_PREFIX}${randomBytes(24).toString('base64url')}`;
+}
+
+/** What the admin screen shows to tell keys apart; never enough to use the key. */
+export function displayPrefix(key: string): string {
+  return key.slice(0, API_KEY_PREFIX.length + 6);
+}

@@ -1,0 +1,111 @@
+// What a customer may use, feature by feature, and why. Sources: the current plan (the catalog's
+// default plan when the customer has none), permanent overrides, and temporary grants that have
+// not ended. The most generous value wins (off < a limit < a higher limit < on/unlimited); a
+// blocked customer has nothing, whatever the plan says. Access checks read this, never Stripe.
+import type { DbOrTx } from '../../db/tx.ts';
+import type { Customer, CustomerOverride, Feature, Plan } from '../../generated/prisma/client.ts';
+import { AppError } from '../../lib/app-error.ts';
+import { planEntitlements } from '../catalog/catalog-shape.ts';
+
+export type EntitlementSource = 'plan' | 'override' | 'temporary_grant' | 'none' | 'blocked';
+
+export interface ResolvedEntitlement {
+  /** false: not entitled; true: on (a limit feature: unlimited); a number: the limit. */
+  value: boolean | number;
+  source: EntitlementSource;
+  type: Feature['type'];
+  /** Credits one use costs by default (null: free to use). */
+  creditCost: number | null;
+  /** The override or temporary grant the value comes from. */
+  overrideId?: string;
+  expiresAt?: Date | null;
+}
+
+export interface ResolvedEntitlements {
+  customerId: string;
+  status: Customer['status'];
+  blocked: boolean;
+  plan: { key: string; name: string; isDefault: boolean } | null;
+  features: Record<string, ResolvedEntitlement>;
+}
+
+/** Orders values by generosity: off < 0 < 1 < ... < on/unlimited. */
+export function generosity(value: boolean | number): number {
+  if (value === true) return Number.POSITIVE_INFINITY;
+  if (value === false) return Number.NEGATIVE_INFINITY;
+  return value;
+}
+
+export function isEntitled(value: boolean | number): boolean {
+  return value === true || (typeof value === 'number' && value > 0);
+}
+
+export async function resolveEntitlements(
+  tx: DbOrTx,
+  customerOrId: string | Customer,
+  options: { now?: Date } = {},
+): Promise<ResolvedEntitlements> {
+  const now = options.now ?? new Date();
+  const customer =
+    typeof customerOrId === 'string' ? await tx.customer.findUnique({ where: { id: customerOrId } }) : customerOrId;
+  if (!customer) throw new AppError('NOT_FOUND', 'Customer not found');
+  const [features, plan, overrides] = await Promise.all([
+    tx.feature.findMany({ orderBy: { key: 'asc' } }),
+    customer.planKey
+      ? tx.plan.findUnique({ where: { key: customer.planKey } })
+      : tx.plan.findFirst({ where: { isDefault: true } }),
+    tx.customerOverride.findMany({
+      where: { customerId: customer.id, revokedAt: null, OR: [{ expiresAt: null }, { expiresAt: { gt: now } }] },
+      orderBy: { createdAt: 'asc' },
+    }),
+  ]);
+  return combine(customer, features, plan, overrides);
+}
+
+export function combine(
+  customer: Pick<Customer, 'id' | 'status'>,
+  features: Feature[],
+  plan: Plan | null,
+  overrides: CustomerOverride[],
+): ResolvedEntitlements {
+  const blocked = customer.status === 'blocked';
+  const fromPlan = plan ? planEntitlements(plan) : {};
+  const result: Record<string, ResolvedEntitlement> = {};
+  for (const feature of features) {
+    const base = { type: feature.type, creditCost: feature.creditCost };
+    if (blocked) {
+      result[feature.key] = { ...base, value: false, source: 'blocked' };
+      continue;
+    }
+    const planValue = fromPlan[feature.key];
+    let best: ResolvedEntitlement =
+      planValue !== undefined
+        ? { ...base, value: planValue, source: 'plan' }
+        : { ...base, value: false, source: 'none' };
+    for (const o of overrides) {
+      if (o.feature !== feature.key) continue;
+      const value = o.value === true || (typeof o.value === 'number' && o.value >= 0) ? o.value : null;
+      if (value === null || generosity(value) <= generosity(best.value)) continue;
+      best = {
+        ...base,
+        value,
+        source: o.expiresAt ? 'temporary_grant' : 'override',
+        overrideId: o.id,
+        expiresAt: o.expiresAt,
+      };
+    }
+    result[feature.key] = best;
+  }
+  return {
+    customerId: customer.id,
+    status: customer.status,
+    blocked,
+    plan: plan ? { key: plan.key, name: plan.name, isDefault: plan.isDefault } : null,
+    features: result,
+  };
+}
+
+/** The values alone, for entitlement events (before/after). */
+export function entitlementValues(resolved: ResolvedEntitlements): Record<string, boolean | number> {
+  return Object.fromEntries(Object.entries(resolved.features).map(([k, v]) => [k, v.value]));
+}

@@ -1,0 +1,60 @@
+// Moves a customer to a plan (a subscription started, changed, lapsed, or an admin decided).
+// Records an entitlement event with the values before and after, so the support timeline can say
+// "video_generation turned off on 3 May: downgraded to Free after the grace period".
+import { inTransaction, type DbOrTx } from '../../db/tx.ts';
+import type { Actor } from '../../lib/actor.ts';
+import { AppError } from '../../lib/app-error.ts';
+import { recordAudit } from '../audit/record-audit.ts';
+import { entitlementValues, resolveEntitlements } from './resolve-entitlements.ts';
+
+export interface SetCustomerPlanInput {
+  customerId: string;
+  /** null: back to the catalog's default plan. */
+  planKey: string | null;
+  reason: string;
+  /** The Stripe object or ticket behind the change (sub_..., evt_...). */
+  reference?: string | null;
+  /** Staff changes are audited as well. */
+  actor?: Actor;
+}
+
+export async function setCustomerPlan(tx: DbOrTx, input: SetCustomerPlanInput) {
+  if (!input.reason.trim()) throw new AppError('VALIDATION', 'A reason is required');
+  return inTransaction(tx, async (t) => {
+    const planKey = input.planKey ?? null;
+    if (planKey && !(await t.plan.findUnique({ where: { key: planKey } }))) {
+      throw new AppError('NOT_FOUND', `Unknown plan "${planKey}"`);
+    }
+    // The row lock orders concurrent plan changes for one customer.
+    await t.$queryRaw`SELECT id FROM customer WHERE id = ${input.customerId}::uuid FOR UPDATE`;
+    const customer = await t.customer.findUnique({ where: { id: input.customerId } });
+    if (!customer) throw new AppError('NOT_FOUND', 'Customer not found');
+    const before = await resolveEntitlements(t, customer);
+    if (customer.planKey === planKey) return { changed: false as const, planKey, entitlements: before };
+    const updated = await t.customer.update({ where: { id: customer.id }, data: { planKey } });
+    const after = await resolveEntitlements(t, updated);
+    const event = await t.entitlementEvent.create({
+      data: {
+        customerId: customer.id,
+        kind: 'plan_changed',
+        before: { planKey: before.plan?.key ?? null, entitlements: entitlementValues(before) },
+        after: { planKey: after.plan?.key ?? null, entitlements: entitlementValues(after) },
+        reason: input.reason,
+        reference: input.reference ?? null,
+      },
+    });
+    if (input.actor?.type === 'staff') {
+      await recordAudit(t, {
+        actor: input.actor,
+        action: 'customer.set_plan',
+        targetType: 'customer',
+        targetId: customer.id,
+        customerId: customer.id,
+        before: { planKey: before.plan?.key ?? null },
+        after: { planKey },
+        reason: input.reason,
+      });
+    }
+    return { changed: true as const, planKey, entitlements: after, event };
+  });
+}
