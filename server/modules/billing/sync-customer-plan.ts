@@ -19,7 +19,10 @@ export function subscriptionEntitles(
 export async function syncCustomerPlan(
   tx: Tx,
   input: { customerId: string; now: Date; reason: string; reference?: string | null },
-): Promise<{ planKey: string | null; changed: boolean }> {
+): Promise<{
+  /** Effective plan (the default plan's key when on the default). */ planKey: string | null;
+  changed: boolean;
+}> {
   const subs = await tx.subscription.findMany({
     where: { customerId: input.customerId },
     orderBy: [{ currentPeriodStart: { sort: 'desc', nulls: 'last' } }, { createdAt: 'desc' }],
@@ -35,11 +38,12 @@ export async function syncCustomerPlan(
   const current = customer.planKey ?? defaultKey;
   const target = entitling?.planKey ?? defaultKey;
   if (current === target) return { planKey: current, changed: false };
+  // null = the default plan, so a later change of the default applies to this customer too.
   const result = await setCustomerPlan(tx, {
     customerId: input.customerId,
     planKey: entitling?.planKey ?? null,
     reason: input.reason,
     reference: input.reference ?? null,
   });
-  return { planKey: result.planKey, changed: result.changed };
+  return { planKey: target, changed: result.changed };
 }
