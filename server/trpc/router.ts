@@ -1,4 +1,8 @@
 import { router } from './init.ts';
+import { apiKeysRouter } from './routers/api-keys.ts';
+import { catalogRouter } from './routers/catalog.ts';
+import { customersRouter } from './routers/customers.ts';
+import { ledgerRouter } from './routers/ledger.ts';
 import { staffRouter } from './routers/staff.ts';
 import { systemRouter } from './routers/system.ts';
 import { webhooksRouter } from './routers/webhooks.ts';
@@ -7,6 +11,10 @@ export const appRouter = router({
   system: systemRouter,
   staff: staffRouter,
   webhooks: webhooksRouter,
+  customers: customersRouter,
+  ledger: ledgerRouter,
+  catalog: catalogRouter,
+  apiKeys: apiKeysRouter,
 });
 
 export type AppRouter = typeof appRouter;
