@@ -3,6 +3,7 @@
 import { buildApp } from './app.ts';
 import { boot } from './boot.ts';
 import { EnvError, parseEnv, type Env } from './env.ts';
+import { startJobRunner } from './jobs/runner.ts';
 import { DEMO_STAFF, hasDemoStaff } from './seed/demo-staff.ts';
 import { isDatabaseEmpty, seedDemo } from './seed/seed-demo.ts';
 
@@ -39,6 +40,7 @@ if (env.NODE_ENV !== 'production' && env.SEED_DEMO === 'auto' && (await isDataba
 
 const app = await buildApp(deps);
 await app.listen({ port: env.PORT, host: env.HOST });
+const jobs = await startJobRunner({ deps, databaseUrl: booted.databaseUrl });
 
 const url = env.PUBLIC_URL;
 const lines = [
@@ -61,6 +63,7 @@ async function shutdown(signal: string): Promise<void> {
   const force = setTimeout(() => process.exit(1), 15_000);
   force.unref();
   await app.close();
+  await jobs.stop();
   await booted.stop();
   process.exit(0);
 }

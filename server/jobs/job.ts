@@ -1,0 +1,32 @@
+// What a background job is. Each job lives in its own file (credit-expiry.ts, ...) exporting one
+// JobDefinition, and is listed once in registry.ts; the runner creates its queue, its schedule and
+// its worker. Handlers must be idempotent: pg-boss delivers at least once and retries on failure.
+import type { Queue } from 'pg-boss';
+import type { Deps } from '../deps.ts';
+
+export interface JobRun<T> {
+  deps: Deps;
+  data: T;
+  /** pg-boss job id and attempt (0 on the first try), for logs. */
+  id: string;
+  retryCount: number;
+}
+
+export interface JobDefinition<T extends object = Record<string, unknown>> {
+  /** Queue name: kebab-case, unique. */
+  name: string;
+  /** One line for logs and the README. */
+  description: string;
+  /** Recurring run (cron, UTC unless tz is given); omit for jobs only ever sent on demand. */
+  schedule?: { cron: string; tz?: string; data?: T };
+  /** Queue options: retries, expiry, policy ('singleton' keeps one queued/active job at a time). */
+  queue?: Omit<Queue, 'name'>;
+  /** How often an idle worker polls (seconds, default 2). */
+  pollingIntervalSeconds?: number;
+  handler(run: JobRun<T>): Promise<unknown>;
+}
+
+/** Keeps the generic type of each definition while the registry holds them in one list. */
+export function defineJob<T extends object>(job: JobDefinition<T>): JobDefinition<T> {
+  return job;
+}

@@ -1,0 +1,79 @@
+// Starts pg-boss on the application database (its own "pgboss" schema) and runs every registered
+// job: one queue, optional cron schedule and one worker each. Started by server/index.ts after
+// boot; stopped on shutdown after the HTTP listener closes, letting running jobs finish.
+import { PgBoss } from 'pg-boss';
+import type { Deps } from '../deps.ts';
+import type { JobDefinition } from './job.ts';
+import { JOBS } from './registry.ts';
+
+export interface JobRunner {
+  boss: PgBoss;
+  /** Queue a job now (e.g. an admin's "run expiry now", or a retry). */
+  send(name: string, data?: object): Promise<string | null>;
+  stop(): Promise<void>;
+}
+
+export interface StartJobRunnerOptions {
+  deps: Deps;
+  databaseUrl: string;
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any
+  jobs?: ReadonlyArray<JobDefinition<any>>;
+  /** false: queues and workers only, no cron (tests). */
+  schedules?: boolean;
+}
+
+export async function startJobRunner(options: StartJobRunnerOptions): Promise<JobRunner> {
+  const { deps } = options;
+  const jobs = options.jobs ?? JOBS;
+  const log = deps.log.child({ component: 'jobs' });
+  // A small pool: the jobs share the database with the API (and the embedded server's 32 slots).
+  const boss = new PgBoss({
+    connectionString: options.databaseUrl,
+    schema: 'pgboss',
+    max: 3,
+    application_name: 'creditdesk-jobs',
+    schedule: options.schedules !== false,
+  });
+  boss.on('error', (err) => log.error({ err }, 'pg-boss error'));
+  await boss.start();
+
+  for (const job of jobs) {
+    if (!(await boss.getQueue(job.name))) await boss.createQueue(job.name, job.queue);
+    else if (job.queue) await boss.updateQueue(job.name, job.queue);
+    await boss.work(job.name, { pollingIntervalSeconds: job.pollingIntervalSeconds ?? 2 }, async (batch) => {
+      for (const item of batch) {
+        const started = Date.now();
+        try {
+          await job.handler({ deps, data: (item.data ?? {}) as object, id: item.id, retryCount: item.retryCount });
+          log.debug({ job: job.name, id: item.id, ms: Date.now() - started }, 'job done');
+        } catch (err) {
+          log.error({ err, job: job.name, id: item.id, attempt: item.retryCount }, 'job failed');
+          throw err;
+        }
+      }
+    });
+  }
+
+  if (options.schedules !== false) {
+    const scheduled = new Set<string>();
+    for (const job of jobs) {
+      if (!job.schedule) continue;
+      scheduled.add(job.name);
+      await boss.schedule(job.name, job.schedule.cron, job.schedule.data ?? null, { tz: job.schedule.tz ?? 'UTC' });
+    }
+    // A schedule whose job was removed from the code (or lost its cron) must not keep firing.
+    for (const schedule of await boss.getSchedules()) {
+      if (!scheduled.has(schedule.name)) await boss.unschedule(schedule.name, schedule.key);
+    }
+  }
+  log.info({ jobs: jobs.map((j) => j.name) }, 'job runner started');
+
+  return {
+    boss,
+    send: (name, data) => boss.send(name, data ?? null),
+    async stop() {
+      await boss.stop({ graceful: true, timeout: 10_000 });
+      log.info('job runner stopped');
+    },
+  };
+}
