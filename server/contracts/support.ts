@@ -173,6 +173,7 @@ export const listAuditLogInput = z.object({
   limit: z.number().int().min(1).max(200).default(50),
 });
 export type ListAuditLogInput = z.input<typeof listAuditLogInput>;
+export type ListAuditLogQuery = Partial<z.output<typeof listAuditLogInput>>;
 
 // ---------------------------------------------------------------- verdict
 
@@ -230,7 +231,8 @@ export interface Finding {
   /** Plain words: what happened and why. */
   explanation: string;
   evidence: Evidence[];
-  repair: Repair | null;
+  /** What would fix it, best first (empty: nothing to do, or nothing support can do here). */
+  repairs: Repair[];
   breakdown?: BalanceBreakdown;
 }
 
@@ -239,4 +241,18 @@ export interface ChainStep {
   id: string;
   label: string;
   at: Date | null;
+}
+
+export type VerdictStatus = 'action' | 'attention' | 'waiting' | 'ok';
+
+export interface Verdict {
+  status: VerdictStatus;
+  headline: string;
+  findings: Finding[];
+  breakdown: BalanceBreakdown;
+  /** The newest payment followed to its credits (shown when nothing is wrong). */
+  lastChain: ChainStep[] | null;
+  /** Whether Stripe's own records were compared, and if not, why. */
+  stripe: { checked: boolean; note: string | null };
+  checkedAt: Date;
 }

@@ -44,6 +44,7 @@ export const EVENT_SELECT = {
   status: true,
   attempts: true,
   lastError: true,
+  nextAttemptAt: true,
   objectId: true,
   source: true,
   receivedAt: true,
@@ -59,6 +60,7 @@ export interface EventRow {
   status: string;
   attempts: number;
   lastError: string | null;
+  nextAttemptAt: Date | null;
   objectId: string | null;
   source: string;
   receivedAt: Date;

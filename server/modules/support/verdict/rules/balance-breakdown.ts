@@ -1,0 +1,69 @@
+// "Why is my balance 40?": where the credits went, from the ledger's own totals. A finding when
+// something other than usage took credits (expiry, clawbacks, freezes, negative adjustments), or
+// when the balance disagrees with its lots (which would be our bug, not the customer's).
+import type { BalanceBreakdown, Finding } from '../../../../contracts/support.ts';
+import type { CustomerHistory } from '../history.ts';
+import { credits } from '../words.ts';
+
+export function computeBreakdown(h: CustomerHistory): BalanceBreakdown {
+  const t = (type: keyof CustomerHistory['entryTotals']) => h.entryTotals[type]?.credits ?? 0;
+  const consumed = -(t('usage') + t('reversal'));
+  return {
+    balance: h.customer.balance,
+    granted: t('grant') + t('purchase') + t('subscription_grant'),
+    consumedByFeature: h.consumedByFeature,
+    consumed,
+    expired: -t('expiration'),
+    clawedBack: -(t('refund_clawback') + t('dispute_clawback')),
+    frozen: h.lots.filter((l) => l.frozen).reduce((sum, l) => sum + l.remaining, 0),
+    adjusted: t('manual_adjustment') + t('refund_restore'),
+  };
+}
+
+export function balanceBreakdown(h: CustomerHistory): Finding[] {
+  const b = computeBreakdown(h);
+  const inLots = h.lots.reduce((sum, l) => sum + l.remaining, 0);
+  if (inLots !== b.balance) {
+    return [
+      {
+        rule: 'balance-breakdown',
+        severity: 'critical',
+        title: 'The balance does not match the credit lots',
+        explanation: `The balance shows ${credits(b.balance)} credits but the customer’s lots hold ${credits(inLots)}. This is an internal inconsistency: do not adjust by hand; report it to engineering with this customer id.`,
+        evidence: [],
+        repairs: [],
+        breakdown: b,
+      },
+    ];
+  }
+  const taken = b.expired + b.clawedBack + b.frozen + Math.max(0, -b.adjusted);
+  if (taken === 0) return [];
+  const parts = [
+    `${credits(b.granted)} granted`,
+    b.adjusted > 0 ? `${credits(b.adjusted)} added by hand` : null,
+    `${credits(b.consumed)} used${b.consumedByFeature.length ? ` (${b.consumedByFeature.map((f) => `${f.feature} ${credits(f.credits)}`).join(', ')})` : ''}`,
+    b.expired ? `${credits(b.expired)} expired` : null,
+    b.clawedBack ? `${credits(b.clawedBack)} clawed back after refunds or lost disputes` : null,
+    b.adjusted < 0 ? `${credits(-b.adjusted)} removed by manual adjustment` : null,
+  ].filter(Boolean);
+  const expiring = h.lots
+    .filter((l) => l.expiresAt && l.expiresAt > h.now && !l.frozen)
+    .sort((a, c) => a.expiresAt!.getTime() - c.expiresAt!.getTime());
+  return [
+    {
+      rule: 'balance-breakdown',
+      severity: 'info',
+      title: `Balance ${credits(b.balance)}: not only usage took credits`,
+      explanation:
+        `${parts.join(', ')}. ` +
+        (b.frozen
+          ? `${credits(b.frozen)} of the balance are frozen by an open dispute and cannot be spent until it closes. `
+          : '') +
+        (expiring.length ? `Next to expire: ${credits(expiring[0]!.remaining)} credits. ` : '') +
+        'Credits are spent soonest-expiry first, free before paid.',
+      evidence: [],
+      repairs: [],
+      breakdown: b,
+    },
+  ];
+}
