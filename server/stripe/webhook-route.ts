@@ -57,6 +57,13 @@ export async function stripeWebhookRoutes(app: FastifyInstance, options: StripeW
   const { deps } = options;
   const ctx = pipelineContext(deps, options.handlers ?? stripeHandlers);
 
+  // A 5xx makes Stripe retry later (the event was not stored, or its arrival not fully recorded);
+  // details stay in our log, never in the answer.
+  app.setErrorHandler((err, req, reply) => {
+    req.log.error({ err }, 'stripe webhook failed');
+    return reply.code(500).send({ error: { code: 'internal', message: 'Internal error; Stripe will retry' } });
+  });
+
   app.removeAllContentTypeParsers();
   app.addContentTypeParser('*', { parseAs: 'buffer' }, (_req, body, done) => done(null, body));
 

@@ -11,7 +11,7 @@ import { clawbackLot } from '../ledger/clawback-lot.ts';
 import { freezeLot, releaseLot } from '../ledger/freeze-lot.ts';
 import type { EventEnvelope, HandlerOutcome } from './event-handler.ts';
 import { DeferEventError } from './event-errors.ts';
-import { findPaymentForCharge } from './find-payment.ts';
+import { findPaymentForCharge, isSettled } from './find-payment.ts';
 import { stripeId } from './resolve-event-customer.ts';
 
 const RELEASED = new Set(['won', 'warning_closed', 'prevented']);
@@ -29,6 +29,11 @@ export async function applyDispute(
   const chargeId = stripeId(dispute.charge);
   const payment = await findPaymentForCharge(tx, { chargeId, paymentIntentId: stripeId(dispute.payment_intent) });
   if (!payment) throw new DeferEventError(`dispute ${dispute.id} arrived before its charge ${chargeId}`);
+  if (!isSettled(payment)) {
+    throw new DeferEventError(
+      `dispute ${dispute.id}: payment ${payment.id} is not settled yet (its success event has not arrived)`,
+    );
+  }
 
   const existing = await tx.dispute.findUnique({ where: { id: dispute.id } });
   const mark = existing?.stripeEventCreated;

@@ -13,7 +13,7 @@ import { clawbackLot } from '../ledger/clawback-lot.ts';
 import { restoreCredits } from '../ledger/restore-credits.ts';
 import type { HandlerOutcome } from './event-handler.ts';
 import { DeferEventError } from './event-errors.ts';
-import { findPaymentForCharge } from './find-payment.ts';
+import { findPaymentForCharge, isSettled } from './find-payment.ts';
 import { refundClawbackCredits } from './refund-clawback-credits.ts';
 import { stripeId } from './resolve-event-customer.ts';
 
@@ -91,6 +91,11 @@ export async function applyRefund(
   if (!payment) {
     throw new DeferEventError(
       `refund ${refund.id}: payment for ${stripeId(refund.charge) ?? stripeId(refund.payment_intent)} not seen yet`,
+    );
+  }
+  if (!isSettled(payment)) {
+    throw new DeferEventError(
+      `refund ${refund.id}: payment ${payment.id} is not settled yet (its success event has not arrived)`,
     );
   }
   const incoming = mapStatus(refund.status);

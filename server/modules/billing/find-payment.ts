@@ -18,3 +18,10 @@ export async function findPaymentForCharge(
   }
   return payment;
 }
+
+/** A refund or dispute can only concern money that was paid: while the payment we know is still
+ * pending (a delayed method whose success event is late), the credits are not granted yet and
+ * the effect must wait for them. */
+export function isSettled(payment: Payment): boolean {
+  return payment.status !== 'pending';
+}
