@@ -4,7 +4,6 @@ import { z } from 'zod';
 
 const cursor = z.string().max(500).nullish();
 const customerId = z.uuid('Not a customer id');
-const stripeEventId = z.string().regex(/^evt_[A-Za-z0-9_]+$/, 'Not a Stripe event id (evt_...)');
 const reason = z
   .string()
   .trim()
@@ -145,19 +144,6 @@ export const manualGrantInput = z.object({
   expiresAt: z.coerce.date().nullish(),
 });
 export type ManualGrantInput = z.input<typeof manualGrantInput>;
-
-export const reprocessEventInput = z.object({ customerId, eventId: stripeEventId, reason: reason.optional() });
-export const linkEventInput = z.object({ customerId, eventId: stripeEventId, reason });
-export const fetchMissingEventInput = z.object({
-  customerId,
-  /** The Stripe object that was paid (cs_, in_, pi_) whose event never reached us. */
-  objectId: z.string().regex(/^[a-z]+_[A-Za-z0-9_]+$/, 'Not a Stripe id'),
-  eventId: stripeEventId.nullish(),
-});
-export const resyncSubscriptionInput = z.object({
-  customerId,
-  subscriptionId: z.string().regex(/^sub_[A-Za-z0-9_]+$/, 'Not a subscription id (sub_...)'),
-});
 
 export const listAuditLogInput = z.object({
   /** Staff email or id (exact), or "system" / "stripe" for automatic actions. */

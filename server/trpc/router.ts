@@ -1,9 +1,11 @@
 import { router } from './init.ts';
 import { apiKeysRouter } from './routers/api-keys.ts';
+import { auditRouter } from './routers/audit.ts';
 import { catalogRouter } from './routers/catalog.ts';
 import { customersRouter } from './routers/customers.ts';
 import { ledgerRouter } from './routers/ledger.ts';
 import { staffRouter } from './routers/staff.ts';
+import { supportRouter } from './routers/support.ts';
 import { systemRouter } from './routers/system.ts';
 import { webhooksRouter } from './routers/webhooks.ts';
 
@@ -15,6 +17,8 @@ export const appRouter = router({
   ledger: ledgerRouter,
   catalog: catalogRouter,
   apiKeys: apiKeysRouter,
+  support: supportRouter,
+  audit: auditRouter,
 });
 
 export type AppRouter = typeof appRouter;
