@@ -1,8 +1,16 @@
 // Every background job the server runs. Add a job: create server/jobs/<name>.ts exporting a
 // JobDefinition (see job.ts and credit-expiry.ts) and append it here.
 import { creditExpiryJob } from './credit-expiry.ts';
+import { graceExpiryJob } from './grace-expiry.ts';
 import type { JobDefinition } from './job.ts';
+import { stripeEventRetryJob } from './stripe-event-retry.ts';
+import { stripeReconciliationJob } from './stripe-reconciliation.ts';
 
 // The handlers' data types differ; the runner only passes each its own queue's payloads.
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
-export const JOBS: ReadonlyArray<JobDefinition<any>> = [creditExpiryJob];
+export const JOBS: ReadonlyArray<JobDefinition<any>> = [
+  creditExpiryJob,
+  stripeEventRetryJob,
+  graceExpiryJob,
+  stripeReconciliationJob,
+];
