@@ -43,6 +43,8 @@ describe('catalog import and export', () => {
   it('imports the default catalog, audited, and exports the same shape back', async () => {
     const result = await importCatalog(db.prisma, defaultCatalog, admin);
     expect(result.changed).toBe(true);
+    expect(result.rules).toBe(true);
+    expect((await getRules(db.prisma)).updatedAt).toBeInstanceOf(Date);
     expect(result.plans.added).toEqual(['free', 'starter', 'pro', 'growth']);
     expect(result.creditPacks.added).toEqual(['pack_1000', 'pack_10000', 'pack_50000']);
     const exported = await exportCatalog(db.prisma);
@@ -108,9 +110,16 @@ describe('catalog import and export', () => {
     negative.creditPacks[0].credits = -1000;
     negative.plans[1].monthlyCredits = -5;
     negative.features[0].creditCost = 1.5;
+    negative.plans[1].entitlements.teleportation = true;
     const structural = await importError(negative);
+    // Malformed values and cross-reference problems are reported together.
     expect((structural.details as { problems: Array<{ path: string }> }).problems.map((p) => p.path).sort()).toEqual(
-      ['creditPacks[0].credits', 'features[0].creditCost', 'plans[1].monthlyCredits'].sort(),
+      [
+        'creditPacks[0].credits',
+        'features[0].creditCost',
+        'plans[1].entitlements.teleportation',
+        'plans[1].monthlyCredits',
+      ].sort(),
     );
 
     expect((await importError({ plans: 'nope' })).message).toContain('problems');

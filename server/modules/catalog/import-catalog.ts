@@ -65,10 +65,11 @@ export async function importCatalog(db: DbOrTx, input: unknown, actor: Actor): P
       features: diff(before.features, after.features),
       plans: diff(before.plans, after.plans),
       creditPacks: diff(before.creditPacks, after.creditPacks),
-      rules: canonicalJson(before.rules) !== canonicalJson(after.rules),
+      // Also true before the rules row first exists, so the import writes it.
+      rules: rows.rules.updatedAt === null || canonicalJson(before.rules) !== canonicalJson(after.rules),
     };
     // Plan order is part of the catalog (position), so compare the whole documents.
-    if (canonicalJson(before) === canonicalJson(after)) return result;
+    if (!result.rules && canonicalJson(before) === canonicalJson(after)) return result;
     result.changed = true;
 
     await refuseRemovingPlansInUse(tx, result.plans.removed);

@@ -1,67 +1,90 @@
 // Checks a catalog file completely before anything is written, and lists every problem with its
-// path: malformed fields (zod), then what only the whole catalog can tell (unknown features,
-// duplicate keys and price ids, exactly one default plan, values that do not fit their feature).
+// path: malformed fields (zod, from the shared contract) and what only the whole catalog can tell
+// (unknown features, duplicate keys and price ids, exactly one default plan, values that do not
+// fit their feature). The cross checks read the raw input defensively, so a file with a negative
+// number and an unknown feature gets both reported at once.
 import { catalogJson, type CatalogJson, type CatalogProblem } from '../../contracts/catalog.ts';
 import { zodProblems } from '../../lib/zod-problems.ts';
 
 export type CatalogValidation = { ok: true; catalog: CatalogJson } | { ok: false; problems: CatalogProblem[] };
 
+type Loose = Record<string, unknown>;
+const list = (v: unknown): unknown[] => (Array.isArray(v) ? v : []);
+const record = (v: unknown): Loose => (v && typeof v === 'object' && !Array.isArray(v) ? (v as Loose) : {});
+const text = (v: unknown): string | null => (typeof v === 'string' ? v : null);
+
 export function validateCatalog(input: unknown): CatalogValidation {
   const parsed = catalogJson.safeParse(input);
-  if (!parsed.success) return { ok: false, problems: zodProblems(parsed.error) };
-  const catalog = parsed.data;
-  const problems: CatalogProblem[] = [];
-  const add = (path: string, message: string) => problems.push({ path, message });
+  const problems: CatalogProblem[] = parsed.success ? [] : zodProblems(parsed.error);
+  const seen = new Set(problems.map((p) => `${p.path}\n${p.message}`));
+  const add = (path: string, message: string) => {
+    if (seen.has(`${path}\n${message}`)) return;
+    seen.add(`${path}\n${message}`);
+    problems.push({ path, message });
+  };
 
-  const duplicates = (items: Array<{ key: string }>, list: string) => {
-    const seen = new Map<string, number>();
+  const root = record(input);
+  const features = list(root.features).map(record);
+  const plans = list(root.plans).map(record);
+  const packs = list(root.creditPacks).map(record);
+
+  const duplicates = (items: Loose[], name: string) => {
+    const first = new Map<string, number>();
     items.forEach((item, i) => {
-      const first = seen.get(item.key);
-      if (first !== undefined) add(`${list}[${i}].key`, `duplicate key "${item.key}" (also ${list}[${first}])`);
-      else seen.set(item.key, i);
+      const key = text(item.key);
+      if (key === null) return;
+      const at = first.get(key);
+      if (at !== undefined) add(`${name}[${i}].key`, `duplicate key "${key}" (also ${name}[${at}])`);
+      else first.set(key, i);
     });
   };
-  duplicates(catalog.features, 'features');
-  duplicates(catalog.plans, 'plans');
-  duplicates(catalog.creditPacks, 'creditPacks');
+  duplicates(features, 'features');
+  duplicates(plans, 'plans');
+  duplicates(packs, 'creditPacks');
 
-  const features = new Map(catalog.features.map((f) => [f.key, f]));
-  catalog.plans.forEach((plan, i) => {
-    for (const [key, value] of Object.entries(plan.entitlements)) {
+  const featureTypes = new Map(
+    features.flatMap((f) => (text(f.key) ? [[text(f.key)!, text(f.type) ?? 'boolean']] : [])),
+  );
+  plans.forEach((plan, i) => {
+    for (const [key, value] of Object.entries(record(plan.entitlements))) {
       const path = `plans[${i}].entitlements.${key}`;
-      const feature = features.get(key);
-      if (!feature) add(path, `unknown feature "${key}" (not in features)`);
-      else if ((feature.type ?? 'boolean') === 'boolean' && value !== true) {
-        add(path, `"${key}" is an on/off feature: use true`);
-      }
+      const type = featureTypes.get(key);
+      if (type === undefined) add(path, `unknown feature "${key}" (not in features)`);
+      else if (type === 'boolean' && value !== true) add(path, `"${key}" is an on/off feature: use true`);
     }
   });
 
-  const defaults = catalog.plans.flatMap((p, i) => (p.default ? [i] : []));
-  if (catalog.plans.length === 0) add('plans', 'at least one plan is required (the default, free plan)');
-  else if (defaults.length === 0) add('plans', 'one plan must be marked "default": true');
-  else if (defaults.length > 1) {
-    for (const i of defaults.slice(1)) add(`plans[${i}].default`, 'only one plan can be the default');
+  const defaults = plans.flatMap((p, i) => (p.default === true ? [i] : []));
+  if (Array.isArray(root.plans)) {
+    if (plans.length === 0) add('plans', 'at least one plan is required (the default, free plan)');
+    else if (defaults.length === 0) add('plans', 'one plan must be marked "default": true');
   }
-  defaults.forEach((i) => {
-    if ((catalog.plans[i]?.stripePriceIds.length ?? 0) > 0) {
+  for (const i of defaults.slice(1)) add(`plans[${i}].default`, 'only one plan can be the default');
+  for (const i of defaults) {
+    if (list(plans[i]?.stripePriceIds).length > 0) {
       add(`plans[${i}].stripePriceIds`, 'the default plan is what customers have without paying: it has no price');
     }
+  }
+
+  const owners = new Map<string, string>();
+  const claim = (items: Loose[], name: string) =>
+    items.forEach((item, i) =>
+      list(item.stripePriceIds).forEach((id, j) => {
+        if (typeof id !== 'string') return;
+        const path = `${name}[${i}].stripePriceIds[${j}]`;
+        const other = owners.get(id);
+        if (other) add(path, `duplicate Stripe price id "${id}" (also ${other})`);
+        else owners.set(id, path);
+      }),
+    );
+  claim(plans, 'plans');
+  claim(packs, 'creditPacks');
+  packs.forEach((p, i) => {
+    if (Array.isArray(p.stripePriceIds) && p.stripePriceIds.length === 0) {
+      add(`creditPacks[${i}].stripePriceIds`, 'a pack needs at least one price');
+    }
   });
 
-  const prices = new Map<string, string>();
-  const claim = (id: string, path: string) => {
-    const other = prices.get(id);
-    if (other) add(path, `duplicate Stripe price id "${id}" (also ${other})`);
-    else prices.set(id, path);
-  };
-  catalog.plans.forEach((p, i) => p.stripePriceIds.forEach((id, j) => claim(id, `plans[${i}].stripePriceIds[${j}]`)));
-  catalog.creditPacks.forEach((p, i) =>
-    p.stripePriceIds.forEach((id, j) => claim(id, `creditPacks[${i}].stripePriceIds[${j}]`)),
-  );
-  catalog.creditPacks.forEach((p, i) => {
-    if (p.stripePriceIds.length === 0) add(`creditPacks[${i}].stripePriceIds`, 'a pack needs at least one price');
-  });
-
-  return problems.length ? { ok: false, problems } : { ok: true, catalog };
+  if (problems.length || !parsed.success) return { ok: false, problems };
+  return { ok: true, catalog: parsed.data };
 }
