@@ -1,0 +1,88 @@
+// The Stripe emulator: a local, stateful, Stripe-compatible HTTP server for development, demos
+// and tests. Production code never imports this module tree (ESLint enforces it); the server
+// loads it with a dynamic import only when STRIPE_SECRET_KEY is unset.
+import type { AddressInfo } from 'node:net';
+import { resolveConfig, type EmulatorOptions } from './config.ts';
+import { controlRouter } from './control/routes.ts';
+import { Emulator } from './emulator.ts';
+import type { ApiHandler } from './http/context.ts';
+import { Router } from './http/router.ts';
+import { createEmulatorServer } from './http/server.ts';
+import './objects/render-hooks.ts';
+import { loadState, persistState } from './persistence.ts';
+import { registerBillingRoutes } from './routes/billing.ts';
+import { registerCatalogRoutes } from './routes/catalog.ts';
+import { registerCheckoutRoutes } from './routes/checkout-sessions.ts';
+import { registerCustomerRoutes } from './routes/customers.ts';
+import { registerDisputeAndFileRoutes } from './routes/disputes-files.ts';
+import { registerEventRadarWebhookRoutes } from './routes/events-radar-webhooks.ts';
+import { registerPaymentRoutes } from './routes/payments.ts';
+
+export { API_VERSION, type EmulatorOptions } from './config.ts';
+export { EmulatorDriver } from './driver.ts';
+export type { Emulator } from './emulator.ts';
+
+export interface RunningEmulator {
+  /** e.g. http://127.0.0.1:54321 */
+  url: string;
+  host: string;
+  port: number;
+  emulator: Emulator;
+  /** Webhook signing secrets currently valid for an endpoint (the newest first). */
+  webhookSecrets(endpointId: string): string[];
+  stop(): Promise<void>;
+}
+
+export function apiRouter(): Router<ApiHandler> {
+  const router = new Router<ApiHandler>();
+  registerCustomerRoutes(router);
+  registerCatalogRoutes(router);
+  registerCheckoutRoutes(router);
+  registerPaymentRoutes(router);
+  registerBillingRoutes(router);
+  registerDisputeAndFileRoutes(router);
+  registerEventRadarWebhookRoutes(router);
+  return router;
+}
+
+/** A reloaded state may come from a run on another port: point open sessions and files here. */
+function rebaseUrls(emu: Emulator): void {
+  for (const s of emu.store.all('checkout.session')) if (s.status === 'open') s.url = `${emu.baseUrl}/c/pay/${s.id}`;
+  for (const f of emu.store.all('file')) f.url = `${emu.baseUrl}/v1/files/${f.id}/contents`;
+}
+
+export async function startStripeEmulator(options: EmulatorOptions = {}): Promise<RunningEmulator> {
+  const config = resolveConfig(options);
+  const emu = new Emulator(config);
+  if (config.stateFile) {
+    try {
+      if (loadState(emu, config.stateFile))
+        config.log.info({ file: config.stateFile, counts: emu.store.counts() }, 'stripe emulator: state loaded');
+    } catch (err) {
+      config.log.warn({ err, file: config.stateFile }, 'stripe emulator: state file unreadable; starting empty');
+    }
+  }
+  const server = createEmulatorServer(emu, apiRouter(), controlRouter());
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(config.port, config.host, () => resolve());
+  });
+  const { port } = server.address() as AddressInfo;
+  const host = config.host.includes(':') ? `[${config.host}]` : config.host;
+  emu.baseUrl = `http://${host}:${port}`;
+  rebaseUrls(emu);
+  const stopPersisting = config.stateFile ? persistState(emu, config.stateFile) : () => {};
+  return {
+    url: emu.baseUrl,
+    host: config.host,
+    port,
+    emulator: emu,
+    webhookSecrets: (id) => emu.webhooks.activeSecrets(id),
+    async stop() {
+      emu.stop();
+      stopPersisting();
+      server.closeAllConnections();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+    },
+  };
+}

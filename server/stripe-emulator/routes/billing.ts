@@ -1,0 +1,245 @@
+// Subscriptions, invoices and invoice payments.
+import type Stripe from 'stripe';
+import type { Emulator, Origin } from '../emulator.ts';
+import { attemptInvoicePayment, invoicePaymentIntent, updateSubscription } from '../flows/invoices.ts';
+import {
+  activate,
+  cancelSubscriptionNow,
+  paymentMethodFor,
+  retryInvoice,
+  startSubscription,
+} from '../flows/subscription-lifecycle.ts';
+import { params, pathId, type ApiHandler } from '../http/context.ts';
+import type { Router } from '../http/router.ts';
+import { previousAttributes, snapshot } from '../objects/diff.ts';
+import { planFromPrice } from '../objects/price.ts';
+import { buildSubscriptionItem } from '../objects/subscription.ts';
+import * as P from '../wire/allowed-params.ts';
+import { cardDeclined, invalidRequest, missingParam } from '../wire/errors.ts';
+import { paginate } from '../wire/list.ts';
+import { applyMetadata, rangeFilter, type Params } from '../wire/params.ts';
+import { render, renderList } from '../wire/render.ts';
+
+function itemsFrom(emu: Emulator, p: Params): Array<{ price: Stripe.Price; quantity: number }> {
+  const items = p.list('items');
+  if (!items.length) throw missingParam('items');
+  return items.map((i) => {
+    const price = emu.store.require('price', i.reqStr('price'), i.name('price'));
+    if (!price.recurring) throw invalidRequest(`The price specified (${price.id}) is not recurring.`, i.name('price'));
+    return { price, quantity: i.int('quantity') ?? 1 };
+  });
+}
+
+function createSubscription(emu: Emulator, p: Params, origin: Origin): Stripe.Subscription {
+  const customer = emu.store.require('customer', p.reqStr('customer'), 'customer');
+  if (p.has('trial_period_days') || p.has('trial_end')) {
+    throw invalidRequest('The Stripe emulator does not support trials.', 'trial_period_days');
+  }
+  const pmParam = p.str('default_payment_method') ?? null;
+  if (pmParam) emu.store.require('payment_method', pmParam, 'default_payment_method');
+  const behavior =
+    p.oneOf('payment_behavior', [
+      'allow_incomplete',
+      'default_incomplete',
+      'error_if_incomplete',
+      'pending_if_incomplete',
+    ] as const) ?? 'allow_incomplete';
+  const { sub, invoice } = startSubscription(
+    emu,
+    {
+      customer,
+      items: itemsFrom(emu, p),
+      oneTimeItems: [],
+      metadata: applyMetadata({}, p.raw.metadata),
+      description: p.str('description') ?? null,
+      paymentMethod: pmParam,
+    },
+    origin,
+  );
+  if (behavior === 'default_incomplete') {
+    invoicePaymentIntent(emu, invoice, origin);
+    return sub;
+  }
+  const { pi } = attemptInvoicePayment(emu, invoice, paymentMethodFor(emu, sub), 'succeed', origin);
+  if (pi.status === 'succeeded') activate(emu, sub, origin);
+  else if (behavior === 'error_if_incomplete') {
+    throw cardDeclined('Your card was declined.', 'generic_decline', { payment_intent: render(emu.store, pi) });
+  }
+  return sub;
+}
+
+function updateSub(emu: Emulator, sub: Stripe.Subscription, p: Params, origin: Origin): Stripe.Subscription {
+  if (sub.status === 'canceled') {
+    throw invalidRequest(
+      'A canceled subscription can only update its cancellation_details and metadata.',
+      'subscription',
+    );
+  }
+  const cape = p.bool('cancel_at_period_end');
+  updateSubscription(emu, sub, origin, (s) => {
+    s.metadata = applyMetadata(s.metadata, p.raw.metadata);
+    const description = p.nullableStr('description');
+    if (description !== undefined) s.description = description;
+    const pm = p.nullableStr('default_payment_method');
+    if (pm !== undefined) {
+      if (pm) emu.store.require('payment_method', pm, 'default_payment_method');
+      s.default_payment_method = pm;
+    }
+    if (cape !== undefined) {
+      const end = s.items.data[0]?.current_period_end ?? null;
+      s.cancel_at_period_end = cape;
+      s.cancel_at = cape ? end : null;
+      s.canceled_at = cape ? emu.now() : null;
+      const details = p.obj('cancellation_details');
+      s.cancellation_details = {
+        comment: details?.str('comment') ?? null,
+        feedback: (details?.str('feedback') as Stripe.Subscription.CancellationDetails.Feedback | undefined) ?? null,
+        feedback_option: null,
+        reason: cape ? 'cancellation_requested' : null,
+      };
+    }
+    for (const i of p.list('items')) {
+      const id = i.str('id');
+      const priceId = i.str('price');
+      const existing = id ? s.items.data.find((x) => x.id === id) : undefined;
+      if (id && !existing) throw invalidRequest(`No such subscription item: '${id}'`, i.name('id'), 'resource_missing');
+      if (i.bool('deleted')) {
+        s.items.data = s.items.data.filter((x) => x.id !== id);
+        continue;
+      }
+      const price = priceId ? emu.store.require('price', priceId, i.name('price')) : existing?.price;
+      if (!price) throw missingParam(i.name('price'));
+      if (existing) {
+        existing.price = price;
+        existing.plan = planFromPrice(price);
+        existing.quantity = i.int('quantity') ?? existing.quantity;
+      } else {
+        const first = s.items.data[0];
+        const period = { start: first?.current_period_start ?? emu.now(), end: first?.current_period_end ?? emu.now() };
+        s.items.data.push(buildSubscriptionItem(emu, s.id, price, i.int('quantity') ?? 1, period));
+      }
+    }
+  });
+  return sub;
+}
+
+export function registerBillingRoutes(router: Router<ApiHandler>): void {
+  router.post('/v1/subscriptions', (ctx) => {
+    const p = params(ctx, P.SubscriptionCreate);
+    return render(ctx.emu.store, createSubscription(ctx.emu, p, ctx.origin), p.expand());
+  });
+  router.get('/v1/subscriptions/:id', (ctx) => {
+    const p = params(ctx, []);
+    return render(ctx.emu.store, ctx.emu.store.require('subscription', pathId(ctx)), p.expand());
+  });
+  router.post('/v1/subscriptions/:id', (ctx) => {
+    const p = params(ctx, P.SubscriptionUpdate);
+    const sub = ctx.emu.store.require('subscription', pathId(ctx));
+    return render(ctx.emu.store, updateSub(ctx.emu, sub, p, ctx.origin), p.expand());
+  });
+  router.delete('/v1/subscriptions/:id', (ctx) => {
+    const p = params(ctx, P.SubscriptionCancel);
+    const sub = ctx.emu.store.require('subscription', pathId(ctx));
+    const d = p.obj('cancellation_details');
+    cancelSubscriptionNow(ctx.emu, sub, ctx.origin, 'cancellation_requested', {
+      comment: d?.str('comment') ?? null,
+      feedback: (d?.str('feedback') as Stripe.Subscription.CancellationDetails.Feedback | undefined) ?? null,
+    });
+    return render(ctx.emu.store, sub, p.expand());
+  });
+  router.get('/v1/subscriptions', (ctx) => {
+    const p = params(ctx, P.SubscriptionList);
+    const customer = p.str('customer');
+    const status = p.str('status');
+    const price = p.str('price');
+    const created = rangeFilter(p, 'created');
+    const items = ctx.emu.store
+      .all('subscription')
+      .reverse()
+      .filter((s) => !customer || s.customer === customer)
+      .filter((s) => (status === 'all' ? true : status ? s.status === status : s.status !== 'canceled'))
+      .filter((s) => !price || s.items.data.some((i) => i.price.id === price))
+      .filter((s) => !created || created(s.created));
+    return renderList(ctx.emu.store, paginate(items, p, '/v1/subscriptions'), p.expand());
+  });
+
+  router.get('/v1/invoices/:id', (ctx) => {
+    const p = params(ctx, []);
+    return render(ctx.emu.store, ctx.emu.store.require('invoice', pathId(ctx)), p.expand());
+  });
+  router.post('/v1/invoices/:id', (ctx) => {
+    const p = params(ctx, P.InvoiceUpdate);
+    const inv = ctx.emu.store.require('invoice', pathId(ctx));
+    const before = snapshot(inv);
+    inv.metadata = applyMetadata(inv.metadata ?? {}, p.raw.metadata);
+    const description = p.nullableStr('description');
+    if (description !== undefined) inv.description = description;
+    const prev = previousAttributes(before, inv);
+    if (prev) {
+      ctx.emu.store.touch();
+      ctx.emu.emit('invoice.updated', inv, ctx.origin, prev);
+    }
+    return render(ctx.emu.store, inv, p.expand());
+  });
+  router.post('/v1/invoices/:id/pay', (ctx) => {
+    const p = params(ctx, P.InvoicePay);
+    const { emu } = ctx;
+    const inv = emu.store.require('invoice', pathId(ctx));
+    if (inv.status !== 'open')
+      throw invalidRequest(`Invoice is already ${inv.status}.`, 'invoice', 'invoice_not_editable');
+    if (p.bool('paid_out_of_band')) {
+      inv.status = 'paid';
+      inv.amount_remaining = 0;
+      inv.next_payment_attempt = null;
+      inv.status_transitions.paid_at = emu.now();
+      emu.store.touch();
+      emu.emit('invoice.paid', inv, ctx.origin);
+      const subId = inv.parent?.subscription_details?.subscription;
+      const sub = typeof subId === 'string' ? emu.store.get('subscription', subId) : undefined;
+      if (sub) activate(emu, sub, ctx.origin);
+      return render(emu.store, inv, p.expand());
+    }
+    retryInvoice(emu, inv, 'paid', ctx.origin);
+    if (inv.status !== 'paid') throw cardDeclined('Your card was declined.', 'generic_decline');
+    return render(emu.store, inv, p.expand());
+  });
+  router.get('/v1/invoices/:id/lines', (ctx) => {
+    const p = params(ctx, P.InvoiceListLineItems);
+    const inv = ctx.emu.store.require('invoice', pathId(ctx));
+    return renderList(ctx.emu.store, paginate([...inv.lines.data], p, `/v1/invoices/${inv.id}/lines`), p.expand());
+  });
+  router.get('/v1/invoices', (ctx) => {
+    const p = params(ctx, P.InvoiceList);
+    const customer = p.str('customer');
+    const subscription = p.str('subscription');
+    const status = p.str('status');
+    const created = rangeFilter(p, 'created');
+    const items = ctx.emu.store
+      .all('invoice')
+      .reverse()
+      .filter((x) => !customer || x.customer === customer)
+      .filter((x) => !subscription || x.parent?.subscription_details?.subscription === subscription)
+      .filter((x) => !status || x.status === status)
+      .filter((x) => !created || created(x.created));
+    return renderList(ctx.emu.store, paginate(items, p, '/v1/invoices'), p.expand());
+  });
+
+  router.get('/v1/invoice_payments/:id', (ctx) => {
+    const p = params(ctx, []);
+    return render(ctx.emu.store, ctx.emu.store.require('invoice_payment', pathId(ctx)), p.expand());
+  });
+  router.get('/v1/invoice_payments', (ctx) => {
+    const p = params(ctx, P.InvoicePaymentList);
+    const invoice = p.str('invoice');
+    const status = p.str('status');
+    const payment = p.obj('payment');
+    const pi = payment?.str('payment_intent');
+    const items = ctx.emu.store
+      .all('invoice_payment')
+      .reverse()
+      .filter((x) => !invoice || x.invoice === invoice)
+      .filter((x) => !status || x.status === status)
+      .filter((x) => !pi || x.payment.payment_intent === pi);
+    return renderList(ctx.emu.store, paginate(items, p, '/v1/invoice_payments'), p.expand());
+  });
+}

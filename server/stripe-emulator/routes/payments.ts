@@ -1,0 +1,278 @@
+// PaymentIntents, charges, payment methods, balance transactions and refunds.
+import type Stripe from 'stripe';
+import type { Emulator } from '../emulator.ts';
+import { attemptPayment, createPaymentIntent, type AttemptMode } from '../flows/payments.ts';
+import { createRefund } from '../flows/refunds.ts';
+import { params, pathId, type ApiHandler } from '../http/context.ts';
+import type { Router } from '../http/router.ts';
+import { previousAttributes, snapshot } from '../objects/diff.ts';
+import { buildPaymentMethod } from '../objects/payment-method.ts';
+import * as P from '../wire/allowed-params.ts';
+import { cardDeclined, invalidRequest } from '../wire/errors.ts';
+import { paginate } from '../wire/list.ts';
+import { applyMetadata, rangeFilter, type Params } from '../wire/params.ts';
+import { render, renderList } from '../wire/render.ts';
+
+/** Stripe's test PaymentMethod tokens. */
+const TEST_METHODS: Record<string, { kind: 'card' | 'sepa_debit'; mode: AttemptMode; last4: string; brand: string }> = {
+  pm_card_visa: { kind: 'card', mode: 'succeed', last4: '4242', brand: 'visa' },
+  pm_card_mastercard: { kind: 'card', mode: 'succeed', last4: '4444', brand: 'mastercard' },
+  pm_card_chargeDeclined: { kind: 'card', mode: 'decline', last4: '0002', brand: 'visa' },
+  pm_card_visa_chargeDeclined: { kind: 'card', mode: 'decline', last4: '0341', brand: 'visa' },
+  pm_card_chargeDeclinedInsufficientFunds: { kind: 'card', mode: 'decline', last4: '9995', brand: 'visa' },
+  pm_sepa_debit: { kind: 'sepa_debit', mode: 'process', last4: '3000', brand: 'sepa' },
+};
+
+function resolveMethod(
+  emu: Emulator,
+  id: string,
+  customer: string | null,
+): { pm: Stripe.PaymentMethod; mode: AttemptMode } {
+  const test = TEST_METHODS[id];
+  if (test) {
+    const email = customer ? (emu.store.get('customer', customer)?.email ?? null) : null;
+    const pm = emu.store.insert(
+      'payment_method',
+      buildPaymentMethod(emu, test.kind, { email, name: null }, customer, { last4: test.last4, brand: test.brand }),
+    );
+    return { pm, mode: test.mode };
+  }
+  const pm = emu.store.require('payment_method', id, 'payment_method');
+  return { pm, mode: pm.type === 'sepa_debit' ? 'process' : 'succeed' };
+}
+
+function confirm(
+  emu: Emulator,
+  pi: Stripe.PaymentIntent,
+  p: Params,
+  origin: { id: string | null; idempotency_key: string | null },
+): void {
+  if (!['requires_payment_method', 'requires_confirmation'].includes(pi.status)) {
+    throw invalidRequest(
+      `You cannot confirm this PaymentIntent because it has a status of ${pi.status}.`,
+      'payment_intent',
+      'payment_intent_unexpected_state',
+    );
+  }
+  const pmId = p.str('payment_method') ?? (typeof pi.payment_method === 'string' ? pi.payment_method : undefined);
+  if (!pmId) {
+    throw invalidRequest(
+      'You cannot confirm this PaymentIntent because it has no payment method.',
+      'payment_method',
+      'payment_intent_unexpected_state',
+    );
+  }
+  const { pm, mode } = resolveMethod(emu, pmId, typeof pi.customer === 'string' ? pi.customer : null);
+  const ch = attemptPayment(emu, pi, pm, mode, origin);
+  if (pi.status === 'requires_payment_method') {
+    throw cardDeclined(
+      pi.last_payment_error?.message ?? 'Your card was declined.',
+      pi.last_payment_error?.decline_code ?? 'generic_decline',
+      {
+        charge: ch.id,
+        payment_intent: render(emu.store, pi),
+      },
+    );
+  }
+}
+
+function updateMetadataRoute(
+  type: 'charge' | 'refund' | 'payment_intent',
+  allowed: readonly string[],
+  event: string,
+): ApiHandler {
+  return (ctx) => {
+    const p = params(ctx, allowed);
+    const obj = ctx.emu.store.require(type, pathId(ctx));
+    const before = snapshot(obj);
+    obj.metadata = applyMetadata(obj.metadata ?? {}, p.raw.metadata);
+    const description = p.nullableStr('description');
+    if (description !== undefined && 'description' in obj)
+      (obj as { description: string | null }).description = description;
+    const prev = previousAttributes(before, obj);
+    if (prev) {
+      ctx.emu.store.touch();
+      ctx.emu.emit(event, obj, ctx.origin, prev);
+    }
+    return render(ctx.emu.store, obj, p.expand());
+  };
+}
+
+export function registerPaymentRoutes(router: Router<ApiHandler>): void {
+  router.post('/v1/payment_intents', (ctx) => {
+    const p = params(ctx, P.PaymentIntentCreate);
+    const { emu } = ctx;
+    const customer = p.str('customer') ?? null;
+    if (customer) emu.store.require('customer', customer, 'customer');
+    const amount = p.reqInt('amount');
+    if (amount < 50) throw invalidRequest('Amount must be at least 50 cents', 'amount', 'amount_too_small');
+    const pi = createPaymentIntent(
+      emu,
+      {
+        amount,
+        currency: p.reqStr('currency').toLowerCase(),
+        customer,
+        description: p.str('description') ?? null,
+        metadata: applyMetadata({}, p.raw.metadata),
+        payment_method_types: p.strList('allowed_payment_method_types') ?? ['card'],
+        receipt_email: p.str('receipt_email') ?? null,
+      },
+      ctx.origin,
+    );
+    const pm = p.str('payment_method');
+    if (pm) {
+      pi.payment_method = pm;
+      pi.status = 'requires_confirmation';
+    }
+    if (p.bool('confirm')) confirm(emu, pi, p, ctx.origin);
+    return render(emu.store, pi, p.expand());
+  });
+  router.get('/v1/payment_intents/:id', (ctx) => {
+    const p = params(ctx, ['client_secret']);
+    return render(ctx.emu.store, ctx.emu.store.require('payment_intent', pathId(ctx)), p.expand());
+  });
+  router.post(
+    '/v1/payment_intents/:id',
+    updateMetadataRoute('payment_intent', P.PaymentIntentUpdate, 'payment_intent.updated'),
+  );
+  router.post('/v1/payment_intents/:id/confirm', (ctx) => {
+    const p = params(ctx, P.PaymentIntentConfirm);
+    const pi = ctx.emu.store.require('payment_intent', pathId(ctx));
+    confirm(ctx.emu, pi, p, ctx.origin);
+    return render(ctx.emu.store, pi, p.expand());
+  });
+  router.post('/v1/payment_intents/:id/cancel', (ctx) => {
+    const p = params(ctx, P.PaymentIntentCancel);
+    const pi = ctx.emu.store.require('payment_intent', pathId(ctx));
+    if (['succeeded', 'canceled', 'processing'].includes(pi.status)) {
+      throw invalidRequest(
+        `You cannot cancel this PaymentIntent because it has a status of ${pi.status}.`,
+        'payment_intent',
+        'payment_intent_unexpected_state',
+      );
+    }
+    pi.status = 'canceled';
+    pi.canceled_at = ctx.emu.now();
+    pi.cancellation_reason =
+      (p.str('cancellation_reason') as Stripe.PaymentIntent.CancellationReason | undefined) ?? null;
+    ctx.emu.store.touch();
+    ctx.emu.emit('payment_intent.canceled', pi, ctx.origin);
+    return render(ctx.emu.store, pi, p.expand());
+  });
+  router.get('/v1/payment_intents', (ctx) => {
+    const p = params(ctx, P.PaymentIntentList);
+    const customer = p.str('customer');
+    const created = rangeFilter(p, 'created');
+    const items = ctx.emu.store
+      .all('payment_intent')
+      .reverse()
+      .filter((x) => !customer || x.customer === customer)
+      .filter((x) => !created || created(x.created));
+    return renderList(ctx.emu.store, paginate(items, p, '/v1/payment_intents'), p.expand());
+  });
+
+  router.get('/v1/charges/:id', (ctx) => {
+    const p = params(ctx, []);
+    return render(ctx.emu.store, ctx.emu.store.require('charge', pathId(ctx)), p.expand());
+  });
+  router.post('/v1/charges/:id', updateMetadataRoute('charge', P.ChargeUpdate, 'charge.updated'));
+  router.get('/v1/charges', (ctx) => {
+    const p = params(ctx, P.ChargeList);
+    const customer = p.str('customer');
+    const pi = p.str('payment_intent');
+    const created = rangeFilter(p, 'created');
+    const items = ctx.emu.store
+      .all('charge')
+      .reverse()
+      .filter((x) => !customer || x.customer === customer)
+      .filter((x) => !pi || x.payment_intent === pi)
+      .filter((x) => !created || created(x.created));
+    return renderList(ctx.emu.store, paginate(items, p, '/v1/charges'), p.expand());
+  });
+
+  router.get('/v1/payment_methods/:id', (ctx) => {
+    const p = params(ctx, []);
+    return render(ctx.emu.store, ctx.emu.store.require('payment_method', pathId(ctx)), p.expand());
+  });
+
+  router.get('/v1/balance_transactions/:id', (ctx) => {
+    const p = params(ctx, []);
+    return render(ctx.emu.store, ctx.emu.store.require('balance_transaction', pathId(ctx)), p.expand());
+  });
+  router.get('/v1/balance_transactions', (ctx) => {
+    const p = params(ctx, P.BalanceTransactionList);
+    const source = p.str('source');
+    const type = p.str('type');
+    const currency = p.str('currency');
+    const created = rangeFilter(p, 'created');
+    const items = ctx.emu.store
+      .all('balance_transaction')
+      .reverse()
+      .filter((x) => !source || x.source === source)
+      .filter((x) => !type || x.type === type)
+      .filter((x) => !currency || x.currency === currency)
+      .filter((x) => !created || created(x.created));
+    return renderList(ctx.emu.store, paginate(items, p, '/v1/balance_transactions'), p.expand());
+  });
+
+  router.post('/v1/refunds', (ctx) => {
+    const p = params(ctx, P.RefundCreate);
+    const { emu } = ctx;
+    let chargeId = p.str('charge');
+    const piId = p.str('payment_intent');
+    if (chargeId && piId)
+      throw invalidRequest('You may only specify one of these parameters: charge, payment_intent.', 'payment_intent');
+    if (piId) {
+      const pi = emu.store.require('payment_intent', piId, 'payment_intent');
+      if (pi.status !== 'succeeded' || typeof pi.latest_charge !== 'string') {
+        throw invalidRequest(
+          `This PaymentIntent (${pi.id}) does not have a successful charge to refund.`,
+          'payment_intent',
+        );
+      }
+      chargeId = pi.latest_charge;
+    }
+    if (!chargeId)
+      throw invalidRequest(
+        'One of the following params should be provided for this request: payment_intent or charge.',
+      );
+    const charge = emu.store.require('charge', chargeId, 'charge');
+    const refund = createRefund(
+      emu,
+      {
+        charge,
+        amount: p.int('amount'),
+        reason: p.oneOf('reason', ['duplicate', 'fraudulent', 'requested_by_customer'] as const) ?? null,
+        metadata: applyMetadata({}, p.raw.metadata),
+      },
+      ctx.origin,
+    );
+    return render(emu.store, refund, p.expand());
+  });
+  router.get('/v1/refunds/:id', (ctx) => {
+    const p = params(ctx, []);
+    return render(ctx.emu.store, ctx.emu.store.require('refund', pathId(ctx)), p.expand());
+  });
+  router.post('/v1/refunds/:id', updateMetadataRoute('refund', P.RefundUpdate, 'refund.updated'));
+  router.post('/v1/refunds/:id/cancel', (ctx) => {
+    params(ctx, P.RefundCancel);
+    const r = ctx.emu.store.require('refund', pathId(ctx));
+    throw invalidRequest(
+      `You can't cancel this refund because it has a status of ${r.status}. Only refunds with a status of requires_action can be canceled.`,
+      'refund',
+    );
+  });
+  router.get('/v1/refunds', (ctx) => {
+    const p = params(ctx, P.RefundList);
+    const charge = p.str('charge');
+    const pi = p.str('payment_intent');
+    const created = rangeFilter(p, 'created');
+    const items = ctx.emu.store
+      .all('refund')
+      .reverse()
+      .filter((x) => !charge || x.charge === charge)
+      .filter((x) => !pi || x.payment_intent === pi)
+      .filter((x) => !created || created(x.created));
+    return renderList(ctx.emu.store, paginate(items, p, '/v1/refunds'), p.expand());
+  });
+}
