@@ -4,6 +4,7 @@ import type { FastifyInstance } from 'fastify';
 import type { Deps } from '../deps.ts';
 import { ensureBootstrapApiKey } from '../modules/api-keys/ensure-bootstrap-key.ts';
 import { registerBearerAuth } from './authenticate.ts';
+import { registerCheckoutSessionRoutes } from './checkout-sessions.ts';
 import { registerErrorHandler } from './errors.ts';
 import { registerRoutes } from './routes.ts';
 
@@ -19,6 +20,7 @@ export async function registerServiceApi(app: FastifyInstance, deps: Deps): Prom
       registerErrorHandler(api);
       registerBearerAuth(api, deps);
       registerRoutes(api, deps);
+      registerCheckoutSessionRoutes(api, deps);
     },
     { prefix: SERVICE_API_PREFIX },
   );

@@ -1,0 +1,17 @@
+// POST /api/v1/checkout-sessions: the product's backend asks for a hosted Stripe Checkout page.
+import { z } from 'zod';
+import { externalId } from './service-api.ts';
+
+const catalogKey = z.string().trim().min(1, 'is required').max(64, 'at most 64 characters');
+const redirectUrl = z.url({ protocol: /^https?$/, message: 'must be an http(s) URL' }).max(2000);
+
+export const createCheckoutSessionBody = z
+  .strictObject({
+    customerId: externalId,
+    pack: catalogKey.optional(),
+    plan: catalogKey.optional(),
+    successUrl: redirectUrl,
+    cancelUrl: redirectUrl,
+  })
+  .refine((b) => !!b.pack !== !!b.plan, { message: 'give exactly one of pack or plan', path: ['pack'] });
+export type CreateCheckoutSessionBody = z.infer<typeof createCheckoutSessionBody>;
