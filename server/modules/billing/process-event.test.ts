@@ -1,0 +1,122 @@
+// The event status machine: retries with backoff, the give-up point, the crash window between the
+// 2xx and the first attempt, and the credit math for dashboard refunds.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { checkoutSession, event } from '../../../test/stripe/builders.ts';
+import { createWebhookHarness, type WebhookHarness } from '../../../test/stripe/harness.ts';
+import { stripeHandlers } from '../../stripe/handlers/index.ts';
+import { pipelineContext } from '../../stripe/pipeline.ts';
+import type { HandlerMap } from './event-handler.ts';
+import { ingestEvent } from './ingest-event.ts';
+import { processDueEvents } from './process-due-events.ts';
+import { processEvent } from './process-event.ts';
+import { refundClawbackCredits } from './refund-clawback-credits.ts';
+import { MAX_PROCESSING_ATTEMPTS, retryDelayMs } from './retry-policy.ts';
+
+let h: WebhookHarness;
+let broken = true;
+// checkout.session.completed fails while `broken`; every other type is the production handler.
+const handlers: HandlerMap = {
+  ...stripeHandlers,
+  'checkout.session.completed': {
+    ...stripeHandlers['checkout.session.completed'],
+    async apply(tx, input) {
+      if (broken) throw new Error('database hiccup (injected)');
+      return stripeHandlers['checkout.session.completed'].apply(tx, input);
+    },
+  },
+};
+
+beforeAll(async () => {
+  h = await createWebhookHarness({ handlers });
+});
+afterAll(async () => {
+  await h?.close();
+});
+
+describe('retries', () => {
+  it('a failing event is deferred with backoff, retried, and applied once it works', async () => {
+    broken = true;
+    const e = event('checkout.session.completed', checkoutSession({ userId: 'retry_1', kind: 'pack', key: 'starter' }));
+    const res = await h.deliver(e);
+    expect(res.statusCode).toBe(200);
+    expect(res.json()).toMatchObject({ status: 'deferred' });
+    const row = await h.prisma.stripeEvent.findUniqueOrThrow({ where: { id: e.id as string } });
+    expect(row).toMatchObject({ status: 'deferred', attempts: 1, lastError: 'database hiccup (injected)' });
+    const delay = (row.nextAttemptAt?.getTime() ?? 0) - Date.now();
+    expect(delay).toBeGreaterThan(10_000);
+    expect(delay).toBeLessThanOrEqual(15_000);
+
+    const ctx = pipelineContext(h.t.deps, handlers);
+    // Not due yet: the sweep leaves it alone.
+    expect(await processDueEvents(ctx)).toEqual([]);
+    broken = false;
+    const results = await processDueEvents(ctx, { now: new Date(Date.now() + 20_000) });
+    expect(results).toMatchObject([{ eventId: e.id, status: 'processed' }]);
+    const after = await h.prisma.stripeEvent.findUniqueOrThrow({
+      where: { id: e.id as string },
+      include: { processing: true },
+    });
+    expect(after).toMatchObject({ status: 'processed', attempts: 2, lastError: null, nextAttemptAt: null });
+    expect(after.processing.map((p) => p.outcome)).toEqual(['error', 'processed']);
+    expect((await h.prisma.customer.findUniqueOrThrow({ where: { externalId: 'retry_1' } })).balance).toBe(500);
+  });
+
+  it(`gives up after ${MAX_PROCESSING_ATTEMPTS} attempts: failed, with its error, for support`, async () => {
+    broken = true;
+    const e = event('checkout.session.completed', checkoutSession({ userId: 'retry_2', kind: 'pack', key: 'starter' }));
+    await h.deliver(e);
+    const ctx = pipelineContext(h.t.deps, handlers);
+    for (let i = 1; i < MAX_PROCESSING_ATTEMPTS; i++) {
+      await processDueEvents(ctx, { now: new Date(Date.now() + 365 * 86_400_000) });
+    }
+    const row = await h.prisma.stripeEvent.findUniqueOrThrow({ where: { id: e.id as string } });
+    expect(row).toMatchObject({ status: 'failed', attempts: MAX_PROCESSING_ATTEMPTS, nextAttemptAt: null });
+    expect(row.lastError).toBe('database hiccup (injected)');
+    expect(await processDueEvents(ctx, { now: new Date(Date.now() + 365 * 86_400_000) })).toEqual([]);
+    // Support fixes the cause and reprocesses.
+    broken = false;
+    const result = await processEvent(ctx, e.id as string, { force: true, actorId: 'staff-1' });
+    expect(result.status).toBe('processed');
+    broken = true;
+  });
+
+  it('an event stored but never attempted (crash after the 2xx) is picked up by the sweep', async () => {
+    broken = false;
+    const e = event(
+      'checkout.session.completed',
+      checkoutSession({ userId: 'orphan_1', kind: 'pack', key: 'starter' }),
+    );
+    await ingestEvent(h.prisma, {
+      event: e as never,
+      rawJson: JSON.stringify(e),
+      objectId: null,
+      handled: true,
+      source: 'webhook',
+    });
+    const ctx = pipelineContext(h.t.deps, handlers);
+    expect(await processDueEvents(ctx)).toEqual([]);
+    const results = await processDueEvents(ctx, { now: new Date(Date.now() + 120_000) });
+    expect(results).toMatchObject([{ eventId: e.id, status: 'processed' }]);
+    expect((await h.prisma.customer.findUniqueOrThrow({ where: { externalId: 'orphan_1' } })).balance).toBe(500);
+  });
+
+  it('backs off exponentially up to a cap', () => {
+    expect([1, 2, 3, 4].map(retryDelayMs)).toEqual([15_000, 30_000, 60_000, 120_000]);
+    expect(retryDelayMs(40)).toBe(6 * 3600_000);
+  });
+});
+
+describe('dashboard refund clawback', () => {
+  it('takes the refunded share of the unused credits; the last refund takes the rest', () => {
+    const base = { remainingCredits: 500, paidAmount: 1000, alreadyRefunded: 0 };
+    expect(refundClawbackCredits({ ...base, refundAmount: 1000 })).toBe(500);
+    expect(refundClawbackCredits({ ...base, refundAmount: 500 })).toBe(250);
+    expect(refundClawbackCredits({ ...base, refundAmount: 333 })).toBe(166);
+    // Second half of a refund in two halves, after 100 credits were used: everything left goes.
+    expect(
+      refundClawbackCredits({ remainingCredits: 150, paidAmount: 1000, alreadyRefunded: 500, refundAmount: 500 }),
+    ).toBe(150);
+    expect(refundClawbackCredits({ ...base, remainingCredits: 0, refundAmount: 1000 })).toBe(0);
+    expect(refundClawbackCredits({ ...base, alreadyRefunded: 1000, refundAmount: 10 })).toBe(0);
+  });
+});
