@@ -4,6 +4,7 @@ import { buildApp } from './app.ts';
 import { boot } from './boot.ts';
 import { EnvError, parseEnv, type Env } from './env.ts';
 import { startJobRunner } from './jobs/runner.ts';
+import { connectStripe, PRODUCTION_WITHOUT_KEY_MESSAGE } from './stripe/client.ts';
 import { DEMO_STAFF, hasDemoStaff } from './seed/demo-staff.ts';
 import { isDatabaseEmpty, seedDemo } from './seed/seed-demo.ts';
 
@@ -20,7 +21,12 @@ function loadEnv(): Env {
 }
 
 const env = loadEnv();
-const booted = await boot(env);
+if (env.NODE_ENV === 'production' && !env.STRIPE_SECRET_KEY) {
+  console.error(PRODUCTION_WITHOUT_KEY_MESSAGE);
+  process.exit(1);
+}
+// Without STRIPE_SECRET_KEY this starts the Stripe emulator (dynamic import inside connectStripe).
+const booted = await boot(env, { stripe: connectStripe });
 const { deps } = booted;
 
 if (env.NODE_ENV === 'production' && (await hasDemoStaff(deps.prisma))) {
