@@ -5,7 +5,7 @@ import { checkoutSession, event } from '../../../test/stripe/builders.ts';
 import { createWebhookHarness, type WebhookHarness } from '../../../test/stripe/harness.ts';
 import { stripeHandlers } from '../../stripe/handlers/index.ts';
 import { pipelineContext } from '../../stripe/pipeline.ts';
-import type { HandlerMap } from './event-handler.ts';
+import type { EventHandler, HandlerMap, StripeObjectOf } from './event-handler.ts';
 import { ingestEvent } from './ingest-event.ts';
 import { processDueEvents } from './process-due-events.ts';
 import { processEvent } from './process-event.ts';
@@ -14,14 +14,17 @@ import { MAX_PROCESSING_ATTEMPTS, retryDelayMs } from './retry-policy.ts';
 
 let h: WebhookHarness;
 let broken = true;
+const real: EventHandler<StripeObjectOf<'checkout.session.completed'>, unknown> = stripeHandlers[
+  'checkout.session.completed'
+];
 // checkout.session.completed fails while `broken`; every other type is the production handler.
 const handlers: HandlerMap = {
   ...stripeHandlers,
   'checkout.session.completed': {
-    ...stripeHandlers['checkout.session.completed'],
+    ...real,
     async apply(tx, input) {
       if (broken) throw new Error('database hiccup (injected)');
-      return stripeHandlers['checkout.session.completed'].apply(tx, input);
+      return real.apply(tx, input);
     },
   },
 };
