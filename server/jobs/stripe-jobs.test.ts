@@ -145,7 +145,7 @@ describe('Stripe jobs on pg-boss', () => {
   it('stripe-reconciliation skips without a Stripe connection', async () => {
     const id = await runner.send('stripe-reconciliation');
     expect(id).toBeTruthy();
-    const job = await until(async () => {
+    await until(async () => {
       const j = await runner.boss.getJobById('stripe-reconciliation', id as string);
       return j?.state === 'completed' ? j : null;
     });
