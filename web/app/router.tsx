@@ -40,11 +40,14 @@ export const router = createBrowserRouter([
         path: 'customers',
         element: gated(
           '/customers',
-          <NotBuiltPage
-            title="Customers"
-            issue="support desk issue"
-            description="Find a customer by any handle and see their history."
-          />,
+          page(() => import('@/features/customers/customers-page').then((m) => ({ default: m.CustomersPage }))),
+        ),
+      },
+      {
+        path: 'customers/:customerId',
+        element: gated(
+          '/customers',
+          page(() => import('@/features/customers/customer-page').then((m) => ({ default: m.CustomerPage }))),
         ),
       },
       {
@@ -105,11 +108,7 @@ export const router = createBrowserRouter([
         path: 'audit',
         element: gated(
           '/audit',
-          <NotBuiltPage
-            title="Audit log"
-            issue="support desk issue"
-            description="Every staff action, who, when and why."
-          />,
+          page(() => import('@/features/audit/audit-page').then((m) => ({ default: m.AuditPage }))),
         ),
       },
       {

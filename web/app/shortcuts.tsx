@@ -4,6 +4,7 @@ import { useCallback, useEffect, useMemo, useRef, useState, type ReactNode } fro
 import { useNavigate } from 'react-router';
 import { Dialog, DialogContent, DialogDescription, DialogHeader, DialogTitle } from '@/components/ui/dialog';
 import { Input } from '@/components/ui/input';
+import { useCustomerCommands } from '@/features/customers/use-customer-commands';
 import { cn } from '@/lib/utils';
 import { canSee, NAV_ITEMS } from './navigation';
 import { useStaff } from './session';
@@ -114,9 +115,11 @@ export function CommandPalette({
 }) {
   const [query, setQuery] = useState('');
   const [active, setActive] = useState(0);
+  // Customers found by any handle follow the matching commands (the server already filtered them).
+  const customerCommands = useCustomerCommands(query);
   const filtered = useMemo(
-    () => commands.filter((c) => c.label.toLowerCase().includes(query.trim().toLowerCase())),
-    [commands, query],
+    () => [...commands.filter((c) => c.label.toLowerCase().includes(query.trim().toLowerCase())), ...customerCommands],
+    [commands, query, customerCommands],
   );
   const close = useCallback(() => {
     onOpenChange(false);
@@ -134,7 +137,7 @@ export function CommandPalette({
         <Input
           autoFocus
           aria-label="Search commands"
-          placeholder="Type a command…"
+          placeholder="Type a command, or search customers by email, name or Stripe id…"
           className="h-12 rounded-b-none border-0 border-b text-base focus-visible:ring-0"
           value={query}
           onChange={(e) => {

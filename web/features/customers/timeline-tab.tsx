@@ -1,0 +1,245 @@
+// One stream, newest first: Stripe events with their deliveries and processing, payments,
+// ledger entries, entitlement changes, usage per hour or day, staff actions, blocks and notes.
+// Filters and the highlighted object are in the URL; items of one Stripe chain (session ->
+// payment intent -> charge -> refund/dispute) light up together; each opens its raw record.
+import { useInfiniteQuery } from '@tanstack/react-query';
+import { LinkIcon } from 'lucide-react';
+import { useEffect, useMemo, useRef, useState } from 'react';
+import { useSearchParams } from 'react-router';
+import { EmptyState, ErrorState, SkeletonRows } from '@/components/states';
+import { TimeAgo } from '@/components/time-ago';
+import { Button } from '@/components/ui/button';
+import { NativeSelect } from '@/components/ui/native-select';
+import { formatCredits, formatMoney } from '@/lib/format';
+import { useTRPC } from '@/lib/trpc';
+import { cn } from '@/lib/utils';
+import {
+  TIMELINE_KIND_LABELS,
+  TIMELINE_KINDS,
+  type TimelineItem,
+  type TimelineKind,
+} from '../../../server/contracts/support.ts';
+import { ToneBadge } from './customer-badges';
+import { DetailSheet } from './detail-sheet';
+import { Words } from './words';
+
+const PAGE = 50;
+
+function matches(item: TimelineItem, id: string): boolean {
+  return item.id === id || item.chain === id || item.stripeIds.includes(id);
+}
+
+function Row({
+  item,
+  highlighted,
+  inChain,
+  onOpen,
+  onChain,
+}: {
+  item: TimelineItem;
+  highlighted: boolean;
+  inChain: boolean;
+  onOpen: () => void;
+  onChain: (chain: string) => void;
+}) {
+  const ref = useRef<HTMLLIElement>(null);
+  useEffect(() => {
+    if (highlighted) ref.current?.scrollIntoView({ block: 'center' });
+  }, [highlighted]);
+  return (
+    <li
+      ref={ref}
+      data-kind={item.kind}
+      data-highlighted={highlighted || undefined}
+      className={cn(
+        'grid grid-cols-[5.5rem_1fr_auto] items-start gap-x-3 border-b px-3 py-2 text-sm last:border-b-0 sm:grid-cols-[7rem_6.5rem_1fr_auto]',
+        highlighted && 'bg-warning/15',
+        !highlighted && inChain && 'bg-accent/60',
+      )}
+    >
+      <span className="pt-0.5 text-xs text-muted-foreground">
+        <TimeAgo date={item.at} />
+      </span>
+      <span className="hidden pt-0.5 text-xs text-muted-foreground sm:block">{TIMELINE_KIND_LABELS[item.kind]}</span>
+      <div className="flex min-w-0 flex-col gap-0.5">
+        <div className="flex flex-wrap items-center gap-2">
+          <button
+            type="button"
+            onClick={onOpen}
+            className={cn(
+              'text-left font-medium outline-none hover:underline focus-visible:ring-2 focus-visible:ring-ring',
+              item.kind === 'event' && 'font-mono text-[0.8rem]',
+            )}
+          >
+            <Words text={item.title} />
+          </button>
+          {item.status && <ToneBadge tone={item.tone}>{item.status}</ToneBadge>}
+          {item.chain && (
+            <button
+              type="button"
+              onClick={() => onChain(item.chain!)}
+              className="inline-flex items-center gap-1 rounded px-1 font-mono text-xs text-muted-foreground outline-none hover:bg-accent hover:text-foreground focus-visible:ring-2 focus-visible:ring-ring"
+              title="Show everything about this payment"
+            >
+              <LinkIcon className="size-3" aria-hidden />
+              {item.chain}
+            </button>
+          )}
+        </div>
+        {item.summary && (
+          <p className="text-muted-foreground">
+            <Words text={item.summary} />
+          </p>
+        )}
+        {item.steps.length > 0 && (
+          <ol className="mt-0.5 flex flex-wrap gap-x-3 gap-y-0.5 text-xs" aria-label="Deliveries and processing">
+            {item.steps.map((s, i) => (
+              <li
+                key={i}
+                className={cn(
+                  s.tone === 'danger'
+                    ? 'text-destructive'
+                    : s.tone === 'success'
+                      ? 'text-success'
+                      : 'text-muted-foreground',
+                )}
+              >
+                {s.label}
+              </li>
+            ))}
+          </ol>
+        )}
+      </div>
+      <span className="flex flex-col items-end pt-0.5 tabular-nums">
+        {item.credits != null && item.credits !== 0 && (
+          <span className={cn(item.credits > 0 ? 'text-success' : '')}>
+            {item.credits > 0 ? `+${formatCredits(item.credits)}` : formatCredits(item.credits)}
+          </span>
+        )}
+        {item.amount && (
+          <span className="text-xs text-muted-foreground">{formatMoney(item.amount.minor, item.amount.currency)}</span>
+        )}
+      </span>
+    </li>
+  );
+}
+
+export function TimelineTab({ customerId, highlight }: { customerId: string; highlight: string | null }) {
+  const trpc = useTRPC();
+  const [params, setParams] = useSearchParams();
+  const kinds = (params.get('kinds') ?? '')
+    .split(',')
+    .filter((k): k is TimelineKind => (TIMELINE_KINDS as readonly string[]).includes(k));
+  const bucket = params.get('bucket') === 'day' ? 'day' : 'hour';
+  const [open, setOpen] = useState<TimelineItem | null>(null);
+
+  const timeline = useInfiniteQuery(
+    trpc.support.timeline.infiniteQueryOptions(
+      { customerId, limit: PAGE, usageBucket: bucket, ...(kinds.length ? { kinds } : {}) },
+      { getNextPageParam: (last) => last.nextCursor ?? undefined },
+    ),
+  );
+  const items = useMemo(() => timeline.data?.pages.flatMap((p) => p.items) ?? [], [timeline.data]);
+  const hit = highlight ? items.find((i) => matches(i, highlight)) : undefined;
+  const chain = hit?.chain ?? null;
+
+  const update = (mut: (p: URLSearchParams) => void) => {
+    const p = new URLSearchParams(params);
+    mut(p);
+    setParams(p, { replace: true });
+  };
+  const toggleKind = (kind: TimelineKind) =>
+    update((p) => {
+      const next = kinds.includes(kind) ? kinds.filter((k) => k !== kind) : [...kinds, kind];
+      if (next.length) p.set('kinds', next.join(','));
+      else p.delete('kinds');
+    });
+
+  return (
+    <div className="flex flex-col gap-3">
+      <div className="flex flex-wrap items-center gap-1.5" role="group" aria-label="Show only">
+        <Button
+          size="sm"
+          variant={kinds.length === 0 ? 'secondary' : 'ghost'}
+          aria-pressed={kinds.length === 0}
+          onClick={() => update((p) => p.delete('kinds'))}
+        >
+          Everything
+        </Button>
+        {TIMELINE_KINDS.map((k) => (
+          <Button
+            key={k}
+            size="sm"
+            variant={kinds.includes(k) ? 'secondary' : 'ghost'}
+            aria-pressed={kinds.includes(k)}
+            onClick={() => toggleKind(k)}
+          >
+            {TIMELINE_KIND_LABELS[k]}
+          </Button>
+        ))}
+        <span className="ml-auto flex items-center gap-2">
+          <label htmlFor="usage-bucket" className="text-sm text-muted-foreground">
+            Usage per
+          </label>
+          <NativeSelect
+            id="usage-bucket"
+            value={bucket}
+            onChange={(e) => update((p) => (e.target.value === 'day' ? p.set('bucket', 'day') : p.delete('bucket')))}
+          >
+            <option value="hour">hour</option>
+            <option value="day">day</option>
+          </NativeSelect>
+        </span>
+      </div>
+      {highlight && (
+        <div className="flex flex-wrap items-center gap-2 text-sm" role="status">
+          <span>
+            Highlighting <span className="font-mono">{highlight}</span>
+            {!hit &&
+              !timeline.isPending &&
+              (timeline.hasNextPage
+                ? ': it is further down, load more to reach it.'
+                : ': not in this stream (check the filters).')}
+          </span>
+          <Button size="sm" variant="ghost" onClick={() => update((p) => p.delete('highlight'))}>
+            Clear
+          </Button>
+        </div>
+      )}
+      {timeline.isPending && <SkeletonRows rows={10} />}
+      {timeline.isError && <ErrorState error={timeline.error} onRetry={() => void timeline.refetch()} />}
+      {timeline.data &&
+        (items.length === 0 ? (
+          <EmptyState title="Nothing here yet">
+            {kinds.length
+              ? 'Nothing of these kinds happened to this customer. Clear the filters to see everything.'
+              : 'Payments, Stripe events, ledger entries, usage and staff actions appear here as they happen.'}
+          </EmptyState>
+        ) : (
+          <ol className="rounded-lg border" aria-label="Timeline, newest first" aria-busy={timeline.isFetching}>
+            {items.map((item) => (
+              <Row
+                key={item.key}
+                item={item}
+                highlighted={!!highlight && matches(item, highlight) && item === hit}
+                inChain={!!chain && item.chain === chain}
+                onOpen={() => setOpen(item)}
+                onChain={(c) => update((p) => p.set('highlight', c))}
+              />
+            ))}
+          </ol>
+        ))}
+      {timeline.hasNextPage && (
+        <Button
+          variant="outline"
+          className="self-center"
+          disabled={timeline.isFetchingNextPage}
+          onClick={() => void timeline.fetchNextPage()}
+        >
+          {timeline.isFetchingNextPage ? 'Loading…' : 'Load older'}
+        </Button>
+      )}
+      <DetailSheet item={open} onClose={() => setOpen(null)} />
+    </div>
+  );
+}
