@@ -68,6 +68,9 @@ function expandValue(store: Store, value: unknown, rest: string[][], where: stri
     const target = store.getAny(value);
     if (!target) {
       if (store.isDeleted(value)) return { id: value, object: key, deleted: true };
+      if (!/^[a-z]+(_[a-z]+)*_[A-Za-z0-9]{6,}$/.test(value)) {
+        throw invalidRequest(`This property cannot be expanded (${where}).`, 'expand');
+      }
       return value;
     }
     const rendered = hydrate(store, target);
