@@ -237,6 +237,24 @@ describe('usage', () => {
     expect(explicit.json()).toMatchObject({ credits: 3, balance: 87 });
   });
 
+  it('records free uses (no credit cost) without a ledger entry, and replays them', async () => {
+    const c = await customer(0, 'pro');
+    const body = {
+      customerId: c.externalId,
+      feature: 'api_access',
+      idempotencyKey: `api-${c.externalId}`,
+      metadata: { operation: 'list models' },
+    };
+    const first = await call('POST', '/api/v1/usage', body);
+    expect(first.statusCode).toBe(200);
+    expect(first.json()).toEqual({ usageId: expect.any(String), credits: 0, balance: 0, replayed: false });
+    expect((await call('POST', '/api/v1/usage', body)).json()).toEqual({ ...first.json(), replayed: true });
+    const usage = await t.deps.prisma.usage.findUniqueOrThrow({ where: { id: first.json().usageId } });
+    expect(usage).toMatchObject({ credits: 0, entryId: null, metadata: { operation: 'list models' } });
+    const reversed = await call('POST', `/api/v1/usage/${body.idempotencyKey}/reverse`, { reason: 'failed' });
+    expect(reversed.json()).toMatchObject({ credits: 0, alreadyReversed: false });
+  });
+
   it('409s the same key with a different payload, and charges nothing', async () => {
     const c = await customer(100);
     const key = `k-${c.externalId}`;

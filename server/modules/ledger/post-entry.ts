@@ -62,7 +62,7 @@ export interface PostedEntry {
 }
 
 type Row = Record<string, unknown>;
-interface Outcome {
+export interface LedgerOutcome {
   status: string;
   entry?: Row;
   allocations?: Row[];
@@ -75,7 +75,15 @@ interface Outcome {
 
 /** Posts one ledger movement. Returns null when there was nothing to move (expire, capped change). */
 export async function postEntry(db: DbOrTx, movement: Movement, ctx: EntryContext): Promise<PostedEntry | null> {
-  const request = {
+  const rows = await db.$queryRaw<
+    Array<{ r: LedgerOutcome }>
+  >`SELECT ledger_post_entry(${ledgerRequest(movement, ctx)}::jsonb) AS r`;
+  return readOutcome(rows[0]?.r, movement, ctx);
+}
+
+/** The JSON argument of ledger_post_entry, for callers that add to the same statement (usage). */
+export function ledgerRequest(movement: Movement, ctx: EntryContext): string {
+  return JSON.stringify({
     ...movementFields(movement),
     type: ctx.type,
     idempotencyKey: ctx.idempotencyKey,
@@ -87,13 +95,16 @@ export async function postEntry(db: DbOrTx, movement: Movement, ctx: EntryContex
     metadata: toJson(ctx.metadata ?? null),
     requireActive: ctx.requireActive ?? false,
     now: ctx.now?.toISOString() ?? null,
-  };
-  const rows = await db.$queryRaw<
-    Array<{ r: Outcome }>
-  >`SELECT ledger_post_entry(${JSON.stringify(request)}::jsonb) AS r`;
-  const outcome = rows[0]?.r;
-  if (!outcome) throw new AppError('INTERNAL', 'The ledger returned no outcome');
+  });
+}
 
+/** Turns what ledger_post_entry answered into rows, or the AppError the caller should see. */
+export function readOutcome(
+  outcome: LedgerOutcome | undefined,
+  movement: Movement,
+  ctx: EntryContext,
+): PostedEntry | null {
+  if (!outcome) throw new AppError('INTERNAL', 'The ledger returned no outcome');
   switch (outcome.status) {
     case 'posted':
       return toPosted(outcome, false);
@@ -188,7 +199,7 @@ function assertSameRequest(posted: PostedEntry, movement: Movement, ctx: EntryCo
   }
 }
 
-function toPosted(outcome: Outcome, replayed: boolean): PostedEntry {
+function toPosted(outcome: LedgerOutcome, replayed: boolean): PostedEntry {
   if (!outcome.entry) throw new AppError('INTERNAL', 'The ledger returned no entry');
   return {
     entry: toEntry(outcome.entry),

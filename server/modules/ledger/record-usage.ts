@@ -11,7 +11,7 @@ import { AppError } from '../../lib/app-error.ts';
 import { canonicalJson, jsonColumn } from '../../lib/json.ts';
 import { isUniqueViolation } from '../../lib/prisma-errors.ts';
 import { isEntitled, resolveEntitlements } from '../entitlements/resolve-entitlements.ts';
-import { consumeCredits } from './consume-credits.ts';
+import { ledgerRequest, readOutcome, type EntryContext, type LedgerOutcome, type Movement } from './post-entry.ts';
 
 export interface RecordUsageInput {
   /** The product's user id (Customer.externalId). */
@@ -48,10 +48,12 @@ function requestHash(input: RecordUsageInput): string {
 
 export async function recordUsage(db: DbOrTx, input: RecordUsageInput): Promise<RecordUsageResult> {
   const hash = requestHash(input);
-  const earlier = await db.usage.findUnique({ where: { idempotencyKey: input.idempotencyKey } });
+  const [earlier, customer] = await Promise.all([
+    db.usage.findUnique({ where: { idempotencyKey: input.idempotencyKey } }),
+    db.customer.findUnique({ where: { externalId: input.externalId } }),
+  ]);
+  // A retry is answered with the original result, whatever changed since (plan, block, balance).
   if (earlier) return replay(db, earlier, hash);
-
-  const customer = await db.customer.findUnique({ where: { externalId: input.externalId } });
   if (!customer) throw new AppError('NOT_FOUND', `No customer with externalId "${input.externalId}"`);
   const resolved = await resolveEntitlements(db, customer);
   const entitlement = resolved.features[input.feature];
@@ -61,70 +63,93 @@ export async function recordUsage(db: DbOrTx, input: RecordUsageInput): Promise<
     throw new AppError(
       'NOT_ENTITLED',
       `The ${resolved.plan?.name ?? 'current'} plan does not include ${input.feature}`,
-      {
-        feature: input.feature,
-        plan: resolved.plan?.key ?? null,
-      },
+      { feature: input.feature, plan: resolved.plan?.key ?? null },
     );
   }
   const credits = input.credits ?? entitlement.creditCost ?? 0;
   const usageId = randomUUID();
-
   try {
-    return await inTransaction(db, async (tx) => {
-      let entryId: bigint | null = null;
-      let balance: number;
-      if (credits > 0) {
-        const consumed = await consumeCredits(tx, {
-          customerId: customer.id,
-          credits,
-          idempotencyKey: usageEntryKey(input.idempotencyKey),
-          reason: `${input.feature} usage`,
-          actor: input.actor,
-          reference: usageId,
-          referenceType: 'usage',
-          metadata: { feature: input.feature, ...input.metadata },
-          requireActive: true,
-        });
-        if (consumed.replayed) return replayAfterRace(tx, input.idempotencyKey, hash);
-        entryId = consumed.entry.id;
-        balance = consumed.entry.balanceAfter;
-      } else {
-        balance = await lockFreeUsage(tx, customer);
-      }
-      await tx.usage.create({
-        data: {
-          id: usageId,
-          customerId: customer.id,
-          feature: input.feature,
-          credits,
-          idempotencyKey: input.idempotencyKey,
-          requestHash: hash,
-          metadata: jsonColumn(input.metadata) as Prisma.InputJsonValue | undefined,
-          entryId,
-        },
-      });
-      return { usageId, credits, balance, replayed: false };
-    });
+    return credits > 0
+      ? await consumeForUsage(db, input, customer, credits, usageId, hash)
+      : await recordFreeUsage(db, input, customer, usageId, hash);
   } catch (err) {
-    // A free (0-credit) use raced with the same key for another customer.
+    // The same key raced in for another customer, or as a free use.
     if (isUniqueViolation(err)) throw keyConflict(input.idempotencyKey);
     throw err;
   }
 }
 
-/** Free uses post no entry: the customer row lock still orders them and re-checks the block. */
-async function lockFreeUsage(tx: DbOrTx, customer: Customer): Promise<number> {
-  const rows = await tx.$queryRaw<Array<{ balance: number; status: string }>>`
-    SELECT balance, status::text AS status FROM customer WHERE id = ${customer.id}::uuid FOR UPDATE`;
-  if (rows[0]?.status === 'blocked') throw new AppError('BLOCKED', 'The customer is blocked');
-  return rows[0]?.balance ?? 0;
+/**
+ * The draw and the usage row in one statement: atomic without a transaction round trip, and the
+ * row lock is held for exactly one call. The usage row is only written when the draw posted.
+ */
+async function consumeForUsage(
+  db: DbOrTx,
+  input: RecordUsageInput,
+  customer: Customer,
+  credits: number,
+  usageId: string,
+  hash: string,
+): Promise<RecordUsageResult> {
+  const movement: Movement = { mode: 'draw', customerId: customer.id, credits };
+  const ctx: EntryContext = {
+    type: 'usage',
+    idempotencyKey: usageEntryKey(input.idempotencyKey),
+    reason: `${input.feature} usage`,
+    actor: input.actor,
+    reference: usageId,
+    referenceType: 'usage',
+    metadata: { feature: input.feature, ...input.metadata },
+    requireActive: true,
+  };
+  const metadata = input.metadata ? JSON.stringify(input.metadata) : null;
+  const rows = await db.$queryRaw<Array<{ r: LedgerOutcome }>>`
+    WITH posted AS MATERIALIZED (SELECT ledger_post_entry(${ledgerRequest(movement, ctx)}::jsonb) AS r),
+         recorded AS (
+           INSERT INTO usage (id, customer_id, feature, credits, idempotency_key, request_hash, metadata, entry_id, created_at)
+           SELECT ${usageId}::uuid, ${customer.id}::uuid, ${input.feature}, ${credits}, ${input.idempotencyKey},
+                  ${hash}, ${metadata}::jsonb, (r->'entry'->>'id')::bigint, now() AT TIME ZONE 'UTC'
+             FROM posted WHERE r->>'status' = 'posted'
+           RETURNING id)
+    SELECT r FROM posted`;
+  const posted = readOutcome(rows[0]?.r, movement, ctx);
+  if (!posted) throw new AppError('INTERNAL', 'A draw always posts or fails');
+  if (posted.replayed) {
+    // A concurrent request with this key posted first; we waited on its lock, so its row is visible.
+    const usage = await db.usage.findUnique({ where: { idempotencyKey: input.idempotencyKey } });
+    if (!usage) throw keyConflict(input.idempotencyKey);
+    return replay(db, usage, hash);
+  }
+  return { usageId, credits, balance: posted.entry.balanceAfter, replayed: false };
 }
 
-async function replayAfterRace(tx: DbOrTx, idempotencyKey: string, hash: string): Promise<RecordUsageResult> {
-  const usage = await tx.usage.findUnique({ where: { idempotencyKey } });
-  if (!usage) throw keyConflict(idempotencyKey);
-  return replay(tx, usage, hash);
+/** Free uses post no entry: the customer row lock still orders them and re-checks the block. */
+async function recordFreeUsage(
+  db: DbOrTx,
+  input: RecordUsageInput,
+  customer: Customer,
+  usageId: string,
+  hash: string,
+): Promise<RecordUsageResult> {
+  return inTransaction(db, async (tx) => {
+    const rows = await tx.$queryRaw<Array<{ balance: number; status: string }>>`
+      SELECT balance, status::text AS status FROM customer WHERE id = ${customer.id}::uuid FOR NO KEY UPDATE`;
+    if (rows[0]?.status === 'blocked') throw new AppError('BLOCKED', 'The customer is blocked');
+    const earlier = await tx.usage.findUnique({ where: { idempotencyKey: input.idempotencyKey } });
+    if (earlier) return replay(tx, earlier, hash);
+    await tx.usage.create({
+      data: {
+        id: usageId,
+        customerId: customer.id,
+        feature: input.feature,
+        credits: 0,
+        idempotencyKey: input.idempotencyKey,
+        requestHash: hash,
+        metadata: jsonColumn(input.metadata) as Prisma.InputJsonValue | undefined,
+      },
+    });
+    return { usageId, credits: 0, balance: rows[0]?.balance ?? 0, replayed: false };
+  });
 }
 
 async function replay(db: DbOrTx, usage: Usage, hash: string): Promise<RecordUsageResult> {
