@@ -51,7 +51,7 @@ describe('renewal', () => {
       'invoice.payment_succeeded',
       'invoice_payment.paid',
     ]);
-    expect(events.every((e) => e.request.id === null && e.request.idempotency_key === null)).toBe(true);
+    expect(events.every((e) => e.request?.id === null && e.request?.idempotency_key === null)).toBe(true);
     const updated = events[1]?.data;
     expect(
       (updated?.previous_attributes as { items: Stripe.ApiList<Stripe.SubscriptionItem> }).items.data[0]
@@ -133,7 +133,7 @@ describe('cancellation', () => {
     expect(canceled).toMatchObject({ status: 'canceled', cancellation_details: { reason: 'payment_failed' } });
     const events = await newEvents();
     expect(events.map((e) => e.type)).toEqual(['customer.subscription.deleted']);
-    expect(events[0]?.request.id).toBeNull();
+    expect(events[0]?.request?.id).toBeNull();
   });
 
   it('a plan change through the API swaps the item price and reports the old one', async () => {

@@ -67,7 +67,7 @@ describe('payment mode', () => {
     });
     expect(events.at(-1)?.request).toEqual({ id: null, idempotency_key: null });
     const confirm = events.slice(1, 4).map((e) => e.request);
-    expect(new Set(confirm.map((r) => r.id)).size).toBe(1);
+    expect(new Set(confirm.map((r) => r?.id)).size).toBe(1);
     expect(confirm[0]?.id).toMatch(/^req_/);
     expect(confirm[0]?.idempotency_key).toMatch(/^[0-9a-f-]{36}$/);
 
@@ -160,7 +160,7 @@ describe('payment mode', () => {
       'payment_intent.payment_failed',
       'checkout.session.async_payment_failed',
     ]);
-    expect(tail.every((e) => e.request.id === null)).toBe(true);
+    expect(tail.every((e) => e.request?.id === null)).toBe(true);
     expect((await stripe.paymentIntents.retrieve(String(res.payment_intent?.id))).status).toBe(
       'requires_payment_method',
     );

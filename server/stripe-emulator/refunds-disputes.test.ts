@@ -39,8 +39,8 @@ describe('refunds', () => {
     );
     const events = await newEvents();
     expect(events.map((e) => e.type)).toEqual(['refund.created', 'charge.refunded']);
-    expect(events.map((e) => e.request.idempotency_key)).toEqual(['refund:le_1', 'refund:le_1']);
-    expect(events[0]?.request.id).toBe(refund.lastResponse.requestId);
+    expect(events.map((e) => e.request?.idempotency_key)).toEqual(['refund:le_1', 'refund:le_1']);
+    expect(events[0]?.request?.id).toBe(refund.lastResponse.requestId);
     expect(events[1]?.data.object).toMatchObject({ id: charge.id, amount_refunded: 1000, refunded: false });
     expect(events[1]?.data.previous_attributes).toEqual({ amount_refunded: 0 });
     const bt = await stripe.balanceTransactions.retrieve(String(refund.balance_transaction));
@@ -52,8 +52,8 @@ describe('refunds', () => {
     expect(refund).toMatchObject({ amount: 3000, status: 'succeeded' });
     const events = await newEvents();
     expect(events.map((e) => e.type)).toEqual(['refund.created', 'charge.refunded']);
-    expect(events[0]?.request.id).toMatch(/^req_/);
-    expect(events[0]?.request.idempotency_key).toMatch(/^[0-9a-f-]{36}$/);
+    expect(events[0]?.request?.id).toMatch(/^req_/);
+    expect(events[0]?.request?.idempotency_key).toMatch(/^[0-9a-f-]{36}$/);
     expect(events[1]?.data.object).toMatchObject({ refunded: true, amount_refunded: 3000 });
     await expect(t.driver.refundFromDashboard(charge.id, 1)).rejects.toThrow(/already been refunded/);
   });
@@ -129,7 +129,7 @@ describe('disputes', () => {
       'charge.dispute.closed',
       'charge.dispute.funds_reinstated',
     ]);
-    expect(events[2]?.request.idempotency_key).toBe('ev-1');
+    expect(events[2]?.request?.idempotency_key).toBe('ev-1');
     expect(events[2]?.data.previous_attributes).toMatchObject({ evidence: { customer_email_address: null } });
     expect(events[3]?.data.object).toMatchObject({ status: 'under_review' });
     expect(events[3]?.data.previous_attributes).toMatchObject({ status: 'needs_response' });

@@ -32,6 +32,7 @@ export async function startTestEmulator(options: EmulatorOptions = {}): Promise<
 
 export interface ReceivedRequest {
   at: number;
+  path: string;
   headers: IncomingHttpHeaders;
   body: string;
   event: { id: string; type: string; [key: string]: unknown };
@@ -50,6 +51,8 @@ export interface Receiver {
   /** Resolves once `n` requests arrived (or rejects after timeoutMs). */
   waitFor(n: number, timeoutMs?: number): Promise<ReceivedRequest[]>;
   types(): string[];
+  /** Forgets what was received and answers 200 again. */
+  reset(): void;
   close(): Promise<void>;
 }
 
@@ -65,6 +68,7 @@ export async function startReceiver(): Promise<Receiver> {
         const body = Buffer.concat(chunks).toString('utf8');
         const entry: ReceivedRequest = {
           at: Date.now(),
+          path: req.url ?? '/',
           headers: req.headers,
           body,
           event: JSON.parse(body) as ReceivedRequest['event'],
@@ -108,6 +112,10 @@ export async function startReceiver(): Promise<Receiver> {
       });
     },
     types: () => received.map((r) => r.event.type),
+    reset() {
+      received.length = 0;
+      responder = () => ({ status: 200 });
+    },
     close() {
       server.closeAllConnections();
       return new Promise((resolve) => server.close(() => resolve()));

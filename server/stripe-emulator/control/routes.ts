@@ -45,6 +45,7 @@ function cleanFault(
     delay_seconds: optNumber(body, 'delay_seconds'),
     duplicate: optNumber(body, 'duplicate'),
     reorder: optNumber(body, 'reorder'),
+    reorder_window_seconds: optNumber(body, 'reorder_window_seconds'),
     down: optBool(body, 'down'),
     respond_slowly: optNumber(body, 'respond_slowly'),
     suppress: optBool(body, 'suppress'),

@@ -51,9 +51,6 @@ interface EndpointQueue {
   cancelHold: (() => void) | null;
 }
 
-/** How long reordering holds events before sending what it has (emulated seconds). */
-const REORDER_WINDOW_SECONDS = 60;
-
 function sum(faults: WebhookFault[], key: 'drop_first' | 'duplicate' | 'respond_slowly'): number {
   return faults.reduce((n, f) => n + (f[key] ?? 0), 0);
 }
@@ -218,11 +215,11 @@ export class Deliverer {
     if (this.stopped) return;
     const q = this.queue(job.delivery.endpoint);
     const reorder = this.faults.reorderFor(job.delivery.endpoint);
-    if (!bypassReorder && job.first && !job.duplicate && reorder > 1) {
+    if (!bypassReorder && job.first && !job.duplicate && reorder.count > 1) {
       q.held.push(job);
-      if (q.held.length >= reorder) this.releaseHeld(job.delivery.endpoint);
+      if (q.held.length >= reorder.count) this.releaseHeld(job.delivery.endpoint);
       else if (!q.cancelHold) {
-        q.cancelHold = this.clock.after(REORDER_WINDOW_SECONDS, () => {
+        q.cancelHold = this.clock.after(reorder.windowSeconds, () => {
           q.cancelHold = null;
           this.releaseHeld(job.delivery.endpoint);
         });

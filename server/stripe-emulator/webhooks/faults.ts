@@ -13,6 +13,8 @@ export interface WebhookFaultSpec {
   duplicate?: number;
   /** Hold N first attempts for the endpoint, then send them newest first (endpoint-wide). */
   reorder?: number;
+  /** Emulated seconds reordering waits for N events before sending what it holds (default 60). */
+  reorder_window_seconds?: number;
   /** Every attempt fails as "connection refused" until the fault is removed. */
   down?: boolean;
   /** The first N attempts reach the receiver but count as timed out, so Stripe retries them. */
@@ -95,15 +97,19 @@ export class Faults {
   }
 
   /** Reordering applies to an endpoint as a whole, never to one event. */
-  reorderFor(endpoint: string): number {
-    let n = 0;
+  reorderFor(endpoint: string): { count: number; windowSeconds: number } {
+    let count = 0;
+    let windowSeconds = 60;
     for (const f of this.list) {
       if (f.target !== 'webhook' || !f.reorder) continue;
       const m = f.match ?? {};
       if (m.event || m.type) continue;
-      if (!m.endpoint || m.endpoint === endpoint) n = Math.max(n, f.reorder);
+      if (!m.endpoint || m.endpoint === endpoint) {
+        count = Math.max(count, f.reorder);
+        windowSeconds = f.reorder_window_seconds ?? windowSeconds;
+      }
     }
-    return n;
+    return { count, windowSeconds };
   }
 
   /** Consumes one use of each matching API fault. */
