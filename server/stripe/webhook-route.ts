@@ -4,7 +4,7 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { Deps } from '../deps.ts';
 import type { HandlerMap } from '../modules/billing/event-handler.ts';
-import { finishDelivery, ingestEvent } from '../modules/billing/ingest-event.ts';
+import { ingestEvent } from '../modules/billing/ingest-event.ts';
 import { processEvent } from '../modules/billing/process-event.ts';
 import { recordWebhookRejection, type WebhookRejectionReason } from '../modules/billing/record-webhook-rejection.ts';
 import { stripeHandlers } from './handlers/index.ts';
@@ -104,23 +104,36 @@ export async function stripeWebhookRoutes(app: FastifyInstance, options: StripeW
       objectId,
       handled,
       source: 'webhook',
+      elapsedMs: performance.now() - started,
     });
 
     let status = stored.status;
     if (handled && (status === 'received' || status === 'deferred' || status === null)) {
       try {
-        status = (await processEvent(ctx, event.id)).status;
+        const result = await processEvent(ctx, event.id, {
+          delivery: { id: stored.deliveryId, startedAt: started },
+          // A first arrival is exactly what we just stored; a duplicate is read back (support
+          // may have linked a customer to it meanwhile).
+          ...(stored.duplicate
+            ? {}
+            : {
+                stored: {
+                  id: event.id,
+                  type: event.type,
+                  created: new Date(event.created * 1000),
+                  livemode: event.livemode,
+                  customerId: null,
+                  payload: event,
+                  status: 'received' as const,
+                },
+              }),
+        });
+        status = result.status;
       } catch (err) {
         // Stored but not applied: the retry sweep picks it up; Stripe still gets its 2xx.
         req.log.error({ err, eventId: event.id }, 'inline processing of stripe event failed');
       }
     }
-    const outcome = stored.duplicate ? `duplicate:${status ?? 'unknown'}` : (status ?? 'stored');
-    await finishDelivery(deps.prisma, {
-      deliveryId: stored.deliveryId,
-      outcome,
-      durationMs: performance.now() - started,
-    });
     return reply.code(200).send({ received: true, eventId: event.id, duplicate: stored.duplicate, status });
   });
 }

@@ -127,29 +127,54 @@ export async function applyCheckoutSession(
         : phase === 'async_payment_failed'
           ? 'failed'
           : 'pending';
-  const payment = existing
-    ? await tx.payment.update({
-        where: { id: existing.id },
-        data: {
-          status: nextStatus,
-          customerId: existing.customerId ?? customer.id,
-          ...(paymentIntentId && !existing.paymentIntentId ? { paymentIntentId } : {}),
-        },
+  const grant = paid
+    ? await grantCredits(tx, {
+        customerId: customer.id,
+        credits,
+        type: 'purchase',
+        source: 'pack_purchase',
+        costBasis: 'paid',
+        amountPaid: amount,
+        currency,
+        stripeReference: session.id,
+        expiresAt,
+        idempotencyKey: `grant:${session.id}`,
+        reason: `Credit pack ${catalogKey} purchased (Checkout ${session.id})`,
+        actor,
+        reference: session.id,
+        referenceType: 'checkout_session',
       })
-    : await tx.payment.create({
-        data: {
-          customerId: customer.id,
-          kind: 'pack',
-          catalogKey,
-          checkoutSessionId: session.id,
-          paymentIntentId,
-          amount,
-          currency,
-          status: nextStatus,
-        },
-      });
+    : null;
+  const granted = grant ? { lotId: grant.lot.id, creditsGranted: grant.entry.credits } : {};
+  if (existing) {
+    await tx.payment.update({
+      where: { id: existing.id },
+      data: {
+        status: nextStatus,
+        customerId: existing.customerId ?? customer.id,
+        ...(paymentIntentId && !existing.paymentIntentId ? { paymentIntentId } : {}),
+        ...granted,
+        ...(grant && !existing.paidAt ? { paidAt: event.created } : {}),
+      },
+    });
+  } else {
+    await tx.payment.create({
+      data: {
+        customerId: customer.id,
+        kind: 'pack',
+        catalogKey,
+        checkoutSessionId: session.id,
+        paymentIntentId,
+        amount,
+        currency,
+        status: nextStatus,
+        ...granted,
+        ...(grant ? { paidAt: event.created } : {}),
+      },
+    });
+  }
 
-  if (!paid) {
+  if (!grant) {
     return {
       summary:
         phase === 'async_payment_failed'
@@ -158,31 +183,6 @@ export async function applyCheckoutSession(
       customerId: customer.id,
     };
   }
-
-  const grant = await grantCredits(tx, {
-    customerId: customer.id,
-    credits,
-    type: 'purchase',
-    source: 'pack_purchase',
-    costBasis: 'paid',
-    amountPaid: amount,
-    currency,
-    stripeReference: session.id,
-    expiresAt,
-    idempotencyKey: `grant:${session.id}`,
-    reason: `Credit pack ${catalogKey} purchased (Checkout ${session.id})`,
-    actor,
-    reference: session.id,
-    referenceType: 'checkout_session',
-  });
-  await tx.payment.update({
-    where: { id: payment.id },
-    data: {
-      lotId: grant.lot?.id ?? payment.lotId,
-      creditsGranted: grant.entry.credits,
-      paidAt: payment.paidAt ?? event.created,
-    },
-  });
   return {
     summary: grant.replayed
       ? `credits for ${session.id} were already granted (entry ${grant.entry.id}): nothing added`

@@ -1,5 +1,7 @@
 // Durable storage of one verified Stripe event and of this arrival of it. One SQL statement, so
-// the event row and its delivery row commit together and the 2xx can follow right after.
+// the event row and its delivery row commit together and the 2xx can follow right after. The
+// delivery's outcome is final here for duplicates and ignored types; for an event applied inline
+// the processing transaction overwrites it with the result (processed, deferred, failed).
 import type { Db } from '../../db/client.ts';
 import type { EventStatus } from '../../generated/prisma/enums.ts';
 
@@ -13,6 +15,8 @@ export interface IngestEventInput {
   /** false: no handler for this type, stored as `ignored`. */
   handled: boolean;
   source: EventSource;
+  /** Time spent on this arrival so far (verification), recorded on the delivery. */
+  elapsedMs?: number;
 }
 
 export interface IngestEventResult {
@@ -38,9 +42,10 @@ export async function ingestEvent(db: Db, input: IngestEventInput): Promise<Inge
       ON CONFLICT (id) DO NOTHING
       RETURNING status
     ), del AS (
-      INSERT INTO webhook_delivery (event_id, received_at, duplicate, source, outcome)
+      INSERT INTO webhook_delivery (event_id, received_at, duplicate, source, outcome, duration_ms)
       SELECT ${event.id}, now() AT TIME ZONE 'UTC', NOT EXISTS (SELECT 1 FROM ins), ${input.source},
-             CASE WHEN EXISTS (SELECT 1 FROM ins) THEN 'stored' ELSE 'duplicate' END
+             CASE WHEN NOT EXISTS (SELECT 1 FROM ins) THEN 'duplicate' ELSE ${initial}::text END,
+             ${input.elapsedMs === undefined ? null : Math.round(input.elapsedMs)}::int
       RETURNING id, duplicate
     )
     SELECT del.id, del.duplicate,
@@ -49,15 +54,4 @@ export async function ingestEvent(db: Db, input: IngestEventInput): Promise<Inge
   const row = rows[0];
   if (!row) throw new Error(`storing Stripe event ${event.id} returned no delivery row`);
   return { deliveryId: row.id, duplicate: row.duplicate, status: row.status };
-}
-
-/** Completes the delivery record once this arrival has been answered. */
-export async function finishDelivery(
-  db: Db,
-  input: { deliveryId: bigint; outcome: string; durationMs: number },
-): Promise<void> {
-  await db.webhookDelivery.update({
-    where: { id: input.deliveryId },
-    data: { outcome: input.outcome, durationMs: Math.round(input.durationMs) },
-  });
 }

@@ -27,11 +27,25 @@ export interface PipelineContext {
   now?: () => Date;
 }
 
+export interface StoredEventRow {
+  id: string;
+  type: string;
+  created: Date;
+  livemode: boolean;
+  customerId: string | null;
+  payload: unknown;
+  status: EventStatus;
+}
+
 export interface ProcessOptions {
   /** Run the handler even if the event is already processed or ignored (manual reprocess). */
   force?: boolean;
   /** Staff user who asked for this attempt. */
   actorId?: string | null;
+  /** The row as just stored (the webhook route has it): saves reading it back. */
+  stored?: StoredEventRow;
+  /** The webhook delivery this attempt answers: its outcome and duration are written with the result. */
+  delivery?: { id: bigint; startedAt: number };
 }
 
 export interface ProcessResult {
@@ -76,10 +90,12 @@ export async function processEvent(
   eventId: string,
   options: ProcessOptions = {},
 ): Promise<ProcessResult> {
-  const row = await ctx.prisma.stripeEvent.findUnique({
-    where: { id: eventId },
-    select: { id: true, type: true, created: true, livemode: true, customerId: true, payload: true, status: true },
-  });
+  const row =
+    options.stored ??
+    (await ctx.prisma.stripeEvent.findUnique({
+      where: { id: eventId },
+      select: { id: true, type: true, created: true, livemode: true, customerId: true, payload: true, status: true },
+    }));
   if (!row) throw new AppError('NOT_FOUND', `No stored Stripe event ${eventId}`);
   if (!options.force && (row.status === 'processed' || row.status === 'ignored')) {
     return { eventId, status: row.status, skipped: true };
@@ -121,18 +137,19 @@ async function applyInTransaction(
 ): Promise<ProcessResult> {
   const now = ctx.now?.() ?? new Date();
   return ctx.prisma.$transaction(async (tx: Tx) => {
+    // One round trip: lock the event row (a concurrent duplicate waits here, then sees
+    // `processed`), then the handler's keys, sorted, so two events sharing keys always take them in
+    // the same order (no deadlock).
+    const keys = [...new Set((handler.lockKeys?.(object) ?? []).filter((k): k is string => !!k))].sort();
     const locked = await tx.$queryRaw<Array<{ status: EventStatus }>>`
-      SELECT status FROM stripe_event WHERE id = ${envelope.id} FOR UPDATE`;
+      WITH ev AS (SELECT status FROM stripe_event WHERE id = ${envelope.id} FOR UPDATE)
+      SELECT ev.status,
+             (SELECT count(pg_advisory_xact_lock(hashtextextended(k, 0)))
+                FROM (SELECT k FROM unnest(${keys}::text[]) AS k ORDER BY k) AS ordered) AS locks
+      FROM ev`;
     const current = locked[0]?.status;
     if (!options.force && (current === 'processed' || current === 'ignored')) {
       return { eventId: envelope.id, status: current, skipped: true };
-    }
-    const keys = [...new Set((handler.lockKeys?.(object) ?? []).filter((k): k is string => !!k))].sort();
-    if (keys.length) {
-      // Sorted, so two events sharing keys always take them in the same order (no deadlock).
-      await tx.$queryRaw`
-        SELECT count(pg_advisory_xact_lock(hashtextextended(k, 0)))
-        FROM (SELECT k FROM unnest(${keys}::text[]) AS k ORDER BY k) AS ordered`;
     }
     const outcome: HandlerOutcome = await handler.apply(tx, {
       event: envelope,
@@ -141,28 +158,67 @@ async function applyInTransaction(
       actor: { type: 'stripe', id: envelope.id },
       now,
     });
-    await tx.stripeEvent.update({
-      where: { id: envelope.id },
-      data: {
-        status: 'processed',
-        processedAt: now,
-        attempts: { increment: 1 },
-        lastError: null,
-        nextAttemptAt: null,
-        ...(outcome.customerId ? { customerId: outcome.customerId } : {}),
-      },
-    });
-    await tx.eventProcessingAttempt.create({
-      data: {
-        eventId: envelope.id,
-        outcome: 'processed',
-        summary: outcome.summary,
-        durationMs: Date.now() - started,
-        actorId: options.actorId ?? null,
-      },
+    await recordOutcome(tx, {
+      eventId: envelope.id,
+      status: 'processed',
+      now,
+      attempts: null,
+      lastError: null,
+      nextAttemptAt: null,
+      customerId: outcome.customerId ?? null,
+      attempt: { outcome: 'processed', summary: outcome.summary, error: null },
+      durationMs: Date.now() - started,
+      actorId: options.actorId ?? null,
+      delivery: options.delivery ?? null,
     });
     return { eventId: envelope.id, status: 'processed' as const, skipped: false, summary: outcome.summary };
   }, TX_OPTIONS);
+}
+
+/** The event's new state, its attempt record and (for an inline attempt) its delivery's outcome,
+ * written in one statement inside the caller's transaction. */
+async function recordOutcome(
+  tx: Tx,
+  input: {
+    eventId: string;
+    status: EventStatus;
+    now: Date;
+    /** null: one more than stored. */
+    attempts: number | null;
+    lastError: string | null;
+    nextAttemptAt: Date | null;
+    customerId: string | null;
+    attempt: { outcome: string; summary: string | null; error: string | null };
+    durationMs: number;
+    actorId: string | null;
+    delivery: { id: bigint; startedAt: number } | null;
+  },
+): Promise<void> {
+  const iso = (d: Date | null) => d?.toISOString() ?? null;
+  const deliveryMs = input.delivery ? Math.round(performance.now() - input.delivery.startedAt) : null;
+  await tx.$executeRaw`
+    WITH ev AS (
+      UPDATE stripe_event
+         SET status = ${input.status}::"EventStatus",
+             attempts = COALESCE(${input.attempts}::int, attempts + 1),
+             last_error = ${input.lastError},
+             next_attempt_at = ${iso(input.nextAttemptAt)}::timestamptz AT TIME ZONE 'UTC',
+             processed_at = CASE WHEN ${input.attempt.outcome} = 'processed'
+                                 THEN ${iso(input.now)}::timestamptz AT TIME ZONE 'UTC' ELSE processed_at END,
+             customer_id = COALESCE(${input.customerId}::uuid, customer_id),
+             updated_at = now() AT TIME ZONE 'UTC'
+       WHERE id = ${input.eventId}
+      RETURNING id
+    ), att AS (
+      INSERT INTO event_processing_attempt (event_id, started_at, outcome, error, summary, duration_ms, actor_id)
+      SELECT id, now() AT TIME ZONE 'UTC', ${input.attempt.outcome}, ${input.attempt.error}, ${input.attempt.summary},
+             ${input.durationMs}::int, ${input.actorId}
+        FROM ev
+      RETURNING id
+    )
+    UPDATE webhook_delivery
+       SET outcome = ${input.status}::text, duration_ms = ${deliveryMs}::int
+     WHERE id = ${input.delivery?.id ?? null}::bigint AND EXISTS (SELECT 1 FROM att)`;
 }
 
 function describeError(err: unknown): string {
@@ -190,23 +246,18 @@ async function recordFailure(
     // A manual retry that fails shows its error at once instead of going back into the queue.
     const giveUp = permanent || attempts >= MAX_PROCESSING_ATTEMPTS || !!options.actorId;
     const status: EventStatus = current?.status === 'processed' ? 'processed' : giveUp ? 'failed' : 'deferred';
-    await tx.stripeEvent.update({
-      where: { id: eventId },
-      data: {
-        status,
-        attempts,
-        lastError: message,
-        nextAttemptAt: status === 'deferred' ? new Date(now.getTime() + retryDelayMs(attempts)) : null,
-      },
-    });
-    await tx.eventProcessingAttempt.create({
-      data: {
-        eventId,
-        outcome: permanent ? 'failed' : deferral ? 'deferred' : 'error',
-        error: message,
-        durationMs,
-        actorId: options.actorId ?? null,
-      },
+    await recordOutcome(tx, {
+      eventId,
+      status,
+      now,
+      attempts,
+      lastError: message,
+      nextAttemptAt: status === 'deferred' ? new Date(now.getTime() + retryDelayMs(attempts)) : null,
+      customerId: null,
+      attempt: { outcome: permanent ? 'failed' : deferral ? 'deferred' : 'error', summary: null, error: message },
+      durationMs,
+      actorId: options.actorId ?? null,
+      delivery: options.delivery ?? null,
     });
     return { eventId, status, skipped: false, error: message };
   }, TX_OPTIONS);

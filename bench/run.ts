@@ -1,0 +1,25 @@
+// npm run bench -- <name> [options]: runs bench/<name>.ts, which exports `run(args)`. Benchmarks
+// are not tests: they measure, print, write bench/results/*.json and refresh their own table in
+// README.md. A new benchmark is a new file; nothing to register here.
+import { existsSync, readdirSync } from 'node:fs';
+import path from 'node:path';
+
+const dir = import.meta.dirname;
+const available = readdirSync(dir)
+  .filter((f) => f.endsWith('.ts') && f !== 'run.ts' && !f.endsWith('.test.ts'))
+  .map((f) => f.slice(0, -3));
+
+const [name, ...args] = process.argv.slice(2);
+if (!name || !/^[a-z0-9-]+$/.test(name) || !existsSync(path.join(dir, `${name}.ts`))) {
+  console.error(`usage: npm run bench -- <${available.join('|')}> [options]`);
+  process.exit(2);
+}
+try {
+  const bench = (await import(`./${name}.ts`)) as { run?: (args: string[]) => Promise<void> };
+  if (typeof bench.run !== 'function') throw new Error(`bench/${name}.ts does not export run(args)`);
+  await bench.run(args);
+  process.exit(0);
+} catch (err) {
+  console.error(err);
+  process.exit(1);
+}
