@@ -1,0 +1,375 @@
+// Ledger benchmark: consume throughput and latency (p50/p99) with 32 concurrent clients, on 10 hot
+// customers (heavy row-lock contention) and on 10,000 cold ones, beside a baseline measured in the
+// same run on the same database: a plain two-statement transaction through `pg` (insert a row +
+// update a counter). Segments run baseline, ledger, ledger, baseline (ABBA) so drift on a shared
+// machine hits both sides alike. Then an overdraft check: 32 clients drain a 1,000-credit balance
+// one credit at a time; exactly 1,000 must succeed and the balance must end at 0.
+//
+//   npm run bench -- ledger [--seconds 5] [--clients 32]
+//
+// Needs real PostgreSQL: TEST_DATABASE_URL or DATABASE_URL (a scratch database is created there
+// and dropped at the end).
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { parseArgs } from 'node:util';
+import pg from 'pg';
+import { createPrisma, type Db } from '../server/db/client.ts';
+import { applyMigrations, PROJECT_ROOT } from '../server/db/migrator.ts';
+import type { Actor } from '../server/lib/actor.ts';
+import { AppError } from '../server/lib/app-error.ts';
+import { consumeCredits } from '../server/modules/ledger/consume-credits.ts';
+import { recordUsage } from '../server/modules/ledger/record-usage.ts';
+import { verifyLedger } from '../server/modules/ledger/verify-ledger.ts';
+import { importCatalog } from '../server/modules/catalog/import-catalog.ts';
+
+const HOT = 10;
+const COLD = 10_000;
+const ACTOR: Actor = { type: 'service', id: 'bench' };
+
+interface Segment {
+  ops: number;
+  errors: number;
+  ms: number;
+  latencies: number[];
+}
+
+interface Result {
+  workload: 'hot' | 'cold';
+  path: string;
+  ops: number;
+  errors: number;
+  opsPerSecond: number;
+  p50Ms: number;
+  p99Ms: number;
+}
+
+function withDatabase(url: string, database: string): string {
+  const u = new URL(url);
+  u.pathname = `/${database}`;
+  return u.toString();
+}
+
+function percentile(sorted: number[], p: number): number {
+  if (sorted.length === 0) return 0;
+  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]!;
+}
+
+async function segment(clients: number, seconds: number, op: (i: number) => Promise<void>): Promise<Segment> {
+  let i = 0;
+  let errors = 0;
+  const latencies: number[] = [];
+  const started = performance.now();
+  const until = started + seconds * 1000;
+  await Promise.all(
+    Array.from({ length: clients }, async () => {
+      while (performance.now() < until) {
+        const t0 = performance.now();
+        try {
+          await op(i++);
+          latencies.push(performance.now() - t0);
+        } catch (err) {
+          errors += 1;
+          if (errors === 1) console.error('  first error:', err instanceof Error ? err.message : err);
+        }
+      }
+    }),
+  );
+  return { ops: latencies.length, errors, ms: performance.now() - started, latencies };
+}
+
+function summarize(workload: Result['workload'], pathName: string, segments: Segment[]): Result {
+  const latencies = segments.flatMap((s) => s.latencies).sort((a, b) => a - b);
+  const ops = segments.reduce((s, x) => s + x.ops, 0);
+  const ms = segments.reduce((s, x) => s + x.ms, 0);
+  return {
+    workload,
+    path: pathName,
+    ops,
+    errors: segments.reduce((s, x) => s + x.errors, 0),
+    opsPerSecond: Math.round((ops / ms) * 1000),
+    p50Ms: Number(percentile(latencies, 50).toFixed(2)),
+    p99Ms: Number(percentile(latencies, 99).toFixed(2)),
+  };
+}
+
+/** Each segment gets its own pool, opened during a warm-up, so idle pools never hold connections. */
+async function withPrisma<T>(url: string, clients: number, fn: (db: Db) => Promise<T>): Promise<T> {
+  const db = createPrisma(url, { max: clients });
+  try {
+    return await fn(db);
+  } finally {
+    await db.$disconnect();
+  }
+}
+
+async function withPg<T>(url: string, clients: number, fn: (pool: pg.Pool) => Promise<T>): Promise<T> {
+  const pool = new pg.Pool({ connectionString: url, max: clients });
+  pool.on('error', () => {});
+  try {
+    return await fn(pool);
+  } finally {
+    await pool.end();
+  }
+}
+
+export async function run(args: string[]): Promise<void> {
+  const { values } = parseArgs({
+    args,
+    options: { seconds: { type: 'string', default: '5' }, clients: { type: 'string', default: '32' } },
+  });
+  const seconds = Number(values.seconds);
+  const clients = Number(values.clients);
+  const base = process.env.TEST_DATABASE_URL ?? process.env.DATABASE_URL;
+  if (!base) throw new Error('Set TEST_DATABASE_URL (or DATABASE_URL) to a PostgreSQL server to benchmark on.');
+
+  const name = `creditdesk_bench_${process.pid}`;
+  const admin = new pg.Client({ connectionString: base });
+  await admin.connect();
+  await admin.query(`DROP DATABASE IF EXISTS "${name}"`);
+  await admin.query(`CREATE DATABASE "${name}"`);
+  const url = withDatabase(base, name);
+  try {
+    const version = (await admin.query('SHOW server_version')).rows[0]?.server_version as string;
+    console.log(`ledger bench: PostgreSQL ${version}, ${clients} clients, ${seconds}s segments (ABBA)`);
+    await applyMigrations(url);
+    const { hot, cold } = await setup(url);
+    const results: Result[] = [];
+
+    for (const [workload, ids, tableIds] of [
+      ['hot', hot, { from: 1, count: HOT }],
+      ['cold', cold, { from: HOT + 1, count: COLD }],
+    ] as const) {
+      const pick = () => ids[Math.floor(Math.random() * ids.length)]!;
+      const counter = () => tableIds.from + Math.floor(Math.random() * tableIds.count);
+      const baseline = () =>
+        withPg(url, clients, async (pool) => {
+          const op = async () => {
+            const client = await pool.connect();
+            try {
+              const id = counter();
+              await client.query('BEGIN');
+              await client.query('INSERT INTO bench_log (counter_id, amount) VALUES ($1, 1)', [id]);
+              await client.query('UPDATE bench_counter SET n = n - 1 WHERE id = $1', [id]);
+              await client.query('COMMIT');
+            } finally {
+              client.release();
+            }
+          };
+          await segment(clients, 1, op);
+          return segment(clients, seconds, op);
+        });
+      let seq = 0;
+      const ledger = () =>
+        withPrisma(url, clients, async (db) => {
+          const op = async () => {
+            await consumeCredits(db, {
+              customerId: pick(),
+              credits: 1,
+              idempotencyKey: `bench:${workload}:${process.pid}:${seq++}`,
+              reason: 'bench',
+              actor: ACTOR,
+            });
+          };
+          await segment(clients, 1, op);
+          return segment(clients, seconds, op);
+        });
+      const usage = () =>
+        withPrisma(url, clients, async (db) => {
+          const externalIds = new Map<string, string>();
+          for (const c of await db.customer.findMany({
+            where: { id: { in: ids } },
+            select: { id: true, externalId: true },
+          })) {
+            externalIds.set(c.id, c.externalId);
+          }
+          const op = async () => {
+            await recordUsage(db, {
+              externalId: externalIds.get(pick())!,
+              feature: 'chat',
+              idempotencyKey: `bench-usage:${workload}:${process.pid}:${seq++}`,
+              actor: ACTOR,
+            });
+          };
+          await segment(clients, 1, op);
+          return segment(clients, seconds, op);
+        });
+
+      console.log(`\n${workload}: ${ids.length.toLocaleString('en')} customers`);
+      const b1 = await baseline();
+      const l1 = await ledger();
+      const l2 = await ledger();
+      const b2 = await baseline();
+      const u1 = await usage();
+      const b = summarize(workload, 'baseline: pg insert + update', [b1, b2]);
+      const l = summarize(workload, 'ledger: consumeCredits', [l1, l2]);
+      const u = summarize(workload, 'service path: recordUsage', [u1]);
+      for (const r of [b, l, u]) {
+        console.log(
+          `  ${r.path.padEnd(30)} ${String(r.opsPerSecond).padStart(6)} ops/s  p50 ${r.p50Ms.toFixed(2)} ms  p99 ${r.p99Ms.toFixed(2)} ms  errors ${r.errors}`,
+        );
+      }
+      console.log(`  ratio ledger/baseline: ${(l.opsPerSecond / b.opsPerSecond).toFixed(2)}`);
+      results.push(b, l, u);
+    }
+
+    const overdraft = await overdraftCheck(url, clients);
+    const problems = await withPrisma(url, 2, (db) => verifyLedger(db));
+    const minBalance = await withPrisma(
+      url,
+      2,
+      async (db) => (await db.customer.aggregate({ _min: { balance: true } }))._min.balance,
+    );
+    console.log(
+      `\noverdraft check: ${overdraft.succeeded} of ${overdraft.attempts} one-credit draws succeeded on a 1,000-credit balance, final balance ${overdraft.finalBalance}`,
+    );
+    console.log(
+      `ledger invariants after the run: ${problems.length === 0 ? 'all hold' : `${problems.length} problems`}; lowest balance ${minBalance}`,
+    );
+    if (overdraft.succeeded !== 1000 || overdraft.finalBalance !== 0 || problems.length > 0 || (minBalance ?? 0) < 0) {
+      throw new Error('Overdraft or invariant violation detected');
+    }
+
+    const ratio = (w: 'hot' | 'cold') =>
+      results.find((r) => r.workload === w && r.path.startsWith('ledger'))!.opsPerSecond /
+      results.find((r) => r.workload === w && r.path.startsWith('baseline'))!.opsPerSecond;
+    const report = {
+      bench: 'ledger',
+      at: new Date().toISOString(),
+      postgres: version,
+      node: process.version,
+      cpus: (await import('node:os')).cpus().length,
+      clients,
+      secondsPerSegment: seconds,
+      results,
+      ratios: { hot: Number(ratio('hot').toFixed(2)), cold: Number(ratio('cold').toFixed(2)) },
+      overdraft,
+      invariantProblems: problems.length,
+    };
+    const dir = path.join(PROJECT_ROOT, 'bench/results');
+    mkdirSync(dir, { recursive: true });
+    const file = path.join(dir, `ledger-${report.at.replace(/[:.]/g, '-')}.json`);
+    writeFileSync(file, JSON.stringify(report, null, 2) + '\n');
+    updateReadme(report);
+    console.log(`\nwrote ${path.relative(process.cwd(), file)} and the table in README.md`);
+  } finally {
+    await admin.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`).catch(() => {});
+    await admin.end();
+  }
+}
+
+/** 10 hot and 10,000 cold customers, each with three lots granted through the ledger's write path. */
+async function setup(url: string): Promise<{ hot: string[]; cold: string[] }> {
+  return withPrisma(url, 4, async (db) => {
+    const started = performance.now();
+    const catalog: unknown = JSON.parse(readFileSync(path.join(PROJECT_ROOT, 'prisma/catalog.default.json'), 'utf8'));
+    await importCatalog(db, catalog, { type: 'system', id: 'bench' });
+    await db.$executeRaw`
+      INSERT INTO customer (id, external_id, email, updated_at)
+      SELECT gen_random_uuid(), 'bench-' || g, 'bench' || g || '@example.com', now() FROM generate_series(1, ${HOT + COLD}) g`;
+    // Grants through ledger_post_entry itself, one statement per lot kind (not the TS wrapper, to
+    // keep setup short): an expiring paid lot, a free promo, and a lot that never expires.
+    for (const [kind, source, basis, expires] of [
+      ['period', 'subscription_period', 'paid', "to_char(now() + interval '30 days', 'YYYY-MM-DD\"T\"HH24:MI:SS')"],
+      ['promo', 'promo', 'free', 'NULL'],
+      ['pack', 'pack_purchase', 'paid', 'NULL'],
+    ] as const) {
+      await db.$executeRawUnsafe(`
+        SELECT ledger_post_entry(jsonb_build_object(
+          'mode', 'grant', 'customerId', id, 'credits', 1000000, 'type', 'grant',
+          'idempotencyKey', 'bench-${kind}-' || id, 'reason', 'bench', 'actorType', 'system', 'actorId', 'bench',
+          'lot', jsonb_build_object('source', '${source}', 'costBasis', '${basis}', 'amountPaid', 100, 'currency', 'eur',
+                                    'expiresAt', ${expires})))
+        FROM customer`);
+    }
+    await db.$executeRaw`CREATE TABLE bench_counter (id int PRIMARY KEY, n bigint NOT NULL)`;
+    await db.$executeRaw`CREATE TABLE bench_log (id bigserial PRIMARY KEY, counter_id int NOT NULL, amount int NOT NULL, created_at timestamptz NOT NULL DEFAULT now())`;
+    await db.$executeRaw`INSERT INTO bench_counter SELECT g, 3000000 FROM generate_series(1, ${HOT + COLD}) g`;
+    await db.$executeRaw`ANALYZE`;
+    const ids = (await db.customer.findMany({ orderBy: { externalId: 'asc' }, select: { id: true, externalId: true } }))
+      .sort((a, b) => Number(a.externalId.slice(6)) - Number(b.externalId.slice(6)))
+      .map((c) => c.id);
+    console.log(
+      `setup: ${(HOT + COLD).toLocaleString('en')} customers, 3 lots each, in ${((performance.now() - started) / 1000).toFixed(1)}s`,
+    );
+    return { hot: ids.slice(0, HOT), cold: ids.slice(HOT) };
+  });
+}
+
+async function overdraftCheck(url: string, clients: number) {
+  return withPrisma(url, clients, async (db) => {
+    const customer = await db.customer.create({ data: { externalId: 'bench-drain', email: 'drain@example.com' } });
+    await db.$queryRaw`SELECT ledger_post_entry(jsonb_build_object(
+      'mode', 'grant', 'customerId', ${customer.id}::text, 'credits', 1000, 'type', 'grant', 'idempotencyKey', 'bench-drain',
+      'reason', 'bench', 'actorType', 'system', 'actorId', 'bench',
+      'lot', jsonb_build_object('source', 'promo', 'costBasis', 'free')))::text`;
+    const attempts = 2000;
+    let next = 0;
+    let succeeded = 0;
+    let refused = 0;
+    await Promise.all(
+      Array.from({ length: clients }, async () => {
+        while (next < attempts) {
+          const i = next++;
+          try {
+            await consumeCredits(db, {
+              customerId: customer.id,
+              credits: 1,
+              idempotencyKey: `drain-${i}`,
+              reason: 'drain',
+              actor: ACTOR,
+            });
+            succeeded += 1;
+          } catch (err) {
+            if (err instanceof AppError && err.code === 'INSUFFICIENT_CREDITS') refused += 1;
+            else throw err;
+          }
+        }
+      }),
+    );
+    const finalBalance = (await db.customer.findUniqueOrThrow({ where: { id: customer.id } })).balance;
+    return { attempts, succeeded, refused, finalBalance };
+  });
+}
+
+const START = '<!-- bench:ledger:start -->';
+const END = '<!-- bench:ledger:end -->';
+
+function updateReadme(report: {
+  at: string;
+  postgres: string;
+  node: string;
+  cpus: number;
+  clients: number;
+  secondsPerSegment: number;
+  results: Result[];
+  ratios: { hot: number; cold: number };
+  overdraft: { attempts: number; succeeded: number; finalBalance: number };
+}): void {
+  const file = path.join(PROJECT_ROOT, 'README.md');
+  let readme = readFileSync(file, 'utf8');
+  const rows = report.results.map((r) => {
+    const baseline = report.results.find((x) => x.workload === r.workload && x.path.startsWith('baseline'))!;
+    const ratio = r === baseline ? '1.00' : (r.opsPerSecond / baseline.opsPerSecond).toFixed(2);
+    return `| ${r.workload} | ${r.path} | ${r.opsPerSecond.toLocaleString('en')} | ${r.p50Ms.toFixed(2)} | ${r.p99Ms.toFixed(2)} | ${ratio} | ${r.errors} |`;
+  });
+  const table = [
+    START,
+    `Last run ${report.at.slice(0, 16).replace('T', ' ')} UTC: PostgreSQL ${report.postgres}, Node ${report.node}, ${report.cpus} CPUs shared with the database, ${report.clients} concurrent clients, ${report.secondsPerSegment} s segments.`,
+    '',
+    '| customers | path | ops/s | p50 ms | p99 ms | vs baseline | errors |',
+    '| --- | --- | ---: | ---: | ---: | ---: | ---: |',
+    ...rows,
+    '',
+    `Overdraft check: ${report.overdraft.succeeded} of ${report.overdraft.attempts} concurrent one-credit draws succeeded on a 1,000-credit balance; final balance ${report.overdraft.finalBalance}. Target: ledger >= 0.4 x baseline (hot ${report.ratios.hot}, cold ${report.ratios.cold}).`,
+    END,
+  ].join('\n');
+  if (readme.includes(START) && readme.includes(END)) {
+    readme = readme.slice(0, readme.indexOf(START)) + table + readme.slice(readme.indexOf(END) + END.length);
+  } else if (readme.includes('\n## Benchmarks\n')) {
+    const at = readme.indexOf('\n## Benchmarks\n') + '\n## Benchmarks\n'.length;
+    readme = `${readme.slice(0, at)}\n${table}\n${readme.slice(at)}`;
+  } else {
+    readme = `${readme.trimEnd()}\n\n## Benchmarks\n\n${table}\n`;
+  }
+  writeFileSync(file, readme);
+}
