@@ -99,6 +99,8 @@ export interface TimelineItem {
   kind: TimelineKind;
   /** Sort time (for usage groups, the end of the bucket). */
   at: Date;
+  /** Time to show when it differs from the sort time (usage groups: their latest request). */
+  shownAt?: Date;
   id: string;
   title: string;
   /** What happened, in words. */

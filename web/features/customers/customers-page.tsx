@@ -149,6 +149,7 @@ export function CustomersPage() {
                 <TableHeader>
                   <TableRow>
                     <TableHead>Customer</TableHead>
+                    <TableHead>Email</TableHead>
                     <TableHead>User id</TableHead>
                     <TableHead>Status</TableHead>
                     <TableHead>Plan</TableHead>
@@ -167,15 +168,15 @@ export function CustomersPage() {
                         navigate(customerPath(c.id));
                       }}
                     >
-                      <TableCell className="max-w-72">
+                      <TableCell className="max-w-56">
                         <Link
                           to={customerPath(c.id)}
                           className="block truncate font-medium outline-none hover:underline focus-visible:ring-2 focus-visible:ring-ring"
                         >
                           {c.name || c.email || c.externalId}
                         </Link>
-                        {c.name && <div className="truncate text-xs text-muted-foreground">{c.email}</div>}
                       </TableCell>
+                      <TableCell className="max-w-64 truncate text-muted-foreground">{c.email || '—'}</TableCell>
                       <TableCell>
                         <CopyId value={c.externalId} className="max-w-40" />
                       </TableCell>

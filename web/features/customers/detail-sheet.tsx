@@ -30,7 +30,7 @@ export function DetailSheet({ item, onClose }: { item: TimelineItem | null; onCl
               </div>
               <dl className="grid grid-cols-[auto_1fr] gap-x-4 gap-y-1.5 text-sm">
                 <dt className="text-muted-foreground">When</dt>
-                <dd>{formatUtc(item.at)}</dd>
+                <dd>{formatUtc(item.shownAt ?? item.at)}</dd>
                 <dt className="text-muted-foreground">Id</dt>
                 <dd>
                   <CopyId value={item.id} />

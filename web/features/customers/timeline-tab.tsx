@@ -58,7 +58,7 @@ function Row({
       )}
     >
       <span className="pt-0.5 text-xs text-muted-foreground">
-        <TimeAgo date={item.at} />
+        <TimeAgo date={item.shownAt ?? item.at} />
       </span>
       <span className="hidden pt-0.5 text-xs text-muted-foreground sm:block">{TIMELINE_KIND_LABELS[item.kind]}</span>
       <div className="flex min-w-0 flex-col gap-0.5">

@@ -1,11 +1,16 @@
 // Server text arrives as plain words with tokens for numbers ({{money 600 eur}}, {{credits 500}},
-// {{date <iso>}}); formatting stays in web/lib/format.ts, so every amount and time on the page
+// {{date <iso>}}, and {{day <iso>}} / {{hour <iso>}} for UTC calendar parts); formatting stays in web/lib/format.ts, so every amount and time on the page
 // looks the same.
 import { Fragment, type ReactNode } from 'react';
 import { TimeAgo } from '@/components/time-ago';
 import { formatCredits, formatMoney, formatUtc } from '@/lib/format';
 
-const TOKEN = /\{\{(money|credits|date) ([^}]+)\}\}/g;
+const TOKEN = /\{\{(money|credits|date|day|hour) ([^}]+)\}\}/g;
+
+function calendar(kind: 'day' | 'hour', iso: string): string {
+  const utc = formatUtc(iso);
+  return kind === 'day' ? utc.slice(0, 10) : utc.slice(11, 16);
+}
 
 export function renderWords(text: string, options: { dates?: 'relative' | 'utc' } = {}): ReactNode[] {
   const out: ReactNode[] = [];
@@ -27,6 +32,8 @@ export function renderWords(text: string, options: { dates?: 'relative' | 'utc' 
           {formatCredits(Number(parts[0]))}
         </span>,
       );
+    } else if (kind === 'day' || kind === 'hour') {
+      out.push(<Fragment key={index}>{calendar(kind, parts[0] ?? '')}</Fragment>);
     } else {
       const iso = parts[0] ?? '';
       out.push(
@@ -49,6 +56,7 @@ export function plainWords(text: string): string {
     const parts = args.trim().split(/\s+/);
     if (kind === 'money') return formatMoney(Number(parts[0]), parts[1] ?? 'eur');
     if (kind === 'credits') return formatCredits(Number(parts[0]));
+    if (kind === 'day' || kind === 'hour') return calendar(kind, parts[0] ?? '');
     return formatUtc(parts[0] ?? '');
   });
 }

@@ -7,7 +7,7 @@ import { AppError } from '../../../lib/app-error.ts';
 import { getRules } from '../../catalog/get-rules.ts';
 import { resolveEntitlements } from '../../entitlements/resolve-entitlements.ts';
 import { findUnlinkedEvents } from '../find-unlinked-events.ts';
-import { EVENT_SELECT, type EventRow } from '../timeline/billing-sources.ts';
+import { EVENT_SELECT, type EventRow } from '../event-row.ts';
 import { STRIPE_NOT_CHECKED, type CustomerHistory, type HistoryEvent } from './history.ts';
 
 const OPEN = ['failed', 'deferred', 'received'] as const;
