@@ -34,13 +34,18 @@ export async function adjustCredits(
     throw new AppError('VALIDATION', 'A grant adds credits; use an adjustment to remove them');
   }
   return inTransaction(db, async (tx) => {
+    // The entry points at the ticket when there is one, otherwise at the staff member who acted.
+    const reference = input.reference
+      ? { reference: input.reference, referenceType: 'ticket' }
+      : input.actor.type === 'staff'
+        ? { reference: input.actor.id, referenceType: 'staff' }
+        : {};
     const common = {
       customerId: input.customerId,
       idempotencyKey: input.idempotencyKey,
       reason: input.reason,
       actor: input.actor,
-      reference: input.reference ?? (input.actor.type === 'staff' ? input.actor.id : null),
-      referenceType: input.reference ? 'ticket' : input.actor.type === 'staff' ? 'staff' : null,
+      ...reference,
     };
     const { entry, replayed } =
       input.credits > 0
@@ -48,7 +53,7 @@ export async function adjustCredits(
             ...common,
             credits: input.credits,
             type: input.kind === 'grant' ? 'grant' : 'manual_adjustment',
-            source: input.kind === 'grant' ? 'promo' : 'manual',
+            source: 'manual',
             costBasis: 'free',
             expiresAt: input.expiresAt ?? null,
           })
