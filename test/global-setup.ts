@@ -38,13 +38,18 @@ export default async function setup(): Promise<void> {
         await admin.query(`DROP DATABASE IF EXISTS "${building}"`);
       });
     }
-    // Leftovers from interrupted runs.
+    // Leftovers from interrupted runs: test databases carry their creation time in the name, so
+    // only those older than two hours go (a concurrent run's databases are left alone).
+    const cutoff = Math.floor(Date.now() / 1000) - 2 * 3600;
     const stale = await admin.query(
-      "SELECT datname FROM pg_database WHERE datname LIKE 'creditdesk_t\\_%' ESCAPE '\\' OR (datname LIKE 'creditdesk_tpl_%' AND datname <> $1 AND datname NOT LIKE '%building%')",
+      "SELECT datname FROM pg_database WHERE datname LIKE 'creditdesk\\_t\\_%' OR (datname LIKE 'creditdesk_tpl_%' AND datname <> $1)",
       [name],
     );
     for (const row of stale.rows as Array<{ datname: string }>) {
-      await admin.query(`DROP DATABASE IF EXISTS "${row.datname}" WITH (FORCE)`).catch(() => {});
+      const created = Number(/^creditdesk_t_(\d+)_/.exec(row.datname)?.[1] ?? 0);
+      const isTemplate = row.datname.startsWith('creditdesk_tpl_');
+      if (isTemplate ? row.datname.includes('_building_') : created >= cutoff) continue;
+      await admin.query(`DROP DATABASE IF EXISTS "${row.datname}"`).catch(() => {});
     }
   } finally {
     await admin.end();
