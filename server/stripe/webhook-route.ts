@@ -55,7 +55,7 @@ function isSnapshotEvent(value: unknown): value is {
 
 export async function stripeWebhookRoutes(app: FastifyInstance, options: StripeWebhookOptions): Promise<void> {
   const { deps } = options;
-  const ctx = pipelineContext(deps, options.handlers ?? stripeHandlers);
+  const handlers = options.handlers ?? stripeHandlers;
 
   // A 5xx makes Stripe retry later (the event was not stored, or its arrival not fully recorded);
   // details stay in our log, never in the answer.
@@ -96,7 +96,10 @@ export async function stripeWebhookRoutes(app: FastifyInstance, options: StripeW
     if (!isSnapshotEvent(event)) return reject(req, reply, 'malformed_event');
 
     const objectId = typeof event.data.object.id === 'string' ? event.data.object.id : null;
-    const handled = Object.hasOwn(ctx.handlers, event.type);
+    const handled = Object.hasOwn(handlers, event.type);
+    // Per request: the Stripe connection may be attached after the app was built (the emulator
+    // needs the app's address before it can deliver to it).
+    const ctx = pipelineContext(deps, handlers);
     // Durable first: the 2xx below is only reached once the event row has committed.
     const stored = await ingestEvent(deps.prisma, {
       event,
