@@ -148,7 +148,7 @@ describe('getTimeline', () => {
   it('shows unlinked events that carry the customer’s email', async () => {
     const items = await all(200, { kinds: ['event'] });
     const orphan = items.find((i) => i.id === 'evt_tl_orphan')!;
-    expect(orphan.summary).toContain('Not linked to any customer');
+    expect(orphan.summary).toContain('Not linked to a customer yet');
   });
 
   it('links session, payment intent, charge and refund into one chain', async () => {

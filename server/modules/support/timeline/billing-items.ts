@@ -92,7 +92,10 @@ export function eventItem(r: Row, steps: EventSteps | undefined, unlinked: boole
     at: date(r, 'created'),
     id: str(r, 'id'),
     title: str(r, 'type'),
-    summary: join([unlinked && 'Not linked to any customer yet (matched by its email or ids)', said], '. '),
+    summary: join(
+      [unlinked && 'Not linked to a customer yet (matched by its user id, Stripe customer or email)', said],
+      '. ',
+    ),
     tone: eventTone(status),
     status: EVENT_STATUS_WORDS[status] ?? status,
     credits: null,

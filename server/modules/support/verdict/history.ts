@@ -23,8 +23,13 @@ export interface HistoryEvent {
   nextAttemptAt: Date | null;
   processedAt: Date | null;
   objectId: string | null;
-  /** Linked to this customer; false for an event matched only by its email or ids. */
+  /** Linked to this customer; false for an event not linked to anyone yet, matched by its payload. */
   linked: boolean;
+  /**
+   * How an unlinked event was matched: by this customer's user id or Stripe customer (it simply
+   * failed before it could be linked), or only by the payer's email (it carries no user id we know).
+   */
+  matchedBy: 'link' | 'user_id' | 'stripe_customer' | 'email';
   /** data.object of the payload. */
   object: Record<string, unknown>;
 }

@@ -2,7 +2,7 @@
 // feature are aggregated in the database, lists are bounded, events are the unfinished ones (the
 // failed queue is small) plus those about the newest payments.
 import type { DbOrTx } from '../../../db/tx.ts';
-import type { LedgerEntryType } from '../../../generated/prisma/client.ts';
+import type { Customer, LedgerEntryType } from '../../../generated/prisma/client.ts';
 import { AppError } from '../../../lib/app-error.ts';
 import { getRules } from '../../catalog/get-rules.ts';
 import { resolveEntitlements } from '../../entitlements/resolve-entitlements.ts';
@@ -13,9 +13,22 @@ import { STRIPE_NOT_CHECKED, type CustomerHistory, type HistoryEvent } from './h
 const OPEN = ['failed', 'deferred', 'received'] as const;
 const UNKNOWN_PRICE = /unknown price (price_[A-Za-z0-9_]+)/g;
 
-export function toHistoryEvent(row: EventRow, linked: boolean): HistoryEvent {
+export function toHistoryEvent(
+  row: EventRow,
+  customer: Pick<Customer, 'externalId' | 'stripeCustomerId'> | null,
+): HistoryEvent {
   const object = ((row.payload as { data?: { object?: Record<string, unknown> } } | null)?.data?.object ??
     {}) as Record<string, unknown>;
+  const metadata = (object.metadata ?? {}) as Record<string, unknown>;
+  const named = object.customer;
+  const stripeCustomer = typeof named === 'string' ? named : (named as { id?: string } | null)?.id;
+  const matchedBy: HistoryEvent['matchedBy'] = !customer
+    ? 'link'
+    : metadata.user_id === customer.externalId || object.client_reference_id === customer.externalId
+      ? 'user_id'
+      : customer.stripeCustomerId && stripeCustomer === customer.stripeCustomerId
+        ? 'stripe_customer'
+        : 'email';
   return {
     id: row.id,
     type: row.type,
@@ -26,7 +39,8 @@ export function toHistoryEvent(row: EventRow, linked: boolean): HistoryEvent {
     nextAttemptAt: row.nextAttemptAt,
     processedAt: row.processedAt,
     objectId: row.objectId,
-    linked,
+    linked: !customer,
+    matchedBy,
     object,
   };
 }
@@ -68,8 +82,8 @@ export async function loadHistory(db: DbOrTx, customerId: string, now: Date = ne
     .slice(0, 5)
     .flatMap((p) => [p.checkoutSessionId, p.invoiceId, p.paymentIntentId, p.chargeId].filter((x): x is string => !!x));
   const openEvents = [
-    ...linkedOpen.map((r) => toHistoryEvent(r, true)),
-    ...unlinked.map((r) => toHistoryEvent(r, false)),
+    ...linkedOpen.map((r) => toHistoryEvent(r, null)),
+    ...unlinked.map((r) => toHistoryEvent(r, customer)),
   ];
   const pricesInErrors = [
     ...new Set(openEvents.flatMap((e) => [...(e.lastError ?? '').matchAll(UNKNOWN_PRICE)].map((m) => m[1]!))),
@@ -120,7 +134,7 @@ export async function loadHistory(db: DbOrTx, customerId: string, now: Date = ne
     subscriptions,
     pricePlans: Object.fromEntries(prices.map((p) => [p.stripePriceId, p.planKey])),
     openEvents,
-    paymentEvents: paymentEvents.map((r) => toHistoryEvent({ ...r, payload: null }, true)),
+    paymentEvents: paymentEvents.map((r) => toHistoryEvent({ ...r, payload: null }, null)),
     mappedPrices: pricesInErrors.filter((p) => mapped.has(p)),
     blocks,
     disputes,

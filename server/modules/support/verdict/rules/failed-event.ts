@@ -19,7 +19,9 @@ function reprocess(e: HistoryEvent): Repair {
 
 export function failedEvent(h: CustomerHistory): Finding[] {
   const findings: Finding[] = [];
-  for (const e of h.openEvents.filter((x) => x.linked)) {
+  // Events matched by email only are the unlinked-payment rule's; the rest are this customer's,
+  // linked or not yet (a failure before the customer was resolved leaves the event unlinked).
+  for (const e of h.openEvents.filter((x) => x.matchedBy !== 'email')) {
     const evidence = [eventEvidence(e), ...(e.objectId ? [objectEvidence(e.objectId)] : [])];
     if (e.status === 'failed') {
       const price = UNKNOWN_PRICE.exec(e.lastError ?? '')?.[1] ?? null;

@@ -7,17 +7,12 @@ import { date, eventEvidence, money, objectAmount, objectEvidence, payerEmail } 
 
 export function unlinkedPayment(h: CustomerHistory): Finding[] {
   return h.openEvents
-    .filter((e) => !e.linked)
+    .filter((e) => e.matchedBy === 'email')
     .map((e) => {
       const email = payerEmail(e.object);
       const amount = objectAmount(e.object);
       const stripeCustomer = typeof e.object.customer === 'string' ? e.object.customer : null;
-      const how =
-        email && email.toLowerCase() === h.customer.email.toLowerCase()
-          ? `the payer’s email (${email}) is this customer’s`
-          : stripeCustomer && stripeCustomer === h.customer.stripeCustomerId
-            ? `it names this customer’s Stripe customer ${stripeCustomer}`
-            : `it carries this customer’s user id`;
+      const how = `the payer’s email (${email ?? h.customer.email}) is this customer’s`;
       return {
         rule: 'unlinked-payment',
         severity: 'critical' as const,
