@@ -49,13 +49,14 @@ export const fetchEventInput = z
       .optional(),
     reason: reason.optional(),
   })
-  .refine((v) => !!v.eventId !== !!v.objectId, 'Give an event id or an object id');
+  // Both may be given (the desk knows the object and perhaps the event): the event id wins.
+  .refine((v) => !!v.eventId || !!v.objectId, 'Give an event id or an object id');
 
 export const linkCustomerInput = z.object({ eventId: stripeEventId, customerId: z.uuid(), reason });
 
 export const resyncSubscriptionInput = z.object({
   subscriptionId: z.string().regex(/^sub_[A-Za-z0-9_]+$/, 'Not a subscription id (sub_...)'),
-  reason,
+  reason: reason.optional(),
 });
 
 export const reconciliationRunsInput = z.object({ limit: z.number().int().min(1).max(50).default(10) });

@@ -76,6 +76,7 @@ export async function fetchMissingEvents(
       throw stripeError(err, `event ${input.eventId}`);
     }
   } else if (input.objectId) {
+    // An object id alone: every recent event about it.
     events = await listEventsAbout(stripe, input.objectId);
     if (!events.length) {
       throw new AppError('NOT_FOUND', `Stripe has no event about ${input.objectId} in the last 30 days`);

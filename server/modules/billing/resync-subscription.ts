@@ -9,7 +9,7 @@ import type { PipelineContext } from './process-event.ts';
 
 export async function resyncSubscription(
   ctx: PipelineContext,
-  input: { subscriptionId: string; actor: Actor; reason: string },
+  input: { subscriptionId: string; actor: Actor; reason?: string | null },
 ): Promise<HandlerOutcome> {
   if (!ctx.stripe) throw new AppError('STRIPE_ERROR', 'Stripe is not configured');
   const readAt = ctx.now?.() ?? new Date();
@@ -39,7 +39,7 @@ export async function resyncSubscription(
       customerId: outcome.customerId ?? null,
       before,
       after,
-      reason: input.reason,
+      reason: input.reason ?? null,
     });
     return outcome;
   });
