@@ -30,6 +30,8 @@ Object.assign(process.env, {
   NODE_ENV: 'test',
   SEED_DEMO: 'auto',
   LOG_LEVEL: process.env.LOG_LEVEL ?? 'warn',
+  // A known port for the Stripe emulator, so specs can act as Stripe and as the paying customer.
+  STRIPE_EMULATOR_PORT: process.env.STRIPE_EMULATOR_PORT ?? String(Number(port) + 1),
 });
 
 await import('../server/index.ts');
