@@ -55,6 +55,16 @@ export const catalogRules = z.strictObject({
       .regex(/^[a-zA-Z]{3}$/, 'must be a 3-letter currency code')
       .transform((v) => v.toLowerCase()),
   }),
+  /** Manual grants above this many credits need finance or admin (support is refused). Omitted: unchanged. */
+  manualGrantFinanceAbove: credits.optional(),
+  /** Texts support and dispute evidence quote. Omitted: the current texts stay. */
+  policies: z
+    .strictObject({
+      refundPolicy: z.string().max(20_000, 'keep it under 20,000 characters'),
+      cancellationPolicy: z.string().max(20_000, 'keep it under 20,000 characters'),
+      productDescription: z.string().max(20_000, 'keep it under 20,000 characters'),
+    })
+    .optional(),
 });
 
 export const catalogJson = z.strictObject({

@@ -36,20 +36,41 @@ export function canonicalCatalog(catalog: CatalogJson, currentRules: Rules): Req
       stripePriceIds: [...p.stripePriceIds].sort(),
       ...(p.expiresAfterDays != null ? { expiresAfterDays: p.expiresAfterDays } : {}),
     })),
-    rules: catalog.rules ?? currentRules,
+    // Rules fields a file may leave out (grant threshold, policy texts) keep their current value.
+    rules: catalog.rules
+      ? {
+          ...catalog.rules,
+          manualGrantFinanceAbove: catalog.rules.manualGrantFinanceAbove ?? currentRules.manualGrantFinanceAbove,
+          policies: catalog.rules.policies ?? currentRules.policies,
+        }
+      : currentRules,
   };
 }
 
 export function rulesToJson(
   rules: Pick<
     CatalogRules,
-    'gracePeriodDays' | 'autoBlockDisputes' | 'autoBlockWindowDays' | 'refundApprovalAbove' | 'refundApprovalCurrency'
+    | 'gracePeriodDays'
+    | 'autoBlockDisputes'
+    | 'autoBlockWindowDays'
+    | 'refundApprovalAbove'
+    | 'refundApprovalCurrency'
+    | 'manualGrantFinanceAbove'
+    | 'refundPolicy'
+    | 'cancellationPolicy'
+    | 'productDescription'
   >,
 ): Rules {
   return {
     gracePeriodDays: rules.gracePeriodDays,
     autoBlock: { disputes: rules.autoBlockDisputes, windowDays: rules.autoBlockWindowDays },
     refundApproval: { above: rules.refundApprovalAbove, currency: rules.refundApprovalCurrency },
+    manualGrantFinanceAbove: rules.manualGrantFinanceAbove,
+    policies: {
+      refundPolicy: rules.refundPolicy,
+      cancellationPolicy: rules.cancellationPolicy,
+      productDescription: rules.productDescription,
+    },
   };
 }
 

@@ -49,7 +49,19 @@ function diff<T extends { key: string }>(before: T[], after: T[]): CatalogDiff {
   };
 }
 
-export async function importCatalog(db: DbOrTx, input: unknown, actor: Actor): Promise<CatalogImportResult> {
+export interface ImportCatalogOptions {
+  /** Audit action: "catalog.import" (file), "catalog.save" (edited in the UI), "catalog.restore"... */
+  action?: string;
+  /** Why, in the admin's words; the audit reason also lists what changed. */
+  reason?: string | null;
+}
+
+export async function importCatalog(
+  db: DbOrTx,
+  input: unknown,
+  actor: Actor,
+  options: ImportCatalogOptions = {},
+): Promise<CatalogImportResult> {
   const validation = validateCatalog(input);
   if (!validation.ok) throw catalogProblemsError(validation.problems);
 
@@ -76,11 +88,11 @@ export async function importCatalog(db: DbOrTx, input: unknown, actor: Actor): P
     await writeCatalog(tx, after, result);
     await recordAudit(tx, {
       actor,
-      action: 'catalog.import',
+      action: options.action ?? 'catalog.import',
       targetType: 'catalog',
       before,
       after,
-      reason: summarize(result),
+      reason: options.reason ? `${options.reason} (${summarize(result)})` : summarize(result),
     });
     return result;
   });
@@ -150,6 +162,8 @@ async function writeCatalog(tx: Tx, catalog: Required<CatalogJson>, changes: Cat
       autoBlockWindowDays: r.autoBlock.windowDays,
       refundApprovalAbove: r.refundApproval.above,
       refundApprovalCurrency: r.refundApproval.currency,
+      ...(r.manualGrantFinanceAbove !== undefined ? { manualGrantFinanceAbove: r.manualGrantFinanceAbove } : {}),
+      ...(r.policies ?? {}),
     };
     await tx.catalogRules.upsert({ where: { id: 1 }, create: { id: 1, ...data }, update: data });
   }
