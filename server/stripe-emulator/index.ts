@@ -10,13 +10,20 @@ import { Router } from './http/router.ts';
 import { createEmulatorServer } from './http/server.ts';
 import './objects/render-hooks.ts';
 import { loadState, persistState } from './persistence.ts';
-import { registerBillingRoutes } from './routes/billing.ts';
-import { registerCatalogRoutes } from './routes/catalog.ts';
+import { registerChargeRoutes } from './routes/charges.ts';
 import { registerCheckoutRoutes } from './routes/checkout-sessions.ts';
 import { registerCustomerRoutes } from './routes/customers.ts';
-import { registerDisputeAndFileRoutes } from './routes/disputes-files.ts';
-import { registerEventRadarWebhookRoutes } from './routes/events-radar-webhooks.ts';
-import { registerPaymentRoutes } from './routes/payments.ts';
+import { registerDisputeRoutes } from './routes/disputes.ts';
+import { registerEventRoutes } from './routes/events.ts';
+import { registerFileRoutes } from './routes/files.ts';
+import { registerInvoiceRoutes } from './routes/invoices.ts';
+import { registerPaymentIntentRoutes } from './routes/payment-intents.ts';
+import { registerPriceRoutes } from './routes/prices.ts';
+import { registerProductRoutes } from './routes/products.ts';
+import { registerRadarRoutes } from './routes/radar.ts';
+import { registerRefundRoutes } from './routes/refunds.ts';
+import { registerSubscriptionRoutes } from './routes/subscriptions.ts';
+import { registerWebhookEndpointRoutes } from './routes/webhook-endpoints.ts';
 
 export { API_VERSION, type EmulatorOptions } from './config.ts';
 export { EmulatorDriver } from './driver.ts';
@@ -35,13 +42,24 @@ export interface RunningEmulator {
 
 export function apiRouter(): Router<ApiHandler> {
   const router = new Router<ApiHandler>();
-  registerCustomerRoutes(router);
-  registerCatalogRoutes(router);
-  registerCheckoutRoutes(router);
-  registerPaymentRoutes(router);
-  registerBillingRoutes(router);
-  registerDisputeAndFileRoutes(router);
-  registerEventRadarWebhookRoutes(router);
+  for (const register of [
+    registerCustomerRoutes,
+    registerProductRoutes,
+    registerPriceRoutes,
+    registerCheckoutRoutes,
+    registerPaymentIntentRoutes,
+    registerChargeRoutes,
+    registerRefundRoutes,
+    registerSubscriptionRoutes,
+    registerInvoiceRoutes,
+    registerDisputeRoutes,
+    registerFileRoutes,
+    registerEventRoutes,
+    registerRadarRoutes,
+    registerWebhookEndpointRoutes,
+  ]) {
+    register(router);
+  }
   return router;
 }
 

@@ -11,7 +11,7 @@ import { invalidRequest, missingParam } from '../wire/errors.ts';
 import { paginate } from '../wire/list.ts';
 import { applyMetadata, rangeFilter, type Params } from '../wire/params.ts';
 import { render, renderList } from '../wire/render.ts';
-import { createPriceFrom } from './catalog.ts';
+import { createPriceFrom } from '../flows/catalog.ts';
 
 function lineItems(emu: Emulator, p: Params, origin: Origin): Stripe.LineItem[] {
   const items = p.list('line_items');

@@ -6,36 +6,8 @@ import type { EmulatorConfig } from '../config.ts';
 import { newId } from '../ids.ts';
 import type { StoredEvent, Store } from '../store.ts';
 import type { Faults, WebhookFault } from './faults.ts';
-import { signatureHeader } from './sign.ts';
-
-export interface DeliveryAttempt {
-  number: number;
-  started_at: number;
-  duration_ms: number | null;
-  http_status: number | null;
-  succeeded: boolean;
-  error: string | null;
-  fault: string | null;
-  response_body: string | null;
-  duplicate: boolean;
-  manual: boolean;
-}
-
-export type DeliveryStatus = 'pending' | 'succeeded' | 'failed' | 'suppressed';
-
-export interface Delivery {
-  id: string;
-  object: 'webhook_delivery';
-  event: string;
-  event_type: string;
-  endpoint: string;
-  url: string;
-  status: DeliveryStatus;
-  attempts: DeliveryAttempt[];
-  /** Unix milliseconds of the next scheduled attempt (real time), or null. */
-  next_attempt_at: number | null;
-  created: number;
-}
+import type { Delivery, DeliveryAttempt } from './delivery.ts';
+import { sendWebhook } from './send.ts';
 
 interface Job {
   delivery: Delivery;
@@ -290,33 +262,13 @@ export class Deliverer {
       }
     }
 
-    const payload = JSON.stringify(event, null, 2);
-    const secrets = this.activeSecrets(endpoint.id);
-    const header = signatureHeader(payload, secrets, this.clock.now());
-    let status: number | null = null;
-    let error: string | null = null;
-    let body: string | null = null;
-    try {
-      const res = await fetch(endpoint.url, {
-        method: 'POST',
-        headers: {
-          'content-type': 'application/json; charset=utf-8',
-          'stripe-signature': header,
-          'user-agent': 'Stripe/1.0 (+https://stripe.com/docs/webhooks)',
-          'cache-control': 'no-cache',
-        },
-        body: payload,
-        signal: AbortSignal.timeout(this.config.deliveryTimeoutMs),
-      });
-      status = res.status;
-      body = (await res.text()).slice(0, 2000);
-    } catch (err) {
-      const e = err as Error & { cause?: { code?: string; message?: string } };
-      error =
-        e.name === 'TimeoutError'
-          ? `timed out after ${this.config.deliveryTimeoutMs} ms`
-          : (e.cause?.code ?? e.cause?.message ?? e.message);
-    }
+    const { status, error, body } = await sendWebhook(
+      endpoint.url,
+      event,
+      this.activeSecrets(endpoint.id),
+      this.clock.now(),
+      this.config.deliveryTimeoutMs,
+    );
     const slow = !job.duplicate && !job.manual && sum(faults, 'respond_slowly') >= number;
     const ok = status !== null && status >= 200 && status < 300 && !slow;
     this.record(delivery, {
@@ -380,3 +332,5 @@ export class Deliverer {
       .map((s) => s.secret);
   }
 }
+
+export type { Delivery, DeliveryAttempt, DeliveryStatus } from './delivery.ts';

@@ -1,17 +1,17 @@
-// PaymentIntents, charges, payment methods, balance transactions and refunds.
+// PaymentIntents: create (optionally confirm), retrieve, update, confirm with Stripe test
+// payment methods (pm_card_visa, pm_card_chargeDeclined, ...), cancel, list.
 import type Stripe from 'stripe';
 import type { Emulator } from '../emulator.ts';
 import { attemptPayment, createPaymentIntent, type AttemptMode } from '../flows/payments.ts';
-import { createRefund } from '../flows/refunds.ts';
 import { params, pathId, type ApiHandler } from '../http/context.ts';
 import type { Router } from '../http/router.ts';
-import { previousAttributes, snapshot } from '../objects/diff.ts';
 import { buildPaymentMethod } from '../objects/payment-method.ts';
 import * as P from '../wire/allowed-params.ts';
 import { cardDeclined, invalidRequest } from '../wire/errors.ts';
 import { paginate } from '../wire/list.ts';
 import { applyMetadata, rangeFilter, type Params } from '../wire/params.ts';
 import { render, renderList } from '../wire/render.ts';
+import { updateMetadataRoute } from './shared.ts';
 
 /** Stripe's test PaymentMethod tokens. */
 const TEST_METHODS: Record<string, { kind: 'card' | 'sepa_debit'; mode: AttemptMode; last4: string; brand: string }> = {
@@ -76,29 +76,7 @@ function confirm(
   }
 }
 
-function updateMetadataRoute(
-  type: 'charge' | 'refund' | 'payment_intent',
-  allowed: readonly string[],
-  event: string,
-): ApiHandler {
-  return (ctx) => {
-    const p = params(ctx, allowed);
-    const obj = ctx.emu.store.require(type, pathId(ctx));
-    const before = snapshot(obj);
-    obj.metadata = applyMetadata(obj.metadata ?? {}, p.raw.metadata);
-    const description = p.nullableStr('description');
-    if (description !== undefined && 'description' in obj)
-      (obj as { description: string | null }).description = description;
-    const prev = previousAttributes(before, obj);
-    if (prev) {
-      ctx.emu.store.touch();
-      ctx.emu.emit(event, obj, ctx.origin, prev);
-    }
-    return render(ctx.emu.store, obj, p.expand());
-  };
-}
-
-export function registerPaymentRoutes(router: Router<ApiHandler>): void {
+export function registerPaymentIntentRoutes(router: Router<ApiHandler>): void {
   router.post('/v1/payment_intents', (ctx) => {
     const p = params(ctx, P.PaymentIntentCreate);
     const { emu } = ctx;
@@ -169,110 +147,5 @@ export function registerPaymentRoutes(router: Router<ApiHandler>): void {
       .filter((x) => !customer || x.customer === customer)
       .filter((x) => !created || created(x.created));
     return renderList(ctx.emu.store, paginate(items, p, '/v1/payment_intents'), p.expand());
-  });
-
-  router.get('/v1/charges/:id', (ctx) => {
-    const p = params(ctx, []);
-    return render(ctx.emu.store, ctx.emu.store.require('charge', pathId(ctx)), p.expand());
-  });
-  router.post('/v1/charges/:id', updateMetadataRoute('charge', P.ChargeUpdate, 'charge.updated'));
-  router.get('/v1/charges', (ctx) => {
-    const p = params(ctx, P.ChargeList);
-    const customer = p.str('customer');
-    const pi = p.str('payment_intent');
-    const created = rangeFilter(p, 'created');
-    const items = ctx.emu.store
-      .all('charge')
-      .reverse()
-      .filter((x) => !customer || x.customer === customer)
-      .filter((x) => !pi || x.payment_intent === pi)
-      .filter((x) => !created || created(x.created));
-    return renderList(ctx.emu.store, paginate(items, p, '/v1/charges'), p.expand());
-  });
-
-  router.get('/v1/payment_methods/:id', (ctx) => {
-    const p = params(ctx, []);
-    return render(ctx.emu.store, ctx.emu.store.require('payment_method', pathId(ctx)), p.expand());
-  });
-
-  router.get('/v1/balance_transactions/:id', (ctx) => {
-    const p = params(ctx, []);
-    return render(ctx.emu.store, ctx.emu.store.require('balance_transaction', pathId(ctx)), p.expand());
-  });
-  router.get('/v1/balance_transactions', (ctx) => {
-    const p = params(ctx, P.BalanceTransactionList);
-    const source = p.str('source');
-    const type = p.str('type');
-    const currency = p.str('currency');
-    const created = rangeFilter(p, 'created');
-    const items = ctx.emu.store
-      .all('balance_transaction')
-      .reverse()
-      .filter((x) => !source || x.source === source)
-      .filter((x) => !type || x.type === type)
-      .filter((x) => !currency || x.currency === currency)
-      .filter((x) => !created || created(x.created));
-    return renderList(ctx.emu.store, paginate(items, p, '/v1/balance_transactions'), p.expand());
-  });
-
-  router.post('/v1/refunds', (ctx) => {
-    const p = params(ctx, P.RefundCreate);
-    const { emu } = ctx;
-    let chargeId = p.str('charge');
-    const piId = p.str('payment_intent');
-    if (chargeId && piId)
-      throw invalidRequest('You may only specify one of these parameters: charge, payment_intent.', 'payment_intent');
-    if (piId) {
-      const pi = emu.store.require('payment_intent', piId, 'payment_intent');
-      if (pi.status !== 'succeeded' || typeof pi.latest_charge !== 'string') {
-        throw invalidRequest(
-          `This PaymentIntent (${pi.id}) does not have a successful charge to refund.`,
-          'payment_intent',
-        );
-      }
-      chargeId = pi.latest_charge;
-    }
-    if (!chargeId)
-      throw invalidRequest(
-        'One of the following params should be provided for this request: payment_intent or charge.',
-      );
-    const charge = emu.store.require('charge', chargeId, 'charge');
-    const refund = createRefund(
-      emu,
-      {
-        charge,
-        amount: p.int('amount'),
-        reason: p.oneOf('reason', ['duplicate', 'fraudulent', 'requested_by_customer'] as const) ?? null,
-        metadata: applyMetadata({}, p.raw.metadata),
-      },
-      ctx.origin,
-    );
-    return render(emu.store, refund, p.expand());
-  });
-  router.get('/v1/refunds/:id', (ctx) => {
-    const p = params(ctx, []);
-    return render(ctx.emu.store, ctx.emu.store.require('refund', pathId(ctx)), p.expand());
-  });
-  router.post('/v1/refunds/:id', updateMetadataRoute('refund', P.RefundUpdate, 'refund.updated'));
-  router.post('/v1/refunds/:id/cancel', (ctx) => {
-    params(ctx, P.RefundCancel);
-    const r = ctx.emu.store.require('refund', pathId(ctx));
-    throw invalidRequest(
-      `You can't cancel this refund because it has a status of ${r.status}. Only refunds with a status of requires_action can be canceled.`,
-      'refund',
-    );
-  });
-  router.get('/v1/refunds', (ctx) => {
-    const p = params(ctx, P.RefundList);
-    const charge = p.str('charge');
-    const pi = p.str('payment_intent');
-    const created = rangeFilter(p, 'created');
-    const items = ctx.emu.store
-      .all('refund')
-      .reverse()
-      .filter((x) => !charge || x.charge === charge)
-      .filter((x) => !pi || x.payment_intent === pi)
-      .filter((x) => !created || created(x.created));
-    return renderList(ctx.emu.store, paginate(items, p, '/v1/refunds'), p.expand());
   });
 }

@@ -1,14 +1,13 @@
-// Disputes (retrieve, list, update evidence with submit true/false, close) and files
-// (multipart upload, retrieve, list, contents).
+// Files: multipart upload (purpose dispute_evidence and others), retrieve, list. Contents are
+// served by the HTTP server at /v1/files/:id/contents.
 import type Stripe from 'stripe';
-import { resolveDispute, updateDispute } from '../flows/disputes.ts';
 import { params, pathId, type ApiHandler } from '../http/context.ts';
 import type { Router } from '../http/router.ts';
 import { buildFile, fileType } from '../objects/file.ts';
 import * as P from '../wire/allowed-params.ts';
 import { invalidRequest, missingParam } from '../wire/errors.ts';
 import { listOf, paginate } from '../wire/list.ts';
-import { applyMetadata, rangeFilter } from '../wire/params.ts';
+import { rangeFilter } from '../wire/params.ts';
 import { registry, render, renderList } from '../wire/render.ts';
 
 const PURPOSES = [
@@ -32,36 +31,7 @@ const MAX_EVIDENCE_BYTES = 5 * 1024 * 1024;
 
 registry.includables.file = { links: (_store, f) => listOf([], `/v1/file_links?file=${String(f.id)}`) };
 
-export function registerDisputeAndFileRoutes(router: Router<ApiHandler>): void {
-  router.get('/v1/disputes/:id', (ctx) => {
-    const p = params(ctx, []);
-    return render(ctx.emu.store, ctx.emu.store.require('dispute', pathId(ctx)), p.expand());
-  });
-  router.post('/v1/disputes/:id', (ctx) => {
-    const p = params(ctx, P.DisputeUpdate);
-    const d = ctx.emu.store.require('dispute', pathId(ctx));
-    const metadata = applyMetadata(d.metadata, p.raw.metadata);
-    return render(ctx.emu.store, updateDispute(ctx.emu, d, p, ctx.origin, metadata), p.expand());
-  });
-  router.post('/v1/disputes/:id/close', (ctx) => {
-    const p = params(ctx, P.DisputeClose);
-    const d = ctx.emu.store.require('dispute', pathId(ctx));
-    return render(ctx.emu.store, resolveDispute(ctx.emu, d, 'lost', ctx.origin), p.expand());
-  });
-  router.get('/v1/disputes', (ctx) => {
-    const p = params(ctx, P.DisputeList);
-    const charge = p.str('charge');
-    const pi = p.str('payment_intent');
-    const created = rangeFilter(p, 'created');
-    const items = ctx.emu.store
-      .all('dispute')
-      .reverse()
-      .filter((x) => !charge || x.charge === charge)
-      .filter((x) => !pi || x.payment_intent === pi)
-      .filter((x) => !created || created(x.created));
-    return renderList(ctx.emu.store, paginate(items, p, '/v1/disputes'), p.expand());
-  });
-
+export function registerFileRoutes(router: Router<ApiHandler>): void {
   router.post('/v1/files', (ctx) => {
     const p = params(ctx, P.FileCreate);
     const { emu } = ctx;

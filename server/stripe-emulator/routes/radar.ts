@@ -1,22 +1,12 @@
-// Events (list with type/types/created/delivery_success, retrieve), Radar value lists and
-// items, early fraud warnings, and webhook endpoints.
-import type Stripe from 'stripe';
-import { API_VERSION } from '../config.ts';
+// Radar value lists and items (block/allow lists), and early fraud warnings.
 import { params, pathId, type ApiHandler } from '../http/context.ts';
-import { newWebhookSecret } from '../ids.ts';
 import type { Router } from '../http/router.ts';
-import { previousAttributes, snapshot } from '../objects/diff.ts';
 import { buildValueList, buildValueListItem } from '../objects/radar.ts';
-import { buildWebhookEndpoint } from '../objects/webhook-endpoint.ts';
-import { ENABLED_EVENTS } from '../spec/enabled-events.ts';
 import * as P from '../wire/allowed-params.ts';
-import { invalidRequest, missingParam } from '../wire/errors.ts';
+import { invalidRequest } from '../wire/errors.ts';
 import { listOf, paginate } from '../wire/list.ts';
-import { applyMetadata, rangeFilter, type Params } from '../wire/params.ts';
+import { applyMetadata, rangeFilter } from '../wire/params.ts';
 import { registry, render, renderList } from '../wire/render.ts';
-
-/** Events older than this are not listed or retrievable (Stripe keeps 30 days). */
-const EVENT_RETENTION_SECONDS = 30 * 86_400;
 
 const ITEM_TYPES = [
   'card_fingerprint',
@@ -44,68 +34,7 @@ registry.hydrators['radar.value_list'] = (store, list) => {
   };
 };
 
-function typeMatcher(p: Params): (type: string) => boolean {
-  const type = p.str('type');
-  const types = p.strList('types');
-  if (type && types) throw invalidRequest('You may only specify one of these parameters: type, types.', 'types');
-  if (types && types.length > 20) throw invalidRequest('You may pass at most 20 types.', 'types');
-  if (types) return (t) => types.includes(t);
-  if (!type) return () => true;
-  if (type.includes('*')) {
-    const re = new RegExp(
-      `^${type
-        .split('*')
-        .map((s) => s.replace(/[.+?^${}()|[\]\\]/g, '\\$&'))
-        .join('.*')}$`,
-    );
-    return (t) => re.test(t);
-  }
-  return (t) => t === type;
-}
-
-function enabledEvents(p: Params, required: boolean): string[] | undefined {
-  const events = p.strList('enabled_events');
-  if (!events) {
-    if (required) throw missingParam('enabled_events');
-    return undefined;
-  }
-  for (const [i, e] of events.entries()) {
-    if (!ENABLED_EVENTS.includes(e))
-      throw invalidRequest(`Invalid enabled_events[${i}]: ${e} is not a known event type.`, `enabled_events[${i}]`);
-  }
-  return events;
-}
-
-function validUrl(url: string): string {
-  if (!URL.canParse(url) || !/^https?:$/.test(new URL(url).protocol))
-    throw invalidRequest('Invalid URL: must be an http(s) URL.', 'url');
-  return url;
-}
-
-export function registerEventRadarWebhookRoutes(router: Router<ApiHandler>): void {
-  router.get('/v1/events/:id', (ctx) => {
-    const p = params(ctx, []);
-    const e = ctx.emu.store.require('event', pathId(ctx));
-    if (e.created < ctx.emu.now() - EVENT_RETENTION_SECONDS)
-      throw invalidRequest(`No such event: '${e.id}'`, 'id', 'resource_missing');
-    return render(ctx.emu.store, e, p.expand());
-  });
-  router.get('/v1/events', (ctx) => {
-    const p = params(ctx, P.EventList);
-    const matchesType = typeMatcher(p);
-    const created = rangeFilter(p, 'created');
-    const delivered = p.bool('delivery_success');
-    const cutoff = ctx.emu.now() - EVENT_RETENTION_SECONDS;
-    const items = ctx.emu.store
-      .all('event')
-      .reverse()
-      .filter((e) => e.created >= cutoff)
-      .filter((e) => matchesType(e.type))
-      .filter((e) => !created || created(e.created))
-      .filter((e) => delivered === undefined || (e.pending_webhooks === 0) === delivered);
-    return renderList(ctx.emu.store, paginate(items, p, '/v1/events'), p.expand());
-  });
-
+export function registerRadarRoutes(router: Router<ApiHandler>): void {
   router.post('/v1/radar/value_lists', (ctx) => {
     const p = params(ctx, P.ValueListCreate);
     const alias = p.reqStr('alias');
@@ -215,55 +144,5 @@ export function registerEventRadarWebhookRoutes(router: Router<ApiHandler>): voi
       .filter((w) => !pi || w.payment_intent === pi)
       .filter((w) => !created || created(w.created));
     return renderList(ctx.emu.store, paginate(items, p, '/v1/radar/early_fraud_warnings'), p.expand());
-  });
-
-  router.post('/v1/webhook_endpoints', (ctx) => {
-    const p = params(ctx, P.WebhookEndpointCreate);
-    const { emu } = ctx;
-    const endpoint = emu.store.insert(
-      'webhook_endpoint',
-      buildWebhookEndpoint(emu, {
-        url: validUrl(p.reqStr('url')),
-        enabled_events: enabledEvents(p, true) as string[],
-        api_version: p.str('api_version') ?? API_VERSION,
-        description: p.str('description') ?? null,
-        metadata: applyMetadata({}, p.raw.metadata),
-      }),
-    );
-    const secret = newWebhookSecret();
-    emu.store.webhookSecrets.set(endpoint.id, [{ secret, expiresAt: null }]);
-    // The secret is only ever shown in the creation response, as on Stripe.
-    return { ...render(emu.store, endpoint, p.expand()), secret };
-  });
-  router.get('/v1/webhook_endpoints/:id', (ctx) => {
-    const p = params(ctx, []);
-    return render(ctx.emu.store, ctx.emu.store.require('webhook_endpoint', pathId(ctx)), p.expand());
-  });
-  router.post('/v1/webhook_endpoints/:id', (ctx) => {
-    const p = params(ctx, P.WebhookEndpointUpdate);
-    const e = ctx.emu.store.require('webhook_endpoint', pathId(ctx));
-    const before = snapshot(e);
-    const url = p.str('url');
-    if (url) e.url = validUrl(url);
-    e.enabled_events = enabledEvents(p, false) ?? e.enabled_events;
-    const disabled = p.bool('disabled');
-    if (disabled !== undefined) e.status = disabled ? 'disabled' : 'enabled';
-    const description = p.nullableStr('description');
-    if (description !== undefined) e.description = description;
-    e.metadata = applyMetadata(e.metadata, p.raw.metadata);
-    if (previousAttributes(before, e)) ctx.emu.store.touch();
-    return render(ctx.emu.store, e, p.expand());
-  });
-  router.delete('/v1/webhook_endpoints/:id', (ctx) => {
-    params(ctx, []);
-    const e = ctx.emu.store.require('webhook_endpoint', pathId(ctx));
-    ctx.emu.store.remove('webhook_endpoint', e.id);
-    ctx.emu.store.webhookSecrets.delete(e.id);
-    return { id: e.id, object: 'webhook_endpoint', deleted: true };
-  });
-  router.get('/v1/webhook_endpoints', (ctx) => {
-    const p = params(ctx, P.WebhookEndpointList);
-    const items: Stripe.WebhookEndpoint[] = ctx.emu.store.all('webhook_endpoint').reverse();
-    return renderList(ctx.emu.store, paginate(items, p, '/v1/webhook_endpoints'), p.expand());
   });
 }
