@@ -24,6 +24,8 @@ export default async function setup(): Promise<void> {
   const url = process.env.TEST_DATABASE_URL;
   if (!url) return;
   const name = templateName();
+  // Workers clone this exact template, even if a migration is added while the run is going.
+  process.env.CREDITDESK_TEST_TEMPLATE = name;
   const admin = new pg.Client({ connectionString: url });
   await admin.connect();
   try {
@@ -41,14 +43,11 @@ export default async function setup(): Promise<void> {
     // Leftovers from interrupted runs: test databases carry their creation time in the name, so
     // only those older than two hours go (a concurrent run's databases are left alone).
     const cutoff = Math.floor(Date.now() / 1000) - 2 * 3600;
-    const stale = await admin.query(
-      "SELECT datname FROM pg_database WHERE datname LIKE 'creditdesk\\_t\\_%' OR (datname LIKE 'creditdesk_tpl_%' AND datname <> $1)",
-      [name],
-    );
+    // Templates of other migration sets stay: a concurrent run may be cloning from one.
+    const stale = await admin.query("SELECT datname FROM pg_database WHERE datname LIKE 'creditdesk\\_t\\_%'");
     for (const row of stale.rows as Array<{ datname: string }>) {
       const created = Number(/^creditdesk_t_(\d+)_/.exec(row.datname)?.[1] ?? 0);
-      const isTemplate = row.datname.startsWith('creditdesk_tpl_');
-      if (isTemplate ? row.datname.includes('_building_') : created >= cutoff) continue;
+      if (created >= cutoff) continue;
       await admin.query(`DROP DATABASE IF EXISTS "${row.datname}"`).catch(() => {});
     }
   } finally {
