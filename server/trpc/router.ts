@@ -2,6 +2,7 @@ import { router } from './init.ts';
 import { apiKeysRouter } from './routers/api-keys.ts';
 import { auditRouter } from './routers/audit.ts';
 import { catalogRouter } from './routers/catalog.ts';
+import { catalogAdminRouter } from './routers/catalog-admin.ts';
 import { customersRouter } from './routers/customers.ts';
 import { ledgerRouter } from './routers/ledger.ts';
 import { staffRouter } from './routers/staff.ts';
@@ -16,6 +17,7 @@ export const appRouter = router({
   customers: customersRouter,
   ledger: ledgerRouter,
   catalog: catalogRouter,
+  catalogAdmin: catalogAdminRouter,
   apiKeys: apiKeysRouter,
   support: supportRouter,
   audit: auditRouter,

@@ -39,7 +39,8 @@ export function catalogProblemsError(problems: CatalogProblem[]): AppError {
   );
 }
 
-function diff<T extends { key: string }>(before: T[], after: T[]): CatalogDiff {
+/** Which items (by key) a new catalog adds, changes and drops. */
+export function diff<T extends { key: string }>(before: T[], after: T[]): CatalogDiff {
   const old = new Map(before.map((x) => [x.key, canonicalJson(x)]));
   const next = new Set(after.map((x) => x.key));
   return {
