@@ -81,6 +81,10 @@ export async function startStripeEmulator(options: EmulatorOptions = {}): Promis
     }
   }
   const server = createEmulatorServer(emu, apiRouter(), controlRouter());
+  // Clients (the SDK's agent, fetch) reuse idle sockets; a server that closes them first (Node's
+  // default is 5 s) races them into ECONNRESET. Keep them longer than clients do.
+  server.keepAliveTimeout = 75_000;
+  server.headersTimeout = 76_000;
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(config.port, config.host, () => resolve());

@@ -83,6 +83,7 @@ export async function startReceiver(): Promise<Receiver> {
       })();
     });
   });
+  server.keepAliveTimeout = 75_000;
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', () => resolve()));
   const { port } = server.address() as AddressInfo;
   return {
