@@ -628,7 +628,7 @@ describe('everything else', () => {
       checkoutSession({ userId: 'user_burst', kind: 'pack', key: 'starter' }),
     );
     const responses = await Promise.all(Array.from({ length: 12 }, () => h.deliver(e)));
-    expect(responses.every((r) => r.statusCode === 200)).toBe(true);
+    expect(responses.filter((r) => r.statusCode !== 200).map((r) => r.body)).toEqual([]);
     expect(responses.filter((r) => r.json().duplicate === false)).toHaveLength(1);
     expect(await h.prisma.webhookDelivery.count({ where: { eventId: e.id as string } })).toBe(12);
     expect((await customer('user_burst')).balance).toBe(500);
