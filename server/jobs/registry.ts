@@ -1,8 +1,10 @@
 // Every background job the server runs. Add a job: create server/jobs/<name>.ts exporting a
 // JobDefinition (see job.ts and credit-expiry.ts) and append it here.
 import { creditExpiryJob } from './credit-expiry.ts';
+import { disputeRemindersJob } from './dispute-reminders.ts';
 import { graceExpiryJob } from './grace-expiry.ts';
 import type { JobDefinition } from './job.ts';
+import { radarBlockSyncJob } from './radar-block-sync.ts';
 import { stripeEventRetryJob } from './stripe-event-retry.ts';
 import { stripeReconciliationJob } from './stripe-reconciliation.ts';
 
@@ -13,4 +15,6 @@ export const JOBS: ReadonlyArray<JobDefinition<any>> = [
   stripeEventRetryJob,
   graceExpiryJob,
   stripeReconciliationJob,
+  disputeRemindersJob,
+  radarBlockSyncJob,
 ];

@@ -1,10 +1,13 @@
 import { router } from './init.ts';
 import { apiKeysRouter } from './routers/api-keys.ts';
 import { auditRouter } from './routers/audit.ts';
+import { blocksRouter } from './routers/blocks.ts';
 import { catalogRouter } from './routers/catalog.ts';
 import { catalogAdminRouter } from './routers/catalog-admin.ts';
 import { customersRouter } from './routers/customers.ts';
+import { disputesRouter } from './routers/disputes.ts';
 import { ledgerRouter } from './routers/ledger.ts';
+import { refundsRouter } from './routers/refunds.ts';
 import { staffRouter } from './routers/staff.ts';
 import { supportRouter } from './routers/support.ts';
 import { systemRouter } from './routers/system.ts';
@@ -21,6 +24,9 @@ export const appRouter = router({
   apiKeys: apiKeysRouter,
   support: supportRouter,
   audit: auditRouter,
+  refunds: refundsRouter,
+  disputes: disputesRouter,
+  blocks: blocksRouter,
 });
 
 export type AppRouter = typeof appRouter;

@@ -7,6 +7,7 @@
 import type Stripe from 'stripe';
 import type { Tx } from '../../db/tx.ts';
 import type { Actor } from '../../lib/actor.ts';
+import { afterDisputeEvent } from '../disputes/after-dispute-event.ts';
 import { clawbackLot } from '../ledger/clawback-lot.ts';
 import { freezeLot, releaseLot } from '../ledger/freeze-lot.ts';
 import type { EventEnvelope, HandlerOutcome } from './event-handler.ts';
@@ -66,6 +67,8 @@ export async function applyDispute(
         : `dispute ${dispute.id}: older snapshot (${dispute.status}) ignored; stays ${row.status}`
       : `dispute ${dispute.id} recorded (${row.status}, ${dispute.reason}${state.evidenceDueBy ? `, evidence due ${state.evidenceDueBy.toISOString()}` : ''})`,
   ];
+  // Outcome tracking and the auto-block rule (modules/disputes, modules/blocks).
+  parts.push(...(await afterDisputeEvent(tx, { dispute: row })));
   if (!payment.lotId) {
     parts.push('the payment carries no credits');
     return { summary: parts.join('; '), customerId: payment.customerId };

@@ -1,0 +1,51 @@
+// Plain-text formatting for the evidence that goes to the bank (PDF and Stripe text fields). The
+// web formats with its own helpers; a document read by a bank needs the words written out here.
+
+const ZERO_DECIMAL = new Set([
+  'bif',
+  'clp',
+  'djf',
+  'gnf',
+  'jpy',
+  'kmf',
+  'krw',
+  'mga',
+  'pyg',
+  'rwf',
+  'ugx',
+  'vnd',
+  'vuv',
+  'xaf',
+  'xof',
+  'xpf',
+]);
+
+export function money(minor: number, currency: string): string {
+  const digits = ZERO_DECIMAL.has(currency.toLowerCase()) ? 0 : 2;
+  const value = (minor / 10 ** digits).toFixed(digits);
+  return `${currency.toUpperCase()} ${value}`;
+}
+
+export function credits(n: number): string {
+  return n.toLocaleString('en-US');
+}
+
+/** 2026-11-21 09:30 UTC */
+export function dateTime(d: Date | string): string {
+  return `${new Date(d).toISOString().slice(0, 16).replace('T', ' ')} UTC`;
+}
+
+/** 2026-11-21 */
+export function day(d: Date | string): string {
+  return new Date(d).toISOString().slice(0, 10);
+}
+
+export function plural(n: number, one: string, many = `${one}s`): string {
+  return `${n.toLocaleString('en-US')} ${n === 1 ? one : many}`;
+}
+
+/** Cuts text to `max` characters, saying how much was left out. */
+export function clip(text: string, max: number, tail = ' [continued in the attached PDF]'): string {
+  if (text.length <= max) return text;
+  return text.slice(0, Math.max(0, max - tail.length)) + tail;
+}
