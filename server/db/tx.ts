@@ -11,7 +11,10 @@ export type DbOrTx = Tx | Db;
 export const TX_OPTIONS = { maxWait: 10_000, timeout: 20_000 } as const;
 
 function isRootClient(db: DbOrTx): db is Db {
-  return typeof (db as Partial<Db>).$transaction === 'function';
+  // Prisma 7 transaction clients also have $transaction (a nested transaction on a savepoint), and
+  // a nested one left the client unable to start the next transaction ("A start cannot be executed
+  // on a committed transaction"). Only the root client can connect: that tells them apart.
+  return typeof (db as Partial<Db>).$connect === 'function';
 }
 
 /**
