@@ -55,8 +55,8 @@ function Header({ o, onGrant }: { o: Overview; onGrant: () => void }) {
       >
         <ChevronLeftIcon className="size-4" aria-hidden /> Customers
       </Link>
-      <div className="flex flex-wrap items-start justify-between gap-3">
-        <div className="flex min-w-0 flex-col gap-1">
+      <div className="flex items-start justify-between gap-3">
+        <div className="flex min-w-0 flex-1 flex-col gap-1">
           <h1 className="truncate text-xl font-semibold tracking-tight">{c.name || c.email || c.externalId}</h1>
           <div className="flex flex-wrap items-center gap-x-3 gap-y-1 text-sm text-muted-foreground">
             {c.name && <span>{c.email}</span>}
@@ -69,7 +69,7 @@ function Header({ o, onGrant }: { o: Overview; onGrant: () => void }) {
             </span>
           </div>
         </div>
-        <Button size="sm" variant="outline" onClick={onGrant}>
+        <Button size="sm" variant="outline" className="shrink-0" onClick={onGrant}>
           <PlusIcon aria-hidden /> Manual grant
         </Button>
       </div>

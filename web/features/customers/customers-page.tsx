@@ -115,7 +115,7 @@ export function CustomersPage() {
       {data && (
         <>
           {data.unlinked.length > 0 && (
-            <div role="status" className="rounded-lg border border-warning/40 bg-warning/10 px-4 py-3 text-sm">
+            <div role="status" className="rounded-lg border border-l-4 border-l-warning bg-card px-4 py-3 text-sm">
               <p className="font-medium">This Stripe object reached us, but no customer is linked to it.</p>
               <ul className="mt-1 flex flex-col gap-1 text-muted-foreground">
                 {data.unlinked.map((u) => (

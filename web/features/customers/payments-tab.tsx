@@ -58,7 +58,11 @@ export function PaymentsTab({
                 p.refunds.some((r) => r.stripeRefundId === highlight) ||
                 p.disputes.some((d) => d.id === highlight));
             return [
-              <TableRow key={p.id} data-highlighted={hit || undefined} className={cn(hit && 'bg-warning/10')}>
+              <TableRow
+                key={p.id}
+                data-highlighted={hit || undefined}
+                className={cn(hit && 'bg-accent shadow-[inset_4px_0_0_var(--color-warning)]')}
+              >
                 <TableCell>
                   <TimeAgo date={p.paidAt ?? p.createdAt} />
                 </TableCell>

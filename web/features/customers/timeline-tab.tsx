@@ -53,8 +53,9 @@ function Row({
       data-highlighted={highlighted || undefined}
       className={cn(
         'grid grid-cols-[5.5rem_1fr_auto] items-start gap-x-3 border-b px-3 py-2 text-sm last:border-b-0 sm:grid-cols-[7rem_6.5rem_1fr_auto]',
-        highlighted && 'bg-warning/15',
-        !highlighted && inChain && 'bg-accent/60',
+        // A marker on the edge, not a tint: badges inside keep their contrast.
+        highlighted && 'bg-accent shadow-[inset_4px_0_0_var(--color-warning)]',
+        !highlighted && inChain && 'shadow-[inset_4px_0_0_var(--color-border)]',
       )}
     >
       <span className="pt-0.5 text-xs text-muted-foreground">

@@ -14,11 +14,17 @@ import type { BalanceBreakdown, Finding, Severity, VerdictStatus } from '../../.
 import { RepairButton } from './repair-button';
 import { Words } from './words';
 
-const STATUS_STYLE: Record<VerdictStatus, { box: string; icon: typeof InfoIcon; label: string }> = {
-  action: { box: 'border-destructive/40 bg-destructive/5', icon: AlertTriangleIcon, label: 'Needs action' },
-  attention: { box: 'border-warning/50 bg-warning/5', icon: AlertTriangleIcon, label: 'Needs attention' },
-  waiting: { box: 'border-warning/50 bg-warning/5', icon: ClockIcon, label: 'Waiting' },
-  ok: { box: 'border-success/40 bg-success/5', icon: CheckCircle2Icon, label: 'All good' },
+// Colour marks the edge and the icon only: badges and text keep their contrast on the card.
+const STATUS_STYLE: Record<VerdictStatus, { box: string; icon: typeof InfoIcon; iconColor: string; label: string }> = {
+  action: {
+    box: 'border-l-destructive',
+    icon: AlertTriangleIcon,
+    iconColor: 'text-destructive',
+    label: 'Needs action',
+  },
+  attention: { box: 'border-l-warning', icon: AlertTriangleIcon, iconColor: 'text-warning', label: 'Needs attention' },
+  waiting: { box: 'border-l-warning', icon: ClockIcon, iconColor: 'text-warning', label: 'Waiting' },
+  ok: { box: 'border-l-success', icon: CheckCircle2Icon, iconColor: 'text-success', label: 'All good' },
 };
 
 const SEVERITY_BADGE: Record<Severity, { tone: 'danger' | 'warning' | 'neutral'; label: string }> = {
@@ -72,21 +78,26 @@ function FindingView({
   customerId,
   onEvidence,
   onManualGrant,
+  isHeadline,
 }: {
   finding: Finding;
   customerId: string;
   onEvidence: (id: string) => void;
   onManualGrant: (credits: number) => void;
+  /** Its title is the banner's heading already: not repeated. */
+  isHeadline?: boolean;
 }) {
   const badge = SEVERITY_BADGE[finding.severity];
   return (
     <li className="flex flex-col gap-2 border-t py-3 first:border-t-0 first:pt-0" data-rule={finding.rule}>
-      <div className="flex flex-wrap items-start gap-2">
-        <Badge tone={badge.tone}>{badge.label}</Badge>
-        <h3 className="font-medium">
-          <Words text={finding.title} />
-        </h3>
-      </div>
+      {!isHeadline && (
+        <div className="flex flex-wrap items-start gap-2">
+          <Badge tone={badge.tone}>{badge.label}</Badge>
+          <h3 className="font-medium">
+            <Words text={finding.title} />
+          </h3>
+        </div>
+      )}
       <p className="max-w-3xl text-sm text-muted-foreground">
         <Words text={finding.explanation} />
       </p>
@@ -164,12 +175,12 @@ export function VerdictBanner({
   return (
     <section
       aria-labelledby="verdict-heading"
-      className={cn('rounded-lg border p-4', style.box)}
+      className={cn('rounded-lg border border-l-4 bg-card p-4', style.box)}
       data-testid="verdict"
       data-status={v.status}
     >
       <div className="mb-3 flex flex-wrap items-center gap-2">
-        <style.icon className="size-5 shrink-0" aria-hidden />
+        <style.icon className={cn('size-5 shrink-0', style.iconColor)} aria-hidden />
         <h2 id="verdict-heading" className="text-base font-semibold">
           <span className="sr-only">Verdict: </span>
           <Words text={v.headline} />
@@ -187,6 +198,7 @@ export function VerdictBanner({
               customerId={customerId}
               onEvidence={onEvidence}
               onManualGrant={onManualGrant}
+              isHeadline={i === 0 && f.title === v.headline}
             />
           ))}
         </ul>

@@ -5,10 +5,11 @@ import { Fragment, type ReactNode } from 'react';
 import { TimeAgo } from '@/components/time-ago';
 import { formatCredits, formatMoney, formatUtc } from '@/lib/format';
 
-const TOKEN = /\{\{(money|credits|date|day|hour) ([^}]+)\}\}/g;
+const TOKEN = /\{\{(money|credits|date|at|day|hour) ([^}]+)\}\}/g;
 
-function calendar(kind: 'day' | 'hour', iso: string): string {
+function calendar(kind: 'day' | 'hour' | 'at', iso: string): string {
   const utc = formatUtc(iso);
+  if (kind === 'at') return `${utc.slice(0, 16)} UTC`;
   return kind === 'day' ? utc.slice(0, 10) : utc.slice(11, 16);
 }
 
@@ -32,7 +33,7 @@ export function renderWords(text: string, options: { dates?: 'relative' | 'utc' 
           {formatCredits(Number(parts[0]))}
         </span>,
       );
-    } else if (kind === 'day' || kind === 'hour') {
+    } else if (kind === 'day' || kind === 'hour' || kind === 'at') {
       out.push(<Fragment key={index}>{calendar(kind, parts[0] ?? '')}</Fragment>);
     } else {
       const iso = parts[0] ?? '';
@@ -56,7 +57,7 @@ export function plainWords(text: string): string {
     const parts = args.trim().split(/\s+/);
     if (kind === 'money') return formatMoney(Number(parts[0]), parts[1] ?? 'eur');
     if (kind === 'credits') return formatCredits(Number(parts[0]));
-    if (kind === 'day' || kind === 'hour') return calendar(kind, parts[0] ?? '');
+    if (kind === 'day' || kind === 'hour' || kind === 'at') return calendar(kind, parts[0] ?? '');
     return formatUtc(parts[0] ?? '');
   });
 }

@@ -154,7 +154,7 @@ export function subscriptionItem(s: Row): Draft {
       `now ${status}`,
       periodEnd && `period ends {{date ${periodEnd.toISOString()}}}`,
       s.cancel_at_period_end === true && 'cancels at period end',
-      grace && `payment failed: grace until {{date ${grace.toISOString()}}}`,
+      grace && `payment failed: grace until {{at ${grace.toISOString()}}}`,
     ]),
     tone: subscriptionTone(status),
     status,

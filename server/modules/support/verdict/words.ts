@@ -1,12 +1,12 @@
 // Findings are plain words with a few tokens the web renders with its own format helpers
 // (formatting lives in web/lib/format.ts): {{money <minor> <currency>}}, {{credits <n>}},
-// {{date <iso>}}.
+// {{at <iso>}} (an exact UTC time).
 import type { Evidence } from '../../../contracts/support.ts';
 import type { HistoryEvent } from './history.ts';
 
 export const money = (minor: number, currency: string) => `{{money ${minor} ${currency}}}`;
 export const credits = (n: number) => `{{credits ${n}}}`;
-export const date = (d: Date) => `{{date ${d.toISOString()}}}`;
+export const date = (d: Date) => `{{at ${d.toISOString()}}}`;
 
 export function eventEvidence(e: Pick<HistoryEvent, 'id' | 'type'>): Evidence {
   return { kind: 'event', id: e.id, label: e.type };
