@@ -26,11 +26,11 @@ export async function stageEvidence(
   input: { disputeId: string; reason: string; actor: Actor; now?: Date },
 ) {
   const now = input.now ?? new Date();
-  const stripe = deps.stripe;
-  if (!stripe) throw new AppError('STRIPE_ERROR', 'Stripe is not configured');
   const d = await deps.prisma.dispute.findUnique({ where: { id: input.disputeId } });
   if (!d) throw new AppError('NOT_FOUND', `No dispute ${input.disputeId}`);
   assertEditable(d);
+  const stripe = deps.stripe;
+  if (!stripe) throw new AppError('STRIPE_ERROR', 'Stripe is not configured');
   const pack: StoredEvidence = readStoredEvidence(d.evidence) ?? {
     ...(await assembleEvidencePack(deps.prisma, { disputeId: d.id, now })),
     stagedHash: null,

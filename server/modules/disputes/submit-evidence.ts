@@ -15,11 +15,11 @@ export async function submitEvidence(
   input: { disputeId: string; reason: string; actor: Actor; now?: Date },
 ) {
   const now = input.now ?? new Date();
-  const stripe = deps.stripe;
-  if (!stripe) throw new AppError('STRIPE_ERROR', 'Stripe is not configured');
   const d = await deps.prisma.dispute.findUnique({ where: { id: input.disputeId } });
   if (!d) throw new AppError('NOT_FOUND', `No dispute ${input.disputeId}`);
   assertEditable(d);
+  const stripe = deps.stripe;
+  if (!stripe) throw new AppError('STRIPE_ERROR', 'Stripe is not configured');
   const pack = readStoredEvidence(d.evidence);
   if (!d.stagedAt || !d.evidenceFileId || !pack?.stagedHash) {
     throw new AppError('CONFLICT', 'Stage the evidence first: the bank receives exactly what was staged');
