@@ -179,6 +179,12 @@ describe('checkout sessions, payment intents, charges', () => {
     expect(updated.metadata).toEqual({ order: 'o1', note: 'vip' });
     valid('charge', updated);
     expect((await stripe.charges.list({ payment_intent: pi.id })).data.map((c) => c.id)).toEqual([charge.id]);
+    const expanded = await stripe.charges.list({
+      customer: customer.id,
+      expand: ['data.customer', 'data.payment_intent'],
+    });
+    expect(expanded.data[0]?.customer).toMatchObject({ id: customer.id, email: 'pi@example.com' });
+    expect(expanded.data[0]?.payment_intent).toMatchObject({ id: pi.id, status: 'succeeded' });
 
     const declined = await stripe.paymentIntents.create({ amount: 900, currency: 'eur', customer: customer.id });
     const err = await stripe.paymentIntents

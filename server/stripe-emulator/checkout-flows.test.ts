@@ -1,8 +1,7 @@
 // The hosted Checkout page's outcomes and the events Stripe emits for each, in order, with
-// metadata propagated the way Stripe propagates it.
+// metadata propagated the way Stripe propagates it. (Shapes are checked in schemas.test.ts.)
 import Stripe from 'stripe';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { schemaErrors, wire } from './spec/schemas.ts';
 import { seedCatalog, startTestEmulator, type TestEmulator } from './testing.ts';
 
 let t: TestEmulator;
@@ -52,7 +51,6 @@ describe('payment mode', () => {
       'payment_intent.succeeded',
       'checkout.session.completed',
     ]);
-    for (const e of events) expect(schemaErrors('event', wire(e))).toEqual([]);
 
     const completed = events.at(-1)?.data.object as Stripe.Checkout.Session;
     expect(completed).toMatchObject({
@@ -83,10 +81,8 @@ describe('payment mode', () => {
     expect((pi.latest_charge as Stripe.Charge).metadata).toEqual({ user_id: 'user_7' });
     expect((pi.latest_charge as Stripe.Charge).billing_details.email).toBe('buyer@example.com');
     const session = await stripe.checkout.sessions.retrieve(s.id, { expand: ['line_items', 'payment_intent'] });
-    expect(
-      schemaErrors('checkout.session', wire({ ...session, line_items: undefined, payment_intent: pi.id })),
-    ).toEqual([]);
     expect(session.line_items?.data[0]?.price?.metadata).toEqual({ credits: '500' });
+    expect((session.payment_intent as Stripe.PaymentIntent).status).toBe('succeeded');
   });
 
   it('a guest payment (customer_creation if_required) creates no customer', async () => {
@@ -206,7 +202,6 @@ describe('subscription mode', () => {
       'customer.subscription.updated',
       'checkout.session.completed',
     ]);
-    for (const e of events) expect(schemaErrors('event', wire(e)), e.type).toEqual([]);
     expect((events[1]?.data.object as Stripe.Subscription).status).toBe('incomplete');
     expect(events[10]?.data.previous_attributes).toEqual({ status: 'incomplete' });
 

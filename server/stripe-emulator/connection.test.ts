@@ -70,6 +70,7 @@ describe('without STRIPE_SECRET_KEY', () => {
     const first = await createStripeFactory({ stateFile })(env(), log);
     const customer = await (first.connection?.client as Stripe).customers.create({ email: 'kept@example.com' });
     const secret = first.connection?.webhookSecrets[0];
+    await EmulatorDriver.fromStripe(first.connection?.client as Stripe).waitForIdle();
     await first.stop();
 
     const second = await createStripeFactory({ stateFile })(env(), log);
@@ -80,6 +81,8 @@ describe('without STRIPE_SECRET_KEY', () => {
       });
       expect(second.connection?.webhookSecrets).toEqual([secret]);
       expect((await client.webhookEndpoints.list()).data).toHaveLength(1);
+      const deliveries = await EmulatorDriver.fromStripe(client).listDeliveries({ type: 'customer.created' });
+      expect(deliveries.map((d) => [d.status, d.attempts.length])).toEqual([['succeeded', 1]]);
     } finally {
       await second.stop();
     }

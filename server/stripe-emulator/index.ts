@@ -101,8 +101,8 @@ export async function startStripeEmulator(options: EmulatorOptions = {}): Promis
     emulator: emu,
     webhookSecrets: (id) => emu.webhooks.activeSecrets(id),
     async stop() {
-      emu.stop();
       stopPersisting();
+      emu.stop();
       server.closeAllConnections();
       await new Promise<void>((resolve) => server.close(() => resolve()));
     },

@@ -4,21 +4,28 @@ import { mkdirSync, readFileSync, renameSync, writeFileSync, existsSync } from '
 import path from 'node:path';
 import type { Emulator } from './emulator.ts';
 import type { StoreSnapshot } from './store.ts';
+import type { Delivery } from './webhooks/delivery.ts';
 
 const DEBOUNCE_MS = 250;
 
+interface StateFile extends StoreSnapshot {
+  deliveries?: Delivery[];
+}
+
 export function loadState(emu: Emulator, file: string): boolean {
   if (!existsSync(file)) return false;
-  const snapshot = JSON.parse(readFileSync(file, 'utf8')) as StoreSnapshot;
-  if (snapshot.version !== 1) return false;
-  emu.store.load(snapshot);
+  const state = JSON.parse(readFileSync(file, 'utf8')) as StateFile;
+  if (state.version !== 1) return false;
+  emu.store.load(state);
+  emu.webhooks.restore(state.deliveries ?? []);
   return true;
 }
 
 export function saveState(emu: Emulator, file: string): void {
   mkdirSync(path.dirname(file), { recursive: true });
   const tmp = `${file}.${process.pid}.tmp`;
-  writeFileSync(tmp, JSON.stringify(emu.store.snapshot()));
+  const state: StateFile = { ...emu.store.snapshot(), deliveries: emu.webhooks.snapshot() };
+  writeFileSync(tmp, JSON.stringify(state));
   renameSync(tmp, file);
 }
 

@@ -63,6 +63,19 @@ describe('signing and delivery', () => {
     expect((await stripe.events.retrieve(eventId)).pending_webhooks).toBe(0);
   });
 
+  it("shows events and deliveries on the emulator's dashboard page", async () => {
+    rx.respond(() => ({ status: 500 }));
+    const eventId = await customerEvent('dash@example.com');
+    await rx.waitFor(1);
+    const res = await fetch(`${t.url}/_emulator`);
+    const html = await res.text();
+    expect(res.status).toBe(200);
+    expect(html).toContain(eventId);
+    expect(html).toContain('dash@example.com');
+    expect(html).toMatch(/pending|failed/);
+    expect(html).toContain(endpoint.id);
+  });
+
   it('sends only the enabled events to an endpoint', async () => {
     const rx2 = await startReceiver();
     try {

@@ -142,6 +142,25 @@ export class Deliverer {
     });
   }
 
+  /** Deliveries for persistence (oldest first). */
+  snapshot(): Delivery[] {
+    return [...this.deliveries.values()];
+  }
+
+  /**
+   * Restores saved deliveries. Pending ones continue where they stopped: the next attempt keeps
+   * its time (or runs now if it is overdue), as Stripe keeps retrying while we were away.
+   */
+  restore(saved: Delivery[]): void {
+    for (const d of saved) {
+      this.deliveries.set(d.id, d);
+      if (d.status !== 'pending') continue;
+      const dueInMs = Math.max(0, (d.next_attempt_at ?? 0) - Date.now());
+      const seconds = this.clock.timeScale > 0 ? dueInMs / 1000 / this.clock.timeScale : 0;
+      this.schedule({ delivery: d, first: d.attempts.length === 0, duplicate: false, manual: false }, seconds);
+    }
+  }
+
   clear(): void {
     for (const s of this.scheduled.values()) s.cancel();
     this.scheduled.clear();
@@ -302,11 +321,25 @@ export class Deliverer {
 
   private afterFailure(job: Job, number: number): void {
     const wait = this.config.retrySchedule[number - 1];
+    const last = job.delivery.attempts.at(-1);
+    const failure = {
+      event: job.delivery.event,
+      type: job.delivery.event_type,
+      url: job.delivery.url,
+      attempt: number,
+      status: last?.http_status ?? null,
+      error: last?.error ?? null,
+    };
     if (wait === undefined) {
       job.delivery.status = 'failed';
       job.delivery.next_attempt_at = null;
+      this.config.log.warn(failure, 'stripe emulator: webhook delivery failed for good (retries exhausted)');
       return;
     }
+    this.config.log.info(
+      { ...failure, retry_in_seconds: wait },
+      'stripe emulator: webhook delivery failed; will retry',
+    );
     this.schedule({ delivery: job.delivery, first: false, duplicate: false, manual: false }, wait);
   }
 
@@ -314,6 +347,7 @@ export class Deliverer {
     delivery: Delivery,
     a: Pick<DeliveryAttempt, 'number' | 'started_at' | 'duplicate' | 'manual'> & Partial<DeliveryAttempt>,
   ): void {
+    this.store.touch();
     delivery.attempts.push({
       duration_ms: Date.now() - a.started_at,
       http_status: null,
