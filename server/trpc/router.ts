@@ -11,11 +11,13 @@ import { staffRouter } from './routers/staff.ts';
 import { supportRouter } from './routers/support.ts';
 import { systemRouter } from './routers/system.ts';
 import { webhooksRouter } from './routers/webhooks.ts';
+import { webhooksAdminRouter } from './routers/webhooks-admin.ts';
 
 export const appRouter = router({
   system: systemRouter,
   staff: staffRouter,
   webhooks: webhooksRouter,
+  webhooksAdmin: webhooksAdminRouter,
   customers: customersRouter,
   ledger: ledgerRouter,
   catalog: catalogRouter,

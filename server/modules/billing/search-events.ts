@@ -1,0 +1,83 @@
+// The webhook monitor's event list: every stored event, filtered by status, type (exact or a
+// "invoice." prefix), customer (any handle), object or event id and Stripe's created date, newest
+// first, a page at a time with the total, so a filtered view can be pasted into a ticket as a URL.
+import type { SearchEventsQuery } from '../../contracts/webhooks-admin.ts';
+import type { DbOrTx } from '../../db/tx.ts';
+import type { Prisma } from '../../generated/prisma/client.ts';
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/** The customers a handle names: id, Stripe customer id, email (maybe several) or the product's user id. */
+async function resolveCustomers(db: DbOrTx, handle: string) {
+  const where: Prisma.CustomerWhereInput = UUID.test(handle)
+    ? { id: handle }
+    : handle.startsWith('cus_')
+      ? { stripeCustomerId: handle }
+      : handle.includes('@')
+        ? { email: handle.toLowerCase() }
+        : { externalId: handle };
+  return db.customer.findMany({ where, select: { id: true, email: true, externalId: true }, take: 20 });
+}
+
+export async function searchEvents(db: DbOrTx, input: Partial<SearchEventsQuery>) {
+  const page = input.page ?? 1;
+  const pageSize = input.pageSize ?? 50;
+  const where: Prisma.StripeEventWhereInput[] = [];
+  if (input.status) where.push({ status: input.status });
+  if (input.type) where.push(input.type.endsWith('.') ? { type: { startsWith: input.type } } : { type: input.type });
+  if (input.search) where.push({ OR: [{ id: input.search }, { objectId: input.search }] });
+  if (input.from) where.push({ created: { gte: input.from } });
+  if (input.to) where.push({ created: { lt: input.to } });
+  const customers = input.customer ? await resolveCustomers(db, input.customer) : null;
+  if (customers) where.push({ customerId: { in: customers.map((c) => c.id) } });
+
+  const filter = { AND: where };
+  const [total, rows] = await Promise.all([
+    db.stripeEvent.count({ where: filter }),
+    db.stripeEvent.findMany({
+      where: filter,
+      orderBy: [{ created: 'desc' }, { id: 'desc' }],
+      skip: (page - 1) * pageSize,
+      take: pageSize,
+      select: {
+        id: true,
+        type: true,
+        created: true,
+        livemode: true,
+        objectId: true,
+        customerId: true,
+        status: true,
+        attempts: true,
+        lastError: true,
+        nextAttemptAt: true,
+        processedAt: true,
+        source: true,
+        receivedAt: true,
+        _count: { select: { deliveries: true } },
+        processing: { orderBy: { id: 'desc' }, take: 1, select: { outcome: true, summary: true, error: true } },
+      },
+    }),
+  ]);
+  const linked = [...new Set(rows.map((r) => r.customerId).filter((id): id is string => !!id))];
+  const names = new Map(
+    (
+      await db.customer.findMany({
+        where: { id: { in: linked } },
+        select: { id: true, email: true, externalId: true },
+      })
+    ).map((c) => [c.id, c]),
+  );
+  return {
+    items: rows.map(({ _count, processing, ...e }) => ({
+      ...e,
+      deliveries: _count.deliveries,
+      lastOutcome: processing[0] ?? null,
+      customer: e.customerId ? (names.get(e.customerId) ?? null) : null,
+    })),
+    total,
+    page,
+    pageSize,
+    /** The customers the customer filter matched (empty: it matched nobody). */
+    customers,
+  };
+}
