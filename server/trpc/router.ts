@@ -7,6 +7,7 @@ import { catalogAdminRouter } from './routers/catalog-admin.ts';
 import { customersRouter } from './routers/customers.ts';
 import { disputesRouter } from './routers/disputes.ts';
 import { ledgerRouter } from './routers/ledger.ts';
+import { refundsRouter } from './routers/refunds.ts';
 import { staffRouter } from './routers/staff.ts';
 import { supportRouter } from './routers/support.ts';
 import { systemRouter } from './routers/system.ts';
@@ -25,6 +26,7 @@ export const appRouter = router({
   apiKeys: apiKeysRouter,
   support: supportRouter,
   audit: auditRouter,
+  refunds: refundsRouter,
   disputes: disputesRouter,
   blocks: blocksRouter,
 });

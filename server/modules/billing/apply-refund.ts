@@ -61,7 +61,7 @@ async function findCreditdeskRefund(
   return null;
 }
 
-async function recomputePaymentRefunds(tx: Tx, payment: Payment): Promise<void> {
+export async function recomputePaymentRefunds(tx: Tx, payment: Payment): Promise<void> {
   const sum = await tx.refund.aggregate({
     where: { paymentId: payment.id, status: { in: ['pending', 'succeeded'] } },
     _sum: { amount: true },
