@@ -4,7 +4,7 @@ import { buildApp } from './app.ts';
 import { boot } from './boot.ts';
 import { EnvError, parseEnv, type Env } from './env.ts';
 import { startJobRunner } from './jobs/runner.ts';
-import { connectStripe, PRODUCTION_WITHOUT_KEY_MESSAGE } from './stripe/client.ts';
+import { connectStripe, describeStripe, PRODUCTION_WITHOUT_KEY_MESSAGE, retryWebhooksNow } from './stripe/client.ts';
 import { DEMO_STAFF, hasDemoStaff } from './seed/demo-staff.ts';
 import { isDatabaseEmpty, seedDemo } from './seed/seed-demo.ts';
 
@@ -46,6 +46,7 @@ if (env.NODE_ENV !== 'production' && env.SEED_DEMO === 'auto' && (await isDataba
 
 const app = await buildApp(deps);
 await app.listen({ port: env.PORT, host: env.HOST });
+void retryWebhooksNow(deps.stripe, deps.log);
 const jobs = await startJobRunner({ deps, databaseUrl: booted.databaseUrl });
 
 const url = env.PUBLIC_URL;
@@ -53,7 +54,7 @@ const lines = [
   '',
   `  Creditdesk is running at ${url}`,
   `  Database: ${booted.embedded ? `embedded PostgreSQL in ${env.DATA_DIR}` : 'DATABASE_URL'}${seeded ? ' (demo data seeded)' : ''}`,
-  `  Stripe:   ${deps.stripe ? deps.stripe.mode : 'not configured'}`,
+  `  Stripe:   ${describeStripe(deps.stripe)}`,
 ];
 if (env.NODE_ENV !== 'production' && (await hasDemoStaff(deps.prisma))) {
   lines.push('  Demo logins:');

@@ -8,7 +8,13 @@ import pino from 'pino';
 import Stripe from 'stripe';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseEnv } from '../env.ts';
-import { createStripeFactory, StripeConfigError, webhookUrlFor } from '../stripe/client.ts';
+import {
+  createStripeFactory,
+  describeStripe,
+  retryWebhooksNow,
+  StripeConfigError,
+  webhookUrlFor,
+} from '../stripe/client.ts';
 import { EmulatorDriver } from './driver.ts';
 import { startReceiver, type Receiver } from './testing.ts';
 
@@ -102,6 +108,36 @@ describe('without STRIPE_SECRET_KEY', () => {
     }
   });
 
+  it('retries webhooks that failed while the app was starting as soon as it listens', async () => {
+    const late = await startReceiver();
+    const port = Number(new URL(late.url).port);
+    await late.close();
+    // The app is not listening yet: the first attempt fails, the next one waits 5 minutes.
+    const { connection, stop } = await createStripeFactory({ timeScale: 1, stateFile: null })(
+      env({ PUBLIC_URL: `http://127.0.0.1:${port}` }),
+      log,
+    );
+    let app: Receiver | null = null;
+    try {
+      expect(describeStripe(connection)).toMatch(/^emulator \(Stripe's side: http:\/\/127\.0\.0\.1:\d+\/_emulator\)$/);
+      const client = connection?.client as Stripe;
+      const driver = EmulatorDriver.fromStripe(client);
+      await client.customers.create({ email: 'early@example.com' });
+      await driver.waitForIdle();
+      expect((await driver.listDeliveries())[0]).toMatchObject({
+        status: 'pending',
+        attempts: [{ error: 'ECONNREFUSED' }],
+      });
+      app = await startReceiver(port);
+      await retryWebhooksNow(connection, log);
+      expect(app.types()).toEqual(['customer.created']);
+      expect((await driver.listDeliveries())[0]?.status).toBe('succeeded');
+    } finally {
+      await stop();
+      await app?.close();
+    }
+  });
+
   it('refuses production', async () => {
     const prod = parseEnv({
       NODE_ENV: 'production',
@@ -128,6 +164,8 @@ describe('with STRIPE_SECRET_KEY', () => {
     await test.stop();
     const live = await createStripeFactory()(env({ STRIPE_SECRET_KEY: 'rk_live_abc' }), log);
     expect(live.connection?.mode).toBe('live');
+    expect(describeStripe(live.connection)).toBe('live mode');
+    expect(describeStripe(null)).toBe('not configured');
     expect(live.connection?.webhookSecrets).toEqual([]);
   });
 });

@@ -184,9 +184,13 @@ export class EmulatorDriver {
     return res.data;
   }
 
-  /** Runs every scheduled retry now (skipping backoff) until nothing is left to send. */
-  flushDeliveries(): Promise<{ flushed: number; idle: boolean }> {
-    return this.call('POST', '/_emulator/deliveries/flush', {});
+  /**
+   * Runs every scheduled retry now, skipping the backoff, until nothing is left to send (time
+   * fast-forwarded through the whole schedule). With `once`, each waiting delivery gets exactly
+   * one more attempt.
+   */
+  flushDeliveries(opts: { once?: boolean } = {}): Promise<{ flushed: number; idle: boolean }> {
+    return this.call('POST', '/_emulator/deliveries/flush', { once: opts.once });
   }
 
   /** Waits until nothing is being sent (and, with includeScheduled, no retry is pending). */

@@ -56,7 +56,8 @@ export interface Receiver {
   close(): Promise<void>;
 }
 
-export async function startReceiver(): Promise<Receiver> {
+/** `port` 0 picks a free port; a fixed one lets a test start "the app" late on a known address. */
+export async function startReceiver(port = 0): Promise<Receiver> {
   const received: ReceivedRequest[] = [];
   let responder: Responder = () => ({ status: 200 });
   let waiters: Array<() => void> = [];
@@ -84,10 +85,10 @@ export async function startReceiver(): Promise<Receiver> {
     });
   });
   server.keepAliveTimeout = 75_000;
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', () => resolve()));
-  const { port } = server.address() as AddressInfo;
+  await new Promise<void>((resolve) => server.listen(port, '127.0.0.1', () => resolve()));
+  const bound = (server.address() as AddressInfo).port;
   return {
-    url: `http://127.0.0.1:${port}/webhook`,
+    url: `http://127.0.0.1:${bound}/webhook`,
     received,
     respond(fn) {
       responder = fn;

@@ -234,9 +234,14 @@ describe('faults', () => {
       expect(recovered?.attempts.map((a) => a.http_status)).toEqual([null, 200]);
       expect(rx.types()).toEqual(['customer.created']);
 
-      // Flushing fast-forwards through the whole schedule: down all along means failed.
+      // `once` gives each waiting delivery one more attempt; a plain flush fast-forwards through
+      // the whole schedule: down all along means failed.
       await real.driver.setFault({ match: { endpoint: e.id }, down: true });
       await real.stripe.products.create({ name: 'Never arrives' });
+      await real.driver.waitForIdle();
+      expect(await real.driver.flushDeliveries({ once: true })).toEqual({ flushed: 1, idle: false });
+      const [twice] = await real.driver.listDeliveries({ type: 'product.created' });
+      expect(twice).toMatchObject({ status: 'pending', attempts: [{ fault: 'down' }, { fault: 'down' }] });
       await real.driver.flushDeliveries();
       const [exhausted] = await real.driver.listDeliveries({ type: 'product.created' });
       expect(exhausted?.status).toBe('failed');

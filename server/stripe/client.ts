@@ -132,3 +132,37 @@ export function createStripeFactory(options: EmulatorConnectionOptions = {}): St
 
 /** The default factory: real Stripe with a key, the emulator without one. */
 export const connectStripe: StripeFactory = createStripeFactory();
+
+/** The emulator's base URL for a connection in emulator mode (from the SDK's host options). */
+function emulatorUrl(connection: StripeConnection): string | null {
+  if (connection.mode !== 'emulator') return null;
+  const c = connection.client;
+  return `${c.getApiField('protocol')}://${c.getApiField('host')}:${c.getApiField('port')}`;
+}
+
+/** One line for the startup banner. */
+export function describeStripe(connection: StripeConnection | null): string {
+  if (!connection) return 'not configured';
+  const url = emulatorUrl(connection);
+  return url ? `emulator (Stripe's side: ${url}/_emulator)` : `${connection.mode} mode`;
+}
+
+/**
+ * Once the app listens: the emulator gives every webhook that failed while the app was still
+ * starting (the demo seed runs before listen) one more attempt now, instead of after its
+ * backoff. Real Stripe retries on its own schedule; nothing to do there.
+ */
+export async function retryWebhooksNow(connection: StripeConnection | null, log: Deps['log']): Promise<void> {
+  const url = connection && emulatorUrl(connection);
+  if (!url) return;
+  try {
+    const res = await fetch(`${url}/_emulator/deliveries/flush`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ once: true }),
+    });
+    if (!res.ok) throw new Error(`HTTP ${res.status}`);
+  } catch (err) {
+    log.warn({ err }, 'could not ask the Stripe emulator to retry pending webhooks');
+  }
+}

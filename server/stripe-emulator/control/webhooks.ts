@@ -59,8 +59,10 @@ export function registerWebhookControls(r: Router<ControlHandler>): void {
   }));
   r.post('/_emulator/deliveries/flush', async ({ emu, body }) => {
     let flushed = 0;
-    // Retries that fail again schedule new retries; keep flushing until nothing is left.
-    for (let round = 0; round < 20; round++) {
+    // Retries that fail again schedule new retries; keep flushing until nothing is left, unless
+    // `once` (one attempt for each waiting delivery, e.g. when the endpoint just came up).
+    const rounds = optBool(body, 'once') ? 1 : 20;
+    for (let round = 0; round < rounds; round++) {
       const n = emu.webhooks.flush();
       flushed += n;
       await emu.webhooks.waitForIdle(false, optNumber(body, 'timeout_ms') ?? 15_000);

@@ -106,7 +106,10 @@ export class Deliverer {
   /** Runs every scheduled retry and held (reordered) event now, instead of after its backoff. */
   flush(): number {
     let n = 0;
-    for (const [id, s] of this.scheduled) {
+    // Snapshot first: an attempt that fails synchronously (an injected fault) schedules its next
+    // retry right away, and that one must wait for the next flush.
+    const due = [...this.scheduled];
+    for (const [id, s] of due) {
       s.cancel();
       this.scheduled.delete(id);
       s.job.delivery.next_attempt_at = null;
