@@ -49,7 +49,7 @@ export async function boot(env: Env, options: { stripe?: StripeFactory } = {}): 
   }
 
   return {
-    deps: { env, prisma, auth, log, stripe },
+    deps: { env, prisma, auth, log, stripe, databaseUrl },
     databaseUrl,
     embedded: !env.DATABASE_URL,
     async stop() {

@@ -18,4 +18,6 @@ export interface Deps {
   auth: Auth;
   log: FastifyBaseLogger;
   stripe: StripeConnection | null;
+  /** The database's postgresql:// URL, for code that streams rows with node-postgres (CSV exports). */
+  databaseUrl?: string;
 }

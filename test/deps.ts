@@ -17,5 +17,5 @@ export async function createTestDeps(
   const env = parseEnv({ NODE_ENV: 'test', LOG_LEVEL: 'silent', ...overrides.env });
   const log = pino({ level: 'silent' });
   const auth = createAuth({ prisma: db.prisma, secret: env.AUTH_SECRET, baseURL: env.PUBLIC_URL });
-  return { db, deps: { env, prisma: db.prisma, auth, log, stripe: overrides.stripe ?? null } };
+  return { db, deps: { env, prisma: db.prisma, auth, log, stripe: overrides.stripe ?? null, databaseUrl: db.url } };
 }
