@@ -3,7 +3,7 @@
 import type Stripe from 'stripe';
 import { addInterval } from '../clock.ts';
 import { STRIPE_ITSELF, type Emulator, type Origin } from '../emulator.ts';
-import type { InvoiceLineInput } from '../objects/invoice.ts';
+import { buildInvoice, type InvoiceLineInput } from '../objects/invoice.ts';
 import { buildSubscription } from '../objects/subscription.ts';
 import { invalidRequest } from '../wire/errors.ts';
 import { attemptInvoicePayment, createInvoice, finalizeInvoice, updateSubscription } from './invoices.ts';
@@ -57,7 +57,6 @@ export function startSubscription(
       periodEnd: end,
     }),
   );
-  emu.emit('customer.subscription.created', sub, origin);
   const lines: InvoiceLineInput[] = [
     ...sub.items.data.map((si) => ({
       price: si.price,
@@ -74,9 +73,11 @@ export function startSubscription(
       description: lineDescription(emu, i.price, i.quantity),
     })),
   ];
-  const invoice = createInvoice(
-    emu,
-    {
+  // The first invoice exists when the subscription is created (latest_invoice is set on
+  // customer.subscription.created), though its own event follows.
+  const invoice = emu.store.insert(
+    'invoice',
+    buildInvoice(emu, {
       customer: input.customer,
       currency: sub.currency,
       subscription: sub,
@@ -85,10 +86,11 @@ export function startSubscription(
       periodStart: start,
       periodEnd: start,
       metadata: {},
-    },
-    origin,
+    }),
   );
   sub.latest_invoice = invoice.id;
+  emu.emit('customer.subscription.created', sub, origin);
+  emu.emit('invoice.created', invoice, origin);
   finalizeInvoice(emu, invoice, origin);
   return { sub, invoice };
 }
