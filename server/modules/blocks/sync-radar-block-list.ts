@@ -47,17 +47,22 @@ async function addItem(stripe: Stripe, kind: keyof typeof LISTS, value: string):
 }
 
 async function cardFingerprints(deps: RadarDeps & { stripe: Stripe }, customerId: string): Promise<string[]> {
+  // A payment may know its charge only through its payment intent (charge.succeeded not linked yet).
   const payments = await deps.prisma.payment.findMany({
-    where: { customerId, chargeId: { not: null } },
-    select: { chargeId: true },
+    where: { customerId, OR: [{ chargeId: { not: null } }, { paymentIntentId: { not: null } }] },
+    select: { chargeId: true, paymentIntentId: true },
     orderBy: { createdAt: 'desc' },
     take: 50,
   });
   const prints = new Set<string>();
   for (const p of payments) {
-    const charge = await deps.stripe.charges.retrieve(p.chargeId!);
-    const fp = charge.payment_method_details?.card?.fingerprint;
-    if (fp) prints.add(fp);
+    const charges = p.chargeId
+      ? [await deps.stripe.charges.retrieve(p.chargeId)]
+      : (await deps.stripe.charges.list({ payment_intent: p.paymentIntentId!, limit: 10 })).data;
+    for (const charge of charges) {
+      const fp = charge.payment_method_details?.card?.fingerprint;
+      if (fp) prints.add(fp);
+    }
   }
   return [...prints];
 }
