@@ -80,10 +80,10 @@ function Row({
               type="button"
               onClick={() => onChain(item.chain!)}
               className="inline-flex items-center gap-1 rounded px-1 font-mono text-xs text-muted-foreground outline-none hover:bg-accent hover:text-foreground focus-visible:ring-2 focus-visible:ring-ring"
-              title="Show everything about this payment"
+              title={`Show everything about ${item.chain}`}
             >
-              <LinkIcon className="size-3" aria-hidden />
-              {item.chain}
+              <LinkIcon className="size-3 shrink-0" aria-hidden />
+              <span className="max-w-56 truncate">{item.chain}</span>
             </button>
           )}
         </div>

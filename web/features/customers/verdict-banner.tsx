@@ -228,7 +228,7 @@ export function VerdictBanner({
         <p className="text-sm text-muted-foreground">No payment yet: nothing to follow to credits.</p>
       )}
       {notes.length > 0 && (
-        <ul className={cn('flex flex-col', main.length > 0 && 'mt-3 border-t pt-3')}>
+        <ul className={cn('flex flex-col', (main.length > 0 || v.status === 'ok') && 'mt-3 border-t pt-3')}>
           {notes.map((f, i) => (
             <FindingView
               key={`${f.rule}-n${i}`}

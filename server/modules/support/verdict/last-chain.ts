@@ -5,6 +5,12 @@ import type { CustomerHistory } from './history.ts';
 import { credits, money } from './words.ts';
 
 const SETTLED = new Set(['paid', 'partially_refunded', 'refunded']);
+const CARRIERS = new Set([
+  'checkout.session.completed',
+  'checkout.session.async_payment_succeeded',
+  'invoice.paid',
+  'invoice.payment_succeeded',
+]);
 
 export function lastPaymentChain(h: CustomerHistory): ChainStep[] | null {
   const payment = h.payments.find((p) => SETTLED.has(p.status));
@@ -21,7 +27,9 @@ export function lastPaymentChain(h: CustomerHistory): ChainStep[] | null {
       at: payment.paidAt ?? payment.createdAt,
     },
   ];
-  for (const e of h.paymentEvents.filter((x) => x.objectId && ids.includes(x.objectId))) {
+  // Only the events that carry the payment to its credits (not every charge or intent update).
+  const carriers = h.paymentEvents.filter((x) => x.objectId && ids.includes(x.objectId) && CARRIERS.has(x.type));
+  for (const e of carriers.slice(-2)) {
     steps.push({ kind: 'event', id: e.id, label: `${e.type}: ${e.status}`, at: e.processedAt ?? e.created });
   }
   const grant = h.grants.find((g) => ids.includes(g.reference));
