@@ -156,9 +156,13 @@ export class EmulatorDriver {
     return this.call('POST', '/_emulator/faults', spec);
   }
 
-  /** Never deliver this event (it stays pending: `delivery_success=false` finds it). */
-  suppressEvent(eventIdOrType: string): Promise<WebhookFault> {
-    const match = eventIdOrType.startsWith('evt_') ? { event: eventIdOrType } : { type: eventIdOrType };
+  /**
+   * Never deliver matching events (they stay pending: `delivery_success=false` finds them).
+   * Pass an event id, an event type (`checkout.session.completed`, `charge.*`), or match fields,
+   * e.g. `{ type: 'checkout.session.completed', object: session.id }` before paying a session.
+   */
+  suppressEvent(what: string | NonNullable<WebhookFaultSpec['match']>): Promise<WebhookFault> {
+    const match = typeof what !== 'string' ? what : what.startsWith('evt_') ? { event: what } : { type: what };
     return this.setFault({ match, suppress: true });
   }
 

@@ -265,6 +265,27 @@ describe('faults', () => {
     ]);
   });
 
+  it('suppress by object: only the completed event of one Checkout Session is withheld', async () => {
+    const product = await stripe.products.create({
+      name: 'Pack',
+      default_price_data: { currency: 'eur', unit_amount: 500 },
+    });
+    const line = [{ price: String(product.default_price), quantity: 1 }];
+    const lost = await stripe.checkout.sessions.create({ mode: 'payment', line_items: line });
+    const fine = await stripe.checkout.sessions.create({ mode: 'payment', line_items: line });
+    await t.driver.suppressEvent({ type: 'checkout.session.completed', object: lost.id });
+    await t.driver.payCheckoutSession(lost.id, 'card_success');
+    await t.driver.payCheckoutSession(fine.id, 'card_success');
+    await t.driver.waitForIdle();
+    const completed = rx.received.filter((r) => r.event.type === 'checkout.session.completed');
+    expect(completed.map((r) => (r.event.data as { object: { id: string } }).object.id)).toEqual([fine.id]);
+    expect(rx.types().filter((x) => x === 'payment_intent.succeeded')).toHaveLength(2);
+    const undelivered = await stripe.events.list({ delivery_success: false });
+    expect(undelivered.data.map((e) => [e.type, (e.data.object as { id: string }).id])).toEqual([
+      ['checkout.session.completed', lost.id],
+    ]);
+  });
+
   it('suppress: the event is never delivered and shows up as undelivered', async () => {
     await t.driver.suppressEvent('customer.created');
     const eventId = await customerEvent();

@@ -35,7 +35,7 @@ function cleanFault(
     suppress: optBool(body, 'suppress'),
   };
   const m = spec.match ?? {};
-  if (spec.reorder && (m.event || m.type))
+  if (spec.reorder && (m.event || m.type || m.object))
     throw invalidRequest('reorder applies to a whole endpoint; match.endpoint only', 'reorder');
   return spec;
 }

@@ -4,7 +4,11 @@
 import { newId } from '../ids.ts';
 
 export interface WebhookFaultSpec {
-  match?: { endpoint?: string; event?: string; type?: string };
+  /**
+   * Which deliveries: to an endpoint, of one event, of event types (`charge.*`), or of events
+   * about one object (`data.object.id`, e.g. a Checkout Session before it is paid).
+   */
+  match?: { endpoint?: string; event?: string; type?: string; object?: string };
   /** The first N attempts of each matching delivery never reach the receiver (recorded as failed). */
   drop_first?: number;
   /** The first attempt waits this many emulated seconds. */
@@ -85,13 +89,17 @@ export class Faults {
     return [...this.list];
   }
 
-  forDelivery(endpoint: string, event: { id: string; type: string }): WebhookFault[] {
+  forDelivery(
+    endpoint: string,
+    event: { id: string; type: string; data: { object: Record<string, unknown> } },
+  ): WebhookFault[] {
     return this.list.filter((f): f is WebhookFault => {
       if (f.target !== 'webhook') return false;
       const m = f.match ?? {};
       if (m.endpoint && m.endpoint !== endpoint) return false;
       if (m.event && m.event !== event.id) return false;
       if (m.type && !typeMatches(m.type, event.type)) return false;
+      if (m.object && event.data.object.id !== m.object) return false;
       return true;
     });
   }
@@ -103,7 +111,7 @@ export class Faults {
     for (const f of this.list) {
       if (f.target !== 'webhook' || !f.reorder) continue;
       const m = f.match ?? {};
-      if (m.event || m.type) continue;
+      if (m.event || m.type || m.object) continue;
       if (!m.endpoint || m.endpoint === endpoint) {
         count = Math.max(count, f.reorder);
         windowSeconds = f.reorder_window_seconds ?? windowSeconds;
