@@ -212,7 +212,12 @@ export function payCheckoutSession(
     else if (after !== null) {
       emu.clock.after(after, () => {
         const current = emu.store.get('payment_intent', pi.id);
-        if (current?.status === 'processing') settlePayment(emu, pi.id, settleOutcome);
+        if (current?.status !== 'processing') return;
+        try {
+          settlePayment(emu, pi.id, settleOutcome);
+        } catch (err) {
+          emu.config.log.error({ err, payment_intent: pi.id }, 'stripe emulator: scheduled settlement failed');
+        }
       });
     }
   }
