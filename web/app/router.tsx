@@ -54,11 +54,14 @@ export const router = createBrowserRouter([
         path: 'webhooks',
         element: gated(
           '/webhooks',
-          <NotBuiltPage
-            title="Webhooks"
-            issue="webhook pipeline issue"
-            description="Every Stripe event, its deliveries and its processing outcome."
-          />,
+          page(() => import('@/features/webhooks/webhooks-page').then((m) => ({ default: m.WebhooksPage }))),
+        ),
+      },
+      {
+        path: 'webhooks/:eventId',
+        element: gated(
+          '/webhooks',
+          page(() => import('@/features/webhooks/event-page').then((m) => ({ default: m.EventPage }))),
         ),
       },
       {
@@ -72,18 +75,21 @@ export const router = createBrowserRouter([
         path: 'disputes',
         element: gated(
           '/disputes',
-          <NotBuiltPage
-            title="Disputes"
-            issue="disputes issue"
-            description="Open disputes with their evidence deadline."
-          />,
+          page(() => import('@/features/disputes/disputes-page').then((m) => ({ default: m.DisputesPage }))),
+        ),
+      },
+      {
+        path: 'disputes/:disputeId',
+        element: gated(
+          '/disputes',
+          page(() => import('@/features/disputes/dispute-page').then((m) => ({ default: m.DisputePage }))),
         ),
       },
       {
         path: 'blocks',
         element: gated(
           '/blocks',
-          <NotBuiltPage title="Blocks" issue="disputes issue" description="Blocked customers and why." />,
+          page(() => import('@/features/blocks/blocks-page').then((m) => ({ default: m.BlocksPage }))),
         ),
       },
       {
@@ -101,7 +107,7 @@ export const router = createBrowserRouter([
         path: 'catalog',
         element: gated(
           '/catalog',
-          <NotBuiltPage title="Catalog" issue="admin issue" description="Features, plans, credit packs and rules." />,
+          page(() => import('@/features/catalog/catalog-page').then((m) => ({ default: m.CatalogPage }))),
         ),
       },
       {

@@ -13,6 +13,7 @@ import { Button } from '@/components/ui/button';
 import { formatCredits } from '@/lib/format';
 import { useTRPC, type RouterOutputs } from '@/lib/trpc';
 import { cn } from '@/lib/utils';
+import { BlockActions } from '../blocks/block-actions';
 import { CustomerStatusBadge } from './customer-badges';
 import { EntitlementsTab } from './entitlements-tab';
 import { LedgerTab } from './ledger-tab';
@@ -69,9 +70,12 @@ function Header({ o, onGrant }: { o: Overview; onGrant: () => void }) {
             </span>
           </div>
         </div>
-        <Button size="sm" variant="outline" className="shrink-0" onClick={onGrant}>
-          <PlusIcon aria-hidden /> Manual grant
-        </Button>
+        <div className="flex shrink-0 flex-wrap gap-2">
+          <BlockActions customer={{ ...c, status: h.state === 'blocked' ? 'blocked' : 'active' }} />
+          <Button size="sm" variant="outline" onClick={onGrant}>
+            <PlusIcon aria-hidden /> Manual grant
+          </Button>
+        </div>
       </div>
       <dl className="flex flex-wrap gap-x-8 gap-y-3 rounded-lg border px-4 py-3">
         <Stat label="Status">
