@@ -54,14 +54,11 @@ export const router = createBrowserRouter([
         path: 'webhooks',
         element: gated(
           '/webhooks',
-          page(() => import('@/features/webhooks/webhooks-page').then((m) => ({ default: m.WebhooksPage }))),
-        ),
-      },
-      {
-        path: 'webhooks/:eventId',
-        element: gated(
-          '/webhooks',
-          page(() => import('@/features/webhooks/event-page').then((m) => ({ default: m.EventPage }))),
+          <NotBuiltPage
+            title="Webhooks"
+            issue="webhook pipeline issue"
+            description="Every Stripe event, its deliveries and its processing outcome."
+          />,
         ),
       },
       {
@@ -107,7 +104,7 @@ export const router = createBrowserRouter([
         path: 'catalog',
         element: gated(
           '/catalog',
-          page(() => import('@/features/catalog/catalog-page').then((m) => ({ default: m.CatalogPage }))),
+          <NotBuiltPage title="Catalog" issue="admin issue" description="Features, plans, credit packs and rules." />,
         ),
       },
       {
