@@ -8,6 +8,7 @@ import { registerServiceApi } from './api/index.ts';
 import type { Deps } from './deps.ts';
 import { PROJECT_ROOT } from './db/migrator.ts';
 import { registerAuthRoutes } from './http/auth-routes.ts';
+import { exportRoutes } from './http/exports-route.ts';
 import { registerSecurity } from './http/security.ts';
 import type { HandlerMap } from './modules/billing/event-handler.ts';
 import { stripeWebhookRoutes } from './stripe/webhook-route.ts';
@@ -67,6 +68,7 @@ export async function buildApp(deps: Deps, options: BuildAppOptions = {}): Promi
   // Own encapsulated context: its raw-body parser applies to the webhook route only.
   await app.register(stripeWebhookRoutes, { deps, handlers: options.stripeHandlers });
   await registerServiceApi(app, deps);
+  await app.register(exportRoutes, { deps });
 
   for (const plugin of options.plugins ?? []) await plugin(app, deps);
 

@@ -8,6 +8,7 @@ import { customersRouter } from './routers/customers.ts';
 import { disputesRouter } from './routers/disputes.ts';
 import { ledgerRouter } from './routers/ledger.ts';
 import { refundsRouter } from './routers/refunds.ts';
+import { reportsRouter } from './routers/reports.ts';
 import { staffRouter } from './routers/staff.ts';
 import { supportRouter } from './routers/support.ts';
 import { systemRouter } from './routers/system.ts';
@@ -27,6 +28,7 @@ export const appRouter = router({
   support: supportRouter,
   audit: auditRouter,
   refunds: refundsRouter,
+  reports: reportsRouter,
   disputes: disputesRouter,
   blocks: blocksRouter,
 });
