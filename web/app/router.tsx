@@ -54,11 +54,14 @@ export const router = createBrowserRouter([
         path: 'webhooks',
         element: gated(
           '/webhooks',
-          <NotBuiltPage
-            title="Webhooks"
-            issue="webhook pipeline issue"
-            description="Every Stripe event, its deliveries and its processing outcome."
-          />,
+          page(() => import('@/features/webhooks/webhooks-page').then((m) => ({ default: m.WebhooksPage }))),
+        ),
+      },
+      {
+        path: 'webhooks/:eventId',
+        element: gated(
+          '/webhooks',
+          page(() => import('@/features/webhooks/event-page').then((m) => ({ default: m.EventPage }))),
         ),
       },
       {
@@ -104,7 +107,7 @@ export const router = createBrowserRouter([
         path: 'catalog',
         element: gated(
           '/catalog',
-          <NotBuiltPage title="Catalog" issue="admin issue" description="Features, plans, credit packs and rules." />,
+          page(() => import('@/features/catalog/catalog-page').then((m) => ({ default: m.CatalogPage }))),
         ),
       },
       {

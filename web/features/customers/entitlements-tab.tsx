@@ -10,6 +10,7 @@ import { Table, TableBody, TableCell, TableHead, TableHeader, TableRow } from '@
 import { formatCredits } from '@/lib/format';
 import { useTRPC } from '@/lib/trpc';
 import type { Overview } from './customer-page';
+import { OverridesPanel } from './overrides-panel';
 import { Words } from './words';
 
 export const SOURCE_WORDS: Record<string, string> = {
@@ -99,44 +100,8 @@ export function EntitlementsTab({ o, customerId }: { o: Overview; customerId: st
           </Table>
         </CardContent>
       </Card>
-      <Card>
-        <CardHeader>
-          <CardTitle className="text-sm">Overrides and temporary grants</CardTitle>
-        </CardHeader>
-        <CardContent>
-          {e.overrides.length === 0 ? (
-            <p className="text-sm text-muted-foreground">None. Admins grant them from the customer’s entitlements.</p>
-          ) : (
-            <ul className="flex flex-col gap-2 text-sm">
-              {e.overrides.map((ov) => (
-                <li key={ov.id} className="flex flex-col">
-                  <span className="flex flex-wrap items-center gap-2">
-                    <span className="font-medium">{ov.feature}</span>
-                    <EntitlementValue value={ov.value as boolean | number} />
-                    {ov.revokedAt ? (
-                      <Badge tone="neutral">revoked</Badge>
-                    ) : ov.expiresAt ? (
-                      <Badge tone="warning">temporary</Badge>
-                    ) : (
-                      <Badge tone="success">permanent</Badge>
-                    )}
-                  </span>
-                  <span className="text-xs text-muted-foreground">
-                    {ov.reason} · by {ov.createdBy} · <TimeAgo date={ov.createdAt} />
-                    {ov.expiresAt && (
-                      <>
-                        {' '}
-                        · ends <TimeAgo date={ov.expiresAt} />
-                      </>
-                    )}
-                  </span>
-                </li>
-              ))}
-            </ul>
-          )}
-        </CardContent>
-      </Card>
-      <Card>
+      <OverridesPanel customerId={customerId} email={o.customer.email} />
+      <Card className="lg:col-span-2">
         <CardHeader>
           <CardTitle className="text-sm">Changes</CardTitle>
         </CardHeader>

@@ -1,4 +1,5 @@
 import { PageHeader } from '@/components/states';
+import { ApiKeysCard } from './api-keys-card';
 import { StaffCard } from './staff-card';
 
 export function SettingsPage() {
@@ -6,6 +7,7 @@ export function SettingsPage() {
     <div className="flex flex-col gap-6">
       <PageHeader title="Settings" description="Staff, API keys, policies and the Stripe connection." />
       <StaffCard />
+      <ApiKeysCard />
     </div>
   );
 }

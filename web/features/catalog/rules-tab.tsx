@@ -1,0 +1,151 @@
+// Rules: the grace period after a failed renewal, the auto-block rule for disputes, when a refund
+// needs a second person, how far support may grant on its own, and the policy texts that support
+// quotes and dispute evidence includes.
+import type { ReactNode } from 'react';
+import { Card, CardContent, CardDescription, CardHeader, CardTitle } from '@/components/ui/card';
+import { Input } from '@/components/ui/input';
+import { Label } from '@/components/ui/label';
+import { Textarea } from '@/components/ui/textarea';
+import { formatMoney } from '@/lib/format';
+import { fieldId, RULE_PATHS, type DraftRules } from './draft';
+import { MoneyInput, NumberInput, Problems } from './fields';
+import type { CatalogEditor } from './use-catalog-editor';
+
+function Row({ path, label, hint, children }: { path: string; label: string; hint?: ReactNode; children: ReactNode }) {
+  return (
+    <div className="flex flex-col gap-1.5">
+      <Label htmlFor={fieldId(path)}>{label}</Label>
+      {children}
+      {hint && <p className="text-xs text-muted-foreground">{hint}</p>}
+    </div>
+  );
+}
+
+export function RulesTab({ editor }: { editor: CatalogEditor }) {
+  const { draft, problems, update } = editor;
+  if (!draft) return null;
+  const r = draft.rules;
+  const set = <K extends keyof DraftRules>(key: K, value: DraftRules[K]) => update((d) => void (d.rules[key] = value));
+  const number = (key: keyof DraftRules, className = 'w-28') => {
+    const path = RULE_PATHS[key];
+    return (
+      <>
+        <NumberInput
+          className={className}
+          path={path}
+          problems={problems.at(path)}
+          value={r[key] as number | string | null}
+          onChange={(v) => set(key, v)}
+        />
+        <Problems path={path} problems={problems.at(path)} />
+      </>
+    );
+  };
+  const text = (key: 'refundPolicy' | 'cancellationPolicy' | 'productDescription', label: string, hint: string) => {
+    const path = RULE_PATHS[key];
+    return (
+      <Row path={path} label={label} hint={hint}>
+        <Textarea
+          id={fieldId(path)}
+          rows={4}
+          value={r[key]}
+          aria-invalid={problems.at(path).length > 0}
+          onChange={(e) => set(key, e.target.value)}
+        />
+        <Problems path={path} problems={problems.at(path)} />
+      </Row>
+    );
+  };
+  const above = typeof r.refundApprovalAbove === 'number' && /^[a-z]{3}$/i.test(r.refundApprovalCurrency);
+
+  return (
+    <div className="grid grid-cols-1 gap-4 lg:grid-cols-2">
+      <Card>
+        <CardHeader>
+          <CardTitle>Failed renewals</CardTitle>
+          <CardDescription>
+            After invoice.payment_failed the plan stays this many days, then downgrades.
+          </CardDescription>
+        </CardHeader>
+        <CardContent>
+          <Row path={RULE_PATHS.gracePeriodDays} label="Grace period (days)">
+            {number('gracePeriodDays')}
+          </Row>
+        </CardContent>
+      </Card>
+      <Card>
+        <CardHeader>
+          <CardTitle>Auto-block</CardTitle>
+          <CardDescription>Block an account after this many disputes within the window.</CardDescription>
+        </CardHeader>
+        <CardContent className="flex flex-wrap gap-4">
+          <Row path={RULE_PATHS.autoBlockDisputes} label="Disputes">
+            {number('autoBlockDisputes', 'w-20')}
+          </Row>
+          <Row path={RULE_PATHS.autoBlockWindowDays} label="Window (days)">
+            {number('autoBlockWindowDays', 'w-24')}
+          </Row>
+        </CardContent>
+      </Card>
+      <Card>
+        <CardHeader>
+          <CardTitle>Refund approval</CardTitle>
+          <CardDescription>Refunds above this amount need a second person to approve.</CardDescription>
+        </CardHeader>
+        <CardContent className="flex flex-wrap gap-4">
+          <Row
+            path={RULE_PATHS.refundApprovalAbove}
+            label="Above (amount)"
+            hint={above ? `= ${formatMoney(r.refundApprovalAbove as number, r.refundApprovalCurrency)}` : undefined}
+          >
+            <MoneyInput
+              className="w-32"
+              currency={r.refundApprovalCurrency}
+              path={RULE_PATHS.refundApprovalAbove}
+              problems={problems.at(RULE_PATHS.refundApprovalAbove)}
+              value={r.refundApprovalAbove}
+              onChange={(v) => set('refundApprovalAbove', v)}
+            />
+            <Problems path={RULE_PATHS.refundApprovalAbove} problems={problems.at(RULE_PATHS.refundApprovalAbove)} />
+          </Row>
+          <Row path={RULE_PATHS.refundApprovalCurrency} label="Currency">
+            <Input
+              id={fieldId(RULE_PATHS.refundApprovalCurrency)}
+              className="h-8 w-20 uppercase"
+              maxLength={3}
+              value={r.refundApprovalCurrency}
+              aria-invalid={problems.at(RULE_PATHS.refundApprovalCurrency).length > 0}
+              onChange={(e) => set('refundApprovalCurrency', e.target.value.toLowerCase())}
+            />
+            <Problems
+              path={RULE_PATHS.refundApprovalCurrency}
+              problems={problems.at(RULE_PATHS.refundApprovalCurrency)}
+            />
+          </Row>
+        </CardContent>
+      </Card>
+      <Card>
+        <CardHeader>
+          <CardTitle>Manual grants</CardTitle>
+          <CardDescription>Support grants up to this many credits alone; above it, finance or admin.</CardDescription>
+        </CardHeader>
+        <CardContent>
+          <Row path={RULE_PATHS.manualGrantFinanceAbove} label="Support limit (credits)">
+            {number('manualGrantFinanceAbove')}
+          </Row>
+        </CardContent>
+      </Card>
+      <Card className="lg:col-span-2">
+        <CardHeader>
+          <CardTitle>Policy texts</CardTitle>
+          <CardDescription>Quoted to customers by support and included in dispute evidence.</CardDescription>
+        </CardHeader>
+        <CardContent className="flex flex-col gap-4">
+          {text('refundPolicy', 'Refund policy', 'What can be refunded, and how used credits are counted.')}
+          {text('cancellationPolicy', 'Cancellation policy', 'How and when a subscription ends.')}
+          {text('productDescription', 'Product description', 'What the customer buys, in plain words.')}
+        </CardContent>
+      </Card>
+    </div>
+  );
+}

@@ -1,0 +1,239 @@
+// Service API keys for the product's backend: create one (shown once, with a copy button; only its
+// hash is kept), see its name, prefix and last use, revoke it with a reason.
+import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import { CheckIcon, CopyIcon } from 'lucide-react';
+import { useState } from 'react';
+import { toast } from 'sonner';
+import { createApiKeyInput } from '../../../server/contracts/api-keys.ts';
+import { ReasonDialog } from '@/components/reason-dialog';
+import { EmptyState, ErrorState, SkeletonRows } from '@/components/states';
+import { TimeAgo } from '@/components/time-ago';
+import { Badge } from '@/components/ui/badge';
+import { Button } from '@/components/ui/button';
+import { Card, CardContent, CardDescription, CardHeader, CardTitle } from '@/components/ui/card';
+import {
+  Dialog,
+  DialogContent,
+  DialogDescription,
+  DialogFooter,
+  DialogHeader,
+  DialogTitle,
+} from '@/components/ui/dialog';
+import { Input } from '@/components/ui/input';
+import { Label } from '@/components/ui/label';
+import { Table, TableBody, TableCell, TableHead, TableHeader, TableRow } from '@/components/ui/table';
+import { toastError } from '@/lib/errors';
+import { useTRPC, type RouterOutputs } from '@/lib/trpc';
+
+type ApiKey = RouterOutputs['apiKeys']['list'][number];
+
+export function ApiKeysCard() {
+  const trpc = useTRPC();
+  const queryClient = useQueryClient();
+  const keys = useQuery(trpc.apiKeys.list.queryOptions());
+  const [creating, setCreating] = useState(false);
+  const [revoking, setRevoking] = useState<ApiKey | null>(null);
+  const refresh = () => queryClient.invalidateQueries(trpc.apiKeys.pathFilter());
+  const revoke = useMutation(
+    trpc.apiKeys.revoke.mutationOptions({
+      onSuccess: async () => {
+        toast.success(`Key “${revoking?.name}” revoked: calls with it are refused from now on`);
+        setRevoking(null);
+        await refresh();
+      },
+      onError: (err) => toastError(err),
+    }),
+  );
+
+  return (
+    <Card>
+      <CardHeader className="flex-row items-start justify-between">
+        <div className="flex flex-col gap-1.5">
+          <CardTitle>Service API keys</CardTitle>
+          <CardDescription>
+            The product’s backend calls /api/v1 with one of these (Authorization: Bearer …) to check access and consume
+            credits.
+          </CardDescription>
+        </div>
+        <Button size="sm" onClick={() => setCreating(true)}>
+          Create key
+        </Button>
+      </CardHeader>
+      <CardContent>
+        {keys.isPending && <SkeletonRows rows={3} />}
+        {keys.isError && <ErrorState error={keys.error} onRetry={() => void keys.refetch()} />}
+        {keys.data && keys.data.length === 0 && (
+          <EmptyState title="No API keys">Create a key for the product’s backend; it is shown once.</EmptyState>
+        )}
+        {keys.data && keys.data.length > 0 && (
+          <Table aria-label="Service API keys">
+            <TableHeader>
+              <TableRow>
+                <TableHead>Name</TableHead>
+                <TableHead>Key</TableHead>
+                <TableHead>Created</TableHead>
+                <TableHead>Last used</TableHead>
+                <TableHead>Status</TableHead>
+                <TableHead className="text-right">
+                  <span className="sr-only">Actions</span>
+                </TableHead>
+              </TableRow>
+            </TableHeader>
+            <TableBody>
+              {keys.data.map((k) => (
+                <TableRow key={k.id}>
+                  <TableCell>{k.name}</TableCell>
+                  <TableCell className="font-mono text-xs text-muted-foreground">{k.prefix}…</TableCell>
+                  <TableCell>
+                    <TimeAgo date={k.createdAt} />
+                  </TableCell>
+                  <TableCell>{k.lastUsedAt ? <TimeAgo date={k.lastUsedAt} /> : 'never'}</TableCell>
+                  <TableCell>
+                    {k.revokedAt ? <Badge tone="neutral">revoked</Badge> : <Badge tone="success">active</Badge>}
+                  </TableCell>
+                  <TableCell className="text-right">
+                    {!k.revokedAt && (
+                      <Button size="sm" variant="outline" onClick={() => setRevoking(k)}>
+                        Revoke {k.name}
+                      </Button>
+                    )}
+                  </TableCell>
+                </TableRow>
+              ))}
+            </TableBody>
+          </Table>
+        )}
+      </CardContent>
+      <CreateKeyDialog open={creating} onOpenChange={setCreating} onCreated={refresh} />
+      <ReasonDialog
+        open={!!revoking}
+        onOpenChange={(o) => !o && setRevoking(null)}
+        title={`Revoke “${revoking?.name ?? ''}”`}
+        effect={`Every call with the key ${revoking?.prefix ?? ''}… is refused from now on. The product’s backend needs another key to keep working.`}
+        confirmLabel="Revoke key"
+        destructive
+        pending={revoke.isPending}
+        onConfirm={(reason) => revoking && revoke.mutate({ id: revoking.id, reason })}
+      />
+    </Card>
+  );
+}
+
+function CreateKeyDialog({
+  open,
+  onOpenChange,
+  onCreated,
+}: {
+  open: boolean;
+  onOpenChange: (open: boolean) => void;
+  onCreated: () => Promise<unknown>;
+}) {
+  return (
+    <Dialog open={open} onOpenChange={onOpenChange}>
+      <DialogContent>
+        {open && <CreateKeyForm onClose={() => onOpenChange(false)} onCreated={onCreated} />}
+      </DialogContent>
+    </Dialog>
+  );
+}
+
+function CreateKeyForm({ onClose, onCreated }: { onClose: () => void; onCreated: () => Promise<unknown> }) {
+  const trpc = useTRPC();
+  const [name, setName] = useState('');
+  const [error, setError] = useState<string | null>(null);
+  const [created, setCreated] = useState<{ name: string; key: string } | null>(null);
+  const [copied, setCopied] = useState(false);
+  const create = useMutation(
+    trpc.apiKeys.create.mutationOptions({
+      onSuccess: async (r) => {
+        setCreated({ name: r.apiKey.name, key: r.key });
+        await onCreated();
+      },
+      onError: (err) => toastError(err),
+    }),
+  );
+
+  if (created) {
+    return (
+      <div className="flex flex-col gap-4">
+        <DialogHeader>
+          <DialogTitle>Key “{created.name}” created</DialogTitle>
+          <DialogDescription>
+            Copy it now: this is the only time it is shown. Creditdesk keeps only its hash.
+          </DialogDescription>
+        </DialogHeader>
+        <div className="flex items-center gap-2">
+          <Input
+            readOnly
+            aria-label="The new API key"
+            className="font-mono text-xs"
+            value={created.key}
+            onFocus={(e) => e.target.select()}
+          />
+          <Button
+            type="button"
+            variant="outline"
+            aria-label="Copy the key"
+            onClick={() =>
+              void navigator.clipboard?.writeText(created.key).then(() => {
+                setCopied(true);
+                toast.success('Key copied');
+              })
+            }
+          >
+            {copied ? <CheckIcon /> : <CopyIcon />} {copied ? 'Copied' : 'Copy'}
+          </Button>
+        </div>
+        <DialogFooter>
+          <Button type="button" onClick={onClose}>
+            I have stored it
+          </Button>
+        </DialogFooter>
+      </div>
+    );
+  }
+  return (
+    <form
+      className="flex flex-col gap-4"
+      noValidate
+      onSubmit={(e) => {
+        e.preventDefault();
+        const parsed = createApiKeyInput.safeParse({ name });
+        if (!parsed.success) {
+          setError(parsed.error.issues[0]?.message ?? 'Give the key a name');
+          return;
+        }
+        setError(null);
+        create.mutate(parsed.data);
+      }}
+    >
+      <DialogHeader>
+        <DialogTitle>Create a service API key</DialogTitle>
+        <DialogDescription>Name it after what uses it (e.g. “production backend”).</DialogDescription>
+      </DialogHeader>
+      <div className="flex flex-col gap-1.5">
+        <Label htmlFor="api-key-name">Name</Label>
+        <Input
+          id="api-key-name"
+          value={name}
+          aria-invalid={!!error}
+          aria-describedby={error ? 'api-key-name-error' : undefined}
+          onChange={(e) => setName(e.target.value)}
+        />
+        {error && (
+          <p id="api-key-name-error" className="text-sm text-destructive">
+            {error}
+          </p>
+        )}
+      </div>
+      <DialogFooter>
+        <Button type="button" variant="outline" onClick={onClose}>
+          Cancel
+        </Button>
+        <Button type="submit" disabled={create.isPending}>
+          {create.isPending ? 'Creating…' : 'Create key'}
+        </Button>
+      </DialogFooter>
+    </form>
+  );
+}
