@@ -24,6 +24,8 @@ export interface BuildAppOptions {
   logger?: boolean;
   /** Stripe event handlers for /api/stripe/webhook (tests wrap the production map to inject faults). */
   stripeHandlers?: HandlerMap;
+  /** Sees every route as it is added (the role-matrix test walks them all). */
+  onRoute?: (route: { method: string | string[]; url: string }) => void;
 }
 
 export async function buildApp(deps: Deps, options: BuildAppOptions = {}): Promise<FastifyInstance> {
@@ -38,6 +40,10 @@ export async function buildApp(deps: Deps, options: BuildAppOptions = {}): Promi
   app.addHook('onSend', async (req, reply) => {
     reply.header('x-request-id', req.id);
   });
+  if (options.onRoute) {
+    const onRoute = options.onRoute;
+    app.addHook('onRoute', (route) => onRoute({ method: route.method, url: route.url }));
+  }
 
   registerSecurity(app, deps.env);
   registerAuthRoutes(app, deps);
