@@ -8,7 +8,8 @@ const port = process.env.E2E_PORT ?? '3100';
 const base = process.env.TEST_DATABASE_URL;
 
 if (base) {
-  const name = 'creditdesk_e2e';
+  // One database per port: two people can run their specs at once on different E2E_PORTs.
+  const name = port === '3100' ? 'creditdesk_e2e' : `creditdesk_e2e_${port}`;
   const admin = new pg.Client({ connectionString: base });
   await admin.connect();
   await admin.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`);
@@ -18,7 +19,7 @@ if (base) {
   url.pathname = `/${name}`;
   process.env.DATABASE_URL = url.toString();
 } else {
-  const dir = path.resolve('.data/e2e');
+  const dir = path.resolve(port === '3100' ? '.data/e2e' : `.data/e2e-${port}`);
   rmSync(dir, { recursive: true, force: true });
   process.env.DATA_DIR = dir;
   delete process.env.DATABASE_URL;
