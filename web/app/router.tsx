@@ -3,7 +3,6 @@ import { createBrowserRouter, Navigate } from 'react-router';
 import { SkeletonRows } from '@/components/states';
 import { LoginPage } from '@/features/auth/login-page';
 import { NotFoundPage } from '@/features/not-found-page';
-import { NotBuiltPage } from '@/features/placeholder/not-built-page';
 import { RouteErrorPage } from './error-boundary';
 import { NAV_ITEMS } from './navigation';
 import { RequireSession, RoleGate } from './session';
@@ -68,7 +67,7 @@ export const router = createBrowserRouter([
         path: 'refunds',
         element: gated(
           '/refunds',
-          <NotBuiltPage title="Refunds" issue="finance issue" description="Refund requests, approvals and history." />,
+          page(() => import('@/features/refunds/refunds-page').then((m) => ({ default: m.RefundsPage }))),
         ),
       },
       {
@@ -96,11 +95,7 @@ export const router = createBrowserRouter([
         path: 'reports',
         element: gated(
           '/reports',
-          <NotBuiltPage
-            title="Reports"
-            issue="finance issue"
-            description="Revenue, refunds, disputes and credits liability."
-          />,
+          page(() => import('@/features/reports/reports-page').then((m) => ({ default: m.ReportsPage }))),
         ),
       },
       {

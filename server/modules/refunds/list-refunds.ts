@@ -3,7 +3,7 @@
 // (createdAt, id) cursor. Staff ids are shown with their email.
 import type { DbOrTx } from '../../db/tx.ts';
 import type { Prisma, RefundStatus } from '../../generated/prisma/client.ts';
-import { calculateRefund, type RefundCalculation } from './calculate-refund.ts';
+import { calculateRefund, clawbackCreditsFor, type RefundCalculation } from './calculate-refund.ts';
 import { loadRefundFigures } from './load-refund-figures.ts';
 
 export interface ListRefundsInput {
@@ -81,6 +81,8 @@ export async function listRefunds(db: DbOrTx, input: ListRefundsInput) {
         calculation: r.calculation as unknown as
           (RefundCalculation & { amount: number; creditsForAmount: number }) | null,
         current,
+        /** What approving now would take back (the figures as they stand, for this amount). */
+        currentCredits: current ? clawbackCreditsFor(current, r.amount) : null,
       };
     }),
   );

@@ -8,6 +8,7 @@ import { Button } from '@/components/ui/button';
 import { Table, TableBody, TableCell, TableHead, TableHeader, TableRow } from '@/components/ui/table';
 import { formatCredits, formatMoney } from '@/lib/format';
 import { cn } from '@/lib/utils';
+import { RefundButton } from '@/features/refunds/refund-button';
 import { paymentTone, ToneBadge } from './customer-badges';
 import type { Overview } from './customer-page';
 
@@ -92,7 +93,8 @@ export function PaymentsTab({
                 <TableCell className="text-right tabular-nums">
                   {p.creditsGranted ? formatCredits(p.creditsGranted) : '—'}
                 </TableCell>
-                <TableCell className="text-right">
+                <TableCell className="text-right whitespace-nowrap">
+                  <RefundButton paymentId={p.id} status={p.status} />
                   <Button size="sm" variant="ghost" onClick={() => onShow(ids(p)[0] ?? p.id)}>
                     Timeline
                   </Button>

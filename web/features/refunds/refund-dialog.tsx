@@ -1,0 +1,366 @@
+// The refund calculator, from a payment: what was paid and what became of its credits, the formula
+// with its numbers, the proposal. Finance may lower the amount (never raise it), gives a reason and
+// the reason Stripe records, then a confirm step restates the effect in words and numbers. The
+// request id is made when the dialog opens, so a double click or a retry is one refund; if the
+// figures changed meanwhile the server says STALE and the dialog shows the new ones to confirm again.
+import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import { useEffect, useState } from 'react';
+import { toast } from 'sonner';
+import { CopyId } from '@/components/copy-id';
+import { Field } from '@/components/field';
+import { ErrorState, SkeletonRows } from '@/components/states';
+import { Button } from '@/components/ui/button';
+import {
+  Dialog,
+  DialogContent,
+  DialogDescription,
+  DialogFooter,
+  DialogHeader,
+  DialogTitle,
+} from '@/components/ui/dialog';
+import { Input } from '@/components/ui/input';
+import { NativeSelect } from '@/components/ui/native-select';
+import { Textarea } from '@/components/ui/textarea';
+import { describeError } from '@/lib/errors';
+import { formatCredits, formatMoney } from '@/lib/format';
+import { useTRPC, type RouterOutputs } from '@/lib/trpc';
+import {
+  STRIPE_REFUND_REASON_LABELS,
+  STRIPE_REFUND_REASONS,
+  type StripeRefundReasonValue,
+} from '../../../server/contracts/refunds.ts';
+import { toMajorText, toMinor } from './money';
+
+type Preview = RouterOutputs['refunds']['preview'];
+
+export function RefundDialog({
+  paymentId,
+  open,
+  onOpenChange,
+  onDone,
+}: {
+  paymentId: string;
+  open: boolean;
+  onOpenChange: (open: boolean) => void;
+  onDone?: () => void | Promise<unknown>;
+}) {
+  return (
+    <Dialog open={open} onOpenChange={onOpenChange}>
+      <DialogContent className="sm:max-w-xl">
+        {open && <RefundForm paymentId={paymentId} onClose={() => onOpenChange(false)} onDone={onDone} />}
+      </DialogContent>
+    </Dialog>
+  );
+}
+
+function useDebounced<T>(value: T, ms: number): T {
+  const [debounced, setDebounced] = useState(value);
+  useEffect(() => {
+    const timer = setTimeout(() => setDebounced(value), ms);
+    return () => clearTimeout(timer);
+  }, [value, ms]);
+  return debounced;
+}
+
+function RefundForm({
+  paymentId,
+  onClose,
+  onDone,
+}: {
+  paymentId: string;
+  onClose: () => void;
+  onDone?: () => void | Promise<unknown>;
+}) {
+  const trpc = useTRPC();
+  const queryClient = useQueryClient();
+  // One id per opening: retries, double clicks and a STALE round trip all reuse it.
+  const [requestId] = useState(() => crypto.randomUUID());
+  const [amountText, setAmountText] = useState<string | null>(null);
+  const [reason, setReason] = useState('');
+  const [stripeReason, setStripeReason] = useState<StripeRefundReasonValue>('requested_by_customer');
+  const [step, setStep] = useState<'edit' | 'confirm'>('edit');
+  const [notice, setNotice] = useState<string | null>(null);
+  const [serverError, setServerError] = useState<{ message: string; retry: boolean } | null>(null);
+
+  const base = useQuery(trpc.refunds.preview.queryOptions({ paymentId }));
+  const currency = base.data?.calculation.currency ?? 'eur';
+  const typed = amountText === null ? null : toMinor(amountText, currency);
+  const asked = useDebounced(typed, 250);
+  const withAmount = useQuery({
+    ...trpc.refunds.preview.queryOptions({ paymentId, amount: asked ?? undefined }),
+    enabled: asked !== null && asked > 0 && asked !== base.data?.calculation.proposal,
+    placeholderData: (previous) => previous,
+  });
+  const preview: Preview | undefined =
+    asked !== null && asked !== base.data?.calculation.proposal && withAmount.data ? withAmount.data : base.data;
+
+  const request = useMutation(
+    trpc.refunds.request.mutationOptions({
+      onSuccess: async (result) => {
+        const r = result.refund;
+        if (r.status === 'pending_approval') {
+          toast.success(
+            `Refund of ${formatMoney(r.amount, r.currency)} is waiting for a second finance user or an admin to approve`,
+          );
+        } else {
+          toast.success(
+            `Refunded ${formatMoney(r.amount, r.currency)}${r.stripeRefundId ? ` (${r.stripeRefundId})` : ''}; ${formatCredits(r.creditsClawedBack)} credits taken back`,
+          );
+        }
+        // The customer page (balance, payments, timeline, ledger) and the Refunds page read again.
+        await Promise.all([
+          queryClient.invalidateQueries(trpc.refunds.pathFilter()),
+          queryClient.invalidateQueries(trpc.support.pathFilter()),
+          queryClient.invalidateQueries(trpc.ledger.pathFilter()),
+          queryClient.invalidateQueries(trpc.customers.pathFilter()),
+          onDone?.(),
+        ]);
+        onClose();
+      },
+      onError: async (err) => {
+        const info = describeError(err);
+        if (info.code === 'STALE') {
+          setNotice(
+            'The figures changed since this was opened (credits used, or another refund). Check the new figures and confirm again.',
+          );
+          setStep('edit');
+          setAmountText(null);
+          await queryClient.invalidateQueries(trpc.refunds.preview.pathFilter());
+          return;
+        }
+        const details = (err as { data?: { details?: { resumable?: boolean } | null } }).data?.details;
+        setServerError({ message: info.message, retry: details?.resumable === true });
+      },
+    }),
+  );
+
+  if (base.isPending) return <SkeletonRows rows={6} />;
+  if (base.isError || !preview) return <ErrorState error={base.error} onRetry={() => void base.refetch()} />;
+
+  const calc = preview.calculation;
+  const amount = typed ?? calc.proposal;
+  const amountError =
+    amountText !== null && typed === null
+      ? 'Enter an amount like 6.00'
+      : amount > calc.proposal
+        ? `At most ${formatMoney(calc.proposal, currency)}: the amount can be lowered, never raised`
+        : amount <= 0
+          ? 'The amount must be above 0'
+          : null;
+  const reasonError =
+    reason.trim().length > 0 && reason.trim().length < 5 ? 'Say why in a few words (5 characters or more)' : null;
+  const target = preview.stripeTarget?.id ?? 'the payment';
+  const credits = preview.amount === amount ? preview.creditsForAmount : null;
+  const canContinue =
+    !calc.blockedReason && !amountError && credits !== null && reason.trim().length >= 5 && !preview.waitingRequest;
+
+  const submit = () =>
+    request.mutate({
+      paymentId,
+      amount,
+      reason: reason.trim(),
+      stripeReason,
+      requestId,
+      fingerprint: calc.fingerprint,
+    });
+
+  if (step === 'confirm') {
+    return (
+      <form
+        className="flex flex-col gap-4"
+        onSubmit={(e) => {
+          e.preventDefault();
+          if (!request.isPending) submit();
+        }}
+      >
+        <DialogHeader>
+          <DialogTitle>Confirm the refund</DialogTitle>
+          <DialogDescription>This sends money back through Stripe and cannot be undone from here.</DialogDescription>
+        </DialogHeader>
+        <p
+          className="rounded-md border border-destructive/30 bg-destructive/5 px-3 py-3 text-sm"
+          data-testid="refund-effect"
+        >
+          Refund <strong className="tabular-nums">{formatMoney(amount, currency)}</strong> to{' '}
+          <span className="font-mono">{target}</span>, claw back{' '}
+          <strong className="tabular-nums">{formatCredits(credits ?? 0)}</strong> credits.
+        </p>
+        <dl className="grid grid-cols-[auto_1fr] gap-x-4 gap-y-1 text-sm">
+          <dt className="text-muted-foreground">Reason</dt>
+          <dd>{reason.trim()}</dd>
+          <dt className="text-muted-foreground">Stripe reason</dt>
+          <dd>{STRIPE_REFUND_REASON_LABELS[stripeReason]}</dd>
+        </dl>
+        {preview.needsApproval && (
+          <p className="text-sm text-warning">
+            Above {formatMoney(preview.approval.above, preview.approval.currency)}: the refund will wait for a second
+            finance user or an admin to approve it. Nothing moves until then.
+          </p>
+        )}
+        {serverError && (
+          <p role="alert" className="text-sm text-destructive">
+            {serverError.message}
+          </p>
+        )}
+        <DialogFooter>
+          <Button type="button" variant="outline" onClick={() => setStep('edit')} disabled={request.isPending}>
+            Back
+          </Button>
+          <Button type="submit" variant="destructive" autoFocus disabled={request.isPending}>
+            {request.isPending
+              ? 'Refunding…'
+              : serverError?.retry
+                ? 'Retry'
+                : preview.needsApproval
+                  ? 'Request approval'
+                  : `Refund ${formatMoney(amount, currency)}`}
+          </Button>
+        </DialogFooter>
+      </form>
+    );
+  }
+
+  return (
+    <form
+      noValidate
+      className="flex flex-col gap-4"
+      onSubmit={(e) => {
+        e.preventDefault();
+        if (canContinue) {
+          setServerError(null);
+          setStep('confirm');
+        }
+      }}
+    >
+      <DialogHeader>
+        <DialogTitle>Refund a payment</DialogTitle>
+        <DialogDescription asChild>
+          <div className="flex flex-wrap items-center gap-x-2 gap-y-1">
+            {preview.kind === 'subscription'
+              ? `Subscription invoice (${preview.catalogKey ?? 'plan'})`
+              : `Credit pack ${preview.catalogKey ?? ''}`}
+            {preview.customer && <span>· {preview.customer.email}</span>}
+            {preview.stripeTarget && <CopyId value={preview.stripeTarget.id} />}
+          </div>
+        </DialogDescription>
+      </DialogHeader>
+
+      {notice && (
+        <p role="status" className="rounded-md border border-warning/40 bg-warning/10 px-3 py-2 text-sm">
+          {notice}
+        </p>
+      )}
+
+      <Breakdown preview={preview} />
+
+      {calc.blockedReason ? (
+        <p role="alert" className="text-sm text-destructive">
+          {calc.blockedReason}
+        </p>
+      ) : preview.waitingRequest ? (
+        <p role="alert" className="text-sm text-warning">
+          A refund of {formatMoney(preview.waitingRequest.amount, preview.waitingRequest.currency)} for this payment is
+          already waiting for approval on the Refunds page.
+        </p>
+      ) : (
+        <>
+          <div className="grid grid-cols-2 gap-3">
+            <Field
+              id="refund-amount"
+              label={`Amount (${currency.toUpperCase()})`}
+              error={amountError ?? undefined}
+              hint={
+                credits !== null
+                  ? `Claws back ${formatCredits(credits)} credits${preview.needsApproval ? '; needs approval' : ''}`
+                  : 'Working out the credits…'
+              }
+            >
+              <Input
+                id="refund-amount"
+                inputMode="decimal"
+                className="tabular-nums"
+                aria-invalid={!!amountError}
+                value={amountText ?? toMajorText(calc.proposal, currency)}
+                onChange={(e) => setAmountText(e.target.value)}
+              />
+            </Field>
+            <Field id="refund-stripe-reason" label="Reason Stripe records">
+              <NativeSelect
+                id="refund-stripe-reason"
+                value={stripeReason}
+                onChange={(e) => setStripeReason(e.target.value as StripeRefundReasonValue)}
+              >
+                {STRIPE_REFUND_REASONS.map((r) => (
+                  <option key={r} value={r}>
+                    {STRIPE_REFUND_REASON_LABELS[r]}
+                  </option>
+                ))}
+              </NativeSelect>
+            </Field>
+          </div>
+          <Field id="refund-reason" label="Reason (recorded in the audit log)" error={reasonError ?? undefined}>
+            <Textarea
+              id="refund-reason"
+              value={reason}
+              aria-invalid={!!reasonError}
+              onChange={(e) => setReason(e.target.value)}
+              onKeyDown={(e) => {
+                if (e.key === 'Enter' && !e.shiftKey) {
+                  e.preventDefault();
+                  e.currentTarget.form?.requestSubmit();
+                }
+              }}
+            />
+          </Field>
+        </>
+      )}
+      <DialogFooter>
+        <Button type="button" variant="outline" onClick={onClose}>
+          Cancel
+        </Button>
+        <Button type="submit" disabled={!canContinue}>
+          Review refund
+        </Button>
+      </DialogFooter>
+    </form>
+  );
+}
+
+function Breakdown({ preview }: { preview: Preview }) {
+  const c = preview.calculation;
+  const money = (m: number) => formatMoney(m, c.currency);
+  const rows: Array<[string, string, boolean?]> = [
+    ['Amount paid', money(c.amountPaid)],
+    ['Credits granted', formatCredits(c.granted)],
+    ['Used', formatCredits(c.used)],
+    ['Expired', formatCredits(c.expired)],
+    ['Frozen (dispute)', formatCredits(c.frozen)],
+    ...(c.refundedCredits
+      ? ([['Taken back by earlier refunds', formatCredits(c.refundedCredits)]] as Array<[string, string]>)
+      : []),
+    ...(c.disputed ? ([['Lost to a dispute', formatCredits(c.disputed)]] as Array<[string, string]>) : []),
+    ['Remaining', formatCredits(c.remaining)],
+    ['Already refunded', money(c.alreadyRefunded)],
+    ['Proposed refund', money(c.proposal), true],
+  ];
+  return (
+    <div className="flex flex-col gap-2" data-testid="refund-calculation">
+      <dl className="grid grid-cols-2 gap-x-6 gap-y-1 rounded-md border px-3 py-2 text-sm sm:grid-cols-[1fr_auto_1fr_auto]">
+        {rows.map(([label, value, strong]) => (
+          <div key={label} className="contents">
+            <dt className={strong ? 'font-medium' : 'text-muted-foreground'}>{label}</dt>
+            <dd className={`text-right tabular-nums ${strong ? 'font-semibold' : ''}`}>{value}</dd>
+          </div>
+        ))}
+      </dl>
+      <p className="rounded-md bg-muted/60 px-3 py-2 font-mono text-xs" data-testid="refund-formula">
+        {c.formula}
+      </p>
+      {!preview.stripeChecked && (
+        <p className="text-xs text-muted-foreground">
+          Stripe could not be asked just now: figures use what Creditdesk knows; Stripe is asked again on confirm.
+        </p>
+      )}
+    </div>
+  );
+}

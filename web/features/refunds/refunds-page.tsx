@@ -1,0 +1,336 @@
+// Refunds: requests waiting for a second pair of eyes (with the figures as they stand now), and the
+// history of every refund with its status. The tab and the status filter live in the URL.
+import { useInfiniteQuery, useMutation, useQueryClient } from '@tanstack/react-query';
+import { Tabs } from 'radix-ui';
+import { useState } from 'react';
+import { Link, useSearchParams } from 'react-router';
+import { toast } from 'sonner';
+import { useStaff } from '@/app/session';
+import { CopyId } from '@/components/copy-id';
+import { ReasonDialog } from '@/components/reason-dialog';
+import { EmptyState, ErrorState, PageHeader, SkeletonRows } from '@/components/states';
+import { TimeAgo } from '@/components/time-ago';
+import { Button } from '@/components/ui/button';
+import {
+  Dialog,
+  DialogContent,
+  DialogDescription,
+  DialogFooter,
+  DialogHeader,
+  DialogTitle,
+} from '@/components/ui/dialog';
+import { NativeSelect } from '@/components/ui/native-select';
+import { Table, TableBody, TableCell, TableHead, TableHeader, TableRow } from '@/components/ui/table';
+import { describeError, toastError } from '@/lib/errors';
+import { formatCredits, formatMoney } from '@/lib/format';
+import { useTRPC, type RouterOutputs } from '@/lib/trpc';
+import { REFUND_STATUSES } from '../../../server/contracts/refunds.ts';
+import { RefundStatusBadge } from './refund-status-badge';
+
+type Item = RouterOutputs['refunds']['list']['items'][number];
+type View = 'awaiting' | 'history';
+
+function target(item: Item): string | null {
+  const p = item.payment;
+  return p?.chargeId ?? p?.paymentIntentId ?? p?.invoiceId ?? p?.checkoutSessionId ?? null;
+}
+
+export function RefundsPage() {
+  const [params, setParams] = useSearchParams();
+  const view: View = params.get('view') === 'history' ? 'history' : 'awaiting';
+  const status = REFUND_STATUSES.find((s) => s === params.get('status')) ?? null;
+  const set = (key: string, value: string | null) => {
+    const p = new URLSearchParams(params);
+    if (value) p.set(key, value);
+    else p.delete(key);
+    setParams(p, { replace: true });
+  };
+  return (
+    <div>
+      <PageHeader
+        title="Refunds"
+        description="Refunds above the catalog's threshold wait here for a second finance user or an admin. Every refund, from Creditdesk or Stripe's dashboard, is in the history."
+      />
+      <Tabs.Root value={view} onValueChange={(v) => set('view', v === 'awaiting' ? null : v)}>
+        <Tabs.List aria-label="Refund views" className="mb-4 flex gap-1 border-b">
+          {(
+            [
+              ['awaiting', 'Awaiting approval'],
+              ['history', 'History'],
+            ] as const
+          ).map(([key, label]) => (
+            <Tabs.Trigger
+              key={key}
+              value={key}
+              className="-mb-px border-b-2 border-transparent px-3 py-2 text-sm text-muted-foreground data-[state=active]:border-primary data-[state=active]:text-foreground"
+            >
+              {label}
+            </Tabs.Trigger>
+          ))}
+        </Tabs.List>
+        <Tabs.Content value="awaiting">
+          <RefundList view="awaiting" status={null} />
+        </Tabs.Content>
+        <Tabs.Content value="history">
+          <div className="mb-3 flex items-center gap-2">
+            <label htmlFor="refund-status" className="text-sm text-muted-foreground">
+              Status
+            </label>
+            <NativeSelect
+              id="refund-status"
+              value={status ?? ''}
+              onChange={(e) => set('status', e.target.value || null)}
+            >
+              <option value="">Any</option>
+              {REFUND_STATUSES.map((s) => (
+                <option key={s} value={s}>
+                  {s.replaceAll('_', ' ')}
+                </option>
+              ))}
+            </NativeSelect>
+          </div>
+          <RefundList view="history" status={status} />
+        </Tabs.Content>
+      </Tabs.Root>
+    </div>
+  );
+}
+
+function RefundList({ view, status }: { view: View; status: (typeof REFUND_STATUSES)[number] | null }) {
+  const trpc = useTRPC();
+  const list = useInfiniteQuery(
+    trpc.refunds.list.infiniteQueryOptions(
+      { view, status, limit: 25 },
+      { getNextPageParam: (last) => last.nextCursor ?? undefined },
+    ),
+  );
+  if (list.isPending) return <SkeletonRows rows={6} />;
+  if (list.isError) return <ErrorState error={list.error} onRetry={() => void list.refetch()} />;
+  const items = list.data.pages.flatMap((p) => p.items);
+  if (!items.length) {
+    return view === 'awaiting' ? (
+      <EmptyState title="Nothing waits for approval">
+        Refunds above the catalog's approval threshold appear here after finance requests them from a payment on a
+        customer's Payments tab.
+      </EmptyState>
+    ) : (
+      <EmptyState title="No refunds yet">
+        Refunds appear when finance refunds a payment from a customer's Payments tab, or when someone refunds in
+        Stripe's dashboard.
+      </EmptyState>
+    );
+  }
+  return (
+    <div className="flex flex-col gap-3">
+      <div className="rounded-lg border">
+        <Table aria-label={view === 'awaiting' ? 'Refunds awaiting approval' : 'Refund history'}>
+          <TableHeader>
+            <TableRow>
+              <TableHead>Requested</TableHead>
+              <TableHead>Customer</TableHead>
+              <TableHead>Payment</TableHead>
+              <TableHead>Status</TableHead>
+              <TableHead className="text-right">Amount</TableHead>
+              <TableHead className="text-right">Credits</TableHead>
+              <TableHead>By</TableHead>
+              <TableHead />
+            </TableRow>
+          </TableHeader>
+          <TableBody>
+            {items.map((item) => (
+              <RefundRow key={item.id} item={item} />
+            ))}
+          </TableBody>
+        </Table>
+      </div>
+      {list.hasNextPage && (
+        <Button
+          variant="outline"
+          size="sm"
+          className="self-center"
+          onClick={() => void list.fetchNextPage()}
+          disabled={list.isFetchingNextPage}
+        >
+          {list.isFetchingNextPage ? 'Loading…' : 'Load more'}
+        </Button>
+      )}
+    </div>
+  );
+}
+
+function RefundRow({ item }: { item: Item }) {
+  const awaiting = item.status === 'pending_approval';
+  const calc = item.current ?? item.calculation;
+  const id = target(item);
+  return (
+    <TableRow>
+      <TableCell className="whitespace-nowrap">
+        <TimeAgo date={item.createdAt} />
+      </TableCell>
+      <TableCell>
+        {item.customer ? (
+          <Link to={`/customers/${item.customer.id}?tab=payments`} className="hover:underline">
+            {item.customer.email || item.customer.externalId}
+          </Link>
+        ) : (
+          '—'
+        )}
+      </TableCell>
+      <TableCell>
+        <div className="flex flex-col gap-0.5">
+          {id ? <CopyId value={id} className="max-w-48" /> : '—'}
+          {item.stripeRefundId && <CopyId value={item.stripeRefundId} className="max-w-48" />}
+        </div>
+      </TableCell>
+      <TableCell>
+        <div className="flex flex-col items-start gap-1">
+          <RefundStatusBadge status={item.status} />
+          {item.origin === 'stripe_dashboard' && (
+            <span className="text-xs text-muted-foreground">Stripe dashboard</span>
+          )}
+          {item.error && item.status !== 'succeeded' && (
+            <span className="max-w-64 text-xs text-muted-foreground">{item.error}</span>
+          )}
+        </div>
+      </TableCell>
+      <TableCell className="text-right tabular-nums">{formatMoney(item.amount, item.currency)}</TableCell>
+      <TableCell className="text-right tabular-nums">
+        {awaiting
+          ? formatCredits(item.currentCredits ?? 0)
+          : item.creditsClawedBack
+            ? `−${formatCredits(item.creditsClawedBack)}`
+            : '—'}
+      </TableCell>
+      <TableCell className="text-xs">
+        <div>{item.requestedBy?.email ?? (item.origin === 'stripe_dashboard' ? 'Stripe' : '—')}</div>
+        {item.decidedBy && !awaiting && (
+          <div className="text-muted-foreground">decided: {item.decidedBy.email ?? item.decidedBy.id}</div>
+        )}
+        {item.reason && (
+          <div className="max-w-56 truncate text-muted-foreground" title={item.reason}>
+            {item.reason}
+          </div>
+        )}
+      </TableCell>
+      <TableCell className="text-right">
+        {awaiting && calc && <Decide item={item} />}
+        {!awaiting && calc && (
+          <span className="block max-w-72 text-left font-mono text-[11px] text-muted-foreground" title={calc.formula}>
+            {calc.formula}
+          </span>
+        )}
+      </TableCell>
+    </TableRow>
+  );
+}
+
+function Decide({ item }: { item: Item }) {
+  const trpc = useTRPC();
+  const me = useStaff();
+  const queryClient = useQueryClient();
+  const [approving, setApproving] = useState(false);
+  const [rejecting, setRejecting] = useState(false);
+  const [error, setError] = useState<string | null>(null);
+  const refresh = () => queryClient.invalidateQueries(trpc.refunds.pathFilter());
+  const approve = useMutation(
+    trpc.refunds.approve.mutationOptions({
+      onSuccess: async (r) => {
+        toast.success(
+          `Approved: ${formatMoney(r.refund.amount, r.refund.currency)} refunded, ${formatCredits(r.refund.creditsClawedBack)} credits taken back`,
+        );
+        setApproving(false);
+        await refresh();
+      },
+      onError: async (err) => {
+        setError(describeError(err).message);
+        await refresh();
+      },
+    }),
+  );
+  const reject = useMutation(
+    trpc.refunds.reject.mutationOptions({
+      onSuccess: async () => {
+        toast.success('Refund request rejected');
+        setRejecting(false);
+        await refresh();
+      },
+      onError: (err) => toastError(err),
+    }),
+  );
+  const current = item.current;
+  const mine = item.requestedBy?.id === me.id;
+  const tooMuch = current ? item.amount > current.proposal : false;
+  return (
+    <div className="flex justify-end gap-1">
+      <Button
+        size="sm"
+        onClick={() => {
+          setError(null);
+          setApproving(true);
+        }}
+        disabled={mine || !current || tooMuch || !!current?.blockedReason}
+        title={
+          mine
+            ? 'You requested this refund: a second finance user or an admin approves it'
+            : tooMuch
+              ? 'The figures changed: at most ' +
+                formatMoney(current!.proposal, item.currency) +
+                ' can be refunded now; reject and request again'
+              : (current?.blockedReason ?? undefined)
+        }
+      >
+        Approve
+      </Button>
+      <Button size="sm" variant="outline" onClick={() => setRejecting(true)}>
+        {mine ? 'Withdraw' : 'Reject'}
+      </Button>
+      <Dialog open={approving} onOpenChange={setApproving}>
+        <DialogContent>
+          <form
+            className="flex flex-col gap-4"
+            onSubmit={(e) => {
+              e.preventDefault();
+              if (current && !approve.isPending)
+                approve.mutate({ refundId: item.id, fingerprint: current.fingerprint });
+            }}
+          >
+            <DialogHeader>
+              <DialogTitle>Approve the refund</DialogTitle>
+              <DialogDescription>
+                Requested by {item.requestedBy?.email ?? 'someone'}: “{item.reason}”
+              </DialogDescription>
+            </DialogHeader>
+            <p className="rounded-md border border-destructive/30 bg-destructive/5 px-3 py-3 text-sm">
+              Refund <strong>{formatMoney(item.amount, item.currency)}</strong> to{' '}
+              <span className="font-mono">{target(item) ?? 'the payment'}</span>, claw back{' '}
+              <strong>{formatCredits(item.currentCredits ?? 0)}</strong> credits.
+            </p>
+            {current && <p className="font-mono text-xs text-muted-foreground">Now: {current.formula}</p>}
+            {error && (
+              <p role="alert" className="text-sm text-destructive">
+                {error}
+              </p>
+            )}
+            <DialogFooter>
+              <Button type="button" variant="outline" onClick={() => setApproving(false)}>
+                Cancel
+              </Button>
+              <Button type="submit" variant="destructive" autoFocus disabled={approve.isPending}>
+                {approve.isPending ? 'Refunding…' : 'Approve and refund'}
+              </Button>
+            </DialogFooter>
+          </form>
+        </DialogContent>
+      </Dialog>
+      <ReasonDialog
+        open={rejecting}
+        onOpenChange={setRejecting}
+        title={mine ? 'Withdraw the refund request' : 'Reject the refund request'}
+        effect={`No money moves and no credits are taken back: the ${formatMoney(item.amount, item.currency)} request is closed.`}
+        confirmLabel={mine ? 'Withdraw' : 'Reject'}
+        pending={reject.isPending}
+        onConfirm={(reason) => reject.mutate({ refundId: item.id, reason })}
+      />
+    </div>
+  );
+}
