@@ -57,7 +57,21 @@ export function EvidencePdf({ disputeId, dirty }: { disputeId: string; dirty: bo
           {d.usageLinesDropped} usage lines were left out of the PDF to stay within Stripe’s limits.
         </p>
       )}
-      {url && <iframe title="Evidence PDF preview" src={url} className="h-[640px] w-full rounded-md border bg-white" />}
+      {url && (
+        // <object> falls back to its content where the browser has no PDF viewer (some kiosk and
+        // headless browsers); the download link works everywhere.
+        <object
+          data={url}
+          type="application/pdf"
+          aria-label="Evidence PDF preview"
+          data-testid="pdf-preview"
+          className="h-[640px] w-full rounded-md border bg-white"
+        >
+          <p className="p-4 text-sm text-muted-foreground">
+            This browser cannot show the PDF here. Use “Download PDF” to open it.
+          </p>
+        </object>
+      )}
     </div>
   );
 }
