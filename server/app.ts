@@ -24,13 +24,20 @@ export interface BuildAppOptions {
   logger?: boolean;
   /** Stripe event handlers for /api/stripe/webhook (tests wrap the production map to inject faults). */
   stripeHandlers?: HandlerMap;
+  /** Where logs go instead of stdout (the secrets-in-logs test reads them). */
+  logStream?: NodeJS.WritableStream;
   /** Sees every route as it is added (the role-matrix test walks them all). */
   onRoute?: (route: { method: string | string[]; url: string }) => void;
 }
 
 export async function buildApp(deps: Deps, options: BuildAppOptions = {}): Promise<FastifyInstance> {
   const app = Fastify({
-    logger: options.logger === false ? false : loggerOptions(deps.env.LOG_LEVEL),
+    logger:
+      options.logger === false
+        ? false
+        : options.logStream
+          ? { ...loggerOptions(deps.env.LOG_LEVEL), transport: undefined, stream: options.logStream }
+          : loggerOptions(deps.env.LOG_LEVEL),
     trustProxy: deps.env.TRUST_PROXY,
     requestIdHeader: 'x-request-id',
     genReqId: () => crypto.randomUUID(),
