@@ -1,6 +1,6 @@
 // One stream of everything that happened to a customer, newest first, a page at a time. One
-// statement reads at most limit+1 rows after the cursor from each source (load-rows.ts); the
-// merge keeps the newest `limit`; then the page's items are linked into Stripe object chains.
+// statement finds the page's keys across every source and reads those rows (load-rows.ts); here
+// they become items in words, linked into Stripe object chains.
 import type { DbOrTx } from '../../db/tx.ts';
 import {
   TIMELINE_KINDS,
@@ -10,7 +10,7 @@ import {
   type TimelinePage,
 } from '../../contracts/support.ts';
 import { AppError } from '../../lib/app-error.ts';
-import { auditItem, blockItem, entitlementItem, ledgerItem, noteItem, usageItems } from './timeline/account-items.ts';
+import { auditItem, blockItem, entitlementItem, ledgerItem, noteItem, usageItem } from './timeline/account-items.ts';
 import {
   disputeItem,
   eventItem,
@@ -22,7 +22,8 @@ import {
 } from './timeline/billing-items.ts';
 import { decodeCursor, encodeCursor } from './timeline/cursor.ts';
 import { linkChains } from './timeline/link-chains.ts';
-import { loadTimelineRows } from './timeline/load-rows.ts';
+import { loadTimelineRows, type Row, type Source } from './timeline/load-rows.ts';
+import { date } from './timeline/row.ts';
 
 export async function getTimeline(db: DbOrTx, input: TimelineInput): Promise<TimelinePage> {
   const limit = input.limit ?? 50;
@@ -32,38 +33,69 @@ export async function getTimeline(db: DbOrTx, input: TimelineInput): Promise<Tim
   const rows = await loadTimelineRows(db, { customerId: input.customerId, kinds, cursor, take: limit + 1, bucket });
   if (!rows.customer?.length) throw new AppError('NOT_FOUND', 'Customer not found');
 
+  // The keys arrive in timeline order, already cut to limit + 1; each is completed from its row.
+  const keys = rows.key ?? [];
+  const detail = new Map<string, Row>();
+  for (const src of DETAILED) for (const r of rows[src] ?? []) detail.set(`${src}:${String(r.id)}`, r);
   const steps = eventSteps(rows.delivery ?? [], rows.attempt ?? []);
-  const linked = new Set((rows.event ?? []).map((r) => String(r.id)));
-  const drafts: Draft[] = [
-    ...(rows.event ?? []).map((r) => eventItem(r, steps.get(String(r.id)), false)),
-    // An unlinked event can only show once: linking it moves it to the customer's own events.
-    ...(rows.unlinked ?? [])
-      .filter((r) => !linked.has(String(r.id)))
-      .map((r) => eventItem(r, steps.get(String(r.id)), true)),
-    ...(rows.payment ?? []).map(paymentItem),
-    ...(rows.subscription ?? []).map(subscriptionItem),
-    ...(rows.refund ?? []).map(refundItem),
-    ...(rows.dispute ?? []).map(disputeItem),
-    ...(rows.ledger ?? []).map(ledgerItem),
-    ...(rows.entitlement ?? []).map(entitlementItem),
-    ...usageItems(rows.ubucket ?? [], rows.uagg ?? [], bucket),
-    ...(rows.block ?? []).map(blockItem),
-    ...(rows.audit ?? []).map(auditItem),
-    ...(rows.note ?? []).map(noteItem),
-  ];
-  // Items of one source arrive in the SQL's (time, id) order and keep it through a stable sort on
-  // (time, rank). Only events come from two sources (linked, unlinked) of one rank: their text
-  // ids are compared as the database compares them.
-  const merged = drafts.sort((a, b) => {
-    const byTime = b.at.getTime() - a.at.getTime() || b.rank - a.rank;
-    if (byTime || a.kind !== 'event' || b.kind !== 'event') return byTime;
-    return a.id < b.id ? 1 : a.id > b.id ? -1 : 0;
-  });
-  const page = merged.slice(0, limit);
-  const last = page.at(-1);
+  const page: Draft[] = [];
+  for (const key of keys.slice(0, limit)) {
+    const src = String(key.src) as Source;
+    const id = String(key.id);
+    const draft =
+      src === 'usage' ? usageItem(id, rows.usage ?? [], bucket) : toDraft(src, detail.get(`${src}:${id}`), steps);
+    if (draft) page.push(draft);
+  }
+  const last = keys[limit - 1];
   const nextCursor =
-    merged.length > limit && last ? encodeCursor({ t: last.at.getTime(), r: last.rank, i: last.id }) : null;
+    keys.length > limit && last
+      ? encodeCursor({ t: date(last, 't').getTime(), r: Number(last.rank), i: String(last.id) })
+      : null;
   const chains = await linkChains(db, input.customerId, page);
   const items: TimelineItem[] = page.map(({ rank: _rank, ...draft }, i) => ({ ...draft, chain: chains[i] ?? null }));
   return { items, nextCursor };
+}
+
+const DETAILED: Source[] = [
+  'event',
+  'unlinked',
+  'payment',
+  'subscription',
+  'refund',
+  'dispute',
+  'ledger',
+  'entitlement',
+  'block',
+  'audit',
+  'note',
+];
+
+function toDraft(src: Source, row: Row | undefined, steps: ReturnType<typeof eventSteps>): Draft | null {
+  // A row deleted between the two phases of the statement cannot happen (one snapshot); be safe.
+  if (!row) return null;
+  switch (src) {
+    case 'event':
+    case 'unlinked':
+      return eventItem(row, steps.get(String(row.id)), src === 'unlinked');
+    case 'payment':
+      return paymentItem(row);
+    case 'subscription':
+      return subscriptionItem(row);
+    case 'refund':
+      return refundItem(row);
+    case 'dispute':
+      return disputeItem(row);
+    case 'ledger':
+      return ledgerItem(row);
+    case 'entitlement':
+      return entitlementItem(row);
+    case 'block':
+      return blockItem(row);
+    case 'audit':
+      return auditItem(row);
+    case 'note':
+      return noteItem(row);
+    default:
+      return null;
+  }
 }

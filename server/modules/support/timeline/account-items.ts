@@ -13,7 +13,6 @@ export function ledgerItem(e: Row): Draft {
   const type = str(e, 'type') as LedgerEntryType;
   const credits = num(e, 'credits');
   const reference = optStr(e, 'reference');
-  const { seq: _seq, ...raw } = e;
   return {
     ...base,
     key: `ledger:${str(e, 'id')}`,
@@ -26,60 +25,56 @@ export function ledgerItem(e: Row): Draft {
     tone: entryTone(type, credits),
     credits,
     stripeIds: isChainId(reference) ? [reference] : [],
-    raw,
+    raw: e,
   };
 }
 
-export function usageItems(buckets: Row[], groups: Row[], unit: UsageBucket): Draft[] {
+/** A usage group: the requests of one hour or day (UTC), by feature, from the page's aggregates. */
+export function usageItem(startIso: string, groups: Row[], unit: UsageBucket): Draft {
   const size = USAGE_BUCKET_MS[unit];
-  const byBucket = new Map<number, Row[]>();
-  for (const g of groups) {
-    const k = date(g, 'bucket').getTime();
-    byBucket.set(k, [...(byBucket.get(k) ?? []), g]);
-  }
-  return buckets.map((b) => {
-    const start = date(b, 's');
-    const parts = (byBucket.get(start.getTime()) ?? []).sort((x, y) => num(y, 'credits') - num(x, 'credits'));
-    const consumed = parts.filter((p) => str(p, 'status') === 'consumed');
-    const credits = consumed.reduce((sum, p) => sum + num(p, 'credits'), 0);
-    const count = parts.reduce((sum, p) => sum + num(p, 'n'), 0);
-    const reversed = parts.filter((p) => str(p, 'status') === 'reversed').reduce((sum, p) => sum + num(p, 'n'), 0);
-    const end = new Date(start.getTime() + size);
-    const lastAt = parts.reduce((max, p) => (date(p, 'last_at') > max ? date(p, 'last_at') : max), start);
-    const iso = start.toISOString();
-    return {
-      ...base,
-      key: `usage:${iso}`,
-      kind: 'usage' as const,
-      rank: RANK.usage,
-      at: end,
-      shownAt: lastAt,
-      id: iso,
-      title:
-        unit === 'hour'
-          ? `Usage {{day ${iso}}} {{hour ${iso}}}–{{hour ${end.toISOString()}}} UTC`
-          : `Usage on {{day ${iso}}} (UTC)`,
-      summary: [
-        `${count} request${count === 1 ? '' : 's'}${reversed ? ` (${reversed} reversed)` : ''}, {{credits ${credits}}} credits`,
-        consumed.map((p) => `${str(p, 'feature')} ${num(p, 'n')} ({{credits ${num(p, 'credits')}}})`).join(', '),
-      ]
-        .filter(Boolean)
-        .join(': '),
-      tone: 'neutral' as const,
-      credits: -credits,
-      raw: {
-        from: iso,
-        to: end.toISOString(),
-        byFeature: parts.map((p) => ({
-          feature: str(p, 'feature'),
-          status: str(p, 'status'),
-          requests: num(p, 'n'),
-          credits: num(p, 'credits'),
-          lastAt: date(p, 'last_at').toISOString(),
-        })),
-      },
-    };
-  });
+  const start = new Date(startIso);
+  const parts = groups
+    .filter((g) => date(g, 'bucket').getTime() === start.getTime())
+    .sort((x, y) => num(y, 'credits') - num(x, 'credits'));
+  const consumed = parts.filter((p) => str(p, 'status') === 'consumed');
+  const credits = consumed.reduce((sum, p) => sum + num(p, 'credits'), 0);
+  const count = parts.reduce((sum, p) => sum + num(p, 'n'), 0);
+  const reversed = parts.filter((p) => str(p, 'status') === 'reversed').reduce((sum, p) => sum + num(p, 'n'), 0);
+  const end = new Date(start.getTime() + size);
+  const lastAt = parts.reduce((max, p) => (date(p, 'last_at') > max ? date(p, 'last_at') : max), start);
+  const iso = start.toISOString();
+  return {
+    ...base,
+    key: `usage:${iso}`,
+    kind: 'usage',
+    rank: RANK.usage,
+    at: end,
+    shownAt: lastAt,
+    id: iso,
+    title:
+      unit === 'hour'
+        ? `Usage {{day ${iso}}} {{hour ${iso}}}–{{hour ${end.toISOString()}}} UTC`
+        : `Usage on {{day ${iso}}} (UTC)`,
+    summary: [
+      `${count} request${count === 1 ? '' : 's'}${reversed ? ` (${reversed} reversed)` : ''}, {{credits ${credits}}} credits`,
+      consumed.map((p) => `${str(p, 'feature')} ${num(p, 'n')} ({{credits ${num(p, 'credits')}}})`).join(', '),
+    ]
+      .filter(Boolean)
+      .join(': '),
+    tone: 'neutral',
+    credits: -credits,
+    raw: {
+      from: iso,
+      to: end.toISOString(),
+      byFeature: parts.map((p) => ({
+        feature: str(p, 'feature'),
+        status: str(p, 'status'),
+        requests: num(p, 'n'),
+        credits: num(p, 'credits'),
+        lastAt: date(p, 'last_at').toISOString(),
+      })),
+    },
+  };
 }
 
 export function entitlementItem(e: Row): Draft {

@@ -35,6 +35,8 @@ export function sqlAfter(timeCol: Prisma.Sql, idCol: Prisma.Sql, bound: CursorBo
     case 'atOrBefore':
       return Prisma.sql`${timeCol} <= ${sqlTime(bound.at)}`;
     case 'beforeId':
-      return Prisma.sql`(${timeCol}, ${idCol}) < (${sqlTime(bound.at)}, ${bound.id}${idCast})`;
+      // The plain bound on time lets an index on time alone start at the cursor; the row
+      // comparison then breaks the tie on id.
+      return Prisma.sql`${timeCol} <= ${sqlTime(bound.at)} AND (${timeCol}, ${idCol}) < (${sqlTime(bound.at)}, ${bound.id}${idCast})`;
   }
 }

@@ -84,7 +84,10 @@ export interface CustomerHistory {
   rules: Rules;
   /** Lots still holding credits (frozen ones included). */
   lots: CreditLot[];
-  /** Sum of credits and count of entries per ledger entry type, over the whole ledger. */
+  /**
+   * Sum of credits and count of entries per ledger entry type, over the whole ledger except usage
+   * and its reversals (usage is counted from the usage rows: consumedByFeature).
+   */
   entryTotals: Partial<Record<LedgerEntryType, { credits: number; count: number }>>;
   consumedByFeature: Array<{ feature: string; credits: number }>;
   /** Newest first, bounded. */

@@ -8,9 +8,11 @@ import { getRules } from '../../catalog/get-rules.ts';
 import { resolveEntitlements } from '../../entitlements/resolve-entitlements.ts';
 import { findUnlinkedEvents } from '../find-unlinked-events.ts';
 import { EVENT_SELECT, type EventRow } from '../event-row.ts';
+import { TIMELINE_ENTRY_TYPES } from '../timeline/ranks.ts';
 import { STRIPE_NOT_CHECKED, type CustomerHistory, type HistoryEvent } from './history.ts';
 
 const OPEN = ['failed', 'deferred', 'received'] as const;
+const NON_USAGE_TYPES = TIMELINE_ENTRY_TYPES.filter((t) => t !== 'reversal');
 const UNKNOWN_PRICE = /unknown price (price_[A-Za-z0-9_]+)/g;
 
 export function toHistoryEvent(
@@ -53,7 +55,14 @@ export async function loadHistory(db: DbOrTx, customerId: string, now: Date = ne
     await Promise.all([
       getRules(db),
       db.creditLot.findMany({ where: { customerId, remaining: { gt: 0 } }, orderBy: { createdAt: 'asc' } }),
-      db.ledgerEntry.groupBy({ by: ['type'], where: { customerId }, _sum: { credits: true }, _count: { _all: true } }),
+      // Usage is summed from the usage rows below (by feature); the ledger's per-type index then
+      // only reads the customer's other entries, a small share of a busy account's ledger.
+      db.ledgerEntry.groupBy({
+        by: ['type'],
+        where: { customerId, type: { in: NON_USAGE_TYPES } },
+        _sum: { credits: true },
+        _count: { _all: true },
+      }),
       db.usage.groupBy({ by: ['feature'], where: { customerId, status: 'consumed' }, _sum: { credits: true } }),
       db.payment.findMany({
         where: { customerId },

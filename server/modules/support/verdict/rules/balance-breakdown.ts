@@ -7,7 +7,8 @@ import { credits } from '../words.ts';
 
 export function computeBreakdown(h: CustomerHistory): BalanceBreakdown {
   const t = (type: keyof CustomerHistory['entryTotals']) => h.entryTotals[type]?.credits ?? 0;
-  const consumed = -(t('usage') + t('reversal'));
+  // Usage net of reversals, as the usage rows say (a reversed request is not consumed).
+  const consumed = h.consumedByFeature.reduce((sum, f) => sum + f.credits, 0);
   return {
     balance: h.customer.balance,
     granted: t('grant') + t('purchase') + t('subscription_grant'),
