@@ -1,11 +1,31 @@
 // Prisma client over @prisma/adapter-pg. The embedded database is served on a loopback port, so
 // production PostgreSQL and the embedded one take exactly the same path from here on.
 import { PrismaPg } from '@prisma/adapter-pg';
+import pg from 'pg';
 import { PrismaClient } from '../generated/prisma/client.ts';
 
 export type Db = PrismaClient;
 
+const pools = new WeakMap<Db, pg.Pool>();
+
 export function createPrisma(databaseUrl: string, options: { max?: number } = {}): Db {
-  const adapter = new PrismaPg({ connectionString: databaseUrl, max: options.max ?? 10 });
-  return new PrismaClient({ adapter });
+  // The pool is ours, handed to the adapter, so hot paths can share it (see pgPool); the client
+  // still owns it: $disconnect ends it.
+  const pool = new pg.Pool({ connectionString: databaseUrl, max: options.max ?? 10 });
+  // An idle connection that breaks (server restart) must not crash the process before Prisma has
+  // attached its own listener; the next query on the pool reports the problem.
+  pool.on('error', () => {});
+  const db = new PrismaClient({ adapter: new PrismaPg(pool, { disposeExternalPool: true }) });
+  pools.set(db, pool);
+  return db;
+}
+
+/**
+ * The `pg` pool under a client made by createPrisma. For a hot path that sends one statement:
+ * Prisma's per-query work (and an interactive transaction's) costs several times the round trip.
+ */
+export function pgPool(db: Db): pg.Pool {
+  const pool = pools.get(db);
+  if (!pool) throw new Error('pgPool: this Prisma client was not made by createPrisma');
+  return pool;
 }

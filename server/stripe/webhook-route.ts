@@ -7,6 +7,7 @@ import type { HandlerMap } from '../modules/billing/event-handler.ts';
 import { ingestEvent } from '../modules/billing/ingest-event.ts';
 import { processEvent } from '../modules/billing/process-event.ts';
 import { recordWebhookRejection, type WebhookRejectionReason } from '../modules/billing/record-webhook-rejection.ts';
+import { tryFastPath } from './fast-path.ts';
 import { stripeHandlers } from './handlers/index.ts';
 import { pipelineContext, webhookSecrets } from './pipeline.ts';
 import { verifyStripeSignature } from './verify-signature.ts';
@@ -95,20 +96,25 @@ export async function stripeWebhookRoutes(app: FastifyInstance, options: StripeW
     const event: unknown = verified.event;
     if (!isSnapshotEvent(event)) return reject(req, reply, 'malformed_event');
 
+    const rawJson = raw.toString('utf8');
     const objectId = typeof event.data.object.id === 'string' ? event.data.object.id : null;
     const handled = Object.hasOwn(handlers, event.type);
     // Per request: the Stripe connection may be attached after the app was built (the emulator
     // needs the app's address before it can deliver to it).
     const ctx = pipelineContext(deps, handlers);
-    // Durable first: the 2xx below is only reached once the event row has committed.
-    const stored = await ingestEvent(deps.prisma, {
-      event,
-      rawJson: raw.toString('utf8'),
-      objectId,
-      handled,
-      source: 'webhook',
-      elapsedMs: performance.now() - started,
-    });
+    // Durable first: the 2xx below is only reached once the event row has committed. A paid pack
+    // checkout is stored and applied by one statement (fast-path.ts); anything else, and anything
+    // the fast path leaves, is stored here and applied below.
+    const stored =
+      (await tryFastPath(deps, handlers, event, rawJson, performance.now() - started, req.log)) ??
+      (await ingestEvent(deps.prisma, {
+        event,
+        rawJson,
+        objectId,
+        handled,
+        source: 'webhook',
+        elapsedMs: performance.now() - started,
+      }));
 
     let status = stored.status;
     if (handled && (status === 'received' || status === 'deferred' || status === null)) {
