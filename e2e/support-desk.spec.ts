@@ -120,6 +120,33 @@ test('a delayed payment still pending: nothing to do yet, credits arrive when th
   await expect(verdict).toHaveAttribute('data-status', 'ok');
 });
 
+test('blocked after disputes: why and since when; support is told what unblocking takes, finance unblocks', async ({
+  page,
+}) => {
+  const { who, cus } = await existingBuyer('blocked_disputes');
+  const charges: string[] = [];
+  for (let i = 0; i < 4; i++) {
+    charges.push((await pay(who, await packSession(who, { stripeCustomer: cus.id }))).charge!.id);
+  }
+  for (const charge of charges) await driver.openDispute(charge, 'fraudulent');
+  await driver.waitForIdle();
+
+  await signIn(page, 'support');
+  timings.push({ case: 'blocked after disputes', emailToVerdictMs: await openByEmail(page, who) });
+  const verdict = page.getByTestId('verdict');
+  await expect(verdict).toContainText('Blocked since');
+  await expect(verdict).toContainText('4 disputes');
+  await expect(verdict).toContainText('Unblocking requires');
+  await expect(verdict).toContainText('Unblocking needs the finance or admin role');
+  await expect(page.getByTestId('customer-status')).toContainText('blocked');
+
+  await signIn(page, 'finance');
+  await openByEmail(page, who);
+  await repair(page, 'Unblock the customer', 'Disputes were family members, confirmed by phone');
+  await expect(page.getByTestId('customer-status')).toContainText('active');
+  await timeline(page, 'Customer unblocked');
+});
+
 test('balance lower than expected: explained, a goodwill grant, and a finance-only grant refused to support', async ({
   page,
 }) => {

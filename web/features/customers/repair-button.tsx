@@ -66,6 +66,12 @@ export function RepairButton({
       onError: (e) => toastError(e),
     }),
   );
+  const unblock = useMutation(
+    trpc.blocks.unblock.mutationOptions({
+      onSuccess: () => done([{ status: 'processed', summary: 'The customer is unblocked' }]),
+      onError: (e) => toastError(e),
+    }),
+  );
   const variant = primary ? 'default' : 'outline';
 
   if (repair.kind === 'map_price') {
@@ -77,11 +83,14 @@ export function RepairButton({
       <span className="text-sm text-muted-foreground">Ask an admin to map {repair.priceId} in the catalog.</span>
     );
   }
-  if (repair.kind === 'unblock') {
+  if (repair.kind === 'unblock' && me.role === 'support') {
     return (
-      <Button asChild size="sm" variant={variant}>
-        <Link to="/blocks">{repair.label}</Link>
-      </Button>
+      <span className="flex flex-wrap items-center gap-2 text-sm text-muted-foreground">
+        Unblocking needs the finance or admin role.
+        <Button asChild size="sm" variant="outline">
+          <Link to="/blocks">Open the Blocks page</Link>
+        </Button>
+      </span>
     );
   }
   if (repair.kind === 'manual_grant') {
@@ -92,8 +101,10 @@ export function RepairButton({
     );
   }
 
-  const canRepair = me.role === 'support' || me.role === 'admin';
-  const pending = reprocess.isPending || fetchEvent.isPending || link.isPending || resync.isPending;
+  // Event repairs are support's (and admin's); lifting a block is finance's (and admin's).
+  const canRepair = repair.kind === 'unblock' ? me.role !== 'support' : me.role === 'support' || me.role === 'admin';
+  const pending =
+    reprocess.isPending || fetchEvent.isPending || link.isPending || resync.isPending || unblock.isPending;
   const confirm = (reason: string) => {
     switch (repair.kind) {
       case 'reprocess_event':
@@ -106,6 +117,8 @@ export function RepairButton({
         return link.mutate({ eventId: repair.eventId, customerId, reason });
       case 'resync_subscription':
         return resync.mutate({ subscriptionId: repair.subscriptionId, reason });
+      case 'unblock':
+        return unblock.mutate({ customerId, reason });
     }
   };
   return (
@@ -114,7 +127,7 @@ export function RepairButton({
         size="sm"
         variant={variant}
         disabled={!canRepair}
-        title={canRepair ? undefined : 'Repairs are made by support or admin'}
+        title={canRepair ? undefined : 'Repairs on Stripe events are made by support or admin'}
         onClick={() => setOpen(true)}
       >
         {repair.label}

@@ -12,6 +12,7 @@ export function useCustomerRefresh() {
         queryClient.invalidateQueries(trpc.support.pathFilter()),
         queryClient.invalidateQueries(trpc.ledger.pathFilter()),
         queryClient.invalidateQueries(trpc.customers.pathFilter()),
+        queryClient.invalidateQueries(trpc.blocks.pathFilter()),
       ]),
     [queryClient, trpc],
   );

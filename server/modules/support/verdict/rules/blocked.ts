@@ -39,8 +39,9 @@ export function blocked(h: CustomerHistory): Finding[] {
       repairs: [
         {
           kind: 'unblock',
-          label: 'Review on the Blocks page',
-          effect: 'Opens the block record, where an admin or finance member can unblock with a reason.',
+          label: 'Unblock the customer',
+          effect:
+            'Lifts the block at once: features and credits work again. The block history keeps both records, and the auto-block rule leaves the customer alone until a new dispute arrives.',
         },
       ],
     },
