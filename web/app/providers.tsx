@@ -20,7 +20,9 @@ function shouldRetry(failureCount: number, error: unknown): boolean {
 
 function ThemedToaster() {
   const { theme } = useTheme();
-  return <Toaster theme={theme} richColors closeButton position="bottom-right" />;
+  // Plain (not richColors) toasts: sonner's tinted success/error palettes fail WCAG AA contrast.
+  // Meaning still shows through each toast's icon and text.
+  return <Toaster theme={theme} closeButton position="bottom-right" />;
 }
 
 export function Providers({ children }: { children: ReactNode }) {
