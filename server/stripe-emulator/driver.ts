@@ -214,6 +214,11 @@ export class EmulatorDriver {
     return res.data;
   }
 
+  /** Moves an event `seconds` into the past (older than 30 days: Stripe no longer lists it). */
+  ageEvent(eventId: string, seconds: number): Promise<Stripe.Event> {
+    return this.call('POST', `/_emulator/events/${eventId}/age`, { seconds });
+  }
+
   async webhookSecrets(endpointId: string): Promise<string[]> {
     const res = await this.call<{ secrets: string[] }>('GET', `/_emulator/webhook_endpoints/${endpointId}/secrets`);
     return res.secrets;

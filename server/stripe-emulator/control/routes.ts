@@ -15,6 +15,7 @@ import { newRequestId, newUuid } from '../ids.ts';
 import { invalidRequest } from '../wire/errors.ts';
 import { render } from '../wire/render.ts';
 import { oneOf, optBool, optNumber, optString, type ControlHandler } from './context.ts';
+import { registerEventControls } from './events.ts';
 import { registerWebhookControls } from './webhooks.ts';
 
 function dashboardOrigin(): Origin {
@@ -132,6 +133,7 @@ export function controlRouter(): Router<ControlHandler> {
   });
 
   registerWebhookControls(r);
+  registerEventControls(r);
 
   return r;
 }

@@ -3,7 +3,7 @@
 import { params, pathId, type ApiHandler } from '../http/context.ts';
 import type { Router } from '../http/router.ts';
 import * as P from '../wire/allowed-params.ts';
-import { invalidRequest } from '../wire/errors.ts';
+import { invalidRequest, resourceMissing } from '../wire/errors.ts';
 import { paginate } from '../wire/list.ts';
 import { rangeFilter, type Params } from '../wire/params.ts';
 import { render, renderList } from '../wire/render.ts';
@@ -34,8 +34,8 @@ export function registerEventRoutes(router: Router<ApiHandler>): void {
   router.get('/v1/events/:id', (ctx) => {
     const p = params(ctx, []);
     const e = ctx.emu.store.require('event', pathId(ctx));
-    if (e.created < ctx.emu.now() - EVENT_RETENTION_SECONDS)
-      throw invalidRequest(`No such event: '${e.id}'`, 'id', 'resource_missing');
+    // Past retention it is gone, answered like any missing object (404 resource_missing).
+    if (e.created < ctx.emu.now() - EVENT_RETENTION_SECONDS) throw resourceMissing('event', e.id);
     return render(ctx.emu.store, e, p.expand());
   });
   router.get('/v1/events', (ctx) => {
