@@ -1,25 +1,6 @@
-// A cursor bound as a Prisma where clause (time field plus id tie-break) or as SQL.
+// A cursor bound as SQL: time, then the id tie-break.
 import { Prisma } from '../../../generated/prisma/client.ts';
 import type { CursorBound } from './cursor.ts';
-
-export function whereAfter(
-  timeField: string,
-  bound: CursorBound,
-  idOf: (id: string) => unknown = (id) => id,
-): Record<string, unknown> {
-  switch (bound.mode) {
-    case 'none':
-      return {};
-    case 'before':
-      return { [timeField]: { lt: bound.at } };
-    case 'atOrBefore':
-      return { [timeField]: { lte: bound.at } };
-    case 'beforeId':
-      return {
-        OR: [{ [timeField]: { lt: bound.at } }, { [timeField]: bound.at, id: { lt: idOf(bound.id) } }],
-      };
-  }
-}
 
 /** Timestamps travel as ISO text cast to `timestamp`: columns hold UTC without a zone. */
 export function sqlTime(at: Date): Prisma.Sql {

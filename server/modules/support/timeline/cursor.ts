@@ -44,12 +44,3 @@ export function boundFor(cursor: TimelineCursor | null, rank: number): CursorBou
   if (rank < cursor.r) return { mode: 'atOrBefore', at };
   return { mode: 'beforeId', at, id: cursor.i };
 }
-
-/** The same test in memory, for the few items filtered outside SQL. */
-export function isAfterCursor(cursor: TimelineCursor | null, at: Date, rank: number, id: string): boolean {
-  if (!cursor) return true;
-  const t = at.getTime();
-  if (t !== cursor.t) return t < cursor.t;
-  if (rank !== cursor.r) return rank < cursor.r;
-  return id < cursor.i;
-}
