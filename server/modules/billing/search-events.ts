@@ -1,9 +1,11 @@
 // The webhook monitor's event list: every stored event, filtered by status, type (exact or a
 // "invoice." prefix), customer (any handle), object or event id and Stripe's created date, newest
 // first, a page at a time with the total, so a filtered view can be pasted into a ticket as a URL.
+// The customer filter also finds unfinished events not linked to anyone whose payload names them.
 import type { SearchEventsQuery } from '../../contracts/webhooks-admin.ts';
 import type { DbOrTx } from '../../db/tx.ts';
 import type { Prisma } from '../../generated/prisma/client.ts';
+import { findUnlinkedEvents } from '../support/find-unlinked-events.ts';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
@@ -16,7 +18,11 @@ async function resolveCustomers(db: DbOrTx, handle: string) {
       : handle.includes('@')
         ? { email: handle.toLowerCase() }
         : { externalId: handle };
-  return db.customer.findMany({ where, select: { id: true, email: true, externalId: true }, take: 20 });
+  return db.customer.findMany({
+    where,
+    select: { id: true, email: true, externalId: true, stripeCustomerId: true },
+    take: 20,
+  });
 }
 
 export async function searchEvents(db: DbOrTx, input: Partial<SearchEventsQuery>) {
@@ -29,7 +35,12 @@ export async function searchEvents(db: DbOrTx, input: Partial<SearchEventsQuery>
   if (input.from) where.push({ created: { gte: input.from } });
   if (input.to) where.push({ created: { lt: input.to } });
   const customers = input.customer ? await resolveCustomers(db, input.customer) : null;
-  if (customers) where.push({ customerId: { in: customers.map((c) => c.id) } });
+  if (customers) {
+    // A failed event is often linked to nobody yet (it failed before the pipeline knew whose it
+    // was); its payload still names the customer, and support filtering by customer wants it.
+    const unlinked = (await Promise.all(customers.map((c) => findUnlinkedEvents(db, c)))).flat().map((e) => e.id);
+    where.push({ OR: [{ customerId: { in: customers.map((c) => c.id) } }, { id: { in: unlinked } }] });
+  }
 
   const filter = { AND: where };
   const [total, rows] = await Promise.all([

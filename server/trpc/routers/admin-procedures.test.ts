@@ -74,7 +74,11 @@ beforeAll(async () => {
         type: 'checkout.session.completed',
         created: new Date('2026-03-02T10:00:00Z'),
         livemode: false,
-        payload: { id: EVENT, data: { object: { id: 'cs_matrix', object: 'checkout.session' } } },
+        // Failed before it was linked to anyone; its payload names the customer.
+        payload: {
+          id: EVENT,
+          data: { object: { id: 'cs_matrix', object: 'checkout.session', metadata: { user_id: 'matrix-user' } } },
+        },
         objectId: 'cs_matrix',
         status: 'failed',
         lastError: 'unknown price price_matrix_missing',
@@ -164,8 +168,14 @@ describe('what the screens get', () => {
     expect(invoices.items[0]!.customer).toMatchObject({ externalId: 'matrix-user' });
     for (const handle of ['matrix@example.com', 'matrix-user', 'cus_matrix']) {
       const byCustomer = await support.webhooksAdmin.events({ customer: handle });
-      expect(byCustomer.total, handle).toBe(2);
+      // Two linked events, and the failed one whose payload names the customer.
+      expect(byCustomer.items.map((e) => e.id).sort(), handle).toEqual([
+        EVENT,
+        'evt_admin_procs_2',
+        'evt_admin_procs_3',
+      ]);
     }
+    expect((await support.webhooksAdmin.events({ customer: 'matrix-user', status: 'failed' })).total).toBe(1);
     expect((await support.webhooksAdmin.events({ customer: 'nobody@example.com' })).total).toBe(0);
     const march = await support.webhooksAdmin.events({
       from: new Date('2026-03-01T00:00:00Z'),

@@ -246,7 +246,7 @@ function ReprocessFlow({
               </Button>
             ) : (
               <Button type="button" onClick={onClose}>
-                Close
+                Done
               </Button>
             )}
           </DialogFooter>
