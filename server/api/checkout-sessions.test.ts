@@ -1,17 +1,15 @@
 // POST /api/v1/checkout-sessions: service API auth, validation, blocked customers, and what is
 // sent to Stripe (metadata on the session and on the payment intent / subscription, one Stripe
-// customer per customer, created on first use).
+// customer per customer, created on first use). Stripe is the project's emulator, reached through
+// the official SDK; what we sent is read back from it.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startFakeStripe, type FakeStripe } from '../../test/stripe/fake-stripe.ts';
-import { createWebhookHarness, PRICES, WEBHOOK_SECRET, type WebhookHarness } from '../../test/stripe/harness.ts';
+import { createEmulatorHarness, type EmulatorHarness } from '../../test/stripe/emulator-harness.ts';
 
 const KEY = 'checkout-test-service-key-0123456789';
-let fake: FakeStripe;
-let h: WebhookHarness;
+let h: EmulatorHarness;
 
 beforeAll(async () => {
-  fake = await startFakeStripe();
-  h = await createWebhookHarness({ stripe: fake.connection([WEBHOOK_SECRET]), env: { SERVICE_API_KEY: KEY } });
+  h = await createEmulatorHarness({ env: { SERVICE_API_KEY: KEY } });
   await h.prisma.customer.create({ data: { externalId: 'buyer_1', email: 'buyer1@example.com', name: 'Buyer One' } });
   await h.prisma.customer.create({
     data: {
@@ -24,7 +22,6 @@ beforeAll(async () => {
 });
 afterAll(async () => {
   await h?.close();
-  await fake?.close();
 });
 
 function post(body: unknown, key: string | null = KEY) {
@@ -49,45 +46,55 @@ describe('POST /api/v1/checkout-sessions', () => {
       mode: 'payment',
     });
 
-    const created = fake.requests.filter((r) => r.method === 'POST' && r.path === '/v1/customers');
-    expect(created).toHaveLength(1);
-    expect(created[0]?.form.get('email')).toBe('buyer1@example.com');
-    expect(created[0]?.form.get('metadata[user_id]')).toBe('buyer_1');
     const customer = await h.prisma.customer.findUniqueOrThrow({ where: { externalId: 'buyer_1' } });
     expect(customer.stripeCustomerId).toMatch(/^cus_/);
-    expect(created[0]?.idempotencyKey).toBe(`creditdesk-customer:${customer.id}`);
+    const created = await h.stripe.customers.list({ email: 'buyer1@example.com' });
+    expect(created.data.map((c) => c.id)).toEqual([customer.stripeCustomerId]);
+    expect(created.data[0]?.metadata).toEqual({ user_id: 'buyer_1', creditdesk_customer_id: customer.id });
+    // Created under the idempotency key creditdesk-customer:<id>: the same request with that key
+    // is answered with the same customer instead of a second one.
+    const replayed = await h.stripe.customers.create(
+      {
+        email: 'buyer1@example.com',
+        name: 'Buyer One',
+        metadata: { user_id: 'buyer_1', creditdesk_customer_id: customer.id },
+      },
+      { idempotencyKey: `creditdesk-customer:${customer.id}` },
+    );
+    expect(replayed.id).toBe(customer.stripeCustomerId);
 
-    const session = fake.requests.filter((r) => r.path === '/v1/checkout/sessions').at(-1)!.form;
-    expect(Object.fromEntries(session)).toMatchObject({
+    const metadata = { user_id: 'buyer_1', kind: 'pack', key: 'starter', credits: '500' };
+    const session = await h.stripe.checkout.sessions.retrieve(body.id);
+    expect(session).toMatchObject({
       mode: 'payment',
       customer: customer.stripeCustomerId,
       client_reference_id: 'buyer_1',
-      'line_items[0][price]': PRICES.starter,
-      'line_items[0][quantity]': '1',
       success_url: urls.successUrl,
       cancel_url: urls.cancelUrl,
-      'metadata[user_id]': 'buyer_1',
-      'metadata[kind]': 'pack',
-      'metadata[key]': 'starter',
-      'metadata[credits]': '500',
-      'payment_intent_data[metadata][user_id]': 'buyer_1',
-      'payment_intent_data[metadata][kind]': 'pack',
-      'payment_intent_data[metadata][credits]': '500',
+      metadata,
     });
+    const items = await h.stripe.checkout.sessions.listLineItems(body.id);
+    expect(items.data.map((i) => [i.price?.id, i.quantity])).toEqual([[h.prices.starter, 1]]);
+    // payment_intent_data: the payment intent created when the customer pays carries it.
+    const paid = await h.driver.payCheckoutSession(body.id, 'card_success');
+    expect(paid.payment_intent?.metadata).toEqual(metadata);
   });
 
   it('creates a subscription-mode session for a plan, reusing the linked Stripe customer', async () => {
     const res = await post({ customerId: 'buyer_1', plan: 'pro', ...urls });
     expect(res.statusCode).toBe(200);
     expect(res.json().mode).toBe('subscription');
-    expect(fake.requests.filter((r) => r.path === '/v1/customers')).toHaveLength(1);
-    const session = fake.requests.filter((r) => r.path === '/v1/checkout/sessions').at(-1)!.form;
-    expect(session.get('mode')).toBe('subscription');
-    expect(session.get('line_items[0][price]')).toBe(PRICES.pro);
-    expect(session.get('subscription_data[metadata][user_id]')).toBe('buyer_1');
-    expect(session.get('subscription_data[metadata][kind]')).toBe('plan');
-    expect(session.get('subscription_data[metadata][credits]')).toBe('1000');
-    expect(session.has('payment_intent_data[metadata][user_id]')).toBe(false);
+    expect((await h.stripe.customers.list({ email: 'buyer1@example.com' })).data).toHaveLength(1);
+    const customer = await h.prisma.customer.findUniqueOrThrow({ where: { externalId: 'buyer_1' } });
+    const session = await h.stripe.checkout.sessions.retrieve(res.json().id);
+    expect(session).toMatchObject({ mode: 'subscription', customer: customer.stripeCustomerId });
+    const items = await h.stripe.checkout.sessions.listLineItems(session.id);
+    expect(items.data.map((i) => i.price?.id)).toEqual([h.prices.pro]);
+    // subscription_data: the subscription created when the customer pays carries our metadata.
+    // (Stripe, and the emulator, refuse payment_intent_data in subscription mode: the 200 above
+    // also says none was sent.)
+    const paid = await h.driver.payCheckoutSession(session.id, 'card_success');
+    expect(paid.subscription?.metadata).toEqual({ user_id: 'buyer_1', kind: 'plan', key: 'pro', credits: '1000' });
   });
 
   it('refuses a blocked customer with 403', async () => {

@@ -49,15 +49,19 @@ async function listEventsAbout(stripe: Stripe, objectId: string): Promise<Stripe
   if (!prefix) throw new AppError('VALIDATION', `Cannot look up events for "${objectId}": unsupported Stripe id`);
   const found: Stripe.Event[] = [];
   for (const type of TYPES_BY_PREFIX[prefix] ?? []) {
+    const ofType: Stripe.Event[] = [];
     try {
       let scanned = 0;
       for await (const event of stripe.events.list({ type, limit: 100 })) {
-        if (concerns(event, objectId)) found.push(event);
+        if (concerns(event, objectId)) ofType.push(event);
         if (++scanned >= 5000) break;
       }
     } catch (err) {
       throw stripeError(err, `events of ${objectId}`);
     }
+    // Stripe lists newest first, and events of one second (completed, then succeeded) share their
+    // `created`: reversed, the stable sort below keeps them in the order they happened.
+    found.push(...ofType.reverse());
   }
   return [...new Map(found.map((e) => [e.id, e])).values()].sort((a, b) => a.created - b.created);
 }

@@ -47,8 +47,13 @@ export async function reconcileEvents(
       const rows = await ctx.prisma.stripeEvent.findMany({ where: { id: { in: ids } }, select: { id: true } });
       for (const r of rows) known.add(r.id);
     }
-    // Oldest first, so a subscription is applied before the invoices that refer to it.
-    const missing = listed.filter((e) => !known.has(e.id)).sort((a, b) => a.created - b.created);
+    // Oldest first, so a subscription is applied before the invoices that refer to it. Stripe lists
+    // newest first and events of one second share `created`: reversed, the stable sort keeps them
+    // in the order they happened.
+    const missing = listed
+      .filter((e) => !known.has(e.id))
+      .reverse()
+      .sort((a, b) => a.created - b.created);
     const ingested: Array<{ id: string; type: string; status: string }> = [];
     for (const event of missing) {
       const handled = Object.hasOwn(ctx.handlers, event.type);
