@@ -1,8 +1,9 @@
 // The CSV exports: one keyset-paginated query per kind. Every batch starts where the last row of the
 // previous one ended ((time, id) for dated rows, the customer id for liability), through an index,
 // so each batch costs the same however deep the export is and no transaction or cursor stays open
-// between batches (the embedded database serialises open transactions). The first two columns of
-// every batch query are the keyset cursor and are not written to the CSV. Times are UTC, ISO 8601;
+// between batches (the embedded database serialises open transactions). PostgreSQL writes each CSV
+// line itself, escaping included: Node only forwards text, which keeps a million rows fast and its
+// memory flat. Every batch query returns (cursor time, cursor id, line). Times are UTC ISO 8601;
 // money is integer minor units beside its currency; credits are integers.
 
 export const EXPORT_KINDS = ['payments', 'refunds', 'ledger', 'disputes', 'liability'] as const;
@@ -22,11 +23,36 @@ export interface Cursor {
 
 export interface KindQuery {
   columns: readonly string[];
+  /** SQL returning (cursor time as text, cursor id as text, the CSV line without its newline). */
   batch(range: ExportRange, after: Cursor | null, limit: number): { sql: string; params: unknown[] };
   count(range: ExportRange): { sql: string; params: unknown[] };
 }
 
-const iso = (col: string) => `to_char(${col}, 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"')`;
+/**
+ * How a column becomes a CSV cell. `plain`: numbers, uuids and enums, which never need quoting.
+ * `text`: anything a person, a client or Stripe wrote: quoted when it holds a comma, quote or line
+ * break, and prefixed with ' when a spreadsheet would run it as a formula (=, +, -, @ at the start,
+ * unless it is a number). `ts`: a UTC timestamp as ISO 8601.
+ */
+export type CellKind = 'plain' | 'text' | 'ts';
+type Column = [name: string, expr: string, kind?: CellKind];
+
+const Q = "'";
+export function cellSql(expr: string, kind: CellKind = 'plain'): string {
+  if (kind === 'ts') return `COALESCE(replace((${expr})::text, ' ', 'T') || 'Z', '')`;
+  if (kind === 'plain') return `COALESCE((${expr})::text, '')`;
+  const v = `(${expr})::text`;
+  const formula = `(${v} ~ '^[=+@\\t\\r-]' AND ${v} !~ '^-?[0-9]+(\\.[0-9]+)?$')`;
+  const guarded = `(CASE WHEN ${formula} THEN ${Q}${Q}${Q}${Q} || ${v} ELSE ${v} END)`;
+  return (
+    `CASE WHEN ${v} IS NULL THEN '' ` +
+    `WHEN ${v} ~ '[",\\n\\r]' THEN '"' || replace(${guarded}, '"', '""') || '"' ` +
+    `ELSE ${guarded} END`
+  );
+}
+
+const lineSql = (columns: Column[]) =>
+  `concat_ws(',', ${columns.map(([, expr, kind]) => cellSql(expr, kind)).join(', ')})`;
 
 /** Rows with `timeCol` in [from, to + 1 day), after the cursor, oldest first. */
 function dated(
@@ -34,7 +60,7 @@ function dated(
   alias: string,
   timeCol: string,
   idCast: string,
-  columns: Array<[string, string]>,
+  columns: Column[],
   joins = '',
 ): KindQuery {
   const t = `${alias}.${timeCol}`;
@@ -44,7 +70,7 @@ function dated(
     columns: columns.map(([name]) => name),
     batch(r, after, limit) {
       return {
-        sql: `SELECT ${t}::text AS k0, ${id}::text AS k1, ${columns.map(([, expr], i) => `${expr} AS c${i}`).join(', ')}
+        sql: `SELECT ${t}::text AS k0, ${id}::text AS k1, ${lineSql(columns)} AS line
                 FROM ${table} ${alias} ${joins}
                WHERE ${t} >= GREATEST($1::date::timestamp, COALESCE($3::timestamp, $1::date::timestamp))
                  AND ${range}
@@ -72,24 +98,24 @@ export const KIND_QUERIES: Record<Exclude<ExportKind, 'liability'>, KindQuery> =
     'created_at',
     'uuid',
     [
-      ['created_at', iso('p.created_at')],
-      ['paid_at', iso('p.paid_at')],
-      ['payment_id', 'p.id::text'],
-      ['customer_id', 'p.customer_id::text'],
-      ['customer_external_id', 'c.external_id'],
-      ['customer_email', 'c.email'],
-      ['kind', 'p.kind'],
-      ['catalog_key', 'p.catalog_key'],
-      ['status', 'p.status::text'],
-      ['currency', 'p.currency'],
-      ['amount_minor', 'p.amount::text'],
-      ['amount_refunded_minor', 'p.amount_refunded::text'],
-      ['credits_granted', 'p.credits_granted::text'],
-      ['checkout_session_id', 'p.checkout_session_id'],
-      ['invoice_id', 'p.invoice_id'],
-      ['subscription_id', 'p.subscription_id'],
-      ['payment_intent_id', 'p.payment_intent_id'],
-      ['charge_id', 'p.charge_id'],
+      ['created_at', 'p.created_at', 'ts'],
+      ['paid_at', 'p.paid_at', 'ts'],
+      ['payment_id', 'p.id'],
+      ['customer_id', 'p.customer_id'],
+      ['customer_external_id', 'c.external_id', 'text'],
+      ['customer_email', 'c.email', 'text'],
+      ['kind', 'p.kind', 'text'],
+      ['catalog_key', 'p.catalog_key', 'text'],
+      ['status', 'p.status'],
+      ['currency', 'p.currency', 'text'],
+      ['amount_minor', 'p.amount'],
+      ['amount_refunded_minor', 'p.amount_refunded'],
+      ['credits_granted', 'p.credits_granted'],
+      ['checkout_session_id', 'p.checkout_session_id', 'text'],
+      ['invoice_id', 'p.invoice_id', 'text'],
+      ['subscription_id', 'p.subscription_id', 'text'],
+      ['payment_intent_id', 'p.payment_intent_id', 'text'],
+      ['charge_id', 'p.charge_id', 'text'],
     ],
     customerJoin('p'),
   ),
@@ -99,40 +125,40 @@ export const KIND_QUERIES: Record<Exclude<ExportKind, 'liability'>, KindQuery> =
     'created_at',
     'uuid',
     [
-      ['created_at', iso('r.created_at')],
-      ['refund_id', 'r.id::text'],
-      ['stripe_refund_id', 'r.stripe_refund_id'],
-      ['status', 'r.status::text'],
-      ['origin', 'r.origin'],
-      ['customer_id', 'r.customer_id::text'],
-      ['customer_email', 'c.email'],
-      ['payment_id', 'r.payment_id::text'],
-      ['charge_id', 'p.charge_id'],
-      ['currency', 'r.currency'],
-      ['amount_minor', 'r.amount::text'],
-      ['credits_clawed_back', 'r.credits_clawed_back::text'],
-      ['stripe_reason', 'r.stripe_reason'],
-      ['reason', 'r.reason'],
-      ['requested_by', 'r.requested_by'],
-      ['approved_by', 'r.approved_by'],
-      ['error', 'r.error'],
+      ['created_at', 'r.created_at', 'ts'],
+      ['refund_id', 'r.id'],
+      ['stripe_refund_id', 'r.stripe_refund_id', 'text'],
+      ['status', 'r.status'],
+      ['origin', 'r.origin', 'text'],
+      ['customer_id', 'r.customer_id'],
+      ['customer_email', 'c.email', 'text'],
+      ['payment_id', 'r.payment_id'],
+      ['charge_id', 'p.charge_id', 'text'],
+      ['currency', 'r.currency', 'text'],
+      ['amount_minor', 'r.amount'],
+      ['credits_clawed_back', 'r.credits_clawed_back'],
+      ['stripe_reason', 'r.stripe_reason', 'text'],
+      ['reason', 'r.reason', 'text'],
+      ['requested_by', 'r.requested_by', 'text'],
+      ['approved_by', 'r.approved_by', 'text'],
+      ['error', 'r.error', 'text'],
     ],
     `${customerJoin('r')} LEFT JOIN payment p ON p.id = r.payment_id`,
   ),
   ledger: dated('ledger_entry', 'e', 'created_at', 'bigint', [
-    ['created_at', iso('e.created_at')],
-    ['entry_id', 'e.id::text'],
-    ['customer_id', 'e.customer_id::text'],
-    ['type', 'e.type::text'],
-    ['credits', 'e.credits::text'],
-    ['balance_after', 'e.balance_after::text'],
-    ['lot_id', 'e.lot_id::text'],
-    ['reference_type', 'e.reference_type'],
-    ['reference', 'e.reference'],
-    ['actor_type', 'e.actor_type::text'],
-    ['actor_id', 'e.actor_id'],
-    ['reason', 'e.reason'],
-    ['idempotency_key', 'e.idempotency_key'],
+    ['created_at', 'e.created_at', 'ts'],
+    ['entry_id', 'e.id'],
+    ['customer_id', 'e.customer_id'],
+    ['type', 'e.type'],
+    ['credits', 'e.credits'],
+    ['balance_after', 'e.balance_after'],
+    ['lot_id', 'e.lot_id'],
+    ['reference_type', 'e.reference_type', 'text'],
+    ['reference', 'e.reference', 'text'],
+    ['actor_type', 'e.actor_type'],
+    ['actor_id', 'e.actor_id', 'text'],
+    ['reason', 'e.reason', 'text'],
+    ['idempotency_key', 'e.idempotency_key', 'text'],
   ]),
   disputes: dated(
     'dispute',
@@ -140,20 +166,20 @@ export const KIND_QUERIES: Record<Exclude<ExportKind, 'liability'>, KindQuery> =
     'stripe_created',
     'text',
     [
-      ['opened_at', iso('d.stripe_created')],
-      ['dispute_id', 'd.id'],
-      ['charge_id', 'd.charge_id'],
-      ['payment_id', 'd.payment_id::text'],
-      ['customer_id', 'd.customer_id::text'],
-      ['customer_email', 'c.email'],
-      ['status', 'd.status'],
-      ['reason', 'd.reason'],
-      ['currency', 'd.currency'],
-      ['amount_minor', 'd.amount::text'],
-      ['evidence_due_by', iso('d.evidence_due_by')],
-      ['submitted_at', iso('d.submitted_at')],
-      ['outcome', 'd.outcome'],
-      ['frozen_credits', 'd.frozen_credits::text'],
+      ['opened_at', 'd.stripe_created', 'ts'],
+      ['dispute_id', 'd.id', 'text'],
+      ['charge_id', 'd.charge_id', 'text'],
+      ['payment_id', 'd.payment_id'],
+      ['customer_id', 'd.customer_id'],
+      ['customer_email', 'c.email', 'text'],
+      ['status', 'd.status', 'text'],
+      ['reason', 'd.reason', 'text'],
+      ['currency', 'd.currency', 'text'],
+      ['amount_minor', 'd.amount'],
+      ['evidence_due_by', 'd.evidence_due_by', 'ts'],
+      ['submitted_at', 'd.submitted_at', 'ts'],
+      ['outcome', 'd.outcome', 'text'],
+      ['frozen_credits', 'd.frozen_credits'],
     ],
     customerJoin('d'),
   ),
@@ -181,6 +207,8 @@ export const LIABILITY_QUERY: KindQuery = {
     'expiring_90d',
   ],
   batch(_range, after, limit) {
+    const within = (days: number) =>
+      `COALESCE(sum(lots.remaining) FILTER (WHERE lots.expires_at <= (SELECT t FROM now_utc) + interval '${days} days'), 0)`;
     return {
       sql: `WITH now_utc AS (SELECT (now() AT TIME ZONE 'UTC') AS t),
             live AS (
@@ -201,15 +229,14 @@ export const LIABILITY_QUERY: KindQuery = {
                               '') AS bucket
                 FROM live JOIN c ON c.id = live.customer_id
             )
-            SELECT c.id::text AS k0, c.id::text AS k1, c.id::text AS c0, c.external_id AS c1, c.email AS c2,
-                   c.status::text AS c3, lots.bucket AS c4,
-                   COALESCE(sum(lots.remaining) FILTER (WHERE lots.cost_basis = 'paid'), 0)::text AS c5,
-                   COALESCE(sum(lots.remaining) FILTER (WHERE lots.cost_basis = 'free'), 0)::text AS c6,
-                   COALESCE(sum(CASE WHEN lots.cost_basis = 'paid' AND lots.granted > 0
-                                     THEN (COALESCE(lots.amount_paid, 0)::bigint * lots.remaining) / lots.granted END), 0)::text AS c7,
-                   COALESCE(sum(lots.remaining) FILTER (WHERE lots.expires_at <= (SELECT t FROM now_utc) + interval '30 days'), 0)::text AS c8,
-                   COALESCE(sum(lots.remaining) FILTER (WHERE lots.expires_at <= (SELECT t FROM now_utc) + interval '60 days'), 0)::text AS c9,
-                   COALESCE(sum(lots.remaining) FILTER (WHERE lots.expires_at <= (SELECT t FROM now_utc) + interval '90 days'), 0)::text AS c10
+            SELECT c.id::text AS k0, c.id::text AS k1,
+                   concat_ws(',', c.id::text, ${cellSql('c.external_id', 'text')}, ${cellSql('c.email', 'text')},
+                             c.status::text, ${cellSql('lots.bucket', 'text')},
+                             COALESCE(sum(lots.remaining) FILTER (WHERE lots.cost_basis = 'paid'), 0),
+                             COALESCE(sum(lots.remaining) FILTER (WHERE lots.cost_basis = 'free'), 0),
+                             COALESCE(sum(CASE WHEN lots.cost_basis = 'paid' AND lots.granted > 0
+                                               THEN (COALESCE(lots.amount_paid, 0)::bigint * lots.remaining) / lots.granted END), 0),
+                             ${within(30)}, ${within(60)}, ${within(90)}) AS line
               FROM c JOIN lots ON lots.customer_id = c.id
              GROUP BY c.id, c.external_id, c.email, c.status, lots.bucket
              ORDER BY c.id, lots.bucket`,

@@ -1,0 +1,64 @@
+// Finance refunds a credit pack from the customer's Payments tab: the calculator shows the formula
+// with its numbers, finance lowers the amount, the confirm step restates the effect, the refund
+// goes through the Stripe emulator, and the customer's balance and timeline show it. Then the
+// Refunds page lists it as refunded, and Reports streams its CSV.
+import { expect, test } from '@playwright/test';
+import { expectAccessible, signIn } from './fixtures';
+import { openByEmail, packSession, pay, person, stripe } from './support-fixtures';
+
+test('finance refunds part of a pack through Stripe: balance reduced, refund in the timeline', async ({ page }) => {
+  const who = person('refund_buyer');
+  const paid = await pay(who, await packSession(who));
+  const chargeId = paid.charge!.id;
+
+  await signIn(page, 'finance');
+  await openByEmail(page, who);
+  await expect(page.getByTestId('customer-balance')).toHaveText('1,000');
+
+  await page.getByRole('tab', { name: 'Payments' }).click();
+  await page.getByRole('button', { name: 'Refund', exact: true }).click();
+  const dialog = page.getByRole('dialog');
+  await expect(dialog.getByTestId('refund-formula')).toHaveText(
+    'Nothing used: full amount EUR 10.00 − EUR 0.00 already refunded = EUR 10.00',
+  );
+  await expect(dialog.getByLabel('Amount (EUR)')).toHaveValue('10.00');
+  await expectAccessible(page);
+
+  await dialog.getByLabel('Amount (EUR)').fill('6.00');
+  await expect(dialog.getByText('Claws back 600 credits')).toBeVisible();
+  await dialog.getByLabel('Reason Stripe records').selectOption('requested_by_customer');
+  await dialog.getByLabel('Reason (recorded in the audit log)').fill('Customer changed plans (ticket 4711)');
+  await dialog.getByRole('button', { name: 'Review refund' }).click();
+  await expect(dialog.getByTestId('refund-effect')).toHaveText(`Refund €6.00 to ${chargeId}, claw back 600 credits.`);
+  await dialog.getByRole('button', { name: 'Refund €6.00' }).click();
+
+  await expect(page.getByText(/Refunded €6\.00 \(re_\w+\); 600 credits taken back/)).toBeVisible();
+  await expect(dialog).toBeHidden();
+  await expect(page.getByTestId('customer-balance')).toHaveText('400');
+
+  const refunds = await stripe.refunds.list({ charge: chargeId });
+  expect(refunds.data).toHaveLength(1);
+  expect(refunds.data[0]).toMatchObject({ amount: 600, reason: 'requested_by_customer' });
+
+  await page.getByRole('tab', { name: 'Timeline' }).click();
+  const item = page
+    .getByRole('list', { name: 'Timeline, newest first' })
+    .getByRole('listitem')
+    .filter({ hasText: '600 credits clawed back' })
+    .first();
+  await expect(item).toBeVisible();
+  await expect(item).toContainText('Refund');
+  await expect(item).toContainText('reason: Customer changed plans (ticket 4711)');
+
+  await page.goto('/refunds?view=history');
+  const row = page.getByRole('row').filter({ hasText: who.email });
+  await expect(row).toContainText('refunded');
+  await expect(row).toContainText('€6.00');
+  await expectAccessible(page);
+
+  await page.goto('/reports');
+  await expect(page.getByRole('heading', { name: 'Revenue per month' })).toBeVisible();
+  await page.getByRole('button', { name: 'Export Refunds as CSV' }).click();
+  await expect(page.getByTestId('export-status')).toContainText(/Refunds: \d+ rows downloaded\./);
+  await expectAccessible(page);
+});
