@@ -1,12 +1,14 @@
-// The only file that listens. Boot order: env -> database (+migrations) -> demo seed when empty
-// -> HTTP. SIGTERM/SIGINT close the listener first, then jobs and the database.
+// The only file that listens. Boot order: env -> database (+migrations) + Stripe -> demo seed's
+// database steps when empty -> HTTP -> demo seed's Stripe steps (the emulator delivers their
+// webhooks to this app, so it must listen; /healthz answers 503 until they are done) -> jobs.
+// SIGTERM/SIGINT close the listener first, then jobs and the database.
 import { buildApp } from './app.ts';
 import { boot } from './boot.ts';
 import { EnvError, parseEnv, type Env } from './env.ts';
 import { startJobRunner } from './jobs/runner.ts';
 import { connectStripe, describeStripe, PRODUCTION_WITHOUT_KEY_MESSAGE, retryWebhooksNow } from './stripe/client.ts';
 import { DEMO_STAFF, hasDemoStaff } from './seed/demo-staff.ts';
-import { isDatabaseEmpty, seedDemo } from './seed/seed-demo.ts';
+import { demoSeedNeeded, seedDemo } from './seed/seed-demo.ts';
 
 function loadEnv(): Env {
   try {
@@ -37,17 +39,54 @@ if (env.NODE_ENV === 'production' && (await hasDemoStaff(deps.prisma))) {
   process.exit(1);
 }
 
-let seeded = false;
-if (env.NODE_ENV !== 'production' && env.SEED_DEMO === 'auto' && (await isDatabaseEmpty(deps))) {
-  deps.log.info('empty database: seeding demo data');
-  await seedDemo(deps);
-  seeded = true;
+const seedNeeded = env.NODE_ENV !== 'production' && env.SEED_DEMO === 'auto' ? await demoSeedNeeded(deps) : null;
+if (seedNeeded) {
+  deps.log.info(seedNeeded === 'empty' ? 'empty database: seeding demo data' : 'resuming an unfinished demo seed');
+  await seedDemo(deps, { phases: ['database'] });
 }
 
 const app = await buildApp(deps);
+// Until the demo seed is done the app already serves (staff can sign in), but is not "healthy":
+// the e2e launcher and orchestrators wait for /healthz before relying on the demo data.
+let seeding = !!seedNeeded;
+app.addHook('onRequest', async (req, reply) => {
+  if (seeding && req.url.split('?')[0] === '/healthz') {
+    return reply.code(503).send({ status: 'starting', detail: 'seeding demo data' });
+  }
+});
 await app.listen({ port: env.PORT, host: env.HOST });
 void retryWebhooksNow(deps.stripe, deps.log);
-const jobs = await startJobRunner({ deps, databaseUrl: booted.databaseUrl });
+
+let jobs: Awaited<ReturnType<typeof startJobRunner>> | null = null;
+let stopping = false;
+async function shutdown(signal: string): Promise<void> {
+  if (stopping) return;
+  stopping = true;
+  deps.log.info({ signal }, 'shutting down');
+  const force = setTimeout(() => process.exit(1), 15_000);
+  force.unref();
+  await app.close();
+  await jobs?.stop();
+  await booted.stop();
+  process.exit(0);
+}
+process.on('SIGTERM', () => void shutdown('SIGTERM'));
+process.on('SIGINT', () => void shutdown('SIGINT'));
+
+let seeded = false;
+if (seedNeeded) {
+  const started = Date.now();
+  try {
+    await seedDemo(deps, { phases: ['stripe'] });
+    seeded = true;
+    deps.log.info({ ms: Date.now() - started }, 'demo data seeded');
+  } catch (err) {
+    // The app stays up; the next start resumes the seed where it stopped.
+    deps.log.error({ err }, 'demo seed failed; restart to resume it');
+  }
+  seeding = false;
+}
+jobs = await startJobRunner({ deps, databaseUrl: booted.databaseUrl });
 
 const url = env.PUBLIC_URL;
 const lines = [
@@ -59,20 +98,6 @@ const lines = [
 if (env.NODE_ENV !== 'production' && (await hasDemoStaff(deps.prisma))) {
   lines.push('  Demo logins:');
   for (const s of DEMO_STAFF) lines.push(`    ${s.role.padEnd(8)} ${s.email.padEnd(28)} ${s.password}`);
+  if (deps.stripe?.mode === 'emulator') lines.push('  Support cases: case-*@demo.example (README, "Demo data")');
 }
 console.log(lines.join('\n') + '\n');
-
-let stopping = false;
-async function shutdown(signal: string): Promise<void> {
-  if (stopping) return;
-  stopping = true;
-  deps.log.info({ signal }, 'shutting down');
-  const force = setTimeout(() => process.exit(1), 15_000);
-  force.unref();
-  await app.close();
-  await jobs.stop();
-  await booted.stop();
-  process.exit(0);
-}
-process.on('SIGTERM', () => void shutdown('SIGTERM'));
-process.on('SIGINT', () => void shutdown('SIGINT'));

@@ -148,9 +148,9 @@ export function describeStripe(connection: StripeConnection | null): string {
 }
 
 /**
- * Once the app listens: the emulator gives every webhook that failed while the app was still
- * starting (the demo seed runs before listen) one more attempt now, instead of after its
- * backoff. Real Stripe retries on its own schedule; nothing to do there.
+ * Once the app listens: the emulator gives every webhook that failed while the app was down or
+ * still starting one more attempt now, instead of after its backoff. Real Stripe retries on its
+ * own schedule; nothing to do there.
  */
 export async function retryWebhooksNow(connection: StripeConnection | null, log: Deps['log']): Promise<void> {
   const url = connection && emulatorUrl(connection);
