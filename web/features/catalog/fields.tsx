@@ -120,7 +120,10 @@ export function PriceIdsInput({
 export function Problems({ path, problems }: { path: string; problems: string[] }) {
   if (!problems.length) return null;
   return (
-    <ul id={`${fieldId(path)}-problems`} className="mt-1 flex flex-col gap-0.5 text-xs text-destructive">
+    <ul
+      id={`${fieldId(path)}-problems`}
+      className="mt-1 flex max-w-56 flex-col gap-0.5 text-xs whitespace-normal text-destructive"
+    >
       {problems.map((p) => (
         <li key={p}>{p}</li>
       ))}

@@ -117,8 +117,8 @@ export function PricesTab({
             <TableRow>
               <TableHead>Price</TableHead>
               <TableHead>What Stripe says</TableHead>
-              <TableHead className="text-right">Failed events waiting</TableHead>
-              <TableHead className="text-right">Seen in events</TableHead>
+              <TableHead className="text-right">Waiting</TableHead>
+              <TableHead className="text-right">In events</TableHead>
               <TableHead className="text-right">Customers</TableHead>
               <TableHead>Last seen</TableHead>
               <TableHead className="text-right">
@@ -137,7 +137,7 @@ export function PricesTab({
                     </Badge>
                   )}
                 </TableCell>
-                <TableCell className="text-muted-foreground">{describePrice(p)}</TableCell>
+                <TableCell className="max-w-xs whitespace-normal text-muted-foreground">{describePrice(p)}</TableCell>
                 <TableCell className="text-right">
                   {p.waitingEventIds.length ? (
                     <Badge tone="danger">{formatCredits(p.waitingEventIds.length)}</Badge>

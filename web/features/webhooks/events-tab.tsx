@@ -188,8 +188,11 @@ export function EventsTab() {
               <TableHead>Status</TableHead>
               <TableHead>Customer</TableHead>
               <TableHead>Created</TableHead>
-              <TableHead className="text-right">Deliveries</TableHead>
-              <TableHead className="text-right">Attempts</TableHead>
+              <TableHead className="text-right">
+                <abbr title="Deliveries received · processing attempts" className="no-underline">
+                  Deliv. · tries
+                </abbr>
+              </TableHead>
               <TableHead>Last outcome</TableHead>
             </TableRow>
           </TableHeader>
@@ -231,8 +234,9 @@ export function EventsTab() {
                 <TableCell>
                   <TimeAgo date={e.created} />
                 </TableCell>
-                <TableCell className="text-right">{formatCredits(e.deliveries)}</TableCell>
-                <TableCell className="text-right">{formatCredits(e.attempts)}</TableCell>
+                <TableCell className="text-right">
+                  {formatCredits(e.deliveries)} · {formatCredits(e.attempts)}
+                </TableCell>
                 <TableCell
                   className="max-w-xs truncate text-muted-foreground"
                   title={e.lastError ?? e.lastOutcome?.summary ?? ''}
