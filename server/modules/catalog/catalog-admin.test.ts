@@ -303,8 +303,25 @@ describe('Stripe price mapping helper', () => {
       },
       customerId: ids['pro-1'],
     });
+    await storeEvent('evt_invoice_seen', {
+      type: 'invoice.paid',
+      object: {
+        id: 'in_seen',
+        object: 'invoice',
+        metadata: { note: 'price_not_a_price_field' },
+        lines: { data: [{ pricing: { type: 'price_details', price_details: { price: 'price_invoice_line' } } }] },
+      },
+    });
     const list = await listUnmappedPrices(db.prisma);
     expect(list.stripe).toEqual({ checked: false, error: null });
+    // Only values of "price" fields count, not any string that starts with "price_".
+    expect(list.items.map((p) => p.priceId)).not.toContain('price_details');
+    expect(list.items.map((p) => p.priceId)).not.toContain('price_not_a_price_field');
+    expect(list.items.find((p) => p.priceId === 'price_invoice_line')).toMatchObject({
+      seenInEvents: 1,
+      details: null,
+      suggestedKind: null,
+    });
     const byId = new Map(list.items.map((p) => [p.priceId, p]));
     // Mapped prices are not listed; the price waiting with a failed event comes first.
     expect(byId.has('price_pro_monthly')).toBe(false);

@@ -74,20 +74,23 @@ export async function listUnmappedPrices(
   const since = new Date(now.getTime() - (input.days ?? 90) * DAY_MS);
   const sinceIso = since.toISOString();
 
-  // Every string shaped like a price id in each payload, once per event.
+  // Every "price" in each payload, once per event: an expanded price object (line items,
+  // subscription items) or a price id (invoice lines' pricing.price_details.price). Other strings
+  // that merely start with "price_" (pricing.type = "price_details") are not prices.
   const seen = await db.$queryRaw<SeenRow[]>`
     SELECT s.price_id,
            count(*)::int AS events,
            count(DISTINCT s.customer_id)::int AS customers,
            (extract(epoch FROM max(s.created)) * 1000)::float8 AS last_seen_ms
       FROM (
-        SELECT DISTINCT e.id, e.created, e.customer_id, p.v #>> '{}' AS price_id
+        SELECT DISTINCT e.id, e.created, e.customer_id,
+               CASE jsonb_typeof(p.v) WHEN 'string' THEN p.v #>> '{}' WHEN 'object' THEN p.v ->> 'id' END AS price_id
           FROM stripe_event e
-          CROSS JOIN LATERAL jsonb_path_query(
-            e.payload, 'lax $.** ? (@.type() == "string" && @ like_regex "^price_[A-Za-z0-9_]+$")') AS p(v)
+          CROSS JOIN LATERAL jsonb_path_query(e.payload, 'lax $.**.price') AS p(v)
          WHERE e.created >= ${sinceIso}::timestamptz AT TIME ZONE 'UTC'
       ) s
-     WHERE NOT EXISTS (SELECT 1 FROM catalog_price c WHERE c.stripe_price_id = s.price_id)
+     WHERE s.price_id ~ '^price_[A-Za-z0-9_]+$'
+       AND NOT EXISTS (SELECT 1 FROM catalog_price c WHERE c.stripe_price_id = s.price_id)
      GROUP BY s.price_id
      ORDER BY max(s.created) DESC
      LIMIT ${MAX_ROWS}`;
