@@ -1,0 +1,114 @@
+// The demo seed's support cases (one customer per case of PRODUCT.md, server/seed/
+// demo-support-cases.ts), as a support agent meets them: search the email, read the verdict,
+// apply the repair, see the balance corrected and the repair in the timeline. The time from
+// typing the email to the verdict on screen is written to bench/results/support-e2e-seeded-*.json.
+import { mkdirSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { expect, test, type Page } from '@playwright/test';
+import { signIn } from './fixtures';
+import { balanceIs, openByEmail, repair, trpc, type Person } from './support-fixtures';
+
+const seeded = (slug: string, name: string): Person => ({
+  userId: `demo_case_${slug.replace(/-/g, '_')}`,
+  email: `case-${slug}@demo.example`,
+  name,
+});
+const timings: Array<{ case: string; emailToVerdictMs: number }> = [];
+
+test.afterAll(() => {
+  if (!timings.length) return;
+  const dir = path.resolve('bench/results');
+  mkdirSync(dir, { recursive: true });
+  const at = new Date().toISOString();
+  writeFileSync(
+    path.join(dir, `support-e2e-seeded-${at.replace(/[:.]/g, '-')}.json`),
+    JSON.stringify({ bench: 'support-e2e-seeded', at, timings }, null, 2) + '\n',
+  );
+  console.log(timings.map((t) => `${t.case}: email to verdict ${t.emailToVerdictMs} ms`).join('\n'));
+});
+
+async function open(page: Page, who: Person, label: string) {
+  timings.push({ case: label, emailToVerdictMs: await openByEmail(page, who) });
+  return page.getByTestId('verdict');
+}
+
+async function inTimeline(page: Page, text: string) {
+  await page.getByRole('tab', { name: 'Timeline' }).click();
+  await expect(page.getByRole('list', { name: 'Timeline, newest first' }).getByText(text).first()).toBeVisible();
+}
+
+test('seeded: paid but never delivered — fetch and apply', async ({ page }) => {
+  await signIn(page, 'support');
+  const verdict = await open(page, seeded('not-delivered', 'Nadia Notdelivered'), 'webhook never delivered');
+  await expect(verdict).toContainText('never reached us');
+  await balanceIs(page, '1,000');
+  await repair(page, 'Fetch and apply the event', 'Ticket: paid but got no credits');
+  await balanceIs(page, '2,000');
+  await inTimeline(page, 'Fetched from Stripe by staff');
+});
+
+test('seeded: delivered but failed on an unknown price — admin maps it, support reprocesses', async ({ page }) => {
+  const who = seeded('unknown-price', 'Uma Unknownprice');
+  await signIn(page, 'support');
+  const verdict = await open(page, who, 'delivered but failed (unknown price)');
+  await expect(verdict).toContainText('unknown price price_');
+  const price = /map (price_[A-Za-z0-9_]+) in the catalog/.exec((await verdict.textContent()) ?? '')?.[1];
+  expect(price).toBeTruthy();
+  const before = (await page.getByTestId('customer-balance').textContent())!;
+
+  await signIn(page, 'admin');
+  const catalog = await trpc<{ creditPacks: Array<Record<string, unknown>> }>(page, 'catalog.export');
+  catalog.creditPacks.push({ key: 'spring_promo', name: 'Spring promo', credits: 1500, stripePriceIds: [price] });
+  await trpc(page, 'catalog.import', { catalog }, 'POST');
+
+  await signIn(page, 'support');
+  await openByEmail(page, who);
+  await repair(page, 'Reprocess the event', 'Spring promo price now in the catalog');
+  const expected = Number(before.replace(/,/g, '')) + 1500;
+  await balanceIs(page, expected.toLocaleString('en-US'));
+  await inTimeline(page, 'stripe_event.reprocess');
+});
+
+test('seeded: a payment link without a user id — link and reprocess', async ({ page }) => {
+  await signIn(page, 'support');
+  const verdict = await open(page, seeded('no-user-id', 'Noah Nouserid'), 'no user id');
+  await expect(verdict).toContainText('reached us without a user id');
+  const before = Number((await page.getByTestId('customer-balance').textContent())!.replace(/,/g, ''));
+  await repair(page, 'Link to this customer and reprocess', 'Paid through our link with the account email');
+  await balanceIs(page, (before + 1000).toLocaleString('en-US'));
+  await inTimeline(page, 'stripe_event.link_customer');
+});
+
+test('seeded: SEPA debit still pending — nothing to do yet', async ({ page }) => {
+  await signIn(page, 'support');
+  const verdict = await open(page, seeded('pending', 'Paula Pending'), 'delayed payment pending');
+  await expect(verdict).toHaveAttribute('data-status', 'waiting');
+  await expect(verdict).toContainText('nothing to do yet');
+  await expect(verdict).toContainText('credits arrive automatically when the bank confirms');
+});
+
+test('seeded: blocked after disputes — support sees why; finance unblocks', async ({ page }) => {
+  const who = seeded('blocked', 'Boris Blocked');
+  await signIn(page, 'support');
+  const verdict = await open(page, who, 'blocked after disputes');
+  await expect(verdict).toContainText('Blocked since');
+  await expect(verdict).toContainText('4 disputes');
+  await expect(verdict).toContainText('Unblocking needs the finance or admin role');
+
+  await signIn(page, 'finance');
+  await openByEmail(page, who);
+  await repair(page, 'Unblock the customer', 'Reviewed with the bank: unblock');
+  await expect(page.getByTestId('customer-status')).toContainText('active');
+  await inTimeline(page, 'Customer unblocked');
+});
+
+test('seeded: balance lower than expected — explained in numbers', async ({ page }) => {
+  await signIn(page, 'support');
+  const verdict = await open(page, seeded('low-balance', 'Lena Lowbalance'), 'balance lower than expected');
+  await balanceIs(page, '350');
+  await expect(verdict).toContainText('not only usage took credits');
+  const breakdown = verdict.getByRole('table', { name: 'Balance breakdown' });
+  await expect(breakdown.getByRole('row', { name: /Expired/ })).toContainText('-100');
+  await expect(breakdown.getByRole('row', { name: /Used: chat/ })).toContainText('-300');
+  await expect(breakdown.getByRole('row', { name: /Clawed back/ })).toContainText('-350');
+});
