@@ -102,4 +102,12 @@ describe('job runner (pg-boss)', () => {
     expect(await second.boss.getSchedules()).toEqual([]);
     await second.stop();
   });
+  it('starts again on a database whose queues already exist (a second `npm start`)', async () => {
+    for (let i = 0; i < 2; i++) {
+      const runner = await startJobRunner({ deps: t.deps, databaseUrl: t.db.url, schedules: false });
+      runners.push(runner);
+      expect((await runner.boss.getQueue('credit-expiry'))?.policy).toBe('singleton');
+      await runner.stop();
+    }
+  });
 });

@@ -38,8 +38,20 @@ export async function startJobRunner(options: StartJobRunnerOptions): Promise<Jo
   await boss.start();
 
   for (const job of jobs) {
-    if (!(await boss.getQueue(job.name))) await boss.createQueue(job.name, job.queue);
-    else if (job.queue) await boss.updateQueue(job.name, job.queue);
+    const existing = await boss.getQueue(job.name);
+    if (!existing) await boss.createQueue(job.name, job.queue);
+    else if (job.queue) {
+      // pg-boss refuses to change a queue's policy after creation (the second start of a server
+      // would crash): update the other options, and say so if the policy in code moved on.
+      const { policy, ...rest } = job.queue;
+      if (policy && existing.policy !== policy) {
+        log.warn(
+          { job: job.name, stored: existing.policy, wanted: policy },
+          'queue policy differs; pg-boss keeps the stored one',
+        );
+      }
+      await boss.updateQueue(job.name, rest);
+    }
     await boss.work(job.name, { pollingIntervalSeconds: job.pollingIntervalSeconds ?? 2 }, async (batch) => {
       for (const item of batch) {
         const started = Date.now();
