@@ -22,7 +22,9 @@ export async function createTestDatabase(): Promise<TestDatabase> {
     const admin = new pg.Client({ connectionString: base });
     await admin.connect();
     try {
-      await admin.query(`CREATE DATABASE "${name}" TEMPLATE "${process.env.CREDITDESK_TEST_TEMPLATE ?? templateName()}"`);
+      await admin.query(
+        `CREATE DATABASE "${name}" TEMPLATE "${process.env.CREDITDESK_TEST_TEMPLATE ?? templateName()}"`,
+      );
     } finally {
       await admin.end();
     }
