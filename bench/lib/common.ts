@@ -1,0 +1,83 @@
+// Helpers shared by the reliability suites (chaos, crash, load): a scratch database on the
+// PostgreSQL server in TEST_DATABASE_URL / DATABASE_URL, percentiles, the results file and the
+// suite's own README table. Lives under bench/lib so bench/run.ts does not take it for a suite.
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:net';
+import path from 'node:path';
+import pg from 'pg';
+import { PROJECT_ROOT } from '../../server/db/migrator.ts';
+
+export function withDatabase(url: string, database: string): string {
+  const u = new URL(url);
+  u.pathname = `/${database}`;
+  return u.toString();
+}
+
+export function percentile(sorted: number[], p: number): number {
+  if (sorted.length === 0) return 0;
+  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]!;
+}
+
+/** Creates an empty database, hands its URL over, and drops it afterwards whatever happened. */
+export async function withScratchDatabase<T>(
+  suite: string,
+  fn: (url: string, postgresVersion: string) => Promise<T>,
+): Promise<T> {
+  const base = process.env.TEST_DATABASE_URL ?? process.env.DATABASE_URL;
+  if (!base) throw new Error('Set TEST_DATABASE_URL (or DATABASE_URL) to a PostgreSQL server to benchmark on.');
+  const host = new URL(base).hostname;
+  if (host !== '127.0.0.1' && host !== 'localhost') throw new Error(`Refusing a non-local database (${host})`);
+  const name = `creditdesk_bench_${suite}_${process.pid}`;
+  const admin = new pg.Client({ connectionString: base });
+  await admin.connect();
+  try {
+    await admin.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`);
+    await admin.query(`CREATE DATABASE "${name}"`);
+    const version = (await admin.query('SHOW server_version')).rows[0]?.server_version as string;
+    return await fn(withDatabase(base, name), version);
+  } finally {
+    await admin.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`).catch(() => {});
+    await admin.end();
+  }
+}
+
+/** A TCP port nobody listens on right now (the kernel picks it). */
+export async function sparePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const srv = createServer();
+    srv.once('error', reject);
+    srv.listen(0, '127.0.0.1', () => {
+      const address = srv.address();
+      const port = typeof address === 'object' && address ? address.port : 0;
+      srv.close(() => resolve(port));
+    });
+  });
+}
+
+export function writeResults(suite: string, report: { at: string }): string {
+  const dir = path.join(PROJECT_ROOT, 'bench/results');
+  mkdirSync(dir, { recursive: true });
+  const file = path.join(dir, `${suite}-${report.at.replace(/[:.]/g, '-')}.json`);
+  writeFileSync(file, JSON.stringify(report, null, 2) + '\n');
+  return path.relative(process.cwd(), file);
+}
+
+/** Replaces the suite's table between its markers (or adds it under "## Benchmarks"). */
+export function updateReadmeTable(suite: string, lines: string[]): void {
+  const start = `<!-- bench:${suite}:start -->`;
+  const end = `<!-- bench:${suite}:end -->`;
+  const file = path.join(PROJECT_ROOT, 'README.md');
+  let readme = readFileSync(file, 'utf8');
+  const table = [start, ...lines, end].join('\n');
+  if (readme.includes(start) && readme.includes(end)) {
+    readme = readme.slice(0, readme.indexOf(start)) + table + readme.slice(readme.indexOf(end) + end.length);
+  } else if (readme.includes('\n## Benchmarks\n')) {
+    const at = readme.indexOf('\n## Benchmarks\n') + '\n## Benchmarks\n'.length;
+    readme = `${readme.slice(0, at)}\n${table}\n${readme.slice(at)}`;
+  } else {
+    readme = `${readme.trimEnd()}\n\n## Benchmarks\n\n${table}\n`;
+  }
+  writeFileSync(file, readme);
+}
+
+export const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
