@@ -288,7 +288,7 @@ export async function run(args: string[]): Promise<void> {
           '| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |',
           `| ${webhookCount} webhooks + ${usageCount} usage | ${beforeKill.webhooks2xx + beforeKill.usage2xx} | ${inFlightAtKill} | ${resent} | ${committedUnanswered} | ${check.lost.events + check.lost.grants + check.lost.usage} | ${check.doubled.events + check.doubled.grants + check.doubled.usage} | ${check.wrongBalances} | ${problems} |`,
           '',
-          'Every request without a 2xx is sent again after the restart (webhooks re-signed, usage with the same idempotency key); events stored but not applied are left to the retry sweep. Lost and doubled count events, grants and usage charges.',
+          '"Committed but unanswered": requests the retry found already done (duplicate event / replayed usage). Every request without a 2xx (failed at the kill, or not sent yet) is sent again after the restart (webhooks re-signed, usage with the same idempotency key); events stored but not applied are left to the retry sweep. Lost and doubled count events, grants and usage charges.',
         ]);
         console.log(`\nwrote ${file} and the table in README.md`);
         if (!ok) throw new Error('Crash bench: something was lost or doubled (see the figures above)');
