@@ -1,28 +1,11 @@
 // Formatting lives only here: money from integer minor units, credits with separators, times
 // relative with the exact UTC time for the title attribute.
 
-const ZERO_DECIMAL = new Set([
-  'bif',
-  'clp',
-  'djf',
-  'gnf',
-  'jpy',
-  'kmf',
-  'krw',
-  'mga',
-  'pyg',
-  'rwf',
-  'ugx',
-  'vnd',
-  'vuv',
-  'xaf',
-  'xof',
-  'xpf',
-]);
+import { minorUnitDigits } from '../../server/contracts/money.ts';
 
 export function formatMoney(minor: number, currency: string): string {
   const cur = currency.toLowerCase();
-  const digits = ZERO_DECIMAL.has(cur) ? 0 : 2;
+  const digits = minorUnitDigits(cur);
   return new Intl.NumberFormat('en-GB', {
     style: 'currency',
     currency: cur.toUpperCase(),

@@ -1,34 +1,11 @@
 // Plain-text formatting for the evidence that goes to the bank (PDF and Stripe text fields). The
 // web formats with its own helpers; a document read by a bank needs the words written out here.
 
-const ZERO_DECIMAL = new Set([
-  'bif',
-  'clp',
-  'djf',
-  'gnf',
-  'jpy',
-  'kmf',
-  'krw',
-  'mga',
-  'pyg',
-  'rwf',
-  'ugx',
-  'vnd',
-  'vuv',
-  'xaf',
-  'xof',
-  'xpf',
-]);
+import { creditsText, moneyText } from '../../contracts/money.ts';
 
-export function money(minor: number, currency: string): string {
-  const digits = ZERO_DECIMAL.has(currency.toLowerCase()) ? 0 : 2;
-  const value = (minor / 10 ** digits).toFixed(digits);
-  return `${currency.toUpperCase()} ${value}`;
-}
+export const money = moneyText;
 
-export function credits(n: number): string {
-  return n.toLocaleString('en-US');
-}
+export const credits = creditsText;
 
 /** 2026-11-21 09:30 UTC */
 export function dateTime(d: Date | string): string {

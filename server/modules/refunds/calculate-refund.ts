@@ -11,6 +11,7 @@
 // Frozen credits (an open dispute on the payment) cannot be refunded: the dispute decides.
 // Integer arithmetic throughout (BigInt for the product), rounded down to the minor unit, so a
 // refund never pays out more than the unused share.
+import { creditsText, moneyText } from '../../contracts/money.ts';
 import { refundClawbackCredits } from '../billing/refund-clawback-credits.ts';
 
 export interface RefundFigures {
@@ -55,38 +56,8 @@ export interface RefundCalculation extends RefundFigures {
   fingerprint: string;
 }
 
-const ZERO_DECIMAL = new Set([
-  'bif',
-  'clp',
-  'djf',
-  'gnf',
-  'jpy',
-  'kmf',
-  'krw',
-  'mga',
-  'pyg',
-  'rwf',
-  'ugx',
-  'vnd',
-  'vuv',
-  'xaf',
-  'xof',
-  'xpf',
-]);
-
-/** "EUR 6.00": for stored formula texts and audit reasons (the web formats its own numbers). */
-export function moneyText(minor: number, currency: string): string {
-  const cur = currency.toLowerCase();
-  const code = cur.toUpperCase();
-  if (ZERO_DECIMAL.has(cur)) return `${code} ${minor}`;
-  const sign = minor < 0 ? '-' : '';
-  const abs = Math.abs(minor);
-  return `${sign}${code} ${Math.floor(abs / 100)}.${String(abs % 100).padStart(2, '0')}`;
-}
-
-export function creditsText(credits: number): string {
-  return new Intl.NumberFormat('en-US').format(credits);
-}
+// Texts stored with a refund (formula, audit reason) use the shared exact formatting.
+export { creditsText, moneyText } from '../../contracts/money.ts';
 
 export function refundFingerprint(f: RefundFigures): string {
   return [
