@@ -94,6 +94,10 @@ export function KeyboardShortcuts({ children }: { children: ReactNode }) {
             </dt>
             <dd>This help</dd>
             <dt>
+              <kbd className="font-mono">/</kbd>
+            </dt>
+            <dd>Focus the customer search (Customers page)</dd>
+            <dt>
               <kbd className="font-mono">Esc</kbd>
             </dt>
             <dd>Close any dialog</dd>

@@ -39,6 +39,20 @@ export function CustomersPage() {
     if (q !== draft.trim()) setDraft(q);
   }
   const inputRef = useRef<HTMLInputElement>(null);
+  // "/" focuses the search box. No autofocus on mount: it would swallow the single-key shortcuts
+  // (g w, ?) and could steal focus from the Cmd-K palette opened while this lazy page loads.
+  useEffect(() => {
+    function onKey(e: KeyboardEvent) {
+      const el = e.target as HTMLElement | null;
+      const typing = !!el && (el.isContentEditable || ['INPUT', 'TEXTAREA', 'SELECT'].includes(el.tagName));
+      if (e.key === '/' && !typing && !e.metaKey && !e.ctrlKey && !e.altKey) {
+        e.preventDefault();
+        inputRef.current?.focus();
+      }
+    }
+    window.addEventListener('keydown', onKey);
+    return () => window.removeEventListener('keydown', onKey);
+  }, []);
 
   const search = useQuery(
     trpc.support.search.queryOptions({ q, cursor, limit: PAGE_SIZE }, { placeholderData: keepPreviousData }),
@@ -99,11 +113,10 @@ export function CustomersPage() {
         <Input
           id="customer-search"
           ref={inputRef}
-          autoFocus
           type="search"
           autoComplete="off"
           spellCheck={false}
-          placeholder="Email, name, user id, cus_…, pi_…, ch_…, evt_…"
+          placeholder="Email, name, user id, cus_…, pi_…, ch_…, evt_…  ( / )"
           className="h-10 pl-9 font-mono text-sm"
           value={draft}
           onChange={(e) => setDraft(e.target.value)}
