@@ -7,9 +7,8 @@ import os from 'node:os';
 import path from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { PROJECT_ROOT } from '../server/db/migrator.ts';
+import { updateReadmeTable } from './lib/common.ts';
 
-const START = '<!-- bench:bundle:start -->';
-const END = '<!-- bench:bundle:end -->';
 const TARGET_KB = 300;
 
 const gz = (file: string) => gzipSync(readFileSync(file), { level: 9 }).length;
@@ -56,24 +55,12 @@ function updateReadme(r: {
   allChunks: number;
   withinTarget: boolean;
 }): void {
-  const file = path.join(PROJECT_ROOT, 'README.md');
-  let readme = readFileSync(file, 'utf8');
-  const table = [
-    START,
+  updateReadmeTable('bundle', [
     `Last run ${r.at.slice(0, 16).replace('T', ' ')} UTC.`,
     '',
     '| SPA JavaScript | gzip KB | files | target |',
     '| --- | ---: | ---: | --- |',
     `| initial (entry + preloaded chunks) | ${r.initialGzipKb} | ${r.initialFiles} | < ${TARGET_KB} KB: ${r.withinTarget ? 'met' : 'missed'} |`,
     `| whole build, screens split by route | ${r.allGzipKb} | ${r.allChunks} | reference |`,
-    END,
-  ].join('\n');
-  if (readme.includes(START) && readme.includes(END)) {
-    readme = readme.slice(0, readme.indexOf(START)) + table + readme.slice(readme.indexOf(END) + END.length);
-  } else {
-    const heading = '\n## Benchmarks\n';
-    const at = readme.includes(heading) ? readme.indexOf(heading) + heading.length : readme.length;
-    readme = `${readme.slice(0, at)}\n${table}\n${readme.slice(at)}`;
-  }
-  writeFileSync(file, readme);
+  ]);
 }

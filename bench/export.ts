@@ -10,38 +10,24 @@
 // Needs real PostgreSQL: TEST_DATABASE_URL or DATABASE_URL (a scratch database is created there
 // and dropped at the end).
 import { fork } from 'node:child_process';
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import os from 'node:os';
-import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import pg from 'pg';
+import { updateReadmeTable, withScratchDatabase, writeResults } from './lib/common.ts';
 
 // App modules are imported where they are used: the "export code alone" process must not load them.
-const PROJECT_ROOT = path.resolve(import.meta.dirname, '..');
 
 const TARGET_SECONDS = 15;
 const TARGET_MB = 256;
-
-function withDatabase(url: string, database: string): string {
-  const u = new URL(url);
-  u.pathname = `/${database}`;
-  return u.toString();
-}
 
 const mb = (bytes: number) => Math.round((bytes / 1024 / 1024) * 10) / 10;
 
 export async function run(args: string[]): Promise<void> {
   const { values } = parseArgs({ args, options: { rows: { type: 'string', default: '1000000' } } });
   const rows = Number(values.rows);
-  const base = process.env.TEST_DATABASE_URL ?? process.env.DATABASE_URL;
-  if (!base) throw new Error('Set TEST_DATABASE_URL or DATABASE_URL to a PostgreSQL server');
-  const name = `creditdesk_bench_export_${Date.now()}`;
-  const admin = new pg.Client({ connectionString: base });
-  await admin.connect();
-  await admin.query(`CREATE DATABASE "${name}"`);
-  const url = withDatabase(base, name);
-  try {
+  await withScratchDatabase('export', async (url) => {
     const { applyMigrations } = await import('../server/db/migrator.ts');
     await applyMigrations(url);
     const setup = new pg.Client({ connectionString: url });
@@ -141,21 +127,10 @@ export async function run(args: string[]): Promise<void> {
       pass: seconds < TARGET_SECONDS && peak - rssBefore < TARGET_MB * 1024 * 1024 && alone.highWaterMarkMb < TARGET_MB,
     };
     console.log(JSON.stringify(report, null, 2));
-    const dir = path.join(PROJECT_ROOT, 'bench/results');
-    mkdirSync(dir, { recursive: true });
-    writeFileSync(
-      path.join(dir, `export-${report.at.replace(/[:.]/g, '-')}.json`),
-      JSON.stringify(report, null, 2) + '\n',
-    );
+    writeResults('export', report);
     updateReadme(report);
-  } finally {
-    await admin.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`).catch(() => undefined);
-    await admin.end();
-  }
+  });
 }
-
-const START = '<!-- bench:export:start -->';
-const END = '<!-- bench:export:end -->';
 
 function updateReadme(r: {
   at: string;
@@ -173,10 +148,7 @@ function updateReadme(r: {
   moduleAlone: { rows: number; seconds: number; highWaterMarkMb: number };
   pass: boolean;
 }): void {
-  const file = path.join(PROJECT_ROOT, 'README.md');
-  let readme = readFileSync(file, 'utf8');
-  const block = [
-    START,
+  updateReadmeTable('export', [
     `CSV export, last run ${r.at.slice(0, 16).replace('T', ' ')} UTC: ${r.postgres}, Node ${r.node}, ${r.cpus} CPUs shared with the database; GET /api/staff/exports/ledger.csv over HTTP with a finance session, body read as a stream; memory is the server process's own. Targets: < ${TARGET_SECONDS} s and < ${TARGET_MB} MB.`,
     '',
     '| path | rows | MB of CSV | seconds | rows/s | RSS before MB | peak RSS MB | added by the export MB |',
@@ -185,17 +157,7 @@ function updateReadme(r: {
     `| export code alone, fresh process | ${r.moduleAlone.rows.toLocaleString('en-US')} | ${mb(r.bytes)} | ${r.moduleAlone.seconds} | ${Math.round(r.moduleAlone.rows / r.moduleAlone.seconds).toLocaleString('en-US')} | — | ${r.moduleAlone.highWaterMarkMb} (high-water mark) | — |`,
     '',
     `${r.pass ? 'Targets met' : 'A target was missed'} (time on the HTTP route; memory on what the export adds to the server and on the export code alone). The app server's RSS before the export is its own baseline under tsx (Prisma client, auth, tRPC, Stripe SDK), not the export's; the server's high-water mark was ${r.serverHighWaterMarkMb} MB. Load average during the run: ${r.loadAverage.join(' / ')} on ${r.cpus} CPUs. Rows are read in keyset batches of 5,000 with PostgreSQL writing the CSV lines, so memory does not grow with the export.`,
-    END,
-  ].join('\n');
-  if (readme.includes(START) && readme.includes(END)) {
-    readme = readme.slice(0, readme.indexOf(START)) + block + readme.slice(readme.indexOf(END) + END.length);
-  } else {
-    const marker = '_Filled in by `npm run bench`._';
-    readme = readme.includes(marker)
-      ? readme.replace(marker, `${block}\n\n${marker}`)
-      : `${readme.trimEnd()}\n\n${block}\n`;
-  }
-  writeFileSync(file, readme);
+  ]);
 }
 
 /** The forked server: the app on the scratch database, a finance user signed in. */

@@ -9,10 +9,9 @@
 //
 // Needs real PostgreSQL: TEST_DATABASE_URL or DATABASE_URL (a scratch database is created there
 // and dropped at the end).
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
-import pg from 'pg';
 import { createPrisma, type Db } from '../server/db/client.ts';
 import { applyMigrations, PROJECT_ROOT } from '../server/db/migrator.ts';
 import type { Actor } from '../server/lib/actor.ts';
@@ -21,17 +20,19 @@ import { consumeCredits } from '../server/modules/ledger/consume-credits.ts';
 import { recordUsage } from '../server/modules/ledger/record-usage.ts';
 import { verifyLedger } from '../server/modules/ledger/verify-ledger.ts';
 import { importCatalog } from '../server/modules/catalog/import-catalog.ts';
+import {
+  segment,
+  summarizeSegments,
+  type Segment,
+  updateReadmeTable,
+  withPgPool,
+  withScratchDatabase,
+  writeResults,
+} from './lib/common.ts';
 
 const HOT = 10;
 const COLD = 10_000;
 const ACTOR: Actor = { type: 'service', id: 'bench' };
-
-interface Segment {
-  ops: number;
-  errors: number;
-  ms: number;
-  latencies: number[];
-}
 
 interface Result {
   workload: 'hot' | 'cold';
@@ -43,53 +44,8 @@ interface Result {
   p99Ms: number;
 }
 
-function withDatabase(url: string, database: string): string {
-  const u = new URL(url);
-  u.pathname = `/${database}`;
-  return u.toString();
-}
-
-function percentile(sorted: number[], p: number): number {
-  if (sorted.length === 0) return 0;
-  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]!;
-}
-
-async function segment(clients: number, seconds: number, op: (i: number) => Promise<void>): Promise<Segment> {
-  let i = 0;
-  let errors = 0;
-  const latencies: number[] = [];
-  const started = performance.now();
-  const until = started + seconds * 1000;
-  await Promise.all(
-    Array.from({ length: clients }, async () => {
-      while (performance.now() < until) {
-        const t0 = performance.now();
-        try {
-          await op(i++);
-          latencies.push(performance.now() - t0);
-        } catch (err) {
-          errors += 1;
-          if (errors === 1) console.error('  first error:', err instanceof Error ? err.message : err);
-        }
-      }
-    }),
-  );
-  return { ops: latencies.length, errors, ms: performance.now() - started, latencies };
-}
-
 function summarize(workload: Result['workload'], pathName: string, segments: Segment[]): Result {
-  const latencies = segments.flatMap((s) => s.latencies).sort((a, b) => a - b);
-  const ops = segments.reduce((s, x) => s + x.ops, 0);
-  const ms = segments.reduce((s, x) => s + x.ms, 0);
-  return {
-    workload,
-    path: pathName,
-    ops,
-    errors: segments.reduce((s, x) => s + x.errors, 0),
-    opsPerSecond: Math.round((ops / ms) * 1000),
-    p50Ms: Number(percentile(latencies, 50).toFixed(2)),
-    p99Ms: Number(percentile(latencies, 99).toFixed(2)),
-  };
+  return { workload, path: pathName, ...summarizeSegments(segments) };
 }
 
 /** Each segment gets its own pool, opened during a warm-up, so idle pools never hold connections. */
@@ -102,16 +58,6 @@ async function withPrisma<T>(url: string, clients: number, fn: (db: Db) => Promi
   }
 }
 
-async function withPg<T>(url: string, clients: number, fn: (pool: pg.Pool) => Promise<T>): Promise<T> {
-  const pool = new pg.Pool({ connectionString: url, max: clients });
-  pool.on('error', () => {});
-  try {
-    return await fn(pool);
-  } finally {
-    await pool.end();
-  }
-}
-
 export async function run(args: string[]): Promise<void> {
   const { values } = parseArgs({
     args,
@@ -119,17 +65,7 @@ export async function run(args: string[]): Promise<void> {
   });
   const seconds = Number(values.seconds);
   const clients = Number(values.clients);
-  const base = process.env.TEST_DATABASE_URL ?? process.env.DATABASE_URL;
-  if (!base) throw new Error('Set TEST_DATABASE_URL (or DATABASE_URL) to a PostgreSQL server to benchmark on.');
-
-  const name = `creditdesk_bench_${process.pid}`;
-  const admin = new pg.Client({ connectionString: base });
-  await admin.connect();
-  await admin.query(`DROP DATABASE IF EXISTS "${name}"`);
-  await admin.query(`CREATE DATABASE "${name}"`);
-  const url = withDatabase(base, name);
-  try {
-    const version = (await admin.query('SHOW server_version')).rows[0]?.server_version as string;
+  await withScratchDatabase('ledger', async (url, version) => {
     console.log(`ledger bench: PostgreSQL ${version}, ${clients} clients, ${seconds}s segments (ABBA)`);
     await applyMigrations(url);
     const { hot, cold } = await setup(url);
@@ -142,7 +78,7 @@ export async function run(args: string[]): Promise<void> {
       const pick = () => ids[Math.floor(Math.random() * ids.length)]!;
       const counter = () => tableIds.from + Math.floor(Math.random() * tableIds.count);
       const baseline = () =>
-        withPg(url, clients, async (pool) => {
+        withPgPool(url, clients, async (pool) => {
           const op = async () => {
             const client = await pool.connect();
             try {
@@ -245,16 +181,10 @@ export async function run(args: string[]): Promise<void> {
       overdraft,
       invariantProblems: problems.length,
     };
-    const dir = path.join(PROJECT_ROOT, 'bench/results');
-    mkdirSync(dir, { recursive: true });
-    const file = path.join(dir, `ledger-${report.at.replace(/[:.]/g, '-')}.json`);
-    writeFileSync(file, JSON.stringify(report, null, 2) + '\n');
+    const file = writeResults('ledger', report);
     updateReadme(report);
-    console.log(`\nwrote ${path.relative(process.cwd(), file)} and the table in README.md`);
-  } finally {
-    await admin.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`).catch(() => {});
-    await admin.end();
-  }
+    console.log(`\nwrote ${file} and the table in README.md`);
+  });
 }
 
 /** 10 hot and 10,000 cold customers, each with three lots granted through the ledger's write path. */
@@ -331,9 +261,6 @@ async function overdraftCheck(url: string, clients: number) {
   });
 }
 
-const START = '<!-- bench:ledger:start -->';
-const END = '<!-- bench:ledger:end -->';
-
 function updateReadme(report: {
   at: string;
   postgres: string;
@@ -345,15 +272,12 @@ function updateReadme(report: {
   ratios: { hot: number; cold: number };
   overdraft: { attempts: number; succeeded: number; finalBalance: number };
 }): void {
-  const file = path.join(PROJECT_ROOT, 'README.md');
-  let readme = readFileSync(file, 'utf8');
   const rows = report.results.map((r) => {
     const baseline = report.results.find((x) => x.workload === r.workload && x.path.startsWith('baseline'))!;
     const ratio = r === baseline ? '1.00' : (r.opsPerSecond / baseline.opsPerSecond).toFixed(2);
     return `| ${r.workload} | ${r.path} | ${r.opsPerSecond.toLocaleString('en')} | ${r.p50Ms.toFixed(2)} | ${r.p99Ms.toFixed(2)} | ${ratio} | ${r.errors} |`;
   });
-  const table = [
-    START,
+  updateReadmeTable('ledger', [
     `Last run ${report.at.slice(0, 16).replace('T', ' ')} UTC: PostgreSQL ${report.postgres}, Node ${report.node}, ${report.cpus} CPUs shared with the database, ${report.clients} concurrent clients, ${report.secondsPerSegment} s segments.`,
     '',
     '| customers | path | ops/s | p50 ms | p99 ms | vs baseline | errors |',
@@ -361,15 +285,5 @@ function updateReadme(report: {
     ...rows,
     '',
     `Overdraft check: ${report.overdraft.succeeded} of ${report.overdraft.attempts} concurrent one-credit draws succeeded on a 1,000-credit balance; final balance ${report.overdraft.finalBalance}. Target: ledger >= 0.4 x baseline (hot ${report.ratios.hot}, cold ${report.ratios.cold}).`,
-    END,
-  ].join('\n');
-  if (readme.includes(START) && readme.includes(END)) {
-    readme = readme.slice(0, readme.indexOf(START)) + table + readme.slice(readme.indexOf(END) + END.length);
-  } else if (readme.includes('\n## Benchmarks\n')) {
-    const at = readme.indexOf('\n## Benchmarks\n') + '\n## Benchmarks\n'.length;
-    readme = `${readme.slice(0, at)}\n${table}\n${readme.slice(at)}`;
-  } else {
-    readme = `${readme.trimEnd()}\n\n## Benchmarks\n\n${table}\n`;
-  }
-  writeFileSync(file, readme);
+  ]);
 }

@@ -9,7 +9,7 @@
 //   npm run bench -- support [--iterations 200] [--customers 1000000]
 //
 // Needs real PostgreSQL: TEST_DATABASE_URL or DATABASE_URL.
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
@@ -21,14 +21,13 @@ import { getCustomerOverview } from '../server/modules/support/get-customer-over
 import { getTimeline } from '../server/modules/support/get-timeline.ts';
 import { searchCustomers } from '../server/modules/support/search-customers.ts';
 import { getVerdict } from '../server/modules/support/verdict/get-verdict.ts';
+import { percentile, updateReadmeTable, withScratchDatabase, writeResults } from './lib/common.ts';
 
 const ENTRIES = 100_000;
 const USAGE = 90_000;
 const EVENTS = 10_000;
 const NOISY = 2_000;
 export const HEAVY = '00000000-0000-4000-8000-000000000001';
-const START = '<!-- bench:support:start -->';
-const END = '<!-- bench:support:end -->';
 const TARGET_P95_MS = 50;
 
 interface Measure {
@@ -37,11 +36,6 @@ interface Measure {
   p50Ms: number;
   p95Ms: number;
   maxMs: number;
-}
-
-function percentile(sorted: number[], p: number): number {
-  if (!sorted.length) return 0;
-  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]!;
 }
 
 async function measure(name: string, iterations: number, fn: () => Promise<unknown>): Promise<Measure> {
@@ -64,12 +58,6 @@ async function measure(name: string, iterations: number, fn: () => Promise<unkno
     `  ${name.padEnd(44)} p50 ${m.p50Ms.toFixed(2).padStart(7)} ms   p95 ${m.p95Ms.toFixed(2).padStart(7)} ms`,
   );
   return m;
-}
-
-function withDatabase(url: string, database: string): string {
-  const u = new URL(url);
-  u.pathname = `/${database}`;
-  return u.toString();
 }
 
 /** Everything in set-based SQL: minutes of ORM inserts become seconds. */
@@ -185,81 +173,69 @@ export async function run(args: string[]): Promise<void> {
   });
   const iterations = Number(values.iterations);
   const others = Number(values.customers);
-  const base = process.env.TEST_DATABASE_URL ?? process.env.DATABASE_URL;
-  if (!base) throw new Error('Set TEST_DATABASE_URL (or DATABASE_URL) to a PostgreSQL server to benchmark on.');
-  const name = `creditdesk_bench_support_${process.pid}`;
-  const admin = new pg.Client({ connectionString: base });
-  await admin.connect();
-  await admin.query(`DROP DATABASE IF EXISTS "${name}"`);
-  await admin.query(`CREATE DATABASE "${name}"`);
-  const url = withDatabase(base, name);
   let db: Db | null = null;
-  try {
-    const version = (await admin.query('SHOW server_version')).rows[0]?.server_version as string;
-    console.log(
-      `support bench: PostgreSQL ${version}; one customer with ${ENTRIES.toLocaleString('en')} ledger entries and ${EVENTS.toLocaleString('en')} events, among ${others.toLocaleString('en')} customers`,
-    );
-    await applyMigrations(url);
-    db = createPrisma(url, { max: 10 });
-    const catalog: unknown = JSON.parse(readFileSync(path.join(PROJECT_ROOT, 'prisma/catalog.default.json'), 'utf8'));
-    await importCatalog(db, catalog, { type: 'system', id: 'bench' });
-    const t0 = performance.now();
-    await load(url, others);
-    console.log(`  loaded in ${((performance.now() - t0) / 1000).toFixed(1)} s\n`);
+  await withScratchDatabase('support', async (url, version) => {
+    try {
+      console.log(
+        `support bench: PostgreSQL ${version}; one customer with ${ENTRIES.toLocaleString('en')} ledger entries and ${EVENTS.toLocaleString('en')} events, among ${others.toLocaleString('en')} customers`,
+      );
+      await applyMigrations(url);
+      db = createPrisma(url, { max: 10 });
+      const catalog: unknown = JSON.parse(readFileSync(path.join(PROJECT_ROOT, 'prisma/catalog.default.json'), 'utf8'));
+      await importCatalog(db, catalog, { type: 'system', id: 'bench' });
+      const t0 = performance.now();
+      await load(url, others);
+      console.log(`  loaded in ${((performance.now() - t0) / 1000).toFixed(1)} s\n`);
 
-    const prisma = db;
-    const first = await getTimeline(prisma, { customerId: HEAVY, limit: 50 });
-    let deep = first.nextCursor;
-    for (let i = 0; i < 20 && deep; i++)
-      deep = (await getTimeline(prisma, { customerId: HEAVY, limit: 50, cursor: deep })).nextCursor;
-    const results: Measure[] = [
-      await measure('timeline, first page (50 items, every kind)', iterations, () =>
-        getTimeline(prisma, { customerId: HEAVY, limit: 50 }),
-      ),
-      await measure('timeline, page 21 (by cursor)', iterations, () =>
-        getTimeline(prisma, { customerId: HEAVY, limit: 50, cursor: deep }),
-      ),
-      await measure('timeline, first page, Stripe events only', iterations, () =>
-        getTimeline(prisma, { customerId: HEAVY, limit: 50, kinds: ['event'] }),
-      ),
-      await measure('timeline, first page, usage per day', iterations, () =>
-        getTimeline(prisma, { customerId: HEAVY, limit: 50, kinds: ['usage'], usageBucket: 'day' }),
-      ),
-      await measure('verdict (Stripe not called)', iterations, () =>
-        getVerdict(prisma, { customerId: HEAVY, stripe: null }),
-      ),
-      await measure('customer overview', iterations, () => getCustomerOverview(prisma, HEAVY)),
-      await measure('search by email', iterations, () => searchCustomers(prisma, { q: 'heavy@example.com' })),
-      await measure('search by email prefix', iterations, () => searchCustomers(prisma, { q: 'user12' })),
-      await measure('search by name prefix', iterations, () => searchCustomers(prisma, { q: 'User 4242' })),
-      await measure('search by charge id', iterations, () => searchCustomers(prisma, { q: 'ch_heavy_500' })),
-      await measure('customer list, newest first', iterations, () => searchCustomers(prisma, { q: '' })),
-    ];
-    const timeline = results[0]!;
-    const report = {
-      bench: 'support',
-      at: new Date().toISOString(),
-      postgres: version,
-      node: process.version,
-      cpus: os.cpus().length,
-      data: { ledgerEntries: ENTRIES, usageRows: USAGE, events: EVENTS, customers: others + 1 },
-      results,
-      target: { timelineP95Ms: TARGET_P95_MS, met: timeline.p95Ms < TARGET_P95_MS },
-    };
-    console.log(
-      `\n  timeline first page p95 ${timeline.p95Ms} ms: target < ${TARGET_P95_MS} ms ${report.target.met ? 'met' : 'NOT met'}`,
-    );
-    const dir = path.join(PROJECT_ROOT, 'bench/results');
-    mkdirSync(dir, { recursive: true });
-    const file = path.join(dir, `support-${report.at.replace(/[:.]/g, '-')}.json`);
-    writeFileSync(file, JSON.stringify(report, null, 2) + '\n');
-    updateReadme(report);
-    console.log(`\nwrote ${path.relative(process.cwd(), file)} and the table in README.md`);
-  } finally {
-    await db?.$disconnect();
-    await admin.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`).catch(() => {});
-    await admin.end();
-  }
+      const prisma = db;
+      const first = await getTimeline(prisma, { customerId: HEAVY, limit: 50 });
+      let deep = first.nextCursor;
+      for (let i = 0; i < 20 && deep; i++)
+        deep = (await getTimeline(prisma, { customerId: HEAVY, limit: 50, cursor: deep })).nextCursor;
+      const results: Measure[] = [
+        await measure('timeline, first page (50 items, every kind)', iterations, () =>
+          getTimeline(prisma, { customerId: HEAVY, limit: 50 }),
+        ),
+        await measure('timeline, page 21 (by cursor)', iterations, () =>
+          getTimeline(prisma, { customerId: HEAVY, limit: 50, cursor: deep }),
+        ),
+        await measure('timeline, first page, Stripe events only', iterations, () =>
+          getTimeline(prisma, { customerId: HEAVY, limit: 50, kinds: ['event'] }),
+        ),
+        await measure('timeline, first page, usage per day', iterations, () =>
+          getTimeline(prisma, { customerId: HEAVY, limit: 50, kinds: ['usage'], usageBucket: 'day' }),
+        ),
+        await measure('verdict (Stripe not called)', iterations, () =>
+          getVerdict(prisma, { customerId: HEAVY, stripe: null }),
+        ),
+        await measure('customer overview', iterations, () => getCustomerOverview(prisma, HEAVY)),
+        await measure('search by email', iterations, () => searchCustomers(prisma, { q: 'heavy@example.com' })),
+        await measure('search by email prefix', iterations, () => searchCustomers(prisma, { q: 'user12' })),
+        await measure('search by name prefix', iterations, () => searchCustomers(prisma, { q: 'User 4242' })),
+        await measure('search by charge id', iterations, () => searchCustomers(prisma, { q: 'ch_heavy_500' })),
+        await measure('customer list, newest first', iterations, () => searchCustomers(prisma, { q: '' })),
+      ];
+      const timeline = results[0]!;
+      const report = {
+        bench: 'support',
+        at: new Date().toISOString(),
+        postgres: version,
+        node: process.version,
+        cpus: os.cpus().length,
+        data: { ledgerEntries: ENTRIES, usageRows: USAGE, events: EVENTS, customers: others + 1 },
+        results,
+        target: { timelineP95Ms: TARGET_P95_MS, met: timeline.p95Ms < TARGET_P95_MS },
+      };
+      console.log(
+        `\n  timeline first page p95 ${timeline.p95Ms} ms: target < ${TARGET_P95_MS} ms ${report.target.met ? 'met' : 'NOT met'}`,
+      );
+      const file = writeResults('support', report);
+      updateReadme(report);
+      console.log(`\nwrote ${file} and the table in README.md`);
+    } finally {
+      await db?.$disconnect();
+    }
+  });
 }
 
 function updateReadme(report: {
@@ -270,24 +246,11 @@ function updateReadme(report: {
   results: Measure[];
   data: { customers: number };
 }): void {
-  const file = path.join(PROJECT_ROOT, 'README.md');
-  let readme = readFileSync(file, 'utf8');
-  const table = [
-    START,
+  updateReadmeTable('support', [
     `Support desk, last run ${report.at.slice(0, 16).replace('T', ' ')} UTC: PostgreSQL ${report.postgres}, Node ${report.node}, ${report.cpus} CPUs shared with the database; one customer with ${ENTRIES.toLocaleString('en')} ledger entries (${USAGE.toLocaleString('en')} usage) and ${EVENTS.toLocaleString('en')} Stripe events among ${report.data.customers.toLocaleString('en')} customers, server time without HTTP. Target: timeline page p95 < ${TARGET_P95_MS} ms.`,
     '',
     '| operation | p50 ms | p95 ms |',
     '| --- | ---: | ---: |',
     ...report.results.map((r) => `| ${r.name} | ${r.p50Ms.toFixed(2)} | ${r.p95Ms.toFixed(2)} |`),
-    END,
-  ].join('\n');
-  if (readme.includes(START) && readme.includes(END)) {
-    readme = readme.slice(0, readme.indexOf(START)) + table + readme.slice(readme.indexOf(END) + END.length);
-  } else if (readme.includes('\n## Benchmarks\n')) {
-    const at = readme.indexOf('\n## Benchmarks\n') + '\n## Benchmarks\n'.length;
-    readme = `${readme.slice(0, at)}\n${table}\n${readme.slice(at)}`;
-  } else {
-    readme = `${readme.trimEnd()}\n\n## Benchmarks\n\n${table}\n`;
-  }
-  writeFileSync(file, readme);
+  ]);
 }

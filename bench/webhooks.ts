@@ -14,12 +14,11 @@
 // pool of `--clients` connections to the same URL (the app's is the pool under its Prisma client,
 // which the webhook fast path uses directly). Needs real PostgreSQL: TEST_DATABASE_URL or
 // DATABASE_URL (a scratch database is created there and dropped at the end).
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import type { FastifyInstance } from 'fastify';
-import pg from 'pg';
 import pino from 'pino';
 import Stripe from 'stripe';
 import { buildApp } from '../server/app.ts';
@@ -30,6 +29,15 @@ import { parseEnv } from '../server/env.ts';
 import { SYSTEM_ACTOR } from '../server/lib/actor.ts';
 import { importCatalog } from '../server/modules/catalog/import-catalog.ts';
 import { verifyLedger } from '../server/modules/ledger/verify-ledger.ts';
+import {
+  segment,
+  summarizeSegments,
+  type Segment,
+  updateReadmeTable,
+  withPgPool,
+  withScratchDatabase,
+  writeResults,
+} from './lib/common.ts';
 
 const SECRET = 'whsec_bench_secret';
 const CUSTOMERS = 1000;
@@ -38,13 +46,6 @@ const stripe = new Stripe('sk_test_bench', { apiVersion: '2026-10-28.endive' });
 const sessionFixture: Record<string, unknown> = JSON.parse(
   readFileSync(path.join(PROJECT_ROOT, 'test/fixtures/stripe/checkout.session.json'), 'utf8'),
 );
-
-interface Segment {
-  ops: number;
-  errors: number;
-  ms: number;
-  latencies: number[];
-}
 
 interface Result {
   path: string;
@@ -55,51 +56,8 @@ interface Result {
   p99Ms: number;
 }
 
-function withDatabase(url: string, database: string): string {
-  const u = new URL(url);
-  u.pathname = `/${database}`;
-  return u.toString();
-}
-
-function percentile(sorted: number[], p: number): number {
-  if (sorted.length === 0) return 0;
-  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]!;
-}
-
-async function segment(clients: number, seconds: number, op: () => Promise<void>): Promise<Segment> {
-  let errors = 0;
-  const latencies: number[] = [];
-  const started = performance.now();
-  const until = started + seconds * 1000;
-  await Promise.all(
-    Array.from({ length: clients }, async () => {
-      while (performance.now() < until) {
-        const t0 = performance.now();
-        try {
-          await op();
-          latencies.push(performance.now() - t0);
-        } catch (err) {
-          errors += 1;
-          if (errors === 1) console.error('  first error:', err instanceof Error ? err.message : err);
-        }
-      }
-    }),
-  );
-  return { ops: latencies.length, errors, ms: performance.now() - started, latencies };
-}
-
 function summarize(pathName: string, segments: Segment[]): Result {
-  const latencies = segments.flatMap((s) => s.latencies).sort((a, b) => a - b);
-  const ops = segments.reduce((s, x) => s + x.ops, 0);
-  const ms = segments.reduce((s, x) => s + x.ms, 0);
-  return {
-    path: pathName,
-    ops,
-    errors: segments.reduce((s, x) => s + x.errors, 0),
-    opsPerSecond: Math.round((ops / ms) * 1000),
-    p50Ms: Number(percentile(latencies, 50).toFixed(2)),
-    p99Ms: Number(percentile(latencies, 99).toFixed(2)),
-  };
+  return { path: pathName, ...summarizeSegments(segments) };
 }
 
 let seq = 0;
@@ -161,16 +119,6 @@ async function withApp<T>(url: string, clients: number, fn: (app: FastifyInstanc
   }
 }
 
-async function withPg<T>(url: string, clients: number, fn: (pool: pg.Pool) => Promise<T>): Promise<T> {
-  const pool = new pg.Pool({ connectionString: url, max: clients });
-  pool.on('error', () => {});
-  try {
-    return await fn(pool);
-  } finally {
-    await pool.end();
-  }
-}
-
 export async function run(args: string[]): Promise<void> {
   const { values } = parseArgs({
     args,
@@ -178,23 +126,13 @@ export async function run(args: string[]): Promise<void> {
   });
   const seconds = Number(values.seconds);
   const clients = Number(values.clients);
-  const base = process.env.TEST_DATABASE_URL ?? process.env.DATABASE_URL;
-  if (!base) throw new Error('Set TEST_DATABASE_URL (or DATABASE_URL) to a PostgreSQL server to benchmark on.');
-
-  const name = `creditdesk_bench_webhooks_${process.pid}`;
-  const admin = new pg.Client({ connectionString: base });
-  await admin.connect();
-  await admin.query(`DROP DATABASE IF EXISTS "${name}"`);
-  await admin.query(`CREATE DATABASE "${name}"`);
-  const url = withDatabase(base, name);
-  try {
-    const version = (await admin.query('SHOW server_version')).rows[0]?.server_version as string;
+  await withScratchDatabase('webhooks', async (url, version) => {
     console.log(`webhooks bench: PostgreSQL ${version}, ${clients} senders, ${seconds}s segments (ABBA)`);
     await applyMigrations(url);
     await setup(url);
 
     const baseline = () =>
-      withPg(url, clients, async (pool) => {
+      withPgPool(url, clients, async (pool) => {
         const op = async () => {
           const e = packPurchase();
           const client = await pool.connect();
@@ -224,7 +162,7 @@ export async function run(args: string[]): Promise<void> {
     const duplicates = () =>
       withApp(url, clients, async (app) => {
         const stored = sent.slice(0, 2000).map((id) => id);
-        const events = await withPg(url, 2, async (pool) => {
+        const events = await withPgPool(url, 2, async (pool) => {
           const rows = await pool.query<{ id: string; payload: unknown }>(
             'SELECT id, payload::text AS payload FROM stripe_event WHERE id = ANY($1)',
             [stored],
@@ -276,16 +214,10 @@ export async function run(args: string[]): Promise<void> {
       ratio: Number(ratio.toFixed(2)),
       check,
     };
-    const dir = path.join(PROJECT_ROOT, 'bench/results');
-    mkdirSync(dir, { recursive: true });
-    const file = path.join(dir, `webhooks-${report.at.replace(/[:.]/g, '-')}.json`);
-    writeFileSync(file, JSON.stringify(report, null, 2) + '\n');
+    const file = writeResults('webhooks', report);
     updateReadme(report);
-    console.log(`\nwrote ${path.relative(process.cwd(), file)} and the table in README.md`);
-  } finally {
-    await admin.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`).catch(() => {});
-    await admin.end();
-  }
+    console.log(`\nwrote ${file} and the table in README.md`);
+  });
 }
 
 async function setup(url: string): Promise<void> {
@@ -325,9 +257,6 @@ async function checkOutcome(url: string, sent: string[]) {
   }
 }
 
-const START = '<!-- bench:webhooks:start -->';
-const END = '<!-- bench:webhooks:end -->';
-
 function updateReadme(report: {
   at: string;
   postgres: string;
@@ -339,15 +268,12 @@ function updateReadme(report: {
   ratio: number;
   check: { events: number; processed: number };
 }): void {
-  const file = path.join(PROJECT_ROOT, 'README.md');
-  let readme = readFileSync(file, 'utf8');
   const baseline = report.results[0]!;
   const rows = report.results.map(
     (r) =>
       `| ${r.path} | ${r.opsPerSecond.toLocaleString('en')} | ${r.p50Ms.toFixed(2)} | ${r.p99Ms.toFixed(2)} | ${(r.opsPerSecond / baseline.opsPerSecond).toFixed(2)} | ${r.errors} |`,
   );
-  const table = [
-    START,
+  updateReadmeTable('webhooks', [
     `Webhooks, last run ${report.at.slice(0, 16).replace('T', ' ')} UTC: PostgreSQL ${report.postgres}, Node ${report.node}, ${report.cpus} CPUs shared with the database, ${report.clients} concurrent senders, ${report.secondsPerSegment} s segments (ABBA).`,
     '',
     '| path | events/s | p50 ms | p99 ms | vs baseline | errors |',
@@ -355,15 +281,5 @@ function updateReadme(report: {
     ...rows,
     '',
     `Each webhook request is verified, stored and applied (a pack grant through the ledger) before its 2xx; afterwards ${report.check.processed} of ${report.check.events} events were processed and the ledger invariants held. Target: webhook >= 0.4 x baseline (this run: ${report.ratio}).`,
-    END,
-  ].join('\n');
-  if (readme.includes(START) && readme.includes(END)) {
-    readme = readme.slice(0, readme.indexOf(START)) + table + readme.slice(readme.indexOf(END) + END.length);
-  } else if (readme.includes('\n## Benchmarks\n')) {
-    const at = readme.indexOf('\n## Benchmarks\n') + '\n## Benchmarks\n'.length;
-    readme = `${readme.slice(0, at)}\n${table}\n${readme.slice(at)}`;
-  } else {
-    readme = `${readme.trimEnd()}\n\n## Benchmarks\n\n${table}\n`;
-  }
-  writeFileSync(file, readme);
+  ]);
 }

@@ -1,6 +1,7 @@
-// Helpers shared by the reliability suites (chaos, crash, load): a scratch database on the
-// PostgreSQL server in TEST_DATABASE_URL / DATABASE_URL, percentiles, the results file and the
-// suite's own README table. Lives under bench/lib so bench/run.ts does not take it for a suite.
+// Helpers shared by every suite: a scratch database on the PostgreSQL server in
+// TEST_DATABASE_URL / DATABASE_URL, timed load segments and their percentiles, a pg pool, the
+// results file and the suite's own README table. Lives under bench/lib so bench/run.ts does not
+// take it for a suite.
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import path from 'node:path';
@@ -81,3 +82,59 @@ export function updateReadmeTable(suite: string, lines: string[]): void {
 }
 
 export const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
+
+export interface Segment {
+  ops: number;
+  errors: number;
+  ms: number;
+  latencies: number[];
+}
+
+/** `clients` loops calling `op` until `seconds` have passed; op's argument counts calls. */
+export async function segment(clients: number, seconds: number, op: (i: number) => Promise<void>): Promise<Segment> {
+  let i = 0;
+  let errors = 0;
+  const latencies: number[] = [];
+  const started = performance.now();
+  const until = started + seconds * 1000;
+  await Promise.all(
+    Array.from({ length: clients }, async () => {
+      while (performance.now() < until) {
+        const t0 = performance.now();
+        try {
+          await op(i++);
+          latencies.push(performance.now() - t0);
+        } catch (err) {
+          errors += 1;
+          if (errors === 1) console.error('  first error:', err instanceof Error ? err.message : err);
+        }
+      }
+    }),
+  );
+  return { ops: latencies.length, errors, ms: performance.now() - started, latencies };
+}
+
+/** Throughput and latency percentiles over several segments of the same path. */
+export function summarizeSegments(segments: Segment[]) {
+  const latencies = segments.flatMap((s) => s.latencies).sort((a, b) => a - b);
+  const ops = segments.reduce((s, x) => s + x.ops, 0);
+  const ms = segments.reduce((s, x) => s + x.ms, 0);
+  return {
+    ops,
+    errors: segments.reduce((s, x) => s + x.errors, 0),
+    opsPerSecond: Math.round((ops / ms) * 1000),
+    p50Ms: Number(percentile(latencies, 50).toFixed(2)),
+    p99Ms: Number(percentile(latencies, 99).toFixed(2)),
+  };
+}
+
+/** A plain pg pool for the same-run baseline, closed afterwards. */
+export async function withPgPool<T>(url: string, max: number, fn: (pool: pg.Pool) => Promise<T>): Promise<T> {
+  const pool = new pg.Pool({ connectionString: url, max });
+  pool.on('error', () => {});
+  try {
+    return await fn(pool);
+  } finally {
+    await pool.end();
+  }
+}
