@@ -3,11 +3,10 @@
 import { PlusIcon, Trash2Icon } from 'lucide-react';
 import { EmptyState } from '@/components/states';
 import { Button } from '@/components/ui/button';
-import { Input } from '@/components/ui/input';
 import { NativeSelect } from '@/components/ui/native-select';
 import { Table, TableBody, TableCell, TableHead, TableHeader, TableRow } from '@/components/ui/table';
 import { emptyFeature, fieldId } from './draft';
-import { NumberInput, Problems } from './fields';
+import { NumberInput, Problems, TextField } from './fields';
 import type { CatalogEditor } from './use-catalog-editor';
 
 export function FeaturesTab({ editor }: { editor: CatalogEditor }) {
@@ -63,27 +62,25 @@ export function FeaturesTab({ editor }: { editor: CatalogEditor }) {
               return (
                 <TableRow key={i} className="align-top">
                   <TableCell className="align-top">
-                    <Input
-                      id={fieldId(at('key'))}
+                    <TextField
+                      path={at('key')}
+                      problems={problems.at(at('key'))}
                       aria-label={`Key of ${label}`}
                       className="h-8 w-48 font-mono text-xs"
                       spellCheck={false}
                       value={f.key}
-                      aria-invalid={problems.at(at('key')).length > 0}
-                      onChange={(e) => rename(i, e.target.value)}
+                      onChange={(v) => rename(i, v)}
                     />
-                    <Problems path={at('key')} problems={problems.at(at('key'))} />
                   </TableCell>
                   <TableCell className="align-top">
-                    <Input
-                      id={fieldId(at('name'))}
+                    <TextField
+                      path={at('name')}
+                      problems={problems.at(at('name'))}
                       aria-label={`Name of ${label}`}
                       className="h-8 w-56"
                       value={f.name}
-                      aria-invalid={problems.at(at('name')).length > 0}
-                      onChange={(e) => update((d) => void (d.features[i]!.name = e.target.value))}
+                      onChange={(v) => update((d) => void (d.features[i]!.name = v))}
                     />
-                    <Problems path={at('name')} problems={problems.at(at('name'))} />
                   </TableCell>
                   <TableCell className="align-top">
                     <NativeSelect

@@ -1,5 +1,5 @@
 // Small controls of the catalog editor: number and money fields that keep what was typed (so the
-// server can say what is wrong with it), a price id list field, and the inline problem list.
+// server can say what is wrong with it), a price id list field, text cells, and the inline problem list.
 import { useState, type ComponentProps } from 'react';
 import { Input } from '@/components/ui/input';
 import { cn } from '@/lib/utils';
@@ -113,6 +113,31 @@ export function PriceIdsInput({
       }}
       {...props}
     />
+  );
+}
+
+/** A text cell of the editor: the input and, right under it, the server's problems for it. */
+export function TextField({
+  value,
+  onChange,
+  path,
+  problems,
+  className,
+  ...props
+}: InputProps & { value: string; onChange: (v: string) => void; path: string; problems: string[] }) {
+  return (
+    <>
+      <Input
+        id={fieldId(path)}
+        className={cn('h-8', className)}
+        value={value}
+        aria-invalid={problems.length > 0}
+        aria-describedby={problems.length ? `${fieldId(path)}-problems` : undefined}
+        onChange={(e) => onChange(e.target.value)}
+        {...props}
+      />
+      <Problems path={path} problems={problems} />
+    </>
   );
 }
 

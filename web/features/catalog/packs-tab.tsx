@@ -3,10 +3,9 @@
 import { PlusIcon, Trash2Icon } from 'lucide-react';
 import { EmptyState } from '@/components/states';
 import { Button } from '@/components/ui/button';
-import { Input } from '@/components/ui/input';
 import { Table, TableBody, TableCell, TableHead, TableHeader, TableRow } from '@/components/ui/table';
-import { emptyPack, fieldId } from './draft';
-import { NumberInput, PriceIdsInput, Problems } from './fields';
+import { emptyPack } from './draft';
+import { NumberInput, PriceIdsInput, Problems, TextField } from './fields';
 import type { CatalogEditor } from './use-catalog-editor';
 
 export function PacksTab({ editor }: { editor: CatalogEditor }) {
@@ -40,27 +39,25 @@ export function PacksTab({ editor }: { editor: CatalogEditor }) {
               return (
                 <TableRow key={i}>
                   <TableCell className="align-top">
-                    <Input
-                      id={fieldId(at('key'))}
+                    <TextField
+                      path={at('key')}
+                      problems={problems.at(at('key'))}
                       aria-label={`Key of ${label}`}
                       className="h-8 w-36 font-mono text-xs"
                       spellCheck={false}
                       value={p.key}
-                      aria-invalid={problems.at(at('key')).length > 0}
-                      onChange={(e) => update((d) => void (d.creditPacks[i]!.key = e.target.value))}
+                      onChange={(v) => update((d) => void (d.creditPacks[i]!.key = v))}
                     />
-                    <Problems path={at('key')} problems={problems.at(at('key'))} />
                   </TableCell>
                   <TableCell className="align-top">
-                    <Input
-                      id={fieldId(at('name'))}
+                    <TextField
+                      path={at('name')}
+                      problems={problems.at(at('name'))}
                       aria-label={`Name of ${label}`}
                       className="h-8 w-44"
                       value={p.name}
-                      aria-invalid={problems.at(at('name')).length > 0}
-                      onChange={(e) => update((d) => void (d.creditPacks[i]!.name = e.target.value))}
+                      onChange={(v) => update((d) => void (d.creditPacks[i]!.name = v))}
                     />
-                    <Problems path={at('name')} problems={problems.at(at('name'))} />
                   </TableCell>
                   <TableCell className="align-top text-right">
                     <NumberInput

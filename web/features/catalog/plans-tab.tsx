@@ -9,7 +9,7 @@ import { NativeSelect } from '@/components/ui/native-select';
 import { Table, TableBody, TableCell, TableHead, TableHeader, TableRow } from '@/components/ui/table';
 import { cn } from '@/lib/utils';
 import { emptyPlan, fieldId, type DraftFeature } from './draft';
-import { NumberInput, PriceIdsInput, Problems } from './fields';
+import { NumberInput, PriceIdsInput, Problems, TextField } from './fields';
 import type { CatalogEditor } from './use-catalog-editor';
 
 function EntitlementCell({
@@ -142,27 +142,25 @@ export function PlansTab({ editor }: { editor: CatalogEditor }) {
                     <Problems path={at('default')} problems={problems.at(at('default'))} />
                   </TableCell>
                   <TableCell className="align-top">
-                    <Input
-                      id={fieldId(at('key'))}
+                    <TextField
+                      path={at('key')}
+                      problems={problems.at(at('key'))}
                       aria-label={`Key of ${label}`}
                       className="h-8 w-36 font-mono text-xs"
                       spellCheck={false}
                       value={p.key}
-                      aria-invalid={problems.at(at('key')).length > 0}
-                      onChange={(e) => update((d) => void (d.plans[i]!.key = e.target.value))}
+                      onChange={(v) => update((d) => void (d.plans[i]!.key = v))}
                     />
-                    <Problems path={at('key')} problems={problems.at(at('key'))} />
                   </TableCell>
                   <TableCell className="align-top">
-                    <Input
-                      id={fieldId(at('name'))}
+                    <TextField
+                      path={at('name')}
+                      problems={problems.at(at('name'))}
                       aria-label={`Name of ${label}`}
                       className="h-8 w-40"
                       value={p.name}
-                      aria-invalid={problems.at(at('name')).length > 0}
-                      onChange={(e) => update((d) => void (d.plans[i]!.name = e.target.value))}
+                      onChange={(v) => update((d) => void (d.plans[i]!.name = v))}
                     />
-                    <Problems path={at('name')} problems={problems.at(at('name'))} />
                   </TableCell>
                   <TableCell className="align-top text-right">
                     <NumberInput
