@@ -2,6 +2,7 @@
 import type { Db } from '../../db/client.ts';
 import type { ListEventsInput } from '../../contracts/webhooks.ts';
 import type { Prisma } from '../../generated/prisma/client.ts';
+import { EVENT_SUMMARY_SELECT, toEventSummary } from './event-summary.ts';
 
 function decodeCursor(cursor: string | null | undefined): { created: Date; id: string } | null {
   if (!cursor) return null;
@@ -25,32 +26,12 @@ export async function listEvents(db: Db, input: ListEventsInput) {
     where: { AND: where },
     orderBy: [{ created: 'desc' }, { id: 'desc' }],
     take: limit + 1,
-    select: {
-      id: true,
-      type: true,
-      created: true,
-      livemode: true,
-      objectId: true,
-      customerId: true,
-      status: true,
-      attempts: true,
-      lastError: true,
-      nextAttemptAt: true,
-      processedAt: true,
-      source: true,
-      receivedAt: true,
-      _count: { select: { deliveries: true } },
-      processing: { orderBy: { id: 'desc' }, take: 1, select: { outcome: true, summary: true, error: true } },
-    },
+    select: EVENT_SUMMARY_SELECT,
   });
   const page = rows.slice(0, limit);
   const last = page.at(-1);
   return {
-    items: page.map(({ _count, processing, ...e }) => ({
-      ...e,
-      deliveries: _count.deliveries,
-      lastOutcome: processing[0] ?? null,
-    })),
+    items: page.map(toEventSummary),
     nextCursor: rows.length > limit && last ? `${last.created.getTime()}|${last.id}` : null,
   };
 }

@@ -6,6 +6,7 @@ import type { SearchEventsQuery } from '../../contracts/webhooks-admin.ts';
 import type { DbOrTx } from '../../db/tx.ts';
 import type { Prisma } from '../../generated/prisma/client.ts';
 import { findUnlinkedEvents } from '../support/find-unlinked-events.ts';
+import { EVENT_SUMMARY_SELECT, toEventSummary } from './event-summary.ts';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
@@ -50,23 +51,7 @@ export async function searchEvents(db: DbOrTx, input: Partial<SearchEventsQuery>
       orderBy: [{ created: 'desc' }, { id: 'desc' }],
       skip: (page - 1) * pageSize,
       take: pageSize,
-      select: {
-        id: true,
-        type: true,
-        created: true,
-        livemode: true,
-        objectId: true,
-        customerId: true,
-        status: true,
-        attempts: true,
-        lastError: true,
-        nextAttemptAt: true,
-        processedAt: true,
-        source: true,
-        receivedAt: true,
-        _count: { select: { deliveries: true } },
-        processing: { orderBy: { id: 'desc' }, take: 1, select: { outcome: true, summary: true, error: true } },
-      },
+      select: EVENT_SUMMARY_SELECT,
     }),
   ]);
   const linked = [...new Set(rows.map((r) => r.customerId).filter((id): id is string => !!id))];
@@ -79,11 +64,9 @@ export async function searchEvents(db: DbOrTx, input: Partial<SearchEventsQuery>
     ).map((c) => [c.id, c]),
   );
   return {
-    items: rows.map(({ _count, processing, ...e }) => ({
-      ...e,
-      deliveries: _count.deliveries,
-      lastOutcome: processing[0] ?? null,
-      customer: e.customerId ? (names.get(e.customerId) ?? null) : null,
+    items: rows.map((row) => ({
+      ...toEventSummary(row),
+      customer: row.customerId ? (names.get(row.customerId) ?? null) : null,
     })),
     total,
     page,
