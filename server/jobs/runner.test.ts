@@ -7,6 +7,7 @@ import { verifyLedger } from '../modules/ledger/verify-ledger.ts';
 import { creditExpiryJob } from './credit-expiry.ts';
 import { defineJob } from './job.ts';
 import { startJobRunner, type JobRunner } from './runner.ts';
+import { until } from '../../test/until.ts';
 
 let t: TestContext;
 const runners: JobRunner[] = [];
@@ -18,16 +19,6 @@ afterAll(async () => {
   for (const r of runners) await r.stop().catch(() => {});
   await t?.db.drop();
 });
-
-async function until<T>(probe: () => Promise<T | null | undefined | false>, ms = 20_000): Promise<T> {
-  const deadline = Date.now() + ms;
-  for (;;) {
-    const value = await probe();
-    if (value) return value;
-    if (Date.now() > deadline) throw new Error('condition not met in time');
-    await new Promise((r) => setTimeout(r, 200));
-  }
-}
 
 describe('job runner (pg-boss)', () => {
   it('runs the credit-expiry job on demand: expired lots get expiration entries', async () => {

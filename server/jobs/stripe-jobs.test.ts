@@ -8,6 +8,7 @@ import { graceExpiryJob } from './grace-expiry.ts';
 import { startJobRunner, type JobRunner } from './runner.ts';
 import { stripeEventRetryJob } from './stripe-event-retry.ts';
 import { stripeReconciliationJob } from './stripe-reconciliation.ts';
+import { until } from '../../test/until.ts';
 
 let h: WebhookHarness;
 let runner: JobRunner;
@@ -29,16 +30,6 @@ afterAll(async () => {
   await runner?.stop();
   await h?.close();
 });
-
-async function until<T>(probe: () => Promise<T | null | undefined | false>, ms = 20_000): Promise<T> {
-  const deadline = Date.now() + ms;
-  for (;;) {
-    const value = await probe();
-    if (value) return value;
-    if (Date.now() > deadline) throw new Error('condition not met in time');
-    await new Promise((r) => setTimeout(r, 200));
-  }
-}
 
 const DAY = 86_400;
 

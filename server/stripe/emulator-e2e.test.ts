@@ -12,6 +12,7 @@ import { buildApp } from '../app.ts';
 import type { Db } from '../db/client.ts';
 import { EmulatorDriver } from '../stripe-emulator/driver.ts';
 import { createStripeFactory } from './client.ts';
+import { until } from '../../test/until.ts';
 
 const KEY = 'e2e-service-api-key-0123456789abcdef';
 let t: TestContext;
@@ -21,16 +22,6 @@ let stripe: Stripe;
 let driver: EmulatorDriver;
 let stopStripe: () => Promise<void>;
 const prices: Record<string, string> = {};
-
-async function until<T>(probe: () => Promise<T | null | undefined | false>, ms = 20_000): Promise<T> {
-  const deadline = Date.now() + ms;
-  for (;;) {
-    const value = await probe();
-    if (value) return value;
-    if (Date.now() > deadline) throw new Error('condition not met in time');
-    await new Promise((r) => setTimeout(r, 100));
-  }
-}
 
 beforeAll(async () => {
   t = await createTestDeps({ env: { SERVICE_API_KEY: KEY } });

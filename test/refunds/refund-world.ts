@@ -13,6 +13,7 @@ import { createStripeFactory } from '../../server/stripe/client.ts';
 import { createContextInner } from '../../server/trpc/context.ts';
 import { createCallerFactory } from '../../server/trpc/init.ts';
 import { appRouter } from '../../server/trpc/router.ts';
+import { until } from '../until.ts';
 
 export type Role = 'support' | 'finance' | 'admin';
 const callerFactory = createCallerFactory(appRouter);
@@ -35,16 +36,6 @@ export interface RefundWorld {
   /** Waits until the emulator has sent everything and the app has applied it. */
   settled(): Promise<void>;
   stop(): Promise<void>;
-}
-
-export async function until<T>(probe: () => Promise<T | null | undefined | false>, ms = 20_000): Promise<T> {
-  const deadline = Date.now() + ms;
-  for (;;) {
-    const value = await probe();
-    if (value) return value;
-    if (Date.now() > deadline) throw new Error('condition not met in time');
-    await new Promise((r) => setTimeout(r, 50));
-  }
 }
 
 export async function startRefundWorld(): Promise<RefundWorld> {

@@ -17,6 +17,7 @@ import { createStripeFactory } from '../../stripe/client.ts';
 import { createContextInner } from '../../trpc/context.ts';
 import { createCallerFactory } from '../../trpc/init.ts';
 import { appRouter } from '../../trpc/router.ts';
+import { until } from '../../../test/until.ts';
 
 const KEY = 'dispute-flow-service-api-key-0123456789';
 let t: TestContext;
@@ -31,16 +32,6 @@ const caller = (role: Role) =>
   createCallerFactory(appRouter)(
     createContextInner(t.deps, { id: `u-${role}`, email: `${role}@desk.io`, name: role, role }, '10.3.3.3'),
   );
-
-async function until<T>(probe: () => Promise<T | null | undefined | false>, ms = 20_000): Promise<T> {
-  const deadline = Date.now() + ms;
-  for (;;) {
-    const value = await probe();
-    if (value) return value;
-    if (Date.now() > deadline) throw new Error('condition not met in time');
-    await new Promise((r) => setTimeout(r, 100));
-  }
-}
 
 async function settled() {
   await driver.waitForIdle({ timeoutMs: 15_000 });
