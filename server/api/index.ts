@@ -6,6 +6,7 @@ import { ensureBootstrapApiKey } from '../modules/api-keys/ensure-bootstrap-key.
 import { registerBearerAuth } from './authenticate.ts';
 import { registerCheckoutSessionRoutes } from './checkout-sessions.ts';
 import { registerErrorHandler } from './errors.ts';
+import { serviceApiOpenApi } from './openapi.ts';
 import { registerRoutes } from './routes.ts';
 
 export const SERVICE_API_PREFIX = '/api/v1';
@@ -15,6 +16,9 @@ export async function registerServiceApi(app: FastifyInstance, deps: Deps): Prom
     const key = await ensureBootstrapApiKey(deps.prisma, deps.env.SERVICE_API_KEY);
     if (key.revokedAt) deps.log.warn('SERVICE_API_KEY is set but that key was revoked by an admin: it is refused');
   }
+  // The API reference is public (no key needed to read how to call us), so it sits outside the
+  // plugin whose hook demands a Bearer key.
+  app.get(`${SERVICE_API_PREFIX}/openapi.json`, async () => serviceApiOpenApi());
   await app.register(
     async (api) => {
       registerErrorHandler(api);
