@@ -241,7 +241,7 @@ function errorResponses(codes: AppErrorCode[]): Record<string, unknown> {
       description: list.map((c) => c.toLowerCase()).join(', '),
       content: {
         'application/json': {
-          schema: { $ref: '#/components/schemas/Error' },
+          schema: { $ref: '#/components/schemas/ErrorResponse' },
           examples: Object.fromEntries(
             list.map((c) => [c.toLowerCase(), { value: { error: { code: c.toLowerCase(), ...ERROR_EXAMPLES[c] } } }]),
           ),

@@ -99,7 +99,7 @@ export const errorResponse = z
       details: z.unknown().optional(),
     }),
   })
-  .meta({ id: 'Error' });
+  .meta({ id: 'ErrorResponse' });
 
 export type CustomerResponse = z.input<typeof customerResponse>;
 export type CustomerOverviewResponse = z.input<typeof customerOverviewResponse>;
