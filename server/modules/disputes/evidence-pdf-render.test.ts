@@ -25,7 +25,7 @@ import { daysAgo, disputeRow, paidPurchase, useWithMetadata } from './testing/di
 let t: TestContext;
 let db: Db;
 let app: FastifyInstance;
-const STAFF = { type: 'staff', id: 'staff-1', email: 'finance@example.com', role: 'finance' } as const;
+const STAFF = { type: 'staff', id: 'staff-1', email: 'finance@example.com', role: 'finance', ip: null } as const;
 const UNBROKEN = 'A'.repeat(20_000);
 
 beforeAll(async () => {
