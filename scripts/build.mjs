@@ -11,8 +11,15 @@ import path from 'node:path';
 export const ROOT = path.resolve(import.meta.dirname, '..');
 export const STAMP = path.join(ROOT, 'dist/.built');
 
-/** Entry points: the server and the release step (`npm run db:migrate`). */
-const ENTRIES = { index: 'server/index.ts', 'db-migrate': 'scripts/db-migrate.ts' };
+/**
+ * Entry points: the server, the release step (`npm run db:migrate`) and every worker thread's
+ * script (a worker runs a file of its own; see render-evidence-pdf-in-worker.ts).
+ */
+const ENTRIES = {
+  index: 'server/index.ts',
+  'db-migrate': 'scripts/db-migrate.ts',
+  'evidence-pdf-worker': 'server/modules/disputes/evidence-pdf-worker.ts',
+};
 
 function run(label, args) {
   const started = Date.now();
