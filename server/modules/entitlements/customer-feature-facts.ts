@@ -9,7 +9,12 @@ import type { Customer } from '../../generated/prisma/client.ts';
 import type { CatalogSnapshot } from '../catalog/catalog-snapshot.ts';
 import { planOf } from '../catalog/catalog-snapshot.ts';
 import { planEntitlements } from '../catalog/catalog-shape.ts';
-import { resolveFeature, type EntitlementOverride, type ResolvedEntitlement } from './resolve-entitlements.ts';
+import {
+  isEntitled,
+  resolveFeature,
+  type EntitlementOverride,
+  type ResolvedEntitlement,
+} from './resolve-entitlements.ts';
 
 export interface CustomerFeatureFacts {
   customer: {
@@ -90,4 +95,14 @@ export function entitlementFromFacts(
   const planValue = plan ? planEntitlements(plan)[featureKey] : undefined;
   const entitlement: ResolvedEntitlement = resolveFeature(feature, blocked, planValue, customer.overrides);
   return { entitlement, blocked, plan };
+}
+
+/** The plans whose own entitlements include the feature (before any override). */
+export function plansIncluding(catalog: CatalogSnapshot, featureKey: string): string[] {
+  const keys: string[] = [];
+  for (const plan of catalog.plans.values()) {
+    const value = planEntitlements(plan)[featureKey];
+    if (value !== undefined && isEntitled(value)) keys.push(plan.key);
+  }
+  return keys;
 }
