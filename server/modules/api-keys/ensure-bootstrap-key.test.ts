@@ -3,15 +3,18 @@
 // boots insert one row.
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { createTestDatabase, type TestDatabase } from '../../../test/db.ts';
-import { authenticateApiKey } from './authenticate-api-key.ts';
+import { createApiKeyAuthenticator, type ApiKeyAuthenticator } from './authenticate-api-key.ts';
 import { hashApiKey } from './api-key-hash.ts';
 import { BOOTSTRAP_KEY_NAME, ensureBootstrapApiKey } from './ensure-bootstrap-key.ts';
 
 let db: TestDatabase;
+let keys: ApiKeyAuthenticator;
 beforeAll(async () => {
   db = await createTestDatabase();
+  keys = createApiKeyAuthenticator(db.prisma, null);
 });
 afterAll(async () => {
+  await keys?.stop();
   await db?.drop();
 });
 
@@ -32,11 +35,11 @@ it('stores a prefix that tells bootstrap keys apart without any character of the
 });
 
 it('revokes the earlier bootstrap key when SERVICE_API_KEY changes, and records why', async () => {
-  expect(await authenticateApiKey(db.prisma, FIRST)).not.toBeNull();
+  expect(await keys.authenticate(FIRST)).not.toBeNull();
   const second = await ensureBootstrapApiKey(db.prisma, SECOND);
   expect(second.revokedEarlier).toBe(1);
-  expect(await authenticateApiKey(db.prisma, FIRST)).toBeNull();
-  expect(await authenticateApiKey(db.prisma, SECOND)).not.toBeNull();
+  expect(await keys.authenticate(FIRST)).toBeNull();
+  expect(await keys.authenticate(SECOND)).not.toBeNull();
   const first = await db.prisma.apiKey.findUniqueOrThrow({ where: { hash: hashApiKey(FIRST) } });
   expect(first.revokedAt).not.toBeNull();
   const audit = await db.prisma.auditLog.findMany({ where: { targetId: first.id, action: 'api_key.revoke' } });
@@ -45,5 +48,5 @@ it('revokes the earlier bootstrap key when SERVICE_API_KEY changes, and records 
   expect((await ensureBootstrapApiKey(db.prisma, SECOND)).revokedEarlier).toBe(0);
   const back = await ensureBootstrapApiKey(db.prisma, FIRST);
   expect(back.revokedAt).not.toBeNull();
-  expect(await authenticateApiKey(db.prisma, FIRST)).toBeNull();
+  expect(await keys.authenticate(FIRST)).toBeNull();
 });
