@@ -10,6 +10,7 @@ import type {
   Refund,
   Subscription,
 } from '../../../generated/prisma/client.ts';
+import type { PriceDetails } from '../../catalog/describe-prices.ts';
 import type { Rules } from '../../catalog/get-rules.ts';
 import type { ResolvedEntitlements } from '../../entitlements/resolve-entitlements.ts';
 
@@ -20,6 +21,8 @@ export interface HistoryEvent {
   status: string;
   attempts: number;
   lastError: string | null;
+  /** The Stripe price the catalog did not know when the event failed on it; null for any other cause. */
+  unknownPrice: string | null;
   nextAttemptAt: Date | null;
   processedAt: Date | null;
   objectId: string | null;
@@ -103,6 +106,8 @@ export interface CustomerHistory {
   paymentEvents: HistoryEvent[];
   /** Prices named in event errors that the catalog maps now. */
   mappedPrices: string[];
+  /** What those prices are (name, amount, one-time or recurring), where Stripe or a payload said. */
+  priceDetails: Record<string, PriceDetails>;
   blocks: BlockEvent[];
   disputes: Dispute[];
   entitlements: ResolvedEntitlements;
