@@ -89,14 +89,17 @@ export async function applyRefund(
     paymentIntentId: stripeId(refund.payment_intent),
   });
   if (!payment) {
-    throw new DeferEventError(
-      `refund ${refund.id}: payment for ${stripeId(refund.charge) ?? stripeId(refund.payment_intent)} not seen yet`,
-    );
+    throw new DeferEventError({
+      code: 'payment_not_seen_yet',
+      detail: {
+        objectId: refund.id,
+        chargeId: stripeId(refund.charge),
+        paymentIntentId: stripeId(refund.payment_intent),
+      },
+    });
   }
   if (!isSettled(payment)) {
-    throw new DeferEventError(
-      `refund ${refund.id}: payment ${payment.id} is not settled yet (its success event has not arrived)`,
-    );
+    throw new DeferEventError({ code: 'payment_not_settled', detail: { objectId: refund.id, paymentId: payment.id } });
   }
   const incoming = mapStatus(refund.status);
   let row = await findCreditdeskRefund(tx, refund, input.requestIdempotencyKey);

@@ -1,11 +1,11 @@
 // Loads what the verdict rules need, in a handful of indexed reads: totals per entry type and per
 // feature are aggregated in the database, lists are bounded, events are the unfinished ones (the
 // failed queue is small) plus those about the newest payments.
+import { readEventCause, unknownPriceOf } from '../../../contracts/event-causes.ts';
 import type { DbOrTx } from '../../../db/tx.ts';
 import type { Customer, LedgerEntryType } from '../../../generated/prisma/client.ts';
 import { AppError } from '../../../lib/app-error.ts';
 import { describePrices } from '../../catalog/describe-prices.ts';
-import { unknownPricesIn } from '../../catalog/find-events-waiting-on-prices.ts';
 import { getRules } from '../../catalog/get-rules.ts';
 import { resolveEntitlements } from '../../entitlements/resolve-entitlements.ts';
 import { findUnlinkedEvents } from '../find-unlinked-events.ts';
@@ -39,7 +39,7 @@ export function toHistoryEvent(
     status: row.status,
     attempts: row.attempts,
     lastError: row.lastError,
-    unknownPrice: unknownPricesIn(row.lastError)[0] ?? null,
+    cause: readEventCause(row.cause, row.causeDetail),
     nextAttemptAt: row.nextAttemptAt,
     processedAt: row.processedAt,
     objectId: row.objectId,
@@ -96,7 +96,9 @@ export async function loadHistory(db: DbOrTx, customerId: string, now: Date = ne
     ...linkedOpen.map((r) => toHistoryEvent(r, null)),
     ...unlinked.map((r) => toHistoryEvent(r, customer)),
   ];
-  const pricesInErrors = [...new Set(openEvents.flatMap((e) => (e.unknownPrice ? [e.unknownPrice] : [])))];
+  const pricesInErrors = [
+    ...new Set(openEvents.map((e) => unknownPriceOf(e.cause)).filter((p): p is string => p !== null)),
+  ];
   const subPrices = subscriptions.map((s) => s.stripePriceId).filter((x): x is string => !!x);
 
   const [grants, paymentEvents, prices, priceDetails] = await Promise.all([

@@ -150,7 +150,7 @@ describe('failed-event', () => {
       object: { id: uid('cs_'), amount_total: 1200, currency: 'eur' },
       customerId: c.id,
       status: 'failed',
-      lastError: 'unknown price price_unmapped1',
+      cause: { code: 'unknown_price', detail: { priceId: 'price_unmapped1' } },
       attempts: [{ outcome: 'failed', error: 'unknown price price_unmapped1' }],
     });
     const [finding] = failedEvent(await history(c.id));
@@ -172,11 +172,36 @@ describe('failed-event', () => {
       object: { id: uid('in_') },
       customerId: c.id,
       status: 'failed',
-      lastError: 'unknown price price_unmapped2',
+      cause: { code: 'unknown_price', detail: { priceId: 'price_unmapped2' } },
     });
     const [finding] = failedEvent(await history(c.id));
     expect(finding?.title).toBe('Bought price price_unmapped2, which the catalog does not sell yet');
     expect(finding?.repairs).toEqual([expect.objectContaining({ kind: 'map_price', suggestedKind: null })]);
+  });
+
+  it('falls back on what the cause recorded about the price', async () => {
+    const c = await makeCustomer(db.prisma);
+    await storeEvent(db.prisma, {
+      type: 'invoice.paid',
+      created: ago(1),
+      object: { id: uid('in_'), amount_paid: 4900, currency: 'eur' },
+      customerId: c.id,
+      status: 'failed',
+      cause: {
+        code: 'unknown_price',
+        detail: {
+          priceId: 'price_unmapped3',
+          productName: 'Team',
+          amount: 4900,
+          currency: 'eur',
+          priceType: 'recurring',
+        },
+      },
+    });
+    const [finding] = failedEvent(await history(c.id));
+    expect(finding?.title).toBe('Paid {{money 4900 eur}} for “Team”, which the catalog does not sell yet');
+    expect(finding?.explanation).toContain('as a plan (it is a recurring price)');
+    expect(finding?.repairs).toEqual([expect.objectContaining({ kind: 'map_price', suggestedKind: 'plan' })]);
   });
 
   it('offers reprocess for any other failure', async () => {
@@ -194,6 +219,35 @@ describe('failed-event', () => {
     expect(finding?.repairs).toEqual([expect.objectContaining({ kind: 'reprocess_event', eventId: e.id })]);
   });
 
+  it('acts on the cause code, not the words: a reworded message still asks for the price', async () => {
+    const c = await makeCustomer(db.prisma);
+    await storeEvent(db.prisma, {
+      type: 'invoice.paid',
+      created: ago(1),
+      object: { id: uid('in_') },
+      customerId: c.id,
+      status: 'failed',
+      cause: { code: 'unknown_price', detail: { priceId: 'price_reworded1' } },
+      lastError: 'Nobody sells this in the catalog yet',
+    });
+    // And words that look like the old message, with another cause, propose no mapping.
+    await storeEvent(db.prisma, {
+      type: 'invoice.paid',
+      created: ago(2),
+      object: { id: uid('in_') },
+      customerId: c.id,
+      status: 'failed',
+      cause: { code: 'customer_unknown', detail: {} },
+      lastError: 'unknown price price_lookalike1',
+    });
+    const findings = failedEvent(await history(c.id));
+    const maps = findings.flatMap((f) => f.repairs).filter((r) => r.kind === 'map_price');
+    expect(maps).toEqual([expect.objectContaining({ priceId: 'price_reworded1' })]);
+    expect(findings.find((f) => f.title.includes('price_reworded1'))?.explanation).toContain(
+      'No plan or credit pack in the catalog sells it',
+    );
+  });
+
   it('offers reprocess alone once the price is mapped', async () => {
     const c = await makeCustomer(db.prisma);
     await db.prisma.catalogPrice.create({ data: { stripePriceId: 'price_mapped1', packKey: 'starter' } });
@@ -203,7 +257,7 @@ describe('failed-event', () => {
       object: { id: uid('cs_') },
       customerId: c.id,
       status: 'failed',
-      lastError: 'unknown price price_mapped1',
+      cause: { code: 'unknown_price', detail: { priceId: 'price_mapped1' } },
     });
     const [finding] = failedEvent(await history(c.id));
     expect(finding?.title).toContain('the catalog sells it now, reprocess to apply the payment');

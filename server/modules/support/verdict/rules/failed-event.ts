@@ -1,7 +1,9 @@
 // A delivered event that we could not apply: the error in words, and the fix. An unknown price
-// is told as what was bought and paid, and needs the catalog first: reprocessing is offered only
-// once the price is mapped (before that it could only fail again). Anything else can be
-// reprocessed once its cause is fixed. Events merely waiting for their automatic retry say so.
+// is told as what was bought and paid (from its cause code and detail, never the words), and needs
+// the catalog first: reprocessing is offered only once the price is mapped (before that it could
+// only fail again). Anything else can be reprocessed once its cause is fixed. Events merely
+// waiting for their automatic retry say so.
+import { unknownPriceOf, type EventCause } from '../../../../contracts/event-causes.ts';
 import type { Evidence, Finding, Repair } from '../../../../contracts/support.ts';
 import { priceName, suggestedKindOf, type PriceDetails } from '../../../catalog/describe-prices.ts';
 import type { CustomerHistory, HistoryEvent } from '../history.ts';
@@ -24,8 +26,9 @@ export function failedEvent(h: CustomerHistory): Finding[] {
   // linked or not yet (a failure before the customer was resolved leaves the event unlinked).
   for (const e of h.openEvents.filter((x) => x.matchedBy !== 'email')) {
     const evidence = [eventEvidence(e), ...(e.objectId ? [objectEvidence(e.objectId)] : [])];
-    if (e.status === 'failed' && e.unknownPrice) {
-      findings.push(unknownPriceFinding(h, e, e.unknownPrice, evidence));
+    const price = e.status === 'failed' ? unknownPriceOf(e.cause) : null;
+    if (price) {
+      findings.push(unknownPriceFinding(h, e, price, evidence));
     } else if (e.status === 'failed') {
       findings.push({
         rule: 'failed-event',
@@ -65,8 +68,24 @@ function priceTerms(d: PriceDetails | undefined): string | null {
   return d.recurring ? `${amount} a ${d.interval ?? 'period'}` : `${amount} one-time`;
 }
 
+/** What the cause's detail recorded about the price, when neither Stripe nor a payload said more. */
+function detailsFromCause(cause: EventCause | null): PriceDetails | undefined {
+  if (cause?.code !== 'unknown_price') return undefined;
+  const d = cause.detail;
+  return {
+    nickname: null,
+    product: d.productId ?? null,
+    productName: d.productName ?? null,
+    unitAmount: d.amount ?? null,
+    currency: d.currency ?? null,
+    interval: null,
+    recurring: d.priceType ? d.priceType === 'recurring' : null,
+    active: null,
+  };
+}
+
 function unknownPriceFinding(h: CustomerHistory, e: HistoryEvent, price: string, evidence: Evidence[]): Finding {
-  const details = h.priceDetails[price];
+  const details = h.priceDetails[price] ?? detailsFromCause(e.cause);
   const name = priceName(details);
   const what = name ? `“${name}”` : `price ${price}`;
   const paid = objectAmount(e.object);
