@@ -25,7 +25,7 @@ import { Input } from '@/components/ui/input';
 import { NativeSelect } from '@/components/ui/native-select';
 import { Textarea } from '@/components/ui/textarea';
 import { DryRunReportView } from '@/features/webhooks/dry-run-report';
-import { ReprocessProgress, useReprocessRun } from '@/features/webhooks/reprocess-run';
+import { ReprocessProgress, useInvalidateAfterReprocess, useReprocessRun } from '@/features/webhooks/reprocess-run';
 import { describeError } from '@/lib/errors';
 import { formatCredits, formatMoney } from '@/lib/format';
 import { useTRPC, useTRPCClient, type RouterOutputs } from '@/lib/trpc';
@@ -44,19 +44,37 @@ export function MapPriceDialog({
   /** The price to map; null keeps the dialog closed. */
   priceId: string | null;
   onClose: () => void;
-  /** After the mapping was saved (and the waiting events reprocessed). */
+  /**
+   * When the dialog closes after a save. Pages are read again only then: the finding or row that
+   * opened the dialog would otherwise vanish (the payment is applied) and take the dialog with it.
+   */
   onDone?: () => void;
 }) {
   const [running, setRunning] = useState(false);
+  const [saved, setSaved] = useState(false);
+  const invalidate = useInvalidateAfterReprocess();
+  const close = () => {
+    onClose();
+    if (!saved) return;
+    setSaved(false);
+    void invalidate();
+    onDone?.();
+  };
   return (
-    <Dialog open={!!priceId} onOpenChange={(o) => !o && !running && onClose()}>
+    <Dialog open={!!priceId} onOpenChange={(o) => !o && !running && close()}>
       <DialogContent
         className="max-h-[90vh] overflow-y-auto sm:max-w-3xl"
         onEscapeKeyDown={(e) => running && e.preventDefault()}
         onPointerDownOutside={(e) => running && e.preventDefault()}
       >
         {priceId && (
-          <MapPriceLoader key={priceId} priceId={priceId} onRunning={setRunning} onClose={onClose} onDone={onDone} />
+          <MapPriceLoader
+            key={priceId}
+            priceId={priceId}
+            onRunning={setRunning}
+            onSaved={() => setSaved(true)}
+            onClose={close}
+          />
         )}
       </DialogContent>
     </Dialog>
@@ -66,8 +84,8 @@ export function MapPriceDialog({
 function MapPriceLoader(props: {
   priceId: string;
   onRunning: (running: boolean) => void;
+  onSaved: () => void;
   onClose: () => void;
-  onDone?: () => void;
 }) {
   const trpc = useTRPC();
   const price = useQuery(trpc.catalogAdmin.priceToMap.queryOptions({ priceId: props.priceId }));
@@ -143,19 +161,19 @@ function MapPriceForm({
   price,
   catalog,
   onRunning,
+  onSaved,
   onClose,
-  onDone,
 }: {
   priceId: string;
   price: PriceToMap;
   catalog: CatalogState['catalog'];
   onRunning: (running: boolean) => void;
+  onSaved: () => void;
   onClose: () => void;
-  onDone?: () => void;
 }) {
   const trpc = useTRPC();
   const client = useTRPCClient();
-  const runner = useReprocessRun(onRunning);
+  const runner = useReprocessRun(onRunning, false);
   const [serverError, setServerError] = useState<string | null>(null);
   const [saved, setSaved] = useState<string | null>(null);
   const form = useForm<FormValues>({
@@ -182,9 +200,9 @@ function MapPriceForm({
     trpc.catalogAdmin.mapPrice.mutationOptions({
       onSuccess: async (r, values) => {
         setSaved(`${priceId} now sells ${r.owner.kind} ${r.owner.key}`);
+        onSaved();
         toast.success(`${priceId} added to the catalog (version #${r.version})`);
         if (waiting.length) await runner.run(waiting, values.reason.trim());
-        onDone?.();
       },
       onError: (err) => setServerError(describeError(err).message),
     }),

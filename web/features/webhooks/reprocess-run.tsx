@@ -16,10 +16,26 @@ export interface RunResult {
   error?: string | null;
 }
 
-export function useReprocessRun(onRunning?: (running: boolean) => void) {
+/** Reads again what a reprocess changes: event lists, queues, unmapped prices, customer pages. */
+export function useInvalidateAfterReprocess() {
   const trpc = useTRPC();
-  const client = useTRPCClient();
   const queryClient = useQueryClient();
+  return () =>
+    Promise.all([
+      queryClient.invalidateQueries(trpc.webhooks.pathFilter()),
+      queryClient.invalidateQueries(trpc.webhooksAdmin.pathFilter()),
+      queryClient.invalidateQueries(trpc.catalogAdmin.unmappedPrices.pathFilter()),
+      queryClient.invalidateQueries(trpc.support.pathFilter()),
+    ]);
+}
+
+export function useReprocessRun(
+  onRunning?: (running: boolean) => void,
+  /** false: the caller reads the lists again itself (when its dialog closes, so nothing it shows unmounts it). */
+  invalidateWhenDone = true,
+) {
+  const client = useTRPCClient();
+  const invalidate = useInvalidateAfterReprocess();
   const [phase, setPhase] = useState<'idle' | 'running' | 'done'>('idle');
   const [results, setResults] = useState<RunResult[]>([]);
   const [current, setCurrent] = useState<string | null>(null);
@@ -47,12 +63,7 @@ export function useReprocessRun(onRunning?: (running: boolean) => void) {
     setCurrent(null);
     setPhase('done');
     onRunning?.(false);
-    await Promise.all([
-      queryClient.invalidateQueries(trpc.webhooks.pathFilter()),
-      queryClient.invalidateQueries(trpc.webhooksAdmin.pathFilter()),
-      queryClient.invalidateQueries(trpc.catalogAdmin.unmappedPrices.pathFilter()),
-      queryClient.invalidateQueries(trpc.support.pathFilter()),
-    ]);
+    if (invalidateWhenDone) await invalidate();
     return done;
   }
 
