@@ -27,7 +27,12 @@ export async function applyChargeRefunded(
     chargeId: charge.id,
     paymentIntentId: stripeId(charge.payment_intent),
   });
-  if (!payment) throw new DeferEventError(`charge ${charge.id} refunded, but its payment has not been seen yet`);
+  if (!payment) {
+    throw new DeferEventError({
+      code: 'payment_not_seen_yet',
+      detail: { objectId: charge.id, chargeId: charge.id, paymentIntentId: stripeId(charge.payment_intent) },
+    });
+  }
   const refunds = charge.refunds?.data ?? input.listed ?? [];
   const parts: string[] = [];
   for (const refund of refunds) {
@@ -41,9 +46,10 @@ export async function applyChargeRefunded(
   });
   const seen = known._sum.amount ?? 0;
   if (seen < charge.amount_refunded) {
-    throw new DeferEventError(
-      `charge ${charge.id} shows ${charge.amount_refunded} refunded but only ${seen} is accounted for by known refunds`,
-    );
+    throw new DeferEventError({
+      code: 'refunds_not_accounted',
+      detail: { chargeId: charge.id, refunded: charge.amount_refunded, accounted: seen },
+    });
   }
   if (!parts.length)
     parts.push(

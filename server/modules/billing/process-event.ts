@@ -9,7 +9,8 @@ import type { Tx } from '../../db/tx.ts';
 import type { EventStatus } from '../../generated/prisma/enums.ts';
 import { AppError } from '../../lib/app-error.ts';
 import type { EventEnvelope, EventHandler, HandlerMap, HandlerOutcome } from './event-handler.ts';
-import { DeferEventError, EventFailedError } from './event-errors.ts';
+import { describeEventCause, type EventCause } from '../../contracts/event-causes.ts';
+import { failureCause } from './failure-cause.ts';
 import { MAX_PROCESSING_ATTEMPTS, isTransientConflict, retryDelayMs } from './retry-policy.ts';
 
 export interface PipelineLogger {
@@ -55,6 +56,8 @@ export interface ProcessResult {
   skipped: boolean;
   summary?: string;
   error?: string;
+  /** Why it failed or waits, as data (the error above is its words). */
+  cause?: EventCause;
 }
 
 const TX_OPTIONS = { maxWait: 15_000, timeout: 30_000 } as const;
@@ -164,6 +167,7 @@ async function applyInTransaction(
       now,
       attempts: null,
       lastError: null,
+      cause: null,
       nextAttemptAt: null,
       customerId: outcome.customerId ?? null,
       attempt: { outcome: 'processed', summary: outcome.summary, error: null },
@@ -186,6 +190,7 @@ async function recordOutcome(
     /** null: one more than stored. */
     attempts: number | null;
     lastError: string | null;
+    cause: EventCause | null;
     nextAttemptAt: Date | null;
     customerId: string | null;
     attempt: { outcome: string; summary: string | null; error: string | null };
@@ -202,6 +207,8 @@ async function recordOutcome(
          SET status = ${input.status}::"EventStatus",
              attempts = COALESCE(${input.attempts}::int, attempts + 1),
              last_error = ${input.lastError},
+             cause = ${input.cause?.code ?? null},
+             cause_detail = ${input.cause ? JSON.stringify(input.cause.detail) : null}::jsonb,
              next_attempt_at = ${iso(input.nextAttemptAt)}::timestamptz AT TIME ZONE 'UTC',
              processed_at = CASE WHEN ${input.attempt.outcome} = 'processed'
                                  THEN ${iso(input.now)}::timestamptz AT TIME ZONE 'UTC' ELSE processed_at END,
@@ -221,11 +228,6 @@ async function recordOutcome(
      WHERE id = ${input.delivery?.id ?? null}::bigint AND EXISTS (SELECT 1 FROM att)`;
 }
 
-function describeError(err: unknown): string {
-  if (err instanceof Error) return err.message.slice(0, 2000);
-  return String(err).slice(0, 2000);
-}
-
 async function recordFailure(
   ctx: PipelineContext,
   eventId: string,
@@ -233,10 +235,13 @@ async function recordFailure(
   options: ProcessOptions,
   durationMs: number,
 ): Promise<ProcessResult> {
-  const message = describeError(err);
-  const permanent = err instanceof EventFailedError;
-  const deferral = err instanceof DeferEventError;
-  if (!permanent && !deferral) ctx.log.error({ err, eventId }, 'stripe event processing failed');
+  const { cause, kind } = failureCause(err);
+  const message = describeEventCause(cause);
+  const permanent = kind === 'failed';
+  if (kind === 'error') {
+    const correlationId = 'correlationId' in cause.detail ? cause.detail.correlationId : null;
+    ctx.log.error({ err, eventId, correlationId }, 'stripe event processing failed');
+  }
   const now = ctx.now?.() ?? new Date();
   return ctx.prisma.$transaction(async (tx: Tx) => {
     const rows = await tx.$queryRaw<Array<{ status: EventStatus; attempts: number }>>`
@@ -252,13 +257,14 @@ async function recordFailure(
       now,
       attempts,
       lastError: message,
+      cause,
       nextAttemptAt: status === 'deferred' ? new Date(now.getTime() + retryDelayMs(attempts)) : null,
       customerId: null,
-      attempt: { outcome: permanent ? 'failed' : deferral ? 'deferred' : 'error', summary: null, error: message },
+      attempt: { outcome: kind, summary: null, error: message },
       durationMs,
       actorId: options.actorId ?? null,
       delivery: options.delivery ?? null,
     });
-    return { eventId, status, skipped: false, error: message };
+    return { eventId, status, skipped: false, error: message, cause };
   }, TX_OPTIONS);
 }
