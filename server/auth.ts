@@ -55,7 +55,7 @@ export function createAuth({ prisma, secret, baseURL, trustedOrigins = [] }: Aut
       storage: 'database',
       window: 60,
       max: 300,
-      customRules: { '/sign-in/*': { window: 60, max: 30 } },
+      customRules: { '/sign-in/*': { window: 60, max: 60 } },
     },
     advanced: {
       ipAddress: { ipAddressHeaders: [CLIENT_IP_HEADER] },

@@ -2,7 +2,8 @@
 // Refunds Creditdesk started are recognised (metadata creditdesk_refund_id, or the Idempotency-Key
 // we sent, echoed in event.request) and only have their status mirrored: the refunds module already
 // clawed their credits back. Refunds made elsewhere (Stripe dashboard) are recorded and claw back
-// the refunded share of the purchase's unused credits once (ledger key refund_clawback:<re_id>).
+// the credits they pay for, by the same rule as a Creditdesk refund (refund-clawback-credits.ts),
+// once (ledger key refund_clawback:<re_id>).
 // A refund that fails or is canceled gives the clawed-back credits back (refund_restore:<re_id>).
 import type Stripe from 'stripe';
 import type { Tx } from '../../db/tx.ts';
@@ -137,15 +138,11 @@ export async function applyRefund(
 
   if (row.origin !== 'creditdesk' && MONEY_MOVING.has(row.status) && row.creditsClawedBack === 0 && payment.lotId) {
     const lot = await tx.creditLot.findUniqueOrThrow({ where: { id: payment.lotId } });
-    const others = await tx.refund.aggregate({
-      where: { paymentId: payment.id, status: { in: ['pending', 'succeeded'] }, id: { not: row.id } },
-      _sum: { amount: true },
-    });
     const credits = refundClawbackCredits({
-      remainingCredits: lot.remaining,
       refundAmount: row.amount,
       paidAmount: payment.amount,
-      alreadyRefunded: others._sum.amount ?? 0,
+      grantedCredits: lot.granted,
+      remainingCredits: lot.remaining,
     });
     if (credits > 0) {
       const result = await clawbackLot(tx, {

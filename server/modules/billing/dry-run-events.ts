@@ -16,7 +16,7 @@ import { AppError } from '../../lib/app-error.ts';
 import type { EventHandler, HandlerMap } from './event-handler.ts';
 import { describeEventCause, type EventCause } from '../../contracts/event-causes.ts';
 import { failureCause } from './failure-cause.ts';
-import { toEnvelope, type PipelineContext } from './process-event.ts';
+import { livemodeMismatch, toEnvelope, type PipelineContext } from './process-event.ts';
 
 export const MAX_DRY_RUN_EVENTS = 50;
 
@@ -251,6 +251,11 @@ async function applyAndMeasure(
     if (!handler) {
       result.outcome = 'ignored';
       result.summary = `no handler for ${row.type}: it would be stored and ignored`;
+      continue;
+    }
+    const mismatch = livemodeMismatch(ctx, row);
+    if (mismatch) {
+      Object.assign(result, outcomeOf(ctx, row.id, mismatch));
       continue;
     }
     const pre = prepared.get(row.id);

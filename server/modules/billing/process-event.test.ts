@@ -9,7 +9,6 @@ import type { EventHandler, HandlerMap, StripeObjectOf } from './event-handler.t
 import { ingestEvent } from './ingest-event.ts';
 import { processDueEvents } from './process-due-events.ts';
 import { processEvent } from './process-event.ts';
-import { refundClawbackCredits } from './refund-clawback-credits.ts';
 import { MAX_PROCESSING_ATTEMPTS, retryDelayMs } from './retry-policy.ts';
 
 let h: WebhookHarness;
@@ -140,20 +139,5 @@ describe('retries', () => {
   it('backs off exponentially up to a cap', () => {
     expect([1, 2, 3, 4].map(retryDelayMs)).toEqual([15_000, 30_000, 60_000, 120_000]);
     expect(retryDelayMs(40)).toBe(6 * 3600_000);
-  });
-});
-
-describe('dashboard refund clawback', () => {
-  it('takes the refunded share of the unused credits; the last refund takes the rest', () => {
-    const base = { remainingCredits: 500, paidAmount: 1000, alreadyRefunded: 0 };
-    expect(refundClawbackCredits({ ...base, refundAmount: 1000 })).toBe(500);
-    expect(refundClawbackCredits({ ...base, refundAmount: 500 })).toBe(250);
-    expect(refundClawbackCredits({ ...base, refundAmount: 333 })).toBe(166);
-    // Second half of a refund in two halves, after 100 credits were used: everything left goes.
-    expect(
-      refundClawbackCredits({ remainingCredits: 150, paidAmount: 1000, alreadyRefunded: 500, refundAmount: 500 }),
-    ).toBe(150);
-    expect(refundClawbackCredits({ ...base, remainingCredits: 0, refundAmount: 1000 })).toBe(0);
-    expect(refundClawbackCredits({ ...base, alreadyRefunded: 1000, refundAmount: 10 })).toBe(0);
   });
 });

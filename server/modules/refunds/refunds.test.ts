@@ -116,25 +116,25 @@ describe('refund of a credit pack', () => {
     expect(preview.calculation.formula).toBe(
       'EUR 29.00 × 1,500 remaining / 2,000 granted = EUR 21.75, − EUR 0.00 already refunded = EUR 21.75',
     );
-    expect(preview).toMatchObject({ amount: 1000, creditsForAmount: 689 });
+    expect(preview).toMatchObject({ amount: 1000, creditsForAmount: 690 });
 
     // Never above the proposal.
     await expect(request('finance', payment.id, { amount: 2176 })).rejects.toMatchObject({
       code: 'UNPROCESSABLE_CONTENT',
     });
     const lowered = await request('finance', payment.id, { amount: 1000 });
-    expect(lowered.refund).toMatchObject({ status: 'succeeded', amount: 1000, creditsClawedBack: 689 });
-    expect(await w.balance(customerId)).toBe(811);
+    expect(lowered.refund).toMatchObject({ status: 'succeeded', amount: 1000, creditsClawedBack: 690 });
+    expect(await w.balance(customerId)).toBe(810);
 
     const next = await w.as('finance').refunds.preview({ paymentId: payment.id });
     expect(next.calculation).toMatchObject({
       alreadyRefunded: 1000,
-      refundedCredits: 689,
-      remaining: 811,
+      refundedCredits: 690,
+      remaining: 810,
       proposal: 1175,
     });
     const rest = await request('finance', payment.id);
-    expect(rest.refund).toMatchObject({ amount: 1175, creditsClawedBack: 811 });
+    expect(rest.refund).toMatchObject({ amount: 1175, creditsClawedBack: 810 });
     expect(await w.balance(customerId)).toBe(0);
     expect((await stripeRefundsOf(chargeId)).map((r) => r.amount).sort()).toEqual([1000, 1175]);
     expect(await verifyLedger(w.db, customerId)).toEqual([]);
@@ -371,9 +371,9 @@ describe('maker-checker', () => {
       const approved = await w
         .as('finance', 'fin-c')
         .refunds.approve({ refundId: refund.id, fingerprint: fresh.fingerprint });
-      // EUR 5.00 of the EUR 8.10 the 450 remaining credits are worth: 277 credits.
-      expect(approved.refund).toMatchObject({ status: 'succeeded', amount: 500, creditsClawedBack: 277 });
-      expect(await w.balance(customerId)).toBe(173);
+      // EUR 5.00 pays for 500 x 500 / 900 = 277.8 credits: 278 (the refund rule).
+      expect(approved.refund).toMatchObject({ status: 'succeeded', amount: 500, creditsClawedBack: 278 });
+      expect(await w.balance(customerId)).toBe(172);
     } finally {
       await setApprovalAbove(10_000);
     }
