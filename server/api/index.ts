@@ -17,6 +17,8 @@ export const SERVICE_API_PREFIX = '/api/v1';
 export async function registerServiceApi(app: FastifyInstance, deps: Deps): Promise<void> {
   if (deps.env.SERVICE_API_KEY) {
     const key = await ensureBootstrapApiKey(deps.prisma, deps.env.SERVICE_API_KEY);
+    if (key.revokedEarlier)
+      deps.log.warn({ revoked: key.revokedEarlier }, 'SERVICE_API_KEY changed: earlier bootstrap keys revoked');
     if (key.revokedAt) deps.log.warn('SERVICE_API_KEY is set but that key was revoked by an admin: it is refused');
   }
   // What rarely changes (API keys, the catalog) is kept in memory while the change feed is live;
