@@ -145,7 +145,19 @@ function split<T extends { id: string }>(row: T): [string, Omit<T, 'id'>] {
   return [id, rest];
 }
 
-export async function dryRunEvents(ctx: PipelineContext, eventIds: readonly string[]): Promise<DryRunReport> {
+export interface DryRunOptions {
+  /**
+   * A change to try first, inside the same rolled-back transaction (a catalog mapping not saved
+   * yet): the report then says what the events would do once that change is made.
+   */
+  setup?: (tx: Tx) => Promise<unknown>;
+}
+
+export async function dryRunEvents(
+  ctx: PipelineContext,
+  eventIds: readonly string[],
+  options: DryRunOptions = {},
+): Promise<DryRunReport> {
   const ids = [...new Set(eventIds)];
   if (ids.length === 0) throw new AppError('VALIDATION', 'Choose at least one event');
   if (ids.length > MAX_DRY_RUN_EVENTS) {
@@ -178,6 +190,9 @@ export async function dryRunEvents(ctx: PipelineContext, eventIds: readonly stri
   try {
     await ctx.prisma.$transaction(
       async (tx) => {
+        // Its writes carry this transaction's xid too; the measurement reads customers' rows
+        // only, which a catalog change does not touch.
+        if (options.setup) await options.setup(tx);
         report = await applyAndMeasure(ctx, tx, rows, prepared);
         throw new RollBack();
       },
