@@ -6,7 +6,9 @@ import type { PipelineContext } from '../modules/billing/process-event.ts';
 import { stripeHandlers } from './handlers/index.ts';
 
 export function pipelineContext(deps: Deps, handlers: HandlerMap = stripeHandlers): PipelineContext {
-  return { prisma: deps.prisma, stripe: deps.stripe?.client ?? null, log: deps.log, handlers };
+  // The pipeline's own client (short timeout, client.ts) when the connection has one.
+  const stripe = deps.stripe ? (deps.stripe.pipelineClient ?? deps.stripe.client) : null;
+  return { prisma: deps.prisma, stripe, log: deps.log, handlers };
 }
 
 /** Secrets accepted on /api/stripe/webhook: the connection's (emulator or env) plus the env list. */

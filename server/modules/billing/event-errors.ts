@@ -18,3 +18,12 @@ export class EventFailedError extends Error {
     this.name = 'EventFailedError';
   }
 }
+
+/** The handler needs Stripe's API, which the webhook answer never waits for: the event is
+ * deferred, due at once, for the background retry job, without using up a retry. */
+export class StripeNeededError extends DeferEventError {
+  constructor(message: string) {
+    super(message);
+    this.name = 'StripeNeededError';
+  }
+}
