@@ -105,10 +105,10 @@ test('seeded: blocked after disputes — support sees why; finance unblocks', as
 test('seeded: balance lower than expected — explained in numbers', async ({ page }) => {
   await signIn(page, 'support');
   const verdict = await open(page, seeded('low-balance', 'Lena Lowbalance'), 'balance lower than expected');
-  await balanceIs(page, '350');
+  await balanceIs(page, '200');
   await expect(verdict).toContainText('not only usage took credits');
   const breakdown = verdict.getByRole('table', { name: 'Balance breakdown' });
   await expect(breakdown.getByRole('row', { name: /Expired/ })).toContainText('-100');
   await expect(breakdown.getByRole('row', { name: /Used: chat/ })).toContainText('-300');
-  await expect(breakdown.getByRole('row', { name: /Clawed back/ })).toContainText('-350');
+  await expect(breakdown.getByRole('row', { name: /Clawed back/ })).toContainText('-500');
 });

@@ -38,7 +38,11 @@ export async function buildApp(deps: Deps, options: BuildAppOptions = {}): Promi
         : options.logStream
           ? { ...loggerOptions(deps.env.LOG_LEVEL), transport: undefined, stream: options.logStream }
           : loggerOptions(deps.env.LOG_LEVEL),
-    trustProxy: deps.env.TRUST_PROXY,
+    // A hop count becomes proxy-addr's own rule (trust the first n hops); Fastify's types omit numbers.
+    trustProxy:
+      typeof deps.env.TRUST_PROXY === 'number'
+        ? (_address: string, hop: number) => hop < (deps.env.TRUST_PROXY as number)
+        : deps.env.TRUST_PROXY,
     requestIdHeader: 'x-request-id',
     genReqId: () => crypto.randomUUID(),
     routerOptions: { maxParamLength: 5000 },

@@ -3,6 +3,7 @@
 import path from 'node:path';
 import pino from 'pino';
 import { createAuth } from './auth.ts';
+import { allowedOrigins } from './http/allowed-origins.ts';
 import { createPrisma } from './db/client.ts';
 import { startEmbeddedPostgres } from './db/embedded.ts';
 import { applyMigrations } from './db/migrator.ts';
@@ -39,7 +40,12 @@ export async function boot(env: Env, options: { stripe?: StripeFactory } = {}): 
 
   const prisma = createPrisma(databaseUrl);
   stops.unshift(() => prisma.$disconnect());
-  const auth = createAuth({ prisma, secret: env.AUTH_SECRET, baseURL: env.PUBLIC_URL });
+  const auth = createAuth({
+    prisma,
+    secret: env.AUTH_SECRET,
+    baseURL: env.PUBLIC_URL,
+    trustedOrigins: [...allowedOrigins(env)],
+  });
 
   let stripe: StripeConnection | null = null;
   if (options.stripe) {

@@ -203,7 +203,7 @@ describe('demo seed with the Stripe emulator', () => {
 
   it('6. balance lower than expected: usage, an expiry and a clawback from a Dashboard refund', async () => {
     const me = await customer(CASE_LOW_BALANCE);
-    expect(me.balance).toBe(350);
+    expect(me.balance).toBe(200);
     const types = (await db.ledgerEntry.findMany({ where: { customerId: me.id }, select: { type: true } })).map(
       (e) => e.type,
     );
@@ -211,11 +211,11 @@ describe('demo seed with the Stripe emulator', () => {
     const v = await verdict(CASE_LOW_BALANCE);
     const explained = v.findings.find((f) => f.rule === 'balance-breakdown')!;
     expect(explained.breakdown).toMatchObject({
-      balance: 350,
+      balance: 200,
       granted: 1100,
       consumed: 300,
       expired: 100,
-      clawedBack: 350,
+      clawedBack: 500,
     });
   });
 

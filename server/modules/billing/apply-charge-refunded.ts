@@ -22,7 +22,10 @@ export interface ChargeRefundedPrepared {
 
 /** Refunds already recorded against this charge's payment (failed and canceled included). */
 async function knownRefundedAmount(prisma: PrepareContext['prisma'], charge: Stripe.Charge): Promise<number | null> {
-  const or = [{ chargeId: charge.id }, ...(stripeId(charge.payment_intent) ? [{ paymentIntentId: stripeId(charge.payment_intent)! }] : [])];
+  const or = [
+    { chargeId: charge.id },
+    ...(stripeId(charge.payment_intent) ? [{ paymentIntentId: stripeId(charge.payment_intent)! }] : []),
+  ];
   const payment = await prisma.payment.findFirst({ where: { OR: or }, select: { id: true } });
   if (!payment) return null;
   const known = await prisma.refund.aggregate({
@@ -32,8 +35,14 @@ async function knownRefundedAmount(prisma: PrepareContext['prisma'], charge: Str
   return known._sum.amount ?? 0;
 }
 
-export async function prepareChargeRefunded(ctx: PrepareContext, charge: Stripe.Charge): Promise<ChargeRefundedPrepared> {
-  const resolved = await resolveChargePayment(ctx, { chargeId: charge.id, paymentIntentId: stripeId(charge.payment_intent) });
+export async function prepareChargeRefunded(
+  ctx: PrepareContext,
+  charge: Stripe.Charge,
+): Promise<ChargeRefundedPrepared> {
+  const resolved = await resolveChargePayment(ctx, {
+    chargeId: charge.id,
+    paymentIntentId: stripeId(charge.payment_intent),
+  });
   if (charge.refunds?.data) return { listed: null, resolved };
   const known = await knownRefundedAmount(ctx.prisma, charge);
   if (known !== null && known >= charge.amount_refunded) return { listed: null, resolved };
@@ -53,7 +62,12 @@ export async function applyChargeRefunded(
     paymentIntentId: stripeId(charge.payment_intent),
     invoiceId: resolved?.invoiceId ?? null,
   });
-  if (!payment) throw new DeferEventError(`charge ${charge.id} refunded, but its payment has not been seen yet`);
+  if (!payment) {
+    throw new DeferEventError({
+      code: 'payment_not_seen_yet',
+      detail: { objectId: charge.id, chargeId: charge.id, paymentIntentId: stripeId(charge.payment_intent) },
+    });
+  }
   const refunds = charge.refunds?.data ?? input.prepared?.listed ?? [];
   const parts: string[] = [];
   for (const refund of refunds) {
@@ -67,9 +81,10 @@ export async function applyChargeRefunded(
   });
   const seen = known._sum.amount ?? 0;
   if (seen < charge.amount_refunded) {
-    throw new DeferEventError(
-      `charge ${charge.id} shows ${charge.amount_refunded} refunded but only ${seen} is accounted for by known refunds`,
-    );
+    throw new DeferEventError({
+      code: 'refunds_not_accounted',
+      detail: { chargeId: charge.id, refunded: charge.amount_refunded, accounted: seen },
+    });
   }
   if (!parts.length)
     parts.push(

@@ -39,11 +39,14 @@ export async function applyDispute(
     paymentIntentId: stripeId(dispute.payment_intent),
     invoiceId: input.resolved?.invoiceId ?? null,
   });
-  if (!payment) throw new DeferEventError(`dispute ${dispute.id} arrived before its charge ${chargeId}`);
+  if (!payment) {
+    throw new DeferEventError({
+      code: 'payment_not_seen_yet',
+      detail: { objectId: dispute.id, chargeId, paymentIntentId: stripeId(dispute.payment_intent) },
+    });
+  }
   if (!isSettled(payment)) {
-    throw new DeferEventError(
-      `dispute ${dispute.id}: payment ${payment.id} is not settled yet (its success event has not arrived)`,
-    );
+    throw new DeferEventError({ code: 'payment_not_settled', detail: { objectId: dispute.id, paymentId: payment.id } });
   }
 
   const existing = await tx.dispute.findUnique({ where: { id: dispute.id } });

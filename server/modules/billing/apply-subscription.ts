@@ -8,6 +8,7 @@ import type { HandlerOutcome } from './event-handler.ts';
 import { DeferEventError, EventFailedError } from './event-errors.ts';
 import { resolveEventCustomer, stripeId } from './resolve-event-customer.ts';
 import { syncCustomerPlan } from './sync-customer-plan.ts';
+import { priceSeen, unknownPrice } from './unknown-price.ts';
 
 const fromUnix = (s: number | null | undefined) => (s ? new Date(s * 1000) : null);
 
@@ -29,9 +30,10 @@ export async function applySubscription(
     linkedCustomerId: input.linkedCustomerId,
   });
   if (!customer) {
-    throw new DeferEventError(
-      `no customer linked to Stripe customer ${stripeId(sub.customer)} yet (waiting for its checkout session)`,
-    );
+    throw new DeferEventError({
+      code: 'customer_not_linked_yet',
+      detail: { stripeCustomerId: stripeId(sub.customer) },
+    });
   }
 
   const item = sub.items?.data?.[0];
@@ -39,8 +41,8 @@ export async function applySubscription(
   let planKey: string | null = sub.metadata?.kind === 'plan' ? (sub.metadata.key ?? null) : null;
   if (priceId) {
     const mapping = await findPriceMapping(tx, priceId);
-    if (!mapping) throw new EventFailedError(`unknown price ${priceId}`);
-    if (mapping.kind !== 'plan') throw new EventFailedError(`price ${priceId} is a credit pack price, not a plan`);
+    if (!mapping) throw new EventFailedError(unknownPrice(priceId, priceSeen(item?.price)));
+    if (mapping.kind !== 'plan') throw new EventFailedError({ code: 'price_not_a_plan', detail: { priceId } });
     planKey = mapping.plan.key;
   }
 

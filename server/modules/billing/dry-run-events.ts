@@ -14,7 +14,8 @@ import type { EventStatus } from '../../generated/prisma/enums.ts';
 import type { Tx } from '../../db/tx.ts';
 import { AppError } from '../../lib/app-error.ts';
 import type { EventHandler, HandlerMap } from './event-handler.ts';
-import { DeferEventError, EventFailedError } from './event-errors.ts';
+import { describeEventCause, type EventCause } from '../../contracts/event-causes.ts';
+import { failureCause } from './failure-cause.ts';
 import { toEnvelope, type PipelineContext } from './process-event.ts';
 
 export const MAX_DRY_RUN_EVENTS = 50;
@@ -46,6 +47,8 @@ export interface DryRunEventResult {
   outcome: DryRunOutcome;
   summary: string | null;
   error: string | null;
+  /** Why it would fail or wait, as data (the error above is its words). */
+  cause: EventCause | null;
   ledgerEntries: DryRunLedgerEntry[];
   entitlementChanges: DryRunEntitlementChange[];
 }
@@ -116,11 +119,14 @@ const PAYMENT_FIELDS = {
   amountRefunded: true,
 } as const;
 
-function outcomeOf(err: unknown): { outcome: DryRunOutcome; error: string } {
-  const error = err instanceof Error ? err.message.slice(0, 2000) : String(err);
-  if (err instanceof EventFailedError) return { outcome: 'failed', error };
-  if (err instanceof DeferEventError) return { outcome: 'deferred', error };
-  return { outcome: 'error', error };
+function outcomeOf(
+  ctx: PipelineContext,
+  eventId: string,
+  err: unknown,
+): { outcome: DryRunOutcome; error: string; cause: EventCause } {
+  const { cause, kind } = failureCause(err);
+  if (kind === 'error') ctx.log.error({ err, eventId, cause: cause.detail }, 'stripe event dry run failed');
+  return { outcome: kind, error: describeEventCause(cause), cause };
 }
 
 function changed<T extends object>(before: T | null, after: T): boolean {
@@ -220,6 +226,7 @@ async function applyAndMeasure(
       outcome: 'processed',
       summary: null,
       error: null,
+      cause: null,
       ledgerEntries: [],
       entitlementChanges: [],
     };
@@ -233,7 +240,7 @@ async function applyAndMeasure(
     }
     const pre = prepared.get(row.id);
     if (pre && 'error' in pre) {
-      Object.assign(result, outcomeOf(pre.error));
+      Object.assign(result, outcomeOf(ctx, row.id, pre.error));
       continue;
     }
     const { envelope, object } = toEnvelope(row);
@@ -252,7 +259,7 @@ async function applyAndMeasure(
     } catch (err) {
       // As in the pipeline, a failed event leaves nothing behind.
       await tx.$executeRaw`ROLLBACK TO SAVEPOINT dry_run_event`;
-      Object.assign(result, outcomeOf(err));
+      Object.assign(result, outcomeOf(ctx, row.id, err));
       continue;
     }
 

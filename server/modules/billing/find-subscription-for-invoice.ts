@@ -29,7 +29,9 @@ export async function findSubscriptionForInvoice(
     });
     sub = await tx.subscription.findUnique({ where: { id: input.subscriptionId } });
   }
-  if (!sub) throw new DeferEventError(`subscription ${input.subscriptionId} not seen yet`);
+  if (!sub) {
+    throw new DeferEventError({ code: 'subscription_not_seen_yet', detail: { subscriptionId: input.subscriptionId } });
+  }
   return sub;
 }
 

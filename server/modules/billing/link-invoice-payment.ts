@@ -20,7 +20,9 @@ export async function linkInvoicePayment(tx: Tx, input: { payment: Stripe.Invoic
   }
   const row = await tx.payment.findUnique({ where: { invoiceId } });
   // invoice.paid creates the payment; this event can arrive first.
-  if (!row) throw new DeferEventError(`invoice payment ${payment.id}: invoice ${invoiceId} not applied yet`);
+  if (!row) {
+    throw new DeferEventError({ code: 'invoice_not_seen_yet', detail: { invoiceId, invoicePaymentId: payment.id } });
+  }
   const linked = await linkPaymentIds(tx, row, { paymentIntentId, chargeId });
   const ids = [linked.paymentIntentId, linked.chargeId].filter(Boolean).join(' / ') || 'no payment id';
   return { summary: `invoice ${invoiceId} paid by ${ids}: linked to payment ${row.id}`, customerId: row.customerId };

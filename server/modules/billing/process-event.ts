@@ -9,7 +9,9 @@ import type { Tx } from '../../db/tx.ts';
 import type { EventStatus } from '../../generated/prisma/enums.ts';
 import { AppError } from '../../lib/app-error.ts';
 import type { EventEnvelope, EventHandler, HandlerMap, HandlerOutcome } from './event-handler.ts';
-import { DeferEventError, EventFailedError, StripeNeededError } from './event-errors.ts';
+import { describeEventCause, type EventCause } from '../../contracts/event-causes.ts';
+import { StripeNeededError } from './event-errors.ts';
+import { failureCause } from './failure-cause.ts';
 import { MAX_PROCESSING_ATTEMPTS, isTransientConflict, retryDelayMs } from './retry-policy.ts';
 
 export interface PipelineLogger {
@@ -59,6 +61,8 @@ export interface ProcessResult {
   skipped: boolean;
   summary?: string;
   error?: string;
+  /** Why it failed or waits, as data (the error above is its words). */
+  cause?: EventCause;
 }
 
 const TX_OPTIONS = { maxWait: 15_000, timeout: 30_000 } as const;
@@ -168,6 +172,7 @@ async function applyInTransaction(
       now,
       attempts: null,
       lastError: null,
+      cause: null,
       nextAttemptAt: null,
       customerId: outcome.customerId ?? null,
       attempt: { outcome: 'processed', summary: outcome.summary, error: null },
@@ -190,6 +195,7 @@ async function recordOutcome(
     /** null: one more than stored. */
     attempts: number | null;
     lastError: string | null;
+    cause: EventCause | null;
     nextAttemptAt: Date | null;
     customerId: string | null;
     attempt: { outcome: string; summary: string | null; error: string | null };
@@ -206,6 +212,8 @@ async function recordOutcome(
          SET status = ${input.status}::"EventStatus",
              attempts = COALESCE(${input.attempts}::int, attempts + 1),
              last_error = ${input.lastError},
+             cause = ${input.cause?.code ?? null},
+             cause_detail = ${input.cause ? JSON.stringify(input.cause.detail) : null}::jsonb,
              next_attempt_at = ${iso(input.nextAttemptAt)}::timestamptz AT TIME ZONE 'UTC',
              processed_at = CASE WHEN ${input.attempt.outcome} = 'processed'
                                  THEN ${iso(input.now)}::timestamptz AT TIME ZONE 'UTC' ELSE processed_at END,
@@ -225,11 +233,6 @@ async function recordOutcome(
      WHERE id = ${input.delivery?.id ?? null}::bigint AND EXISTS (SELECT 1 FROM att)`;
 }
 
-function describeError(err: unknown): string {
-  if (err instanceof Error) return err.message.slice(0, 2000);
-  return String(err).slice(0, 2000);
-}
-
 async function recordFailure(
   ctx: PipelineContext,
   eventId: string,
@@ -237,14 +240,17 @@ async function recordFailure(
   options: ProcessOptions,
   durationMs: number,
 ): Promise<ProcessResult> {
-  const message = describeError(err);
-  const permanent = err instanceof EventFailedError;
-  const deferral = err instanceof DeferEventError;
+  const { cause, kind } = failureCause(err);
+  const message = describeEventCause(cause);
+  const permanent = kind === 'failed';
+  if (kind === 'error') {
+    const correlationId = 'correlationId' in cause.detail ? cause.detail.correlationId : null;
+    ctx.log.error({ err, eventId, correlationId }, 'stripe event processing failed');
+  }
   // Neither waiting for Stripe's API (it moves to the background job, due at once) nor a repeated
   // delivery uses up a retry: only the event's own attempts count toward MAX_PROCESSING_ATTEMPTS.
   const forBackground = err instanceof StripeNeededError;
   const counts = !forBackground && !options.duplicate;
-  if (!permanent && !deferral) ctx.log.error({ err, eventId }, 'stripe event processing failed');
   const now = ctx.now?.() ?? new Date();
   return ctx.prisma.$transaction(async (tx: Tx) => {
     await tx.$queryRaw`SELECT 1 FROM stripe_event WHERE id = ${eventId} FOR UPDATE`;
@@ -254,7 +260,8 @@ async function recordFailure(
     });
     const attempts = (current?.attempts ?? 0) + (counts ? 1 : 0);
     // A manual retry that fails shows its error at once instead of going back into the queue.
-    const giveUp = permanent || (counts && attempts >= MAX_PROCESSING_ATTEMPTS) || (!!options.actorId && !forBackground);
+    const giveUp =
+      permanent || (counts && attempts >= MAX_PROCESSING_ATTEMPTS) || (!!options.actorId && !forBackground);
     const status: EventStatus = current?.status === 'processed' ? 'processed' : giveUp ? 'failed' : 'deferred';
     // A duplicate keeps the schedule it found (its backoff is not reset); background work is due now.
     const nextAttemptAt = forBackground
@@ -268,13 +275,14 @@ async function recordFailure(
       now,
       attempts,
       lastError: message,
+      cause,
       nextAttemptAt: status === 'deferred' ? nextAttemptAt : null,
       customerId: null,
-      attempt: { outcome: permanent ? 'failed' : deferral ? 'deferred' : 'error', summary: null, error: message },
+      attempt: { outcome: kind, summary: null, error: message },
       durationMs,
       actorId: options.actorId ?? null,
       delivery: options.delivery ?? null,
     });
-    return { eventId, status, skipped: false, error: message };
+    return { eventId, status, skipped: false, error: message, cause };
   }, TX_OPTIONS);
 }

@@ -9,6 +9,6 @@ import { StripeNeededError } from './event-errors.ts';
 /** The client to call, or null when no Stripe is configured (handlers then use the payload alone). */
 export function stripeForPrepare(ctx: PrepareContext, why: string): Stripe | null {
   if (!ctx.stripe) return null;
-  if (ctx.inline) throw new StripeNeededError(`needs Stripe's API (${why}): left to the background job`);
+  if (ctx.inline) throw new StripeNeededError(why);
   return ctx.stripe;
 }

@@ -82,6 +82,8 @@ beforeAll(async () => {
         objectId: 'cs_matrix',
         status: 'failed',
         lastError: 'unknown price price_matrix_missing',
+        cause: 'unknown_price',
+        causeDetail: { priceId: 'price_matrix_missing' },
       },
       {
         id: 'evt_admin_procs_2',

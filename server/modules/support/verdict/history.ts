@@ -10,6 +10,7 @@ import type {
   Refund,
   Subscription,
 } from '../../../generated/prisma/client.ts';
+import type { EventCause } from '../../../contracts/event-causes.ts';
 import type { Rules } from '../../catalog/get-rules.ts';
 import type { ResolvedEntitlements } from '../../entitlements/resolve-entitlements.ts';
 
@@ -19,7 +20,10 @@ export interface HistoryEvent {
   created: Date;
   status: string;
   attempts: number;
+  /** The failure in words, for people only: rules act on `cause`. */
   lastError: string | null;
+  /** Why it failed or waits, as data (null when processed, or an old row stored before causes). */
+  cause: EventCause | null;
   nextAttemptAt: Date | null;
   processedAt: Date | null;
   objectId: string | null;

@@ -135,7 +135,7 @@ describe('failed-event', () => {
       object: { id: uid('cs_') },
       customerId: c.id,
       status: 'failed',
-      lastError: 'unknown price price_unmapped1',
+      cause: { code: 'unknown_price', detail: { priceId: 'price_unmapped1' } },
       attempts: [{ outcome: 'failed', error: 'unknown price price_unmapped1' }],
     });
     const [finding] = failedEvent(await history(c.id));
@@ -143,6 +143,33 @@ describe('failed-event', () => {
     expect(finding?.title).toContain('unknown price price_unmapped1');
     expect(finding?.explanation).toContain('not mapped');
     expect(finding?.repairs.map((r) => r.kind)).toEqual(['map_price', 'reprocess_event']);
+  });
+
+  it('acts on the cause code, not the words: a reworded message still asks for the price', async () => {
+    const c = await makeCustomer(db.prisma);
+    await storeEvent(db.prisma, {
+      type: 'invoice.paid',
+      created: ago(1),
+      object: { id: uid('in_') },
+      customerId: c.id,
+      status: 'failed',
+      cause: { code: 'unknown_price', detail: { priceId: 'price_reworded1' } },
+      lastError: 'Nobody sells this in the catalog yet',
+    });
+    // And words that look like the old message, with another cause, propose no mapping.
+    await storeEvent(db.prisma, {
+      type: 'invoice.paid',
+      created: ago(2),
+      object: { id: uid('in_') },
+      customerId: c.id,
+      status: 'failed',
+      cause: { code: 'customer_unknown', detail: {} },
+      lastError: 'unknown price price_lookalike1',
+    });
+    const findings = failedEvent(await history(c.id));
+    const maps = findings.flatMap((f) => f.repairs).filter((r) => r.kind === 'map_price');
+    expect(maps).toEqual([expect.objectContaining({ priceId: 'price_reworded1' })]);
+    expect(findings.find((f) => f.title.includes('Nobody sells'))?.explanation).toContain('not mapped');
   });
 
   it('offers reprocess alone once the price is mapped', async () => {
@@ -154,7 +181,7 @@ describe('failed-event', () => {
       object: { id: uid('cs_') },
       customerId: c.id,
       status: 'failed',
-      lastError: 'unknown price price_mapped1',
+      cause: { code: 'unknown_price', detail: { priceId: 'price_mapped1' } },
     });
     const [finding] = failedEvent(await history(c.id));
     expect(finding?.explanation).toContain('mapped in the catalog now');

@@ -1,11 +1,11 @@
 // A delivered event that we could not apply: the error in words, and the fix. An unknown price
-// needs the catalog first; anything else can be reprocessed once its cause is fixed. Events that
-// are merely waiting for their automatic retry say so.
+// (cause code, never the words) needs the catalog first; anything else can be reprocessed once its
+// cause is fixed. Events that are merely waiting for their automatic retry say so.
+import { unknownPriceOf } from '../../../../contracts/event-causes.ts';
 import type { Finding, Repair } from '../../../../contracts/support.ts';
 import type { CustomerHistory, HistoryEvent } from '../history.ts';
 import { date, eventEvidence, objectEvidence } from '../words.ts';
 
-const UNKNOWN_PRICE = /unknown price (price_[A-Za-z0-9_]+)/;
 const STUCK_AFTER_MS = 5 * 60_000;
 
 function reprocess(e: HistoryEvent): Repair {
@@ -24,7 +24,7 @@ export function failedEvent(h: CustomerHistory): Finding[] {
   for (const e of h.openEvents.filter((x) => x.matchedBy !== 'email')) {
     const evidence = [eventEvidence(e), ...(e.objectId ? [objectEvidence(e.objectId)] : [])];
     if (e.status === 'failed') {
-      const price = UNKNOWN_PRICE.exec(e.lastError ?? '')?.[1] ?? null;
+      const price = unknownPriceOf(e.cause);
       const mapped = price !== null && h.mappedPrices.includes(price);
       const repairs: Repair[] = [];
       if (price && !mapped) {
