@@ -57,8 +57,7 @@ const STORIES: Record<string, Story> = {
     await renew(ctx, sub, 'paid');
     await dispute(ctx, sub.latest, 'lost');
   },
-  'dispute open on a subscription charge': async (ctx) =>
-    dispute(ctx, (await subscribe(ctx, 'max')).latest, 'open'),
+  'dispute open on a subscription charge': async (ctx) => dispute(ctx, (await subscribe(ctx, 'max')).latest, 'open'),
   'cancel at period end': async (ctx) => cancelAtPeriodEnd(ctx, await subscribe(ctx, 'pro')),
 };
 

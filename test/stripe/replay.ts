@@ -234,7 +234,8 @@ export async function replay(h: ReplayHarness, events: Stripe.Event[], options: 
   const units: Array<{ event: Stripe.Event; copies: number }> = [];
   for (const e of events) {
     const copies = r.int(1, 3);
-    if (copies > 1 && r.chance(0.5)) units.push({ event: e, copies }); // a concurrent burst
+    if (copies > 1 && r.chance(0.5))
+      units.push({ event: e, copies }); // a concurrent burst
     else for (let i = 0; i < copies; i++) units.push({ event: e, copies: 1 });
   }
   const queue = r.shuffle(units);
@@ -292,7 +293,9 @@ export async function actualOf(h: ReplayHarness, model: Model): Promise<Model> {
     entries: entries.map((e) => [e.type, e.credits] as [string, number]).sort(compareEntries),
     plan: customer.planKey ?? 'free',
     available: await spendableCredits(h.prisma, customer.id),
-    refunds: refunds.map((x) => [x.stripeRefundId ?? '', x.status, x.creditsClawedBack] as [string, string, number]).sort(),
+    refunds: refunds
+      .map((x) => [x.stripeRefundId ?? '', x.status, x.creditsClawedBack] as [string, string, number])
+      .sort(),
     disputes: disputes.map((d) => [d.id, d.status, d.outcome] as [string, string, string | null]).sort(),
     payments: payments
       .map((p) => [p.checkoutSessionId ?? p.invoiceId ?? '', p.status, p.amountRefunded] as [string, string, number])

@@ -34,7 +34,10 @@ export async function linkPaymentIds(
     if (!taken) data.chargeId = ids.chargeId;
   }
   if (ids.paymentIntentId && !payment.paymentIntentId) {
-    const taken = await tx.payment.findUnique({ where: { paymentIntentId: ids.paymentIntentId }, select: { id: true } });
+    const taken = await tx.payment.findUnique({
+      where: { paymentIntentId: ids.paymentIntentId },
+      select: { id: true },
+    });
     if (!taken) data.paymentIntentId = ids.paymentIntentId;
   }
   return Object.keys(data).length ? tx.payment.update({ where: { id: payment.id }, data }) : payment;

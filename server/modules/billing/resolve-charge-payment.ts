@@ -19,7 +19,8 @@ export async function resolveChargePayment(ctx: PrepareContext, ref: ChargeRef):
   let paymentIntentId = ref.paymentIntentId;
   if (!paymentIntentId && ref.chargeId) {
     const charge = await stripe.charges.retrieve(ref.chargeId);
-    paymentIntentId = typeof charge.payment_intent === 'string' ? charge.payment_intent : (charge.payment_intent?.id ?? null);
+    paymentIntentId =
+      typeof charge.payment_intent === 'string' ? charge.payment_intent : (charge.payment_intent?.id ?? null);
   }
   if (!paymentIntentId) return null;
   const payments = await stripe.invoicePayments.list({

@@ -11,7 +11,11 @@ export function disputeHandler(): EventHandler<Stripe.Dispute, ChargeRef | null>
   return {
     lockKeys: (dispute) => ids(dispute.id, dispute.charge, dispute.payment_intent),
     prepare: (ctx, dispute) =>
-      resolveChargePayment(ctx, { chargeId: stripeId(dispute.charge), paymentIntentId: stripeId(dispute.payment_intent) }),
-    apply: (tx, { object, event, actor, prepared }) => applyDispute(tx, { dispute: object, event, actor, resolved: prepared }),
+      resolveChargePayment(ctx, {
+        chargeId: stripeId(dispute.charge),
+        paymentIntentId: stripeId(dispute.payment_intent),
+      }),
+    apply: (tx, { object, event, actor, prepared }) =>
+      applyDispute(tx, { dispute: object, event, actor, resolved: prepared }),
   };
 }

@@ -11,8 +11,16 @@ export function refundHandler(): EventHandler<Stripe.Refund, ChargeRef | null> {
   return {
     lockKeys: (refund) => ids(refund.id, refund.charge, refund.payment_intent),
     prepare: (ctx, refund) =>
-      resolveChargePayment(ctx, { chargeId: stripeId(refund.charge), paymentIntentId: stripeId(refund.payment_intent) }),
+      resolveChargePayment(ctx, {
+        chargeId: stripeId(refund.charge),
+        paymentIntentId: stripeId(refund.payment_intent),
+      }),
     apply: (tx, { object, event, actor, prepared }) =>
-      applyRefund(tx, { refund: object, requestIdempotencyKey: event.requestIdempotencyKey, actor, resolved: prepared }),
+      applyRefund(tx, {
+        refund: object,
+        requestIdempotencyKey: event.requestIdempotencyKey,
+        actor,
+        resolved: prepared,
+      }),
   };
 }
