@@ -3,12 +3,13 @@
 // webhooks to this app, so it must listen; /healthz answers 503 until they are done) -> jobs.
 // SIGTERM/SIGINT close the listener first, then jobs and the database.
 import { buildApp } from './app.ts';
-import { boot } from './boot.ts';
+import { boot, PendingMigrationsError } from './boot.ts';
 import { EnvError, parseEnv, type Env } from './env.ts';
 import { startJobRunner } from './jobs/runner.ts';
 import { connectStripe, describeStripe, PRODUCTION_WITHOUT_KEY_MESSAGE, retryWebhooksNow } from './stripe/client.ts';
 import { DEMO_STAFF, hasDemoStaff } from './seed/demo-staff.ts';
 import { demoSeedNeeded, seedDemo } from './seed/seed-demo.ts';
+import { exposureReasons, unsafeStartMessage } from './startup-safety.ts';
 
 function loadEnv(): Env {
   try {
@@ -27,19 +28,30 @@ if (env.NODE_ENV === 'production' && !env.STRIPE_SECRET_KEY) {
   console.error(PRODUCTION_WITHOUT_KEY_MESSAGE);
   process.exit(1);
 }
+const unsafeSecret = unsafeStartMessage(env, null);
+if (unsafeSecret) {
+  console.error(unsafeSecret);
+  process.exit(1);
+}
 // Without STRIPE_SECRET_KEY this starts the Stripe emulator (dynamic import inside connectStripe).
-const booted = await boot(env, { stripe: connectStripe });
+const booted = await boot(env, { stripe: connectStripe }).catch((err: unknown) => {
+  if (err instanceof PendingMigrationsError) {
+    console.error(err.message);
+    process.exit(1);
+  }
+  throw err;
+});
 const { deps } = booted;
 
-if (env.NODE_ENV === 'production' && (await hasDemoStaff(deps.prisma))) {
-  console.error(
-    'Refusing to start in production: demo staff users (@creditdesk.demo) with public passwords exist. Remove them first.',
-  );
+const unsafe = unsafeStartMessage(env, await hasDemoStaff(deps.prisma));
+if (unsafe) {
+  console.error(unsafe);
   await booted.stop();
   process.exit(1);
 }
 
-const seedNeeded = env.NODE_ENV !== 'production' && env.SEED_DEMO === 'auto' ? await demoSeedNeeded(deps) : null;
+// Demo staff are seeded only where nobody else can reach the server (startup-safety.ts).
+const seedNeeded = exposureReasons(env).length === 0 && env.SEED_DEMO === 'auto' ? await demoSeedNeeded(deps) : null;
 if (seedNeeded) {
   deps.log.info(seedNeeded === 'empty' ? 'empty database: seeding demo data' : 'resuming an unfinished demo seed');
   await seedDemo(deps, { phases: ['database'] });

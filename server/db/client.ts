@@ -25,7 +25,23 @@ export function createPrisma(databaseUrl: string, options: { max?: number } = {}
  * Prisma's per-query work (and an interactive transaction's) costs several times the round trip.
  */
 export function pgPool(db: Db): pg.Pool {
-  const pool = pools.get(db);
+  const pool = poolOf(db);
   if (!pool) throw new Error('pgPool: this Prisma client was not made by createPrisma');
   return pool;
+}
+
+/** The pool under a root client made by createPrisma; null for a transaction client. */
+export function poolOf(db: object): pg.Pool | null {
+  return pools.get(db as Db) ?? null;
+}
+
+/**
+ * One statement on a hot path: a named (prepared once per connection) query straight on the pool
+ * when `db` is a root client, through Prisma inside a transaction. Hot statements return jsonb or
+ * plain numbers and text, which both roads decode alike.
+ */
+export async function hotQuery<T>(db: object, name: string, text: string, values: unknown[]): Promise<T[]> {
+  const pool = poolOf(db);
+  if (pool) return (await pool.query<T & pg.QueryResultRow>({ name, text, values })).rows;
+  return (db as Db).$queryRawUnsafe<T[]>(text, ...values);
 }

@@ -313,23 +313,11 @@ export function sortedModel(model: Model): Model {
   };
 }
 
-/**
- * Issue 13.3 (a Checkout subscription's `incomplete` and `active` snapshots share one `created`
- * second and may be applied in either order) is fixed on another branch. Until it lands, the plan
- * of a customer whose stream holds such a pair depends on the race and is not compared. Flip to
- * true when the fix is merged.
- */
-export const SAME_SECOND_SUBSCRIPTION_ORDER_FIXED = false;
-
 /** The whole check: nothing left unsettled, ledger consistent, model met. */
 export async function expectModel(h: ReplayHarness, model: Model, events?: Stripe.Event[]): Promise<void> {
   expect(await unsettledEvents(h, events)).toEqual([]);
   expect(await verifyLedger(h.prisma)).toEqual([]);
-  const actual = await actualOf(h, model);
-  const expected = sortedModel(model);
-  const racy = !SAME_SECOND_SUBSCRIPTION_ORDER_FIXED && events?.some((e) => e.type === 'customer.subscription.created');
-  if (racy) actual.plan = expected.plan;
-  expect(actual).toEqual(expected);
+  expect(await actualOf(h, model)).toEqual(sortedModel(model));
 }
 
 // ---------------------------------------------------------------------------------------------

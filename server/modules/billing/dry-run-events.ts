@@ -16,7 +16,7 @@ import { AppError } from '../../lib/app-error.ts';
 import type { EventHandler, HandlerMap } from './event-handler.ts';
 import { describeEventCause, type EventCause } from '../../contracts/event-causes.ts';
 import { failureCause } from './failure-cause.ts';
-import { toEnvelope, type PipelineContext } from './process-event.ts';
+import { livemodeMismatch, toEnvelope, type PipelineContext } from './process-event.ts';
 
 export const MAX_DRY_RUN_EVENTS = 50;
 
@@ -145,7 +145,19 @@ function split<T extends { id: string }>(row: T): [string, Omit<T, 'id'>] {
   return [id, rest];
 }
 
-export async function dryRunEvents(ctx: PipelineContext, eventIds: readonly string[]): Promise<DryRunReport> {
+export interface DryRunOptions {
+  /**
+   * A change to try first, inside the same rolled-back transaction (a catalog mapping not saved
+   * yet): the report then says what the events would do once that change is made.
+   */
+  setup?: (tx: Tx) => Promise<unknown>;
+}
+
+export async function dryRunEvents(
+  ctx: PipelineContext,
+  eventIds: readonly string[],
+  options: DryRunOptions = {},
+): Promise<DryRunReport> {
   const ids = [...new Set(eventIds)];
   if (ids.length === 0) throw new AppError('VALIDATION', 'Choose at least one event');
   if (ids.length > MAX_DRY_RUN_EVENTS) {
@@ -178,6 +190,9 @@ export async function dryRunEvents(ctx: PipelineContext, eventIds: readonly stri
   try {
     await ctx.prisma.$transaction(
       async (tx) => {
+        // Its writes carry this transaction's xid too; the measurement reads customers' rows
+        // only, which a catalog change does not touch.
+        if (options.setup) await options.setup(tx);
         report = await applyAndMeasure(ctx, tx, rows, prepared);
         throw new RollBack();
       },
@@ -236,6 +251,11 @@ async function applyAndMeasure(
     if (!handler) {
       result.outcome = 'ignored';
       result.summary = `no handler for ${row.type}: it would be stored and ignored`;
+      continue;
+    }
+    const mismatch = livemodeMismatch(ctx, row);
+    if (mismatch) {
+      Object.assign(result, outcomeOf(ctx, row.id, mismatch));
       continue;
     }
     const pre = prepared.get(row.id);

@@ -10,7 +10,7 @@ import type { EventStatus } from '../../generated/prisma/enums.ts';
 import { AppError } from '../../lib/app-error.ts';
 import type { EventEnvelope, EventHandler, HandlerMap, HandlerOutcome } from './event-handler.ts';
 import { describeEventCause, type EventCause } from '../../contracts/event-causes.ts';
-import { StripeNeededError } from './event-errors.ts';
+import { EventFailedError, StripeNeededError } from './event-errors.ts';
 import { failureCause } from './failure-cause.ts';
 import { MAX_PROCESSING_ATTEMPTS, isTransientConflict, retryDelayMs } from './retry-policy.ts';
 
@@ -27,6 +27,8 @@ export interface PipelineContext {
   handlers: HandlerMap;
   /** Injected in tests; the wall clock otherwise. */
   now?: () => Date;
+  /** This deployment's mode: an event of the other mode is refused (failed, never applied). */
+  livemode?: boolean;
 }
 
 export interface StoredEventRow {
@@ -117,6 +119,8 @@ export async function processEvent(
   }
 
   const started = Date.now();
+  const mismatch = livemodeMismatch(ctx, row);
+  if (mismatch) return recordFailure(ctx, eventId, mismatch, options, 0);
   const { envelope, object } = toEnvelope(row);
   try {
     const prepared = handler.prepare
@@ -132,6 +136,12 @@ export async function processEvent(
   } catch (err) {
     return recordFailure(ctx, eventId, err, options, Date.now() - started);
   }
+}
+
+/** A live event on a test deployment (or the reverse) is a misrouted endpoint: never applied. */
+export function livemodeMismatch(ctx: PipelineContext, row: { livemode: boolean }): EventFailedError | null {
+  if (ctx.livemode === undefined || row.livemode === ctx.livemode) return null;
+  return new EventFailedError({ code: 'livemode_mismatch', detail: { eventLivemode: row.livemode } });
 }
 
 async function applyInTransaction(

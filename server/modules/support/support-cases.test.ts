@@ -133,8 +133,10 @@ describe('support cases', () => {
 
     const before = await support().support.verdict({ customerId: customer.id });
     const failed = before.findings.find((f) => f.rule === 'failed-event')!;
-    expect(failed.title).toContain(`unknown price ${price.id}`);
-    expect(failed.repairs.map((r) => r.kind)).toEqual(['map_price', 'reprocess_event']);
+    // What was bought and paid, named from Stripe's product; no reprocess while it could only fail.
+    expect(failed.title).toBe('Paid {{money 900 eur}} for “Mystery pack”, which the catalog does not sell yet');
+    expect(failed.explanation).toContain(price.id);
+    expect(failed.repairs).toEqual([expect.objectContaining({ kind: 'map_price', suggestedKind: 'pack' })]);
 
     // The admin maps the price in the catalog (what the map_price repair asks for).
     await h.prisma.catalogPrice.create({ data: { stripePriceId: price.id, packKey: 'big' } });
