@@ -12,6 +12,7 @@ import type { EventEnvelope, EventHandler, HandlerMap, HandlerOutcome } from './
 import { describeEventCause, type EventCause } from '../../contracts/event-causes.ts';
 import { EventFailedError, StripeNeededError } from './event-errors.ts';
 import { failureCause } from './failure-cause.ts';
+import { normaliseEventObject } from './normalise-event-object.ts';
 import { MAX_PROCESSING_ATTEMPTS, isTransientConflict, retryDelayMs } from './retry-policy.ts';
 
 export interface PipelineLogger {
@@ -70,6 +71,8 @@ export interface ProcessResult {
 const TX_OPTIONS = { maxWait: 15_000, timeout: 30_000 } as const;
 const CONFLICT_RETRIES = 4;
 
+/** The envelope and data.object as handlers read them: in the endive shape whatever the event's
+ * API version (normalise-event-object.ts); throws payload_unreadable when that cannot be done. */
 export function toEnvelope(row: {
   id: string;
   type: string;
@@ -91,7 +94,7 @@ export function toEnvelope(row: {
       requestIdempotencyKey: payload.request?.idempotency_key ?? null,
       previousAttributes: payload.data?.previous_attributes ?? null,
     },
-    object: payload.data?.object ?? null,
+    object: normaliseEventObject(row.type, payload.api_version ?? null, payload.data?.object ?? null),
   };
 }
 
@@ -121,8 +124,8 @@ export async function processEvent(
   const started = Date.now();
   const mismatch = livemodeMismatch(ctx, row);
   if (mismatch) return recordFailure(ctx, eventId, mismatch, options, 0);
-  const { envelope, object } = toEnvelope(row);
   try {
+    const { envelope, object } = toEnvelope(row);
     const prepared = handler.prepare
       ? await handler.prepare({ prisma: ctx.prisma, stripe: ctx.stripe, inline: !!options.inline }, object, envelope)
       : undefined;
