@@ -205,7 +205,7 @@ export function AuditPage() {
                     <TableCell>
                       <TimeAgo date={r.createdAt} />
                     </TableCell>
-                    <TableCell className="max-w-48 truncate">
+                    <TableCell className="max-w-56 truncate">
                       {r.actorEmail ?? r.actorId ?? 'unknown'}
                       {r.actorRole && (
                         <Badge tone="outline" className="ml-1.5">
@@ -226,17 +226,24 @@ export function AuditPage() {
                       <span className="text-muted-foreground">{r.targetType}</span>{' '}
                       {r.targetId && <CopyId value={r.targetId} className="max-w-40" />}
                     </TableCell>
-                    <TableCell className="max-w-48 truncate">
+                    <TableCell>
                       {r.customer ? (
-                        <Link className="hover:underline" to={`/customers/${r.customer.id}?tab=timeline&kinds=audit`}>
+                        <Link
+                          className="block max-w-48 truncate hover:underline"
+                          title={r.customer.email || r.customer.externalId}
+                          to={`/customers/${r.customer.id}?tab=timeline&kinds=audit`}
+                        >
                           {r.customer.email || r.customer.externalId}
                         </Link>
                       ) : (
                         '—'
                       )}
                     </TableCell>
-                    <TableCell className="max-w-72 truncate" title={r.reason ?? undefined}>
-                      {r.reason ?? '—'}
+                    <TableCell>
+                      {/* Wraps (two lines at most) so the table fits its box; a cell's own max-width would not bind. */}
+                      <span className="line-clamp-2 max-w-72 min-w-40 whitespace-normal" title={r.reason ?? undefined}>
+                        {r.reason ?? '—'}
+                      </span>
                     </TableCell>
                     <TableCell className="font-mono text-xs text-muted-foreground">{r.ip ?? '—'}</TableCell>
                   </TableRow>
