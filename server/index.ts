@@ -3,7 +3,7 @@
 // webhooks to this app, so it must listen; /healthz answers 503 until they are done) -> jobs.
 // SIGTERM/SIGINT close the listener first, then jobs and the database.
 import { buildApp } from './app.ts';
-import { boot } from './boot.ts';
+import { boot, PendingMigrationsError } from './boot.ts';
 import { EnvError, parseEnv, type Env } from './env.ts';
 import { startJobRunner } from './jobs/runner.ts';
 import { connectStripe, describeStripe, PRODUCTION_WITHOUT_KEY_MESSAGE, retryWebhooksNow } from './stripe/client.ts';
@@ -34,7 +34,13 @@ if (unsafeSecret) {
   process.exit(1);
 }
 // Without STRIPE_SECRET_KEY this starts the Stripe emulator (dynamic import inside connectStripe).
-const booted = await boot(env, { stripe: connectStripe });
+const booted = await boot(env, { stripe: connectStripe }).catch((err: unknown) => {
+  if (err instanceof PendingMigrationsError) {
+    console.error(err.message);
+    process.exit(1);
+  }
+  throw err;
+});
 const { deps } = booted;
 
 const unsafe = unsafeStartMessage(env, await hasDemoStaff(deps.prisma));
