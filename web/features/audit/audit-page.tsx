@@ -191,12 +191,11 @@ export function AuditPage() {
               <TableHeader>
                 <TableRow>
                   <TableHead>When</TableHead>
-                  <TableHead>Who</TableHead>
+                  <TableHead>Who (IP)</TableHead>
                   <TableHead>Action</TableHead>
                   <TableHead>Target</TableHead>
                   <TableHead>Customer</TableHead>
                   <TableHead>Reason</TableHead>
-                  <TableHead>IP</TableHead>
                 </TableRow>
               </TableHeader>
               <TableBody>
@@ -205,13 +204,15 @@ export function AuditPage() {
                     <TableCell>
                       <TimeAgo date={r.createdAt} />
                     </TableCell>
-                    <TableCell className="max-w-56 truncate">
-                      {r.actorEmail ?? r.actorId ?? 'unknown'}
-                      {r.actorRole && (
-                        <Badge tone="outline" className="ml-1.5">
-                          {r.actorRole}
-                        </Badge>
-                      )}
+                    <TableCell>
+                      <span className="flex items-center gap-1.5">
+                        <span className="block max-w-44 truncate" title={r.actorEmail ?? r.actorId ?? undefined}>
+                          {r.actorEmail ?? r.actorId ?? 'unknown'}
+                        </span>
+                        {r.actorRole && <Badge tone="outline">{r.actorRole}</Badge>}
+                      </span>
+                      {/* The IP under the person, not a column of its own: the table then fits its box. */}
+                      {r.ip && <span className="block font-mono text-xs text-muted-foreground">{r.ip}</span>}
                     </TableCell>
                     <TableCell>
                       <button
@@ -229,7 +230,7 @@ export function AuditPage() {
                     <TableCell>
                       {r.customer ? (
                         <Link
-                          className="block max-w-48 truncate hover:underline"
+                          className="block max-w-44 truncate hover:underline"
                           title={r.customer.email || r.customer.externalId}
                           to={`/customers/${r.customer.id}?tab=timeline&kinds=audit`}
                         >
@@ -245,7 +246,6 @@ export function AuditPage() {
                         {r.reason ?? '—'}
                       </span>
                     </TableCell>
-                    <TableCell className="font-mono text-xs text-muted-foreground">{r.ip ?? '—'}</TableCell>
                   </TableRow>
                 ))}
               </TableBody>
