@@ -27,9 +27,17 @@ export interface AuthOptions {
   prisma: Db;
   secret: string;
   baseURL: string;
+  /** Browser origins besides baseURL's (http/allowed-origins.ts): the same list our CSRF check uses. */
+  trustedOrigins?: string[];
 }
 
-export function createAuth({ prisma, secret, baseURL }: AuthOptions) {
+/** Set by our Fastify bridge from req.ip (which honours TRUST_PROXY); a client's own copy is dropped. */
+export const CLIENT_IP_HEADER = 'x-creditdesk-client-ip';
+
+/** Sessions slide (12 h idle) but never outlive this, however busy (checked in resolveStaffSession). */
+export const SESSION_ABSOLUTE_LIFETIME_MS = 24 * 60 * 60 * 1000;
+
+export function createAuth({ prisma, secret, baseURL, trustedOrigins = [] }: AuthOptions) {
   return betterAuth({
     database: prismaAdapter(prisma, { provider: 'postgresql' }),
     secret,
@@ -37,10 +45,23 @@ export function createAuth({ prisma, secret, baseURL }: AuthOptions) {
     basePath: '/api/auth',
     emailAndPassword: { enabled: true, disableSignUp: true, minPasswordLength: 10 },
     session: { expiresIn: 60 * 60 * 12, updateAge: 60 * 60 },
+    trustedOrigins,
     // Failed-login limiting is ours (server/http/login-limiter.ts): it counts failures only, so a
     // busy support floor behind one NAT is never locked out by its own successful sign-ins.
-    rateLimit: { enabled: false },
+    // better-auth's limiter is a second, coarser layer counting every request per IP and path,
+    // in the database so all server processes share it.
+    rateLimit: {
+      enabled: true,
+      storage: 'database',
+      window: 60,
+      max: 300,
+      customRules: { '/sign-in/*': { window: 60, max: 60 } },
+    },
     advanced: {
+      ipAddress: { ipAddressHeaders: [CLIENT_IP_HEADER] },
+      // better-auth turns its Origin check off when NODE_ENV=test; keep it on everywhere, so the
+      // tests and the e2e suite check the same thing production does.
+      disableOriginCheck: false,
       // Secure cookies whenever the public URL is https (behind TLS); httpOnly + SameSite=Lax always.
       useSecureCookies: baseURL.startsWith('https://'),
       defaultCookieAttributes: { httpOnly: true, sameSite: 'lax' },
@@ -54,6 +75,8 @@ export type Auth = ReturnType<typeof createAuth>;
 
 export interface StaffSession {
   id: string;
+  /** The session this request came with (absent for callers built in tests). */
+  sessionId?: string;
   email: string;
   name: string;
   role: StaffRole;

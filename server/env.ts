@@ -1,5 +1,6 @@
 // The only reader of process.env. Parsed once at boot; a bad value stops the server with a
 // message that names the variable and what it expected.
+import { isIP } from 'node:net';
 import path from 'node:path';
 import { z } from 'zod';
 
@@ -7,7 +8,42 @@ const postgresUrl = z.string().refine((v) => /^postgres(ql)?:\/\/[^\s]+$/.test(v
   message: 'must be a postgresql:// URL, e.g. postgresql://user:pass@127.0.0.1:5432/creditdesk',
 });
 
-const DEV_AUTH_SECRET = 'creditdesk-development-secret-change-me-0123456789';
+// Which X-Forwarded-For hops to believe. Trusting every hop (Fastify's `true`) would let a client
+// name its own address, so `true` means one proxy (the usual TLS terminator): Fastify then takes
+// the address that proxy appended, the right-most one. Or a hop count, or the proxies' addresses.
+const PROXY_NAMES = ['loopback', 'linklocal', 'uniquelocal'];
+const trustProxy = z
+  .string()
+  .default('false')
+  .transform((v, ctx): false | number | string[] => {
+    const value = v.trim().toLowerCase();
+    if (value === 'false' || value === '0') return false;
+    if (value === 'true') return 1;
+    if (/^\d+$/.test(value)) return Number(value);
+    const list = value
+      .split(',')
+      .map((s) => s.trim())
+      .filter(Boolean);
+    const valid = (entry: string) => {
+      if (PROXY_NAMES.includes(entry)) return true;
+      const [address, bits, extra] = entry.split('/');
+      if (extra !== undefined || !address || isIP(address) === 0) return false;
+      if (bits === undefined) return true;
+      const max = isIP(address) === 4 ? 32 : 128;
+      return /^\d+$/.test(bits) && Number(bits) <= max;
+    };
+    if (list.length === 0 || !list.every(valid)) {
+      ctx.addIssue({
+        code: 'custom',
+        message:
+          'must be false, a number of proxies in front of Creditdesk (e.g. 1), or their addresses (e.g. 10.0.0.5,10.0.1.0/24 or loopback)',
+      });
+      return z.NEVER;
+    }
+    return list;
+  });
+
+export const DEV_AUTH_SECRET = 'creditdesk-development-secret-change-me-0123456789';
 
 const schema = z
   .object({
@@ -25,10 +61,12 @@ const schema = z
     AUTH_SECRET: z.string().min(32, 'must be at least 32 characters').optional(),
     LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
     SEED_DEMO: z.enum(['auto', 'never']).default('auto'),
-    TRUST_PROXY: z
+    SHUTDOWN_GRACE_SECONDS: z.coerce.number({ message: 'must be a number' }).int().min(1).max(600).default(15),
+    MIGRATE_ON_BOOT: z
       .enum(['true', 'false'])
-      .default('false')
+      .default('true')
       .transform((v) => v === 'true'),
+    TRUST_PROXY: trustProxy,
     STRIPE_SECRET_KEY: z
       .string()
       .regex(/^(sk|rk)_(test|live)_/, 'must start with sk_test_, sk_live_, rk_test_ or rk_live_')

@@ -1,6 +1,7 @@
 // Dependencies for tests: a real database, real auth, silent logs.
 import pino from 'pino';
 import { createAuth } from '../server/auth.ts';
+import { allowedOrigins } from '../server/http/allowed-origins.ts';
 import type { Deps, StripeConnection } from '../server/deps.ts';
 import { parseEnv } from '../server/env.ts';
 import { createTestDatabase, type TestDatabase } from './db.ts';
@@ -16,6 +17,11 @@ export async function createTestDeps(
   const db = await createTestDatabase();
   const env = parseEnv({ NODE_ENV: 'test', LOG_LEVEL: 'silent', ...overrides.env });
   const log = pino({ level: 'silent' });
-  const auth = createAuth({ prisma: db.prisma, secret: env.AUTH_SECRET, baseURL: env.PUBLIC_URL });
+  const auth = createAuth({
+    prisma: db.prisma,
+    secret: env.AUTH_SECRET,
+    baseURL: env.PUBLIC_URL,
+    trustedOrigins: [...allowedOrigins(env)],
+  });
   return { db, deps: { env, prisma: db.prisma, auth, log, stripe: overrides.stripe ?? null, databaseUrl: db.url } };
 }

@@ -19,13 +19,22 @@ export function percentile(sorted: number[], p: number): number {
   return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]!;
 }
 
+/** The PostgreSQL server to benchmark on: TEST_DATABASE_URL, DATABASE_URL, or the local default. */
+export function benchDatabaseUrl(): string {
+  const url = process.env.TEST_DATABASE_URL ?? process.env.DATABASE_URL;
+  if (url) return url;
+  console.log(`(no TEST_DATABASE_URL or DATABASE_URL: using the local server, ${DEFAULT_BENCH_DATABASE_URL})`);
+  return DEFAULT_BENCH_DATABASE_URL;
+}
+
+export const DEFAULT_BENCH_DATABASE_URL = 'postgresql://postgres@127.0.0.1:5432/postgres';
+
 /** Creates an empty database, hands its URL over, and drops it afterwards whatever happened. */
 export async function withScratchDatabase<T>(
   suite: string,
   fn: (url: string, postgresVersion: string) => Promise<T>,
 ): Promise<T> {
-  const base = process.env.TEST_DATABASE_URL ?? process.env.DATABASE_URL;
-  if (!base) throw new Error('Set TEST_DATABASE_URL (or DATABASE_URL) to a PostgreSQL server to benchmark on.');
+  const base = benchDatabaseUrl();
   const host = new URL(base).hostname;
   if (host !== '127.0.0.1' && host !== 'localhost') throw new Error(`Refusing a non-local database (${host})`);
   const name = `creditdesk_bench_${suite}_${process.pid}`;

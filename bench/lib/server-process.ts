@@ -21,6 +21,8 @@ export interface ServerOptions {
   env?: Record<string, string>;
   /** How long to wait for /healthz before giving up. */
   bootSeconds?: number;
+  /** The script to run instead of the real server (bench/http.ts's baseline); it must answer /healthz. */
+  entry?: string;
 }
 
 export async function startServer(options: ServerOptions): Promise<ServerProcess> {
@@ -38,7 +40,7 @@ export async function startServer(options: ServerOptions): Promise<ServerProcess
     STRIPE_EMULATOR_PORT: '0',
     ...options.env,
   };
-  const child = spawn(process.execPath, ['--import', 'tsx', 'server/index.ts'], {
+  const child = spawn(process.execPath, ['--import', 'tsx', options.entry ?? 'server/index.ts'], {
     cwd: PROJECT_ROOT,
     env,
     stdio: ['ignore', 'pipe', 'pipe'],

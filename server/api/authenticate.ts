@@ -1,10 +1,9 @@
 // Bearer authentication for the service API. Keys are looked up by hash; a missing, malformed,
 // unknown or revoked key is a 401 with the same message (no hint which of them it was).
 import type { FastifyInstance, FastifyRequest } from 'fastify';
-import type { Deps } from '../deps.ts';
 import type { Actor } from '../lib/actor.ts';
 import { AppError } from '../lib/app-error.ts';
-import { authenticateApiKey, type AuthenticatedKey } from '../modules/api-keys/authenticate-api-key.ts';
+import type { ApiKeyAuthenticator, AuthenticatedKey } from '../modules/api-keys/authenticate-api-key.ts';
 
 declare module 'fastify' {
   interface FastifyRequest {
@@ -12,12 +11,12 @@ declare module 'fastify' {
   }
 }
 
-export function registerBearerAuth(api: FastifyInstance, deps: Deps): void {
+export function registerBearerAuth(api: FastifyInstance, keys: ApiKeyAuthenticator): void {
   api.decorateRequest('apiKey', null);
   api.addHook('onRequest', async (request, reply) => {
     const header = request.headers.authorization ?? '';
     const match = /^Bearer\s+(\S+)\s*$/i.exec(header);
-    const key = match?.[1] ? await authenticateApiKey(deps.prisma, match[1]) : null;
+    const key = match?.[1] ? await keys.authenticate(match[1]) : null;
     if (!key) {
       reply.header('www-authenticate', 'Bearer realm="creditdesk"');
       throw new AppError('UNAUTHORIZED', 'Send a valid API key: Authorization: Bearer <key>');

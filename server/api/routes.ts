@@ -12,8 +12,9 @@ import type { Deps } from '../deps.ts';
 import { ensureCustomer } from '../modules/customers/ensure-customer.ts';
 import { getCustomerByExternalId } from '../modules/customers/find-customer.ts';
 import { getCustomerOverview } from '../modules/customers/get-customer-overview.ts';
-import { checkAccess } from '../modules/entitlements/check-access.ts';
-import { getBalance } from '../modules/ledger/get-balance.ts';
+import type { CatalogSnapshot } from '../modules/catalog/catalog-snapshot.ts';
+import { checkAccessByExternalId } from '../modules/entitlements/check-access.ts';
+import { getBalanceByExternalId } from '../modules/ledger/get-balance.ts';
 import { recordUsage } from '../modules/ledger/record-usage.ts';
 import { reverseUsage } from '../modules/ledger/reverse-usage.ts';
 import { serviceActor } from './authenticate.ts';
@@ -24,7 +25,8 @@ import { z } from 'zod';
 const customerParams = z.strictObject({ externalId });
 const usageParams = z.strictObject({ idempotencyKey });
 
-export function registerRoutes(api: FastifyInstance, deps: Deps): void {
+/** `catalog`: the catalog the hot paths read (kept in memory by the caller). */
+export function registerRoutes(api: FastifyInstance, deps: Deps, catalog: () => Promise<CatalogSnapshot>): void {
   const db = deps.prisma;
 
   api.put('/customers/:externalId', async (request) => {
@@ -42,26 +44,32 @@ export function registerRoutes(api: FastifyInstance, deps: Deps): void {
 
   api.get('/customers/:externalId/balance', async (request) => {
     const params = parseInput(customerParams, request.params, 'path');
-    const customer = await getCustomerByExternalId(db, params.externalId);
-    return balanceJson(await getBalance(db, customer.id));
+    return balanceJson(await getBalanceByExternalId(db, params.externalId));
   });
 
   api.post('/access/check', async (request) => {
     const body = parseInput(accessCheckBody, request.body);
-    const customer = await getCustomerByExternalId(db, body.customerId);
-    return checkAccess(db, { customer, feature: body.feature, credits: body.credits });
+    return checkAccessByExternalId(
+      db,
+      { externalId: body.customerId, feature: body.feature, credits: body.credits },
+      catalog,
+    );
   });
 
   api.post('/usage', async (request) => {
     const body = parseInput(usageBody, request.body);
-    return recordUsage(db, {
-      externalId: body.customerId,
-      feature: body.feature,
-      idempotencyKey: body.idempotencyKey,
-      credits: body.credits,
-      metadata: body.metadata,
-      actor: serviceActor(request),
-    });
+    return recordUsage(
+      db,
+      {
+        externalId: body.customerId,
+        feature: body.feature,
+        idempotencyKey: body.idempotencyKey,
+        credits: body.credits,
+        metadata: body.metadata,
+        actor: serviceActor(request),
+      },
+      catalog,
+    );
   });
 
   api.post('/usage/:idempotencyKey/reverse', async (request) => {

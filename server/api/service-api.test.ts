@@ -3,6 +3,7 @@ import path from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestDeps, type TestContext } from '../../test/deps.ts';
+import { until } from '../../test/until.ts';
 import { buildApp } from '../app.ts';
 import { PROJECT_ROOT } from '../db/migrator.ts';
 import { SYSTEM_ACTOR } from '../lib/actor.ts';
@@ -85,9 +86,14 @@ describe('authentication', () => {
     const stored = await t.deps.prisma.apiKey.findUniqueOrThrow({ where: { id: apiKey.id } });
     expect(stored.hash).not.toContain(key);
     expect((await call('GET', '/api/v1/customers/x', undefined, key)).statusCode).toBe(404);
-    expect((await t.deps.prisma.apiKey.findUniqueOrThrow({ where: { id: apiKey.id } })).lastUsedAt).not.toBeNull();
+    // lastUsedAt is written in batches (once a second at most), never by the request itself.
+    await until(
+      async () => (await t.deps.prisma.apiKey.findUniqueOrThrow({ where: { id: apiKey.id } })).lastUsedAt,
+      5000,
+    );
     await revokeApiKey(t.deps.prisma, { id: apiKey.id, reason: 'rotated', actor: admin });
-    expect((await call('GET', '/api/v1/customers/x', undefined, key)).statusCode).toBe(401);
+    // Revocation reaches the in-memory key cache through the change feed: within a second.
+    await until(async () => (await call('GET', '/api/v1/customers/x', undefined, key)).statusCode === 401, 1000, 20);
     expect(
       await t.deps.prisma.auditLog.count({ where: { action: { in: ['api_key.create', 'api_key.revoke'] } } }),
     ).toBe(2);
@@ -214,6 +220,7 @@ describe('usage', () => {
     expect(again.statusCode).toBe(200);
     expect(again.json()).toEqual({ ...first.json(), replayed: true });
     const usage = await t.deps.prisma.usage.findUniqueOrThrow({ where: { id: first.json().usageId } });
+    expect(usage.feature).toBe('image_generation');
     expect(usage.metadata).toMatchObject({
       model: 'imagen-3',
       clientIp: '203.0.113.9',
@@ -235,6 +242,22 @@ describe('usage', () => {
       credits: 3,
     });
     expect(explicit.json()).toMatchObject({ credits: 3, balance: 87 });
+  });
+
+  it('a "feature" in the metadata cannot overwrite the charged feature on the ledger entry', async () => {
+    const c = await customer(100, 'starter');
+    const res = await call('POST', '/api/v1/usage', {
+      customerId: c.externalId,
+      feature: 'image_generation',
+      idempotencyKey: `meta-feature-${c.externalId}`,
+      metadata: { feature: 'chat', model: 'imagen-3' },
+    });
+    expect(res.statusCode).toBe(200);
+    expect(res.json()).toMatchObject({ credits: 10, balance: 90 });
+    const usage = await t.deps.prisma.usage.findUniqueOrThrow({ where: { id: res.json().usageId } });
+    expect(usage).toMatchObject({ feature: 'image_generation', metadata: { feature: 'chat', model: 'imagen-3' } });
+    const entry = await t.deps.prisma.ledgerEntry.findUniqueOrThrow({ where: { id: usage.entryId! } });
+    expect(entry.metadata).toMatchObject({ feature: 'image_generation', model: 'imagen-3' });
   });
 
   it('records free uses (no credit cost) without a ledger entry, and replays them', async () => {

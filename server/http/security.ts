@@ -1,7 +1,12 @@
-// Response headers every page and API answer carries, and the CSRF rule for cookie-authenticated
-// mutations: a state-changing request that carries an Origin must come from our own origin.
+// Response headers every page and API answer carries; the canonical-path rule (canonical-path.ts);
+// and the CSRF rule: a state-changing request that carries an Origin must come from one of our
+// own origins. The CSRF rule applies to every path except the two that browsers never drive with
+// cookies (the service API takes bearer keys, Stripe signs its webhook calls): an exemption list,
+// so a path spelled in a way nobody foresaw is checked rather than skipped.
 import type { FastifyInstance } from 'fastify';
 import type { Env } from '../env.ts';
+import { allowedOrigins, wrongOriginBody } from './allowed-origins.ts';
+import { isCanonicalRequestPath, rawPathOf } from './canonical-path.ts';
 
 const CSP = [
   "default-src 'self'",
@@ -17,19 +22,13 @@ const CSP = [
   "frame-ancestors 'none'",
 ].join('; ');
 
-export function allowedOrigins(env: Env): Set<string> {
-  const origins = new Set([
-    new URL(env.PUBLIC_URL).origin,
-    `http://localhost:${env.PORT}`,
-    `http://127.0.0.1:${env.PORT}`,
-  ]);
-  // The Vite dev server proxies to us in `npm run dev`.
-  if (env.NODE_ENV !== 'production') origins.add('http://localhost:5173').add('http://127.0.0.1:5173');
-  return origins;
+function csrfExempt(path: string): boolean {
+  return path.startsWith('/api/v1/') || path === '/api/stripe/webhook';
 }
 
 export function registerSecurity(app: FastifyInstance, env: Env): void {
   const origins = allowedOrigins(env);
+  const hsts = env.PUBLIC_URL.startsWith('https://');
 
   app.addHook('onSend', async (_req, reply) => {
     reply.header('content-security-policy', CSP);
@@ -37,18 +36,23 @@ export function registerSecurity(app: FastifyInstance, env: Env): void {
     reply.header('x-frame-options', 'DENY');
     reply.header('referrer-policy', 'same-origin');
     reply.header('cross-origin-opener-policy', 'same-origin');
+    // Browsers only honour HSTS over https; PUBLIC_URL says whether staff reach us that way.
+    if (hsts) reply.header('strict-transport-security', 'max-age=31536000');
   });
 
   app.addHook('onRequest', async (req, reply) => {
+    if (!isCanonicalRequestPath(req.url)) {
+      req.log.warn('non-canonical request path refused');
+      return reply.code(400).send({
+        error: { code: 'bad_request', message: 'Request paths must be canonical (no %-encoded letters, "." or "..")' },
+      });
+    }
     const mutating = req.method !== 'GET' && req.method !== 'HEAD' && req.method !== 'OPTIONS';
-    // Only cookie-authenticated surfaces: the service API uses bearer keys and Stripe signs its calls.
-    const cookieSurface =
-      req.url.startsWith('/trpc') || req.url.startsWith('/api/auth') || req.url.startsWith('/api/staff');
-    if (!mutating || !cookieSurface) return;
+    if (!mutating || csrfExempt(rawPathOf(req.url))) return;
     const origin = req.headers.origin;
     if (origin !== undefined && !origins.has(origin)) {
       req.log.warn({ origin }, 'cross-origin mutation refused');
-      return reply.code(403).send({ error: { code: 'forbidden', message: 'Cross-origin request refused' } });
+      return reply.code(403).send(wrongOriginBody(env.PUBLIC_URL, origin));
     }
   });
 }

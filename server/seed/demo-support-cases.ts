@@ -66,9 +66,9 @@ export const DEMO_SUPPORT_CASES: ReadonlyArray<DemoSupportCase> = [
   },
   {
     person: CASE_LOW_BALANCE,
-    ticket: 'Why is my balance only 350?',
+    ticket: 'Why is my balance only 200?',
     shows:
-      'welcome credits expired (100), 300 used, then half the pack refunded from the Stripe Dashboard: 350 clawed back',
+      'welcome credits expired (100), 300 used, then half the pack refunded from the Stripe Dashboard: the 500 credits it paid for clawed back',
   },
 ];
 
@@ -122,7 +122,7 @@ export async function seedSupportCases(kit: DemoStripe): Promise<void> {
   for (const charge of charges) await kit.dispute(charge, 'fraudulent');
 
   // 6. Balance lower than expected: welcome credits expired, 300 used, then half of the pack
-  //    refunded from the Dashboard: the refund claws back its share of what was left.
+  //    refunded from the Dashboard: the refund claws back the 500 credits it paid for.
   const low = await kit.customer(CASE_LOW_BALANCE);
   await kit.expiredWelcome(low, 100);
   const lowPack = await kit.order(CASE_LOW_BALANCE, 'case-low-balance-1', { pack: 'pack_1000' });

@@ -103,14 +103,14 @@ describe('with the Stripe emulator delivering real webhooks', () => {
     expect(c.stripeCustomerId).toMatch(/^cus_/);
     expect(await db.stripeEvent.count({ where: { status: 'failed' } })).toBe(0);
 
-    // A dashboard refund of a third claws back a third of the unused credits.
+    // A dashboard refund of a third takes back the credits it pays for: ceil(500 / 3) = 167.
     await driver.refundFromDashboard(paid.charge!.id, 300);
-    await until(async () => (await balanceOf('e2e_pack')) === 334);
+    await until(async () => (await balanceOf('e2e_pack')) === 333);
     await settled();
     expect(await db.refund.findFirstOrThrow({ where: { paymentId: payment.id } })).toMatchObject({
       origin: 'stripe_dashboard',
       amount: 300,
-      creditsClawedBack: 166,
+      creditsClawedBack: 167,
     });
   });
 

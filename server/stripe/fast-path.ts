@@ -13,6 +13,7 @@ import {
 } from '../modules/billing/ingest-pack-checkout.ts';
 import type { PipelineLogger } from '../modules/billing/process-event.ts';
 import { stripeHandlers } from './handlers/index.ts';
+import { deploymentLivemode } from './pipeline.ts';
 
 const TYPE = 'checkout.session.completed';
 
@@ -31,6 +32,8 @@ export async function tryFastPath(
 ): Promise<IngestEventResult | null> {
   const handler = stripeHandlers[TYPE] as EventHandler<unknown, unknown> | undefined;
   if (event.type !== TYPE || !handler || handlers[TYPE] !== stripeHandlers[TYPE]) return null;
+  // The other mode's events are refused by the general pipeline, with their cause.
+  if (event.livemode !== deploymentLivemode(deps)) return null;
   const input = packCheckoutInput(event);
   if (!input) return null;
   const lockKeys = (handler.lockKeys?.(event.data.object) ?? []).filter((k): k is string => !!k);

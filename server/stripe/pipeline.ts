@@ -6,7 +6,20 @@ import type { PipelineContext } from '../modules/billing/process-event.ts';
 import { stripeHandlers } from './handlers/index.ts';
 
 export function pipelineContext(deps: Deps, handlers: HandlerMap = stripeHandlers): PipelineContext {
-  return { prisma: deps.prisma, stripe: deps.stripe?.client ?? null, log: deps.log, handlers };
+  return {
+    prisma: deps.prisma,
+    // The pipeline's own client (short timeout, client.ts) when the connection has one.
+    stripe: deps.stripe ? (deps.stripe.pipelineClient ?? deps.stripe.client) : null,
+    log: deps.log,
+    handlers,
+    livemode: deploymentLivemode(deps),
+  };
+}
+
+/** Live when this deployment's Stripe key is a live one; test with a test key or the emulator. */
+export function deploymentLivemode(deps: Pick<Deps, 'stripe' | 'env'>): boolean {
+  if (deps.stripe) return deps.stripe.mode === 'live';
+  return /^(sk|rk)_live_/.test(deps.env.STRIPE_SECRET_KEY ?? '');
 }
 
 /** Secrets accepted on /api/stripe/webhook: the connection's (emulator or env) plus the env list. */

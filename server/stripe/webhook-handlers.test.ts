@@ -284,6 +284,8 @@ describe('failures support can fix', () => {
     const stored = await twice(event('checkout.session.completed', s));
     expect(stored.status).toBe('failed');
     expect(stored.lastError).toBe('unknown price price_not_in_catalog');
+    expect(stored.cause).toBe('unknown_price');
+    expect(stored.causeDetail).toMatchObject({ priceId: 'price_not_in_catalog', priceType: 'one_time' });
     await h.prisma.catalogPrice.create({ data: { stripePriceId: 'price_not_in_catalog', packKey: 'starter' } });
     const result = await caller('support').webhooks.reprocess({ eventId: stored.id, reason: 'mapped the price' });
     expect(result.status).toBe('processed');
@@ -298,6 +300,48 @@ describe('failures support can fix', () => {
     await expect(caller('finance').webhooks.reprocess({ eventId: stored.id })).rejects.toMatchObject({
       code: 'FORBIDDEN',
     });
+  });
+
+  it('the cause is data: rewording the stored words cannot break the price-mapping repair', async () => {
+    const s = checkoutSession({
+      userId: 'user_reworded',
+      metadata: { user_id: 'user_reworded' },
+      currency: 'eur',
+      lineItems: [{ price: 'price_reworded_pack', quantity: 1, description: 'Mega pack', unitAmount: 4900 }],
+    });
+    const stored = await twice(event('checkout.session.completed', s));
+    expect(stored).toMatchObject({ status: 'failed', cause: 'unknown_price' });
+    // What the payload says about the price travels with the cause, for the admin who maps it.
+    expect(stored.causeDetail).toEqual({
+      priceId: 'price_reworded_pack',
+      amount: 4900,
+      currency: 'eur',
+      productId: null,
+      productName: 'Mega pack',
+      priceType: 'one_time',
+    });
+    // A later release words it differently (or a person edits it): nothing reads the words.
+    await h.prisma.stripeEvent.update({
+      where: { id: stored.id },
+      data: { lastError: 'Not sold by any plan or pack' },
+    });
+    const groups = await caller('support').webhooksAdmin.failureGroups();
+    expect(groups).toContainEqual(
+      expect.objectContaining({ unknownPrice: 'price_reworded_pack', eventIds: [stored.id], events: 1 }),
+    );
+    const unmapped = await caller('admin').catalogAdmin.unmappedPrices({});
+    expect(unmapped.items.find((p) => p.priceId === 'price_reworded_pack')).toMatchObject({
+      waitingEventIds: [stored.id],
+    });
+    await h.prisma.catalogPrice.create({ data: { stripePriceId: 'price_reworded_pack', packKey: 'starter' } });
+    expect((await caller('admin').catalogAdmin.unmappedPrices({})).mappedWaiting).toContainEqual(
+      expect.objectContaining({ priceId: 'price_reworded_pack', waitingEventIds: [stored.id] }),
+    );
+    const result = await caller('support').webhooks.reprocess({ eventId: stored.id, reason: 'mapped the price' });
+    expect(result.status).toBe('processed');
+    expect((await customer('user_reworded')).balance).toBe(500);
+    const after = await h.prisma.stripeEvent.findUniqueOrThrow({ where: { id: stored.id } });
+    expect(after).toMatchObject({ status: 'processed', cause: null, causeDetail: null, lastError: null });
   });
 
   it('no user id fails with "no customer"; linking a customer and reprocessing grants', async () => {

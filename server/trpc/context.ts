@@ -1,5 +1,5 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import { isStaffRole, type StaffSession } from '../auth.ts';
+import { isStaffRole, SESSION_ABSOLUTE_LIFETIME_MS, type StaffSession } from '../auth.ts';
 import type { Deps } from '../deps.ts';
 
 export interface Context {
@@ -25,9 +25,14 @@ export async function resolveStaffSession(
   const session = await deps.auth.api.getSession({ headers: h });
   if (!session) return null;
   const { user } = session;
+  // better-auth slides expiry on use; a session also ends a fixed time after sign-in.
+  if (Date.now() - new Date(session.session.createdAt).getTime() > SESSION_ABSOLUTE_LIFETIME_MS) {
+    await deps.prisma.session.deleteMany({ where: { id: session.session.id } });
+    return null;
+  }
   // A user without one of our roles (or a banned one, which better-auth refuses anyway) has no access.
   if (!isStaffRole(user.role) || user.banned) return null;
-  return { id: user.id, email: user.email, name: user.name, role: user.role };
+  return { id: user.id, sessionId: session.session.id, email: user.email, name: user.name, role: user.role };
 }
 
 export function contextFactory(deps: Deps) {

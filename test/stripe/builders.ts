@@ -70,7 +70,7 @@ export interface SessionInput {
   subscription?: string | null;
   created?: number;
   metadata?: Record<string, string> | null;
-  lineItems?: Array<{ price: string; quantity: number }>;
+  lineItems?: Array<{ price: string; quantity: number; description?: string; unitAmount?: number }>;
 }
 
 export function checkoutSession(input: SessionInput = {}): Obj {
@@ -120,7 +120,15 @@ export function checkoutSession(input: SessionInput = {}): Obj {
               id: uid('li'),
               object: 'item',
               quantity: li.quantity,
-              price: { id: li.price, object: 'price', type: 'one_time' },
+              ...(li.description ? { description: li.description } : {}),
+              price: {
+                id: li.price,
+                object: 'price',
+                type: 'one_time',
+                ...(li.unitAmount !== undefined
+                  ? { unit_amount: li.unitAmount, currency: input.currency ?? 'eur' }
+                  : {}),
+              },
             })),
           },
         }

@@ -206,7 +206,8 @@ export function generateHistory(options: { customers: number; seed: number; star
           { created: tick() },
         ),
       );
-      const clawed = full ? refunded.credits : Math.floor((refunded.credits * amount) / refunded.amount);
+      // The refund rule: a refund takes back the credits it pays for, rounded up.
+      const clawed = full ? refunded.credits : Math.ceil((refunded.credits * amount) / refunded.amount);
       model.entries.push(['refund_clawback', -clawed]);
       const p = model.payments.find((x) => x.ref === refunded.ref);
       if (p) Object.assign(p, { status: full ? 'refunded' : 'partially_refunded', amountRefunded: amount });

@@ -8,31 +8,40 @@ import type { Actor } from '../../lib/actor.ts';
 import { findPriceMapping } from '../catalog/find-price-mapping.ts';
 import { getPack, packExpiry } from '../catalog/get-pack.ts';
 import { grantCredits } from '../ledger/grant-credits.ts';
-import type { EventEnvelope, HandlerOutcome } from './event-handler.ts';
+import type { EventEnvelope, HandlerOutcome, PrepareContext } from './event-handler.ts';
 import { EventFailedError } from './event-errors.ts';
 import { resolveEventCustomer, stripeId } from './resolve-event-customer.ts';
+import { stripeForPrepare } from './stripe-access.ts';
+import { priceSeen, unknownPrice, type PriceSeen } from './unknown-price.ts';
 
 export type CheckoutPhase = 'completed' | 'async_payment_succeeded' | 'async_payment_failed' | 'expired';
 
 export interface LineItemPrice {
   priceId: string;
   quantity: number;
+  /** What the line item says about the price, for the unknown-price cause. */
+  seen?: PriceSeen;
 }
 
 const SETTLED = new Set(['paid', 'refunded', 'partially_refunded']);
 
 /** Line items of a session that carries none of our metadata, if Stripe was reachable. */
 export async function listSessionPrices(
-  stripe: Stripe | null,
+  ctx: PrepareContext,
   session: Stripe.Checkout.Session,
 ): Promise<LineItemPrice[] | null> {
   if (session.metadata?.kind && session.metadata.key) return null;
   const embedded = session.line_items?.data;
+  const stripe = embedded ? null : stripeForPrepare(ctx, `list the line items of ${session.id}`);
   const items =
     embedded ?? (stripe ? (await stripe.checkout.sessions.listLineItems(session.id, { limit: 100 })).data : null);
   if (!items) return null;
   return items
-    .map((item) => ({ priceId: item.price?.id ?? '', quantity: item.quantity ?? 1 }))
+    .map((item) => ({
+      priceId: item.price?.id ?? '',
+      quantity: item.quantity ?? 1,
+      seen: priceSeen(item.price, { productName: item.description }),
+    }))
     .filter((item) => item.priceId);
 }
 
@@ -44,18 +53,17 @@ async function packsBought(
   const meta = session.metadata ?? {};
   if (meta.kind === 'pack' && meta.key) return [{ key: meta.key, quantity: 1 }];
   if (!prices) {
-    throw new EventFailedError(
-      `cannot tell what session ${session.id} bought: no kind/key metadata and its line items could not be listed`,
-    );
+    throw new EventFailedError({ code: 'checkout_items_unknown', detail: { sessionId: session.id } });
   }
   const packs: Array<{ key: string; quantity: number }> = [];
   for (const item of prices) {
     const mapping = await findPriceMapping(tx, item.priceId);
-    if (!mapping) throw new EventFailedError(`unknown price ${item.priceId}`);
-    if (mapping.kind !== 'pack') throw new EventFailedError(`price ${item.priceId} is a plan price, not a credit pack`);
+    if (!mapping) throw new EventFailedError(unknownPrice(item.priceId, item.seen));
+    if (mapping.kind !== 'pack')
+      throw new EventFailedError({ code: 'price_not_a_pack', detail: { priceId: item.priceId } });
     packs.push({ key: mapping.pack.key, quantity: item.quantity });
   }
-  if (!packs.length) throw new EventFailedError(`session ${session.id} has no line items`);
+  if (!packs.length) throw new EventFailedError({ code: 'checkout_without_items', detail: { sessionId: session.id } });
   return packs;
 }
 
@@ -88,7 +96,7 @@ export async function applyCheckoutSession(
       customerId: customer?.id ?? null,
     };
   }
-  if (!customer) throw new EventFailedError('no customer');
+  if (!customer) throw new EventFailedError({ code: 'customer_unknown', detail: {} });
 
   if (session.mode === 'subscription') {
     const subscriptionId = stripeId(session.subscription);
@@ -106,7 +114,7 @@ export async function applyCheckoutSession(
   let expiresAt: Date | null = null;
   for (const bought of packs) {
     const pack = await getPack(tx, bought.key);
-    if (!pack) throw new EventFailedError(`unknown credit pack ${bought.key}`);
+    if (!pack) throw new EventFailedError({ code: 'pack_unknown', detail: { packKey: bought.key } });
     credits += pack.credits * bought.quantity;
     // Expiry counts from the purchase (the event), not from when we happened to process it.
     const at = packExpiry(pack, event.created);

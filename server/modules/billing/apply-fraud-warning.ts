@@ -17,7 +17,12 @@ export async function applyFraudWarning(
     chargeId,
     paymentIntentId: stripeId(warning.payment_intent ?? null),
   });
-  if (!payment) throw new DeferEventError(`early fraud warning ${warning.id} arrived before its charge ${chargeId}`);
+  if (!payment) {
+    throw new DeferEventError({
+      code: 'payment_not_seen_yet',
+      detail: { objectId: warning.id, chargeId, paymentIntentId: stripeId(warning.payment_intent ?? null) },
+    });
+  }
   const data = {
     chargeId: chargeId ?? '',
     customerId: payment.customerId,

@@ -13,6 +13,7 @@ import { EventFailedError } from './event-errors.ts';
 import { findSubscriptionForInvoice } from './find-subscription-for-invoice.ts';
 import { invoiceFacts } from './invoice-facts.ts';
 import { syncCustomerPlan } from './sync-customer-plan.ts';
+import { unknownPrice } from './unknown-price.ts';
 
 const GRANTING_REASONS = new Set(['subscription_create', 'subscription_cycle']);
 
@@ -40,14 +41,14 @@ export async function applyInvoicePaid(
   let planKey = sub.planKey;
   if (facts.priceId) {
     const mapping = await findPriceMapping(tx, facts.priceId);
-    if (!mapping) throw new EventFailedError(`unknown price ${facts.priceId}`);
+    if (!mapping) throw new EventFailedError(unknownPrice(facts.priceId, facts.priceSeen));
     if (mapping.kind !== 'plan')
-      throw new EventFailedError(`price ${facts.priceId} is a credit pack price, not a plan`);
+      throw new EventFailedError({ code: 'price_not_a_plan', detail: { priceId: facts.priceId } });
     planKey = mapping.plan.key;
   }
-  if (!planKey) throw new EventFailedError(`no plan known for invoice ${invoice.id}`);
+  if (!planKey) throw new EventFailedError({ code: 'invoice_plan_unknown', detail: { invoiceId: invoice.id } });
   const plan = await getPlan(tx, planKey);
-  if (!plan) throw new EventFailedError(`unknown plan ${planKey}`);
+  if (!plan) throw new EventFailedError({ code: 'plan_unknown', detail: { planKey } });
 
   const paidAt = invoice.status_transitions?.paid_at
     ? new Date(invoice.status_transitions.paid_at * 1000)

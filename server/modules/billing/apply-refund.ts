@@ -2,7 +2,8 @@
 // Refunds Creditdesk started are recognised (metadata creditdesk_refund_id, or the Idempotency-Key
 // we sent, echoed in event.request) and only have their status mirrored: the refunds module already
 // clawed their credits back. Refunds made elsewhere (Stripe dashboard) are recorded and claw back
-// the refunded share of the purchase's unused credits once (ledger key refund_clawback:<re_id>).
+// the credits they pay for, by the same rule as a Creditdesk refund (refund-clawback-credits.ts),
+// once (ledger key refund_clawback:<re_id>).
 // A refund that fails or is canceled gives the clawed-back credits back (refund_restore:<re_id>).
 import type Stripe from 'stripe';
 import type { Tx } from '../../db/tx.ts';
@@ -13,7 +14,7 @@ import { clawbackLot } from '../ledger/clawback-lot.ts';
 import { restoreCredits } from '../ledger/restore-credits.ts';
 import type { HandlerOutcome } from './event-handler.ts';
 import { DeferEventError } from './event-errors.ts';
-import { findPaymentForCharge, isSettled } from './find-payment.ts';
+import { findPaymentForCharge, isSettled, type ChargeRef } from './find-payment.ts';
 import { refundClawbackCredits } from './refund-clawback-credits.ts';
 import { stripeId } from './resolve-event-customer.ts';
 
@@ -81,22 +82,32 @@ export async function recomputePaymentRefunds(tx: Tx, payment: Payment): Promise
 
 export async function applyRefund(
   tx: Tx,
-  input: { refund: Stripe.Refund; requestIdempotencyKey: string | null; actor: Actor },
+  input: {
+    refund: Stripe.Refund;
+    requestIdempotencyKey: string | null;
+    actor: Actor;
+    /** What Stripe said about an unknown charge (background job only). */
+    resolved?: ChargeRef | null;
+  },
 ): Promise<HandlerOutcome> {
   const { refund, actor } = input;
   const payment = await findPaymentForCharge(tx, {
     chargeId: stripeId(refund.charge),
     paymentIntentId: stripeId(refund.payment_intent),
+    invoiceId: input.resolved?.invoiceId ?? null,
   });
   if (!payment) {
-    throw new DeferEventError(
-      `refund ${refund.id}: payment for ${stripeId(refund.charge) ?? stripeId(refund.payment_intent)} not seen yet`,
-    );
+    throw new DeferEventError({
+      code: 'payment_not_seen_yet',
+      detail: {
+        objectId: refund.id,
+        chargeId: stripeId(refund.charge),
+        paymentIntentId: stripeId(refund.payment_intent),
+      },
+    });
   }
   if (!isSettled(payment)) {
-    throw new DeferEventError(
-      `refund ${refund.id}: payment ${payment.id} is not settled yet (its success event has not arrived)`,
-    );
+    throw new DeferEventError({ code: 'payment_not_settled', detail: { objectId: refund.id, paymentId: payment.id } });
   }
   const incoming = mapStatus(refund.status);
   let row = await findCreditdeskRefund(tx, refund, input.requestIdempotencyKey);
@@ -134,15 +145,11 @@ export async function applyRefund(
 
   if (row.origin !== 'creditdesk' && MONEY_MOVING.has(row.status) && row.creditsClawedBack === 0 && payment.lotId) {
     const lot = await tx.creditLot.findUniqueOrThrow({ where: { id: payment.lotId } });
-    const others = await tx.refund.aggregate({
-      where: { paymentId: payment.id, status: { in: ['pending', 'succeeded'] }, id: { not: row.id } },
-      _sum: { amount: true },
-    });
     const credits = refundClawbackCredits({
-      remainingCredits: lot.remaining,
       refundAmount: row.amount,
       paidAmount: payment.amount,
-      alreadyRefunded: others._sum.amount ?? 0,
+      grantedCredits: lot.granted,
+      remainingCredits: lot.remaining,
     });
     if (credits > 0) {
       const result = await clawbackLot(tx, {

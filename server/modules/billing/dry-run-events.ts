@@ -14,8 +14,9 @@ import type { EventStatus } from '../../generated/prisma/enums.ts';
 import type { Tx } from '../../db/tx.ts';
 import { AppError } from '../../lib/app-error.ts';
 import type { EventHandler, HandlerMap } from './event-handler.ts';
-import { DeferEventError, EventFailedError } from './event-errors.ts';
-import { toEnvelope, type PipelineContext } from './process-event.ts';
+import { describeEventCause, type EventCause } from '../../contracts/event-causes.ts';
+import { failureCause } from './failure-cause.ts';
+import { livemodeMismatch, toEnvelope, type PipelineContext } from './process-event.ts';
 
 export const MAX_DRY_RUN_EVENTS = 50;
 
@@ -46,6 +47,8 @@ export interface DryRunEventResult {
   outcome: DryRunOutcome;
   summary: string | null;
   error: string | null;
+  /** Why it would fail or wait, as data (the error above is its words). */
+  cause: EventCause | null;
   ledgerEntries: DryRunLedgerEntry[];
   entitlementChanges: DryRunEntitlementChange[];
 }
@@ -116,11 +119,14 @@ const PAYMENT_FIELDS = {
   amountRefunded: true,
 } as const;
 
-function outcomeOf(err: unknown): { outcome: DryRunOutcome; error: string } {
-  const error = err instanceof Error ? err.message.slice(0, 2000) : String(err);
-  if (err instanceof EventFailedError) return { outcome: 'failed', error };
-  if (err instanceof DeferEventError) return { outcome: 'deferred', error };
-  return { outcome: 'error', error };
+function outcomeOf(
+  ctx: PipelineContext,
+  eventId: string,
+  err: unknown,
+): { outcome: DryRunOutcome; error: string; cause: EventCause } {
+  const { cause, kind } = failureCause(err);
+  if (kind === 'error') ctx.log.error({ err, eventId, cause: cause.detail }, 'stripe event dry run failed');
+  return { outcome: kind, error: describeEventCause(cause), cause };
 }
 
 function changed<T extends object>(before: T | null, after: T): boolean {
@@ -139,7 +145,19 @@ function split<T extends { id: string }>(row: T): [string, Omit<T, 'id'>] {
   return [id, rest];
 }
 
-export async function dryRunEvents(ctx: PipelineContext, eventIds: readonly string[]): Promise<DryRunReport> {
+export interface DryRunOptions {
+  /**
+   * A change to try first, inside the same rolled-back transaction (a catalog mapping not saved
+   * yet): the report then says what the events would do once that change is made.
+   */
+  setup?: (tx: Tx) => Promise<unknown>;
+}
+
+export async function dryRunEvents(
+  ctx: PipelineContext,
+  eventIds: readonly string[],
+  options: DryRunOptions = {},
+): Promise<DryRunReport> {
   const ids = [...new Set(eventIds)];
   if (ids.length === 0) throw new AppError('VALIDATION', 'Choose at least one event');
   if (ids.length > MAX_DRY_RUN_EVENTS) {
@@ -158,8 +176,8 @@ export async function dryRunEvents(ctx: PipelineContext, eventIds: readonly stri
   for (const row of rows) {
     const handler = handlerFor(ctx.handlers, row.type);
     if (!handler?.prepare) continue;
-    const { envelope, object } = toEnvelope(row);
     try {
+      const { envelope, object } = toEnvelope(row);
       prepared.set(row.id, {
         value: await handler.prepare({ prisma: ctx.prisma, stripe: ctx.stripe }, object, envelope),
       });
@@ -172,6 +190,9 @@ export async function dryRunEvents(ctx: PipelineContext, eventIds: readonly stri
   try {
     await ctx.prisma.$transaction(
       async (tx) => {
+        // Its writes carry this transaction's xid too; the measurement reads customers' rows
+        // only, which a catalog change does not touch.
+        if (options.setup) await options.setup(tx);
         report = await applyAndMeasure(ctx, tx, rows, prepared);
         throw new RollBack();
       },
@@ -220,6 +241,7 @@ async function applyAndMeasure(
       outcome: 'processed',
       summary: null,
       error: null,
+      cause: null,
       ledgerEntries: [],
       entitlementChanges: [],
     };
@@ -231,12 +253,24 @@ async function applyAndMeasure(
       result.summary = `no handler for ${row.type}: it would be stored and ignored`;
       continue;
     }
-    const pre = prepared.get(row.id);
-    if (pre && 'error' in pre) {
-      Object.assign(result, outcomeOf(pre.error));
+    const mismatch = livemodeMismatch(ctx, row);
+    if (mismatch) {
+      Object.assign(result, outcomeOf(ctx, row.id, mismatch));
       continue;
     }
-    const { envelope, object } = toEnvelope(row);
+    const pre = prepared.get(row.id);
+    if (pre && 'error' in pre) {
+      Object.assign(result, outcomeOf(ctx, row.id, pre.error));
+      continue;
+    }
+    let read: ReturnType<typeof toEnvelope>;
+    try {
+      read = toEnvelope(row);
+    } catch (err) {
+      Object.assign(result, outcomeOf(ctx, row.id, err));
+      continue;
+    }
+    const { envelope, object } = read;
     await tx.$executeRaw`SAVEPOINT dry_run_event`;
     try {
       const outcome = await handler.apply(tx, {
@@ -252,7 +286,7 @@ async function applyAndMeasure(
     } catch (err) {
       // As in the pipeline, a failed event leaves nothing behind.
       await tx.$executeRaw`ROLLBACK TO SAVEPOINT dry_run_event`;
-      Object.assign(result, outcomeOf(err));
+      Object.assign(result, outcomeOf(ctx, row.id, err));
       continue;
     }
 

@@ -2,12 +2,15 @@
 // parent.subscription_details, the payment under payments[], the price under lines[].pricing.
 import type Stripe from 'stripe';
 import { stripeId } from './resolve-event-customer.ts';
+import type { PriceSeen } from './unknown-price.ts';
 
 export interface InvoiceFacts {
   subscriptionId: string | null;
   /** Snapshot of the subscription's metadata at finalization (carries our user_id). */
   subscriptionMetadata: Record<string, string> | null;
   priceId: string | null;
+  /** What the line says about that price (amount, currency, product), for an unknown-price cause. */
+  priceSeen: PriceSeen;
   periodStart: Date | null;
   periodEnd: Date | null;
   paymentIntentId: string | null;
@@ -24,6 +27,13 @@ export function invoiceFacts(invoice: Stripe.Invoice): InvoiceFacts {
     subscriptionId: stripeId(details?.subscription ?? null),
     subscriptionMetadata: details?.metadata ?? null,
     priceId: stripeId(price),
+    priceSeen: {
+      amount: line?.amount ?? null,
+      currency: line?.currency ?? invoice.currency ?? null,
+      productId: line?.pricing?.price_details?.product ?? null,
+      productName: line?.description ?? null,
+      priceType: 'recurring',
+    },
     periodStart: line?.period?.start ? new Date(line.period.start * 1000) : null,
     periodEnd: line?.period?.end ? new Date(line.period.end * 1000) : null,
     paymentIntentId: stripeId(payment?.payment?.payment_intent ?? null),

@@ -9,7 +9,6 @@ import type { EventHandler, HandlerMap, StripeObjectOf } from './event-handler.t
 import { ingestEvent } from './ingest-event.ts';
 import { processDueEvents } from './process-due-events.ts';
 import { processEvent } from './process-event.ts';
-import { refundClawbackCredits } from './refund-clawback-credits.ts';
 import { MAX_PROCESSING_ATTEMPTS, retryDelayMs } from './retry-policy.ts';
 
 let h: WebhookHarness;
@@ -23,7 +22,8 @@ const handlers: HandlerMap = {
   'checkout.session.completed': {
     ...real,
     async apply(tx, input) {
-      if (broken) throw new Error('database hiccup (injected)');
+      // A real database error: its text names the SQL and Prisma's files, which staff must not see.
+      if (broken) await tx.$queryRawUnsafe('SELECT secret_column FROM no_such_table_injected');
       return real.apply(tx, input);
     },
   },
@@ -44,7 +44,8 @@ describe('retries', () => {
     expect(res.statusCode).toBe(200);
     expect(res.json()).toMatchObject({ status: 'deferred' });
     const row = await h.prisma.stripeEvent.findUniqueOrThrow({ where: { id: e.id as string } });
-    expect(row).toMatchObject({ status: 'deferred', attempts: 1, lastError: 'database hiccup (injected)' });
+    expect(row).toMatchObject({ status: 'deferred', attempts: 1, cause: 'internal_error' });
+    expect(row.lastError).toMatch(/^an internal error stopped it; .*reference [0-9a-f]{12} in the server log/);
     const delay = (row.nextAttemptAt?.getTime() ?? 0) - Date.now();
     expect(delay).toBeGreaterThan(10_000);
     expect(delay).toBeLessThanOrEqual(15_000);
@@ -74,13 +75,45 @@ describe('retries', () => {
     }
     const row = await h.prisma.stripeEvent.findUniqueOrThrow({ where: { id: e.id as string } });
     expect(row).toMatchObject({ status: 'failed', attempts: MAX_PROCESSING_ATTEMPTS, nextAttemptAt: null });
-    expect(row.lastError).toBe('database hiccup (injected)');
+    expect(row.cause).toBe('internal_error');
+    expect(row.lastError).not.toMatch(/no_such_table|SELECT|node_modules|\.ts/);
     expect(await processDueEvents(ctx, { now: new Date(Date.now() + 365 * 86_400_000) })).toEqual([]);
     // Support fixes the cause and reprocesses.
     broken = false;
     const result = await processEvent(ctx, e.id as string, { force: true, actorId: 'staff-1' });
     expect(result.status).toBe('processed');
     broken = true;
+  });
+
+  it('raw database errors stay in the log under a correlation id; staff see the cause in words', async () => {
+    broken = true;
+    const e = event('checkout.session.completed', checkoutSession({ userId: 'retry_3', kind: 'pack', key: 'starter' }));
+    await ingestEvent(h.prisma, {
+      event: e as never,
+      rawJson: JSON.stringify(e),
+      objectId: null,
+      handled: true,
+      source: 'webhook',
+    });
+    const logged: Array<{ obj: Record<string, unknown>; msg?: string }> = [];
+    const capture = (obj: object, msg?: string) => void logged.push({ obj: obj as Record<string, unknown>, msg });
+    const ctx = { ...pipelineContext(h.t.deps, handlers), log: { info: capture, warn: capture, error: capture } };
+    const result = await processEvent(ctx, e.id as string, { actorId: 'staff-1' });
+    const row = await h.prisma.stripeEvent.findUniqueOrThrow({
+      where: { id: e.id as string },
+      include: { processing: true },
+    });
+    const correlationId = (row.causeDetail as { correlationId: string }).correlationId;
+    expect(correlationId).toMatch(/^[0-9a-f]{12}$/);
+    expect(row).toMatchObject({ status: 'failed', cause: 'internal_error' });
+    for (const text of [row.lastError, result.error, ...row.processing.map((p) => p.error)]) {
+      expect(text).toContain(correlationId);
+      expect(text).not.toMatch(/no_such_table|secret_column|prisma|node_modules/i);
+    }
+    // The log has the raw error, findable by the id staff see.
+    const entry = logged.find((l) => l.obj.correlationId === correlationId);
+    expect(String((entry?.obj.err as Error | undefined)?.message)).toContain('no_such_table_injected');
+    broken = false;
   });
 
   it('an event stored but never attempted (crash after the 2xx) is picked up by the sweep', async () => {
@@ -106,20 +139,5 @@ describe('retries', () => {
   it('backs off exponentially up to a cap', () => {
     expect([1, 2, 3, 4].map(retryDelayMs)).toEqual([15_000, 30_000, 60_000, 120_000]);
     expect(retryDelayMs(40)).toBe(6 * 3600_000);
-  });
-});
-
-describe('dashboard refund clawback', () => {
-  it('takes the refunded share of the unused credits; the last refund takes the rest', () => {
-    const base = { remainingCredits: 500, paidAmount: 1000, alreadyRefunded: 0 };
-    expect(refundClawbackCredits({ ...base, refundAmount: 1000 })).toBe(500);
-    expect(refundClawbackCredits({ ...base, refundAmount: 500 })).toBe(250);
-    expect(refundClawbackCredits({ ...base, refundAmount: 333 })).toBe(166);
-    // Second half of a refund in two halves, after 100 credits were used: everything left goes.
-    expect(
-      refundClawbackCredits({ remainingCredits: 150, paidAmount: 1000, alreadyRefunded: 500, refundAmount: 500 }),
-    ).toBe(150);
-    expect(refundClawbackCredits({ ...base, remainingCredits: 0, refundAmount: 1000 })).toBe(0);
-    expect(refundClawbackCredits({ ...base, alreadyRefunded: 1000, refundAmount: 10 })).toBe(0);
   });
 });

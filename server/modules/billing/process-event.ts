@@ -9,7 +9,10 @@ import type { Tx } from '../../db/tx.ts';
 import type { EventStatus } from '../../generated/prisma/enums.ts';
 import { AppError } from '../../lib/app-error.ts';
 import type { EventEnvelope, EventHandler, HandlerMap, HandlerOutcome } from './event-handler.ts';
-import { DeferEventError, EventFailedError } from './event-errors.ts';
+import { describeEventCause, type EventCause } from '../../contracts/event-causes.ts';
+import { EventFailedError, StripeNeededError } from './event-errors.ts';
+import { failureCause } from './failure-cause.ts';
+import { normaliseEventObject } from './normalise-event-object.ts';
 import { MAX_PROCESSING_ATTEMPTS, isTransientConflict, retryDelayMs } from './retry-policy.ts';
 
 export interface PipelineLogger {
@@ -25,6 +28,8 @@ export interface PipelineContext {
   handlers: HandlerMap;
   /** Injected in tests; the wall clock otherwise. */
   now?: () => Date;
+  /** This deployment's mode: an event of the other mode is refused (failed, never applied). */
+  livemode?: boolean;
 }
 
 export interface StoredEventRow {
@@ -46,6 +51,10 @@ export interface ProcessOptions {
   stored?: StoredEventRow;
   /** The webhook delivery this attempt answers: its outcome and duration are written with the result. */
   delivery?: { id: bigint; startedAt: number };
+  /** Answering a webhook: no Stripe API call; work that needs one is left to the background job. */
+  inline?: boolean;
+  /** A repeated delivery: its attempt is recorded but does not use up the event's retry budget. */
+  duplicate?: boolean;
 }
 
 export interface ProcessResult {
@@ -55,11 +64,15 @@ export interface ProcessResult {
   skipped: boolean;
   summary?: string;
   error?: string;
+  /** Why it failed or waits, as data (the error above is its words). */
+  cause?: EventCause;
 }
 
 const TX_OPTIONS = { maxWait: 15_000, timeout: 30_000 } as const;
 const CONFLICT_RETRIES = 4;
 
+/** The envelope and data.object as handlers read them: in the endive shape whatever the event's
+ * API version (normalise-event-object.ts); throws payload_unreadable when that cannot be done. */
 export function toEnvelope(row: {
   id: string;
   type: string;
@@ -81,7 +94,7 @@ export function toEnvelope(row: {
       requestIdempotencyKey: payload.request?.idempotency_key ?? null,
       previousAttributes: payload.data?.previous_attributes ?? null,
     },
-    object: payload.data?.object ?? null,
+    object: normaliseEventObject(row.type, payload.api_version ?? null, payload.data?.object ?? null),
   };
 }
 
@@ -109,10 +122,12 @@ export async function processEvent(
   }
 
   const started = Date.now();
-  const { envelope, object } = toEnvelope(row);
+  const mismatch = livemodeMismatch(ctx, row);
+  if (mismatch) return recordFailure(ctx, eventId, mismatch, options, 0);
   try {
+    const { envelope, object } = toEnvelope(row);
     const prepared = handler.prepare
-      ? await handler.prepare({ prisma: ctx.prisma, stripe: ctx.stripe }, object, envelope)
+      ? await handler.prepare({ prisma: ctx.prisma, stripe: ctx.stripe, inline: !!options.inline }, object, envelope)
       : undefined;
     for (let attempt = 1; ; attempt++) {
       try {
@@ -124,6 +139,12 @@ export async function processEvent(
   } catch (err) {
     return recordFailure(ctx, eventId, err, options, Date.now() - started);
   }
+}
+
+/** A live event on a test deployment (or the reverse) is a misrouted endpoint: never applied. */
+export function livemodeMismatch(ctx: PipelineContext, row: { livemode: boolean }): EventFailedError | null {
+  if (ctx.livemode === undefined || row.livemode === ctx.livemode) return null;
+  return new EventFailedError({ code: 'livemode_mismatch', detail: { eventLivemode: row.livemode } });
 }
 
 async function applyInTransaction(
@@ -164,6 +185,7 @@ async function applyInTransaction(
       now,
       attempts: null,
       lastError: null,
+      cause: null,
       nextAttemptAt: null,
       customerId: outcome.customerId ?? null,
       attempt: { outcome: 'processed', summary: outcome.summary, error: null },
@@ -186,6 +208,7 @@ async function recordOutcome(
     /** null: one more than stored. */
     attempts: number | null;
     lastError: string | null;
+    cause: EventCause | null;
     nextAttemptAt: Date | null;
     customerId: string | null;
     attempt: { outcome: string; summary: string | null; error: string | null };
@@ -202,6 +225,8 @@ async function recordOutcome(
          SET status = ${input.status}::"EventStatus",
              attempts = COALESCE(${input.attempts}::int, attempts + 1),
              last_error = ${input.lastError},
+             cause = ${input.cause?.code ?? null},
+             cause_detail = ${input.cause ? JSON.stringify(input.cause.detail) : null}::jsonb,
              next_attempt_at = ${iso(input.nextAttemptAt)}::timestamptz AT TIME ZONE 'UTC',
              processed_at = CASE WHEN ${input.attempt.outcome} = 'processed'
                                  THEN ${iso(input.now)}::timestamptz AT TIME ZONE 'UTC' ELSE processed_at END,
@@ -221,11 +246,6 @@ async function recordOutcome(
      WHERE id = ${input.delivery?.id ?? null}::bigint AND EXISTS (SELECT 1 FROM att)`;
 }
 
-function describeError(err: unknown): string {
-  if (err instanceof Error) return err.message.slice(0, 2000);
-  return String(err).slice(0, 2000);
-}
-
 async function recordFailure(
   ctx: PipelineContext,
   eventId: string,
@@ -233,32 +253,49 @@ async function recordFailure(
   options: ProcessOptions,
   durationMs: number,
 ): Promise<ProcessResult> {
-  const message = describeError(err);
-  const permanent = err instanceof EventFailedError;
-  const deferral = err instanceof DeferEventError;
-  if (!permanent && !deferral) ctx.log.error({ err, eventId }, 'stripe event processing failed');
+  const { cause, kind } = failureCause(err);
+  const message = describeEventCause(cause);
+  const permanent = kind === 'failed';
+  if (kind === 'error') {
+    const correlationId = 'correlationId' in cause.detail ? cause.detail.correlationId : null;
+    ctx.log.error({ err, eventId, correlationId }, 'stripe event processing failed');
+  }
+  // Neither waiting for Stripe's API (it moves to the background job, due at once) nor a repeated
+  // delivery uses up a retry: only the event's own attempts count toward MAX_PROCESSING_ATTEMPTS.
+  const forBackground = err instanceof StripeNeededError;
+  const counts = !forBackground && !options.duplicate;
   const now = ctx.now?.() ?? new Date();
   return ctx.prisma.$transaction(async (tx: Tx) => {
-    const rows = await tx.$queryRaw<Array<{ status: EventStatus; attempts: number }>>`
-      SELECT status, attempts FROM stripe_event WHERE id = ${eventId} FOR UPDATE`;
-    const current = rows[0];
-    const attempts = (current?.attempts ?? 0) + 1;
+    await tx.$queryRaw`SELECT 1 FROM stripe_event WHERE id = ${eventId} FOR UPDATE`;
+    const current = await tx.stripeEvent.findUnique({
+      where: { id: eventId },
+      select: { status: true, attempts: true, nextAttemptAt: true },
+    });
+    const attempts = (current?.attempts ?? 0) + (counts ? 1 : 0);
     // A manual retry that fails shows its error at once instead of going back into the queue.
-    const giveUp = permanent || attempts >= MAX_PROCESSING_ATTEMPTS || !!options.actorId;
+    const giveUp =
+      permanent || (counts && attempts >= MAX_PROCESSING_ATTEMPTS) || (!!options.actorId && !forBackground);
     const status: EventStatus = current?.status === 'processed' ? 'processed' : giveUp ? 'failed' : 'deferred';
+    // A duplicate keeps the schedule it found (its backoff is not reset); background work is due now.
+    const nextAttemptAt = forBackground
+      ? now
+      : !counts && current?.status === 'deferred' && current.nextAttemptAt
+        ? current.nextAttemptAt
+        : new Date(now.getTime() + retryDelayMs(Math.max(1, attempts)));
     await recordOutcome(tx, {
       eventId,
       status,
       now,
       attempts,
       lastError: message,
-      nextAttemptAt: status === 'deferred' ? new Date(now.getTime() + retryDelayMs(attempts)) : null,
+      cause,
+      nextAttemptAt: status === 'deferred' ? nextAttemptAt : null,
       customerId: null,
-      attempt: { outcome: permanent ? 'failed' : deferral ? 'deferred' : 'error', summary: null, error: message },
+      attempt: { outcome: kind, summary: null, error: message },
       durationMs,
       actorId: options.actorId ?? null,
       delivery: options.delivery ?? null,
     });
-    return { eventId, status, skipped: false, error: message };
+    return { eventId, status, skipped: false, error: message, cause };
   }, TX_OPTIONS);
 }

@@ -3,6 +3,8 @@
 // before the newest one we have, ingests every one we never received (recorded as delivered by
 // reconciliation) and applies it; then it runs the drift check. The run and its findings are
 // stored in reconciliation_run for the support desk.
+import { describeEventCause } from '../../contracts/event-causes.ts';
+import { failureCause } from './failure-cause.ts';
 import type { ReconciliationRun } from '../../generated/prisma/client.ts';
 import { AppError } from '../../lib/app-error.ts';
 import { jsonColumn } from '../../lib/json.ts';
@@ -81,10 +83,12 @@ export async function reconcileEvents(
       },
     });
   } catch (err) {
-    ctx.log.error({ err, runId: run.id }, 'reconciliation failed');
+    // Staff see the cause in words and a reference; the raw error (SQL, paths) stays in the log.
+    const { cause } = failureCause(err);
+    ctx.log.error({ err, runId: run.id, cause: cause.detail }, 'reconciliation failed');
     return ctx.prisma.reconciliationRun.update({
       where: { id: run.id },
-      data: { status: 'failed', finishedAt: new Date(), error: err instanceof Error ? err.message : String(err) },
+      data: { status: 'failed', finishedAt: new Date(), error: describeEventCause(cause) },
     });
   }
 }

@@ -1,6 +1,7 @@
 // The catalog admin operations on a real database: a change previewed before saving (every problem
 // with its path, the customers each change reaches), saving against a stale version, versions and
 // restore, and the Stripe price mapping helper.
+import type { EventCause } from '../../contracts/event-causes.ts';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -35,7 +36,10 @@ async function customer(externalId: string, planKey: string | null) {
   return row;
 }
 
-async function storeEvent(id: string, input: { type: string; object: unknown; error?: string; customerId?: string }) {
+async function storeEvent(
+  id: string,
+  input: { type: string; object: unknown; cause?: EventCause; customerId?: string },
+) {
   await db.prisma.stripeEvent.create({
     data: {
       id,
@@ -43,8 +47,11 @@ async function storeEvent(id: string, input: { type: string; object: unknown; er
       created: new Date(),
       livemode: false,
       payload: { id, object: 'event', type: input.type, data: { object: input.object } } as object,
-      status: input.error ? 'failed' : 'processed',
-      lastError: input.error ?? null,
+      status: input.cause ? 'failed' : 'processed',
+      cause: input.cause?.code ?? null,
+      causeDetail: input.cause ? (input.cause.detail as object) : undefined,
+      // Words unlike any message the code ever wrote: the helper must act on the cause alone.
+      lastError: input.cause ? 'reworded: the catalog has nothing for what was bought' : null,
       customerId: input.customerId ?? null,
     },
   });
@@ -159,7 +166,7 @@ describe('previewing a catalog change', () => {
     await storeEvent('evt_waiting_1', {
       type: 'checkout.session.completed',
       object: { id: 'cs_1', object: 'checkout.session' },
-      error: 'unknown price price_pro_2027',
+      cause: { code: 'unknown_price', detail: { priceId: 'price_pro_2027' } },
       customerId: ids['pro-2'],
     });
     const next = clone();
@@ -339,8 +346,7 @@ describe('Stripe price mapping helper', () => {
   it('maps a price in one step (audited, a new version) and hands back the events to reprocess', async () => {
     const result = await mapPrice(db.prisma, {
       priceId: 'price_pro_2027',
-      kind: 'plan',
-      key: 'pro',
+      target: { kind: 'plan', key: 'pro' },
       reason: 'new yearly price',
       actor: admin,
     });
@@ -357,14 +363,29 @@ describe('Stripe price mapping helper', () => {
     ]);
 
     await expect(
-      mapPrice(db.prisma, { priceId: 'price_pro_2027', kind: 'pack', key: 'pack_1000', reason: 'again', actor: admin }),
+      mapPrice(db.prisma, {
+        priceId: 'price_pro_2027',
+        target: { kind: 'pack', key: 'pack_1000' },
+        reason: 'again',
+        actor: admin,
+      }),
     ).rejects.toMatchObject({ code: 'CONFLICT' });
     await expect(
-      mapPrice(db.prisma, { priceId: 'price_x_1', kind: 'pack', key: 'nope', reason: 'again', actor: admin }),
+      mapPrice(db.prisma, {
+        priceId: 'price_x_1',
+        target: { kind: 'pack', key: 'nope' },
+        reason: 'again',
+        actor: admin,
+      }),
     ).rejects.toMatchObject({ code: 'NOT_FOUND' });
     // The default plan is free: a price on it is a validation problem, nothing is written.
     await expect(
-      mapPrice(db.prisma, { priceId: 'price_x_2', kind: 'plan', key: 'free', reason: 'oops', actor: admin }),
+      mapPrice(db.prisma, {
+        priceId: 'price_x_2',
+        target: { kind: 'plan', key: 'free' },
+        reason: 'oops',
+        actor: admin,
+      }),
     ).rejects.toMatchObject({ code: 'VALIDATION' });
     expect(await findPriceMapping(db.prisma, 'price_x_2')).toBeNull();
   });

@@ -16,6 +16,7 @@ export async function getRules(tx: DbOrTx): Promise<Rules> {
       refundApprovalAbove: 10000,
       refundApprovalCurrency: 'eur',
       manualGrantFinanceAbove: 1000,
+      manualGrantWindowHours: 24,
       refundPolicy: '',
       cancellationPolicy: '',
       productDescription: '',

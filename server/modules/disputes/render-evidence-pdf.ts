@@ -7,6 +7,7 @@ import { PDFDocument, rgb, StandardFonts, type PDFFont, type PDFPage } from 'pdf
 import type { EvidencePack } from '../../contracts/disputes.ts';
 import { AppError } from '../../lib/app-error.ts';
 import { usageText } from './evidence-fields.ts';
+import { printableLine, wrapText } from './pdf-text.ts';
 import { credits, dateTime, day, money, plural } from './evidence-words.ts';
 
 /**
@@ -20,18 +21,6 @@ const PAGE = { width: 595.28, height: 841.89 }; // A4
 const MARGIN = 50;
 const WIDTH = PAGE.width - 2 * MARGIN;
 const GREY = rgb(0.35, 0.35, 0.35);
-
-// Helvetica (WinAnsi) cannot draw every character: anything outside Latin-1 and the few
-// WinAnsi extras becomes "?", so a name in another script never breaks the document.
-const WIN_ANSI_EXTRAS = new Set('€‚ƒ„…†‡ˆ‰Š‹ŒŽ‘’“”•–—˜™š›œžŸ');
-function printable(text: string): string {
-  let out = '';
-  for (const ch of text.replace(/\t/g, '  ')) {
-    const c = ch.codePointAt(0)!;
-    out += (c >= 0x20 && c < 0x7f) || (c >= 0xa0 && c <= 0xff) || WIN_ANSI_EXTRAS.has(ch) ? ch : '?';
-  }
-  return out;
-}
 
 class Writer {
   private page!: PDFPage;
@@ -52,38 +41,12 @@ class Writer {
     this.y = PAGE.height - MARGIN;
   }
 
-  private wrap(text: string, font: PDFFont, size: number, width: number): string[] {
-    const lines: string[] = [];
-    for (const paragraph of printable(text).split(/\r?\n/)) {
-      let line = '';
-      for (const word of paragraph.split(' ')) {
-        const candidate = line ? `${line} ${word}` : word;
-        if (font.widthOfTextAtSize(candidate, size) <= width) {
-          line = candidate;
-          continue;
-        }
-        if (line) lines.push(line);
-        // A word longer than the line (URL, user agent) is cut by characters.
-        let rest = word;
-        while (font.widthOfTextAtSize(rest, size) > width) {
-          let n = rest.length - 1;
-          while (n > 1 && font.widthOfTextAtSize(rest.slice(0, n), size) > width) n--;
-          lines.push(rest.slice(0, n));
-          rest = rest.slice(n);
-        }
-        line = rest;
-      }
-      lines.push(line);
-    }
-    return lines;
-  }
-
   text(text: string, opts: { size?: number; bold?: boolean; grey?: boolean; indent?: number; gap?: number } = {}) {
     const size = opts.size ?? 10;
     const font = opts.bold ? this.bold : this.font;
     const indent = opts.indent ?? 0;
     const leading = size * 1.3;
-    for (const line of this.wrap(text, font, size, WIDTH - indent)) {
+    for (const line of wrapText(text, (ch) => font.widthOfTextAtSize(ch, size), WIDTH - indent)) {
       if (this.y - leading < MARGIN) this.newPage();
       this.y -= leading;
       this.page.drawText(line, { x: MARGIN + indent, y: this.y, size, font, color: opts.grey ? GREY : undefined });
@@ -103,7 +66,7 @@ class Writer {
 
   footer(title: string) {
     this.pages.forEach((p, i) => {
-      p.drawText(printable(`${title} - page ${i + 1} of ${this.pages.length}`), {
+      p.drawText(printableLine(`${title} - page ${i + 1} of ${this.pages.length}`), {
         x: MARGIN,
         y: MARGIN / 2,
         size: 8,

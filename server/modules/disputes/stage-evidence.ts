@@ -12,7 +12,7 @@ import { jsonColumn } from '../../lib/json.ts';
 import { recordAudit } from '../audit/record-audit.ts';
 import { assembleEvidencePack } from './assemble-evidence-pack.ts';
 import { packHash, readStoredEvidence, stripeEvidence, type StoredEvidence } from './evidence-store.ts';
-import { renderEvidencePdf } from './render-evidence-pdf.ts';
+import { renderEvidencePdfInWorker } from './render-evidence-pdf-in-worker.ts';
 import { assertEditable } from './save-evidence.ts';
 import { stripeCall } from './stripe-call.ts';
 
@@ -35,7 +35,7 @@ export async function stageEvidence(
     ...(await assembleEvidencePack(deps.prisma, { disputeId: d.id, now })),
     stagedHash: null,
   };
-  const pdf = await renderEvidencePdf(pack);
+  const pdf = await renderEvidencePdfInWorker(pack);
   const file = await stripeCall('take the evidence PDF', () =>
     stripe.files.create({
       purpose: 'dispute_evidence',

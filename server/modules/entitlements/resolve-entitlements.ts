@@ -66,36 +66,13 @@ export function combine(
   customer: Pick<Customer, 'id' | 'status'>,
   features: Feature[],
   plan: Plan | null,
-  overrides: CustomerOverride[],
+  overrides: EntitlementOverride[],
 ): ResolvedEntitlements {
   const blocked = customer.status === 'blocked';
   const fromPlan = plan ? planEntitlements(plan) : {};
   const result: Record<string, ResolvedEntitlement> = {};
-  for (const feature of features) {
-    const base = { type: feature.type, creditCost: feature.creditCost };
-    if (blocked) {
-      result[feature.key] = { ...base, value: false, source: 'blocked' };
-      continue;
-    }
-    const planValue = fromPlan[feature.key];
-    let best: ResolvedEntitlement =
-      planValue !== undefined
-        ? { ...base, value: planValue, source: 'plan' }
-        : { ...base, value: false, source: 'none' };
-    for (const o of overrides) {
-      if (o.feature !== feature.key) continue;
-      const value = o.value === true || (typeof o.value === 'number' && o.value >= 0) ? o.value : null;
-      if (value === null || generosity(value) <= generosity(best.value)) continue;
-      best = {
-        ...base,
-        value,
-        source: o.expiresAt ? 'temporary_grant' : 'override',
-        overrideId: o.id,
-        expiresAt: o.expiresAt,
-      };
-    }
-    result[feature.key] = best;
-  }
+  for (const feature of features)
+    result[feature.key] = resolveFeature(feature, blocked, fromPlan[feature.key], overrides);
   return {
     customerId: customer.id,
     status: customer.status,
@@ -103,6 +80,34 @@ export function combine(
     plan: plan ? { key: plan.key, name: plan.name, isDefault: plan.isDefault } : null,
     features: result,
   };
+}
+
+export type EntitlementOverride = Pick<CustomerOverride, 'id' | 'feature' | 'value' | 'expiresAt'>;
+
+/** One feature: the plan's value, raised by the most generous active override of that feature. */
+export function resolveFeature(
+  feature: Pick<Feature, 'type' | 'creditCost' | 'key'>,
+  blocked: boolean,
+  planValue: boolean | number | undefined,
+  overrides: EntitlementOverride[],
+): ResolvedEntitlement {
+  const base = { type: feature.type, creditCost: feature.creditCost };
+  if (blocked) return { ...base, value: false, source: 'blocked' };
+  let best: ResolvedEntitlement =
+    planValue !== undefined ? { ...base, value: planValue, source: 'plan' } : { ...base, value: false, source: 'none' };
+  for (const o of overrides) {
+    if (o.feature !== feature.key) continue;
+    const value = o.value === true || (typeof o.value === 'number' && o.value >= 0) ? o.value : null;
+    if (value === null || generosity(value) <= generosity(best.value)) continue;
+    best = {
+      ...base,
+      value,
+      source: o.expiresAt ? 'temporary_grant' : 'override',
+      overrideId: o.id,
+      expiresAt: o.expiresAt,
+    };
+  }
+  return best;
 }
 
 /** The values alone, for entitlement events (before/after). */

@@ -1,5 +1,6 @@
 // A customer's balance as a support agent needs to explain it: the projection, what can be spent
 // right now, what is frozen or past its expiry, and the lots in the order draws will use them.
+import { hotQuery } from '../../db/client.ts';
 import type { DbOrTx } from '../../db/tx.ts';
 import type { CreditLot } from '../../generated/prisma/client.ts';
 import { AppError } from '../../lib/app-error.ts';
@@ -29,12 +30,41 @@ export async function getBalance(
   customerId: string,
   options: { now?: Date; includeEmpty?: boolean } = {},
 ): Promise<BalanceView> {
-  const now = options.now ?? new Date();
   const [customer, lots] = await Promise.all([
     db.customer.findUnique({ where: { id: customerId }, select: { id: true, balance: true } }),
     db.creditLot.findMany({ where: { customerId, ...(options.includeEmpty ? {} : { remaining: { gt: 0 } }) } }),
   ]);
   if (!customer) throw new AppError('NOT_FOUND', 'Customer not found');
+  return balanceView(customer, lots, options.now ?? new Date());
+}
+
+const BY_EXTERNAL_ID_SQL = `
+  SELECT jsonb_build_object('id', c.id, 'balance', c.balance, 'lots', (
+    SELECT COALESCE(jsonb_agg(jsonb_build_object(
+             'id', l.id, 'customerId', l.customer_id, 'source', l.source, 'granted', l.granted,
+             'remaining', l.remaining, 'expiresAt', l.expires_at, 'costBasis', l.cost_basis,
+             'amountPaid', l.amount_paid, 'currency', l.currency, 'stripeReference', l.stripe_reference,
+             'frozen', l.frozen, 'createdAt', l.created_at)), '[]'::jsonb)
+      FROM credit_lot l WHERE l.customer_id = c.id AND l.remaining > 0)) AS r
+    FROM customer c WHERE c.external_id = $1`;
+
+/** The service API's balance, by the product's user id: one statement. */
+export async function getBalanceByExternalId(db: DbOrTx, externalId: string, now = new Date()): Promise<BalanceView> {
+  const rows = await hotQuery<{ r: { id: string; balance: number; lots: CreditLot[] } }>(
+    db,
+    'balance_by_external_id',
+    BY_EXTERNAL_ID_SQL,
+    [externalId],
+  );
+  const found = rows[0]?.r;
+  if (!found) throw new AppError('NOT_FOUND', `No customer with externalId "${externalId}"`);
+  // jsonb renders timestamps without their zone; they are stored as UTC.
+  const utc = (v: unknown) => (v == null ? null : new Date(`${String(v)}Z`));
+  const lots = found.lots.map((l) => ({ ...l, expiresAt: utc(l.expiresAt), createdAt: utc(l.createdAt)! }));
+  return balanceView(found, lots, now);
+}
+
+function balanceView(customer: { id: string; balance: number }, lots: CreditLot[], now: Date): BalanceView {
   lots.sort(compareDrawOrder);
   let position = 0;
   const views: LotView[] = lots.map((lot) => {
@@ -43,7 +73,7 @@ export async function getBalance(
   });
   const sum = (pick: (l: LotView) => boolean) => views.filter(pick).reduce((s, l) => s + l.remaining, 0);
   return {
-    customerId,
+    customerId: customer.id,
     balance: customer.balance,
     available: sum((l) => l.drawPosition !== null),
     frozen: sum((l) => l.frozen),

@@ -5,12 +5,19 @@
 // ledger's customer row lock decides: one request posts, the others see its entry and replay.
 import { createHash, randomUUID } from 'node:crypto';
 import { inTransaction, type DbOrTx } from '../../db/tx.ts';
-import type { Customer, Prisma, Usage } from '../../generated/prisma/client.ts';
+import { hotQuery } from '../../db/client.ts';
+import type { Prisma, Usage } from '../../generated/prisma/client.ts';
 import type { Actor } from '../../lib/actor.ts';
 import { AppError } from '../../lib/app-error.ts';
 import { canonicalJson, jsonColumn } from '../../lib/json.ts';
 import { isUniqueViolation } from '../../lib/prisma-errors.ts';
-import { isEntitled, resolveEntitlements } from '../entitlements/resolve-entitlements.ts';
+import { loadCatalogSnapshot, type CatalogSnapshot } from '../catalog/catalog-snapshot.ts';
+import {
+  entitlementFromFacts,
+  loadCustomerFeatureFacts,
+  plansIncluding,
+} from '../entitlements/customer-feature-facts.ts';
+import { isEntitled } from '../entitlements/resolve-entitlements.ts';
 import { ledgerRequest, readOutcome, type EntryContext, type LedgerOutcome, type Movement } from './post-entry.ts';
 
 export interface RecordUsageInput {
@@ -46,32 +53,53 @@ function requestHash(input: RecordUsageInput): string {
   return createHash('sha256').update(canonicalJson(payload)).digest('hex');
 }
 
-export async function recordUsage(db: DbOrTx, input: RecordUsageInput): Promise<RecordUsageResult> {
+export async function recordUsage(
+  db: DbOrTx,
+  input: RecordUsageInput,
+  catalog: () => Promise<CatalogSnapshot> = () => loadCatalogSnapshot(db),
+): Promise<RecordUsageResult> {
   const hash = requestHash(input);
-  const [earlier, customer] = await Promise.all([
-    db.usage.findUnique({ where: { idempotencyKey: input.idempotencyKey } }),
-    db.customer.findUnique({ where: { externalId: input.externalId } }),
-  ]);
+  const snapshot = await catalog();
+  // The common case in one statement: a known feature that costs credits, on a customer whose
+  // plan already includes it (overrides can only add to a plan, so they need not be read). The
+  // statement declines (null) when the customer is unknown, on another plan, or the key was used:
+  // then the general path below decides, with every rule and refusal in its usual order.
+  const feature = snapshot.features.get(input.feature);
+  const cost = input.credits ?? feature?.creditCost ?? 0;
+  if (feature && cost > 0) {
+    const plans = plansIncluding(snapshot, input.feature);
+    const fast = await consumeForUsage(db, input, { externalId: input.externalId, plans, snapshot }, cost, hash);
+    if (fast) return fast;
+  }
+  const facts = await loadCustomerFeatureFacts(db, {
+    externalId: input.externalId,
+    feature: input.feature,
+    idempotencyKey: input.idempotencyKey,
+    now: new Date(),
+  });
   // A retry is answered with the original result, whatever changed since (plan, block, balance).
-  if (earlier) return replay(db, earlier, hash);
+  if (facts.earlier) {
+    const earlier = facts.earlier;
+    if (earlier.requestHash !== hash) throw keyConflict(earlier.idempotencyKey);
+    return { usageId: earlier.id, credits: earlier.credits, balance: earlier.balance, replayed: true };
+  }
+  const customer = facts.customer;
   if (!customer) throw new AppError('NOT_FOUND', `No customer with externalId "${input.externalId}"`);
-  const resolved = await resolveEntitlements(db, customer);
-  const entitlement = resolved.features[input.feature];
-  if (!entitlement) throw new AppError('NOT_FOUND', `Unknown feature "${input.feature}"`);
+  const resolved = entitlementFromFacts(snapshot, customer, input.feature);
+  if (!resolved) throw new AppError('NOT_FOUND', `Unknown feature "${input.feature}"`);
+  const { entitlement, plan } = resolved;
   if (resolved.blocked) throw new AppError('BLOCKED', 'The customer is blocked');
   if (!isEntitled(entitlement.value)) {
-    throw new AppError(
-      'NOT_ENTITLED',
-      `The ${resolved.plan?.name ?? 'current'} plan does not include ${input.feature}`,
-      { feature: input.feature, plan: resolved.plan?.key ?? null },
-    );
+    throw new AppError('NOT_ENTITLED', `The ${plan?.name ?? 'current'} plan does not include ${input.feature}`, {
+      feature: input.feature,
+      plan: plan?.key ?? null,
+    });
   }
   const credits = input.credits ?? entitlement.creditCost ?? 0;
-  const usageId = randomUUID();
   try {
     return credits > 0
-      ? await consumeForUsage(db, input, customer, credits, usageId, hash)
-      : await recordFreeUsage(db, input, customer, usageId, hash);
+      ? (await consumeForUsage(db, input, { customerId: customer.id }, credits, hash))!
+      : await recordFreeUsage(db, input, customer.id, randomUUID(), hash);
   } catch (err) {
     // The same key raced in for another customer, or as a free use.
     if (isUniqueViolation(err)) throw keyConflict(input.idempotencyKey);
@@ -79,19 +107,45 @@ export async function recordUsage(db: DbOrTx, input: RecordUsageInput): Promise<
   }
 }
 
+// $9 NULL: the customer is $3. Otherwise the customer is the one with external id $10 whose plan
+// (its own, or the default $11) is one of $9, and only while the idempotency key $6 is unused.
+const CONSUME_SQL = `
+  WITH target AS (
+         SELECT c.id FROM customer c
+          WHERE $9::text[] IS NULL AND c.id = $3::uuid
+         UNION ALL
+         SELECT c.id FROM customer c
+          WHERE $9::text[] IS NOT NULL AND c.external_id = $10::text
+            AND COALESCE(c.plan_key, $11::text) = ANY($9::text[])
+            AND NOT EXISTS (SELECT 1 FROM usage u WHERE u.idempotency_key = $6::text)),
+       posted AS MATERIALIZED (
+         SELECT target.id AS customer_id,
+                ledger_post_entry(jsonb_set($1::jsonb, '{customerId}', to_jsonb(target.id::text))) AS r
+           FROM target),
+       recorded AS (
+         INSERT INTO usage (id, customer_id, feature, credits, idempotency_key, request_hash, metadata, entry_id, created_at)
+         SELECT $2::uuid, customer_id, $4::text, $5::int, $6::text, $7::text, $8::jsonb, (r->'entry'->>'id')::bigint,
+                now() AT TIME ZONE 'UTC'
+           FROM posted WHERE r->>'status' = 'posted'
+         RETURNING id)
+  SELECT r, customer_id::text AS customer_id FROM posted`;
+
+type ConsumeTarget = { customerId: string } | { externalId: string; plans: string[]; snapshot: CatalogSnapshot };
+
 /**
  * The draw and the usage row in one statement: atomic without a transaction round trip, and the
  * row lock is held for exactly one call. The usage row is only written when the draw posted.
+ * Null when a target by external id did not qualify (nothing was written).
  */
 async function consumeForUsage(
   db: DbOrTx,
   input: RecordUsageInput,
-  customer: Customer,
+  target: ConsumeTarget,
   credits: number,
-  usageId: string,
   hash: string,
-): Promise<RecordUsageResult> {
-  const movement: Movement = { mode: 'draw', customerId: customer.id, credits };
+): Promise<RecordUsageResult | null> {
+  const usageId = randomUUID();
+  const byId = 'customerId' in target;
   const ctx: EntryContext = {
     type: 'usage',
     idempotencyKey: usageEntryKey(input.idempotencyKey),
@@ -99,20 +153,38 @@ async function consumeForUsage(
     actor: input.actor,
     reference: usageId,
     referenceType: 'usage',
-    metadata: { feature: input.feature, ...input.metadata },
+    // The charged feature wins over a "feature" the client put in its metadata.
+    metadata: { ...input.metadata, feature: input.feature },
     requireActive: true,
   };
+  const request = ledgerRequest({ mode: 'draw', customerId: byId ? target.customerId : '', credits }, ctx);
   const metadata = input.metadata ? JSON.stringify(input.metadata) : null;
-  const rows = await db.$queryRaw<Array<{ r: LedgerOutcome }>>`
-    WITH posted AS MATERIALIZED (SELECT ledger_post_entry(${ledgerRequest(movement, ctx)}::jsonb) AS r),
-         recorded AS (
-           INSERT INTO usage (id, customer_id, feature, credits, idempotency_key, request_hash, metadata, entry_id, created_at)
-           SELECT ${usageId}::uuid, ${customer.id}::uuid, ${input.feature}, ${credits}, ${input.idempotencyKey},
-                  ${hash}, ${metadata}::jsonb, (r->'entry'->>'id')::bigint, now() AT TIME ZONE 'UTC'
-             FROM posted WHERE r->>'status' = 'posted'
-           RETURNING id)
-    SELECT r FROM posted`;
-  const posted = readOutcome(rows[0]?.r, movement, ctx);
+  const rows = await hotQuery<{ r: LedgerOutcome; customer_id: string }>(db, 'record_usage', CONSUME_SQL, [
+    request,
+    usageId,
+    byId ? target.customerId : null,
+    input.feature,
+    credits,
+    input.idempotencyKey,
+    hash,
+    metadata,
+    byId ? null : target.plans,
+    byId ? null : target.externalId,
+    byId ? null : (target.snapshot.defaultPlan?.key ?? null),
+  ]);
+  const row = rows[0];
+  if (!row) {
+    if (byId) throw new AppError('NOT_FOUND', 'Customer not found');
+    return null;
+  }
+  const movement: Movement = { mode: 'draw', customerId: row.customer_id, credits };
+  let posted;
+  try {
+    posted = readOutcome(row.r, movement, ctx);
+  } catch (err) {
+    if (isUniqueViolation(err)) throw keyConflict(input.idempotencyKey);
+    throw err;
+  }
   if (!posted) throw new AppError('INTERNAL', 'A draw always posts or fails');
   if (posted.replayed) {
     // A concurrent request with this key posted first; we waited on its lock, so its row is visible.
@@ -127,20 +199,20 @@ async function consumeForUsage(
 async function recordFreeUsage(
   db: DbOrTx,
   input: RecordUsageInput,
-  customer: Customer,
+  customerId: string,
   usageId: string,
   hash: string,
 ): Promise<RecordUsageResult> {
   return inTransaction(db, async (tx) => {
     const rows = await tx.$queryRaw<Array<{ balance: number; status: string }>>`
-      SELECT balance, status::text AS status FROM customer WHERE id = ${customer.id}::uuid FOR NO KEY UPDATE`;
+      SELECT balance, status::text AS status FROM customer WHERE id = ${customerId}::uuid FOR NO KEY UPDATE`;
     if (rows[0]?.status === 'blocked') throw new AppError('BLOCKED', 'The customer is blocked');
     const earlier = await tx.usage.findUnique({ where: { idempotencyKey: input.idempotencyKey } });
     if (earlier) return replay(tx, earlier, hash);
     await tx.usage.create({
       data: {
         id: usageId,
-        customerId: customer.id,
+        customerId,
         feature: input.feature,
         credits: 0,
         idempotencyKey: input.idempotencyKey,

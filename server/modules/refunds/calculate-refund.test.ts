@@ -102,12 +102,58 @@ describe('calculateRefund', () => {
     });
   });
 
-  it('a lowered amount takes back its share of the remaining credits', () => {
+  it('a lowered amount takes back the credits it pays for (the refund rule)', () => {
     const c = calc({ used: 400, remaining: 600 });
     expect(clawbackCreditsFor(c, 300)).toBe(300);
     expect(clawbackCreditsFor(c, 1)).toBe(1);
     expect(clawbackCreditsFor(c, 600)).toBe(600);
     expect(clawbackCreditsFor(c, 5000)).toBe(600);
+    // 2,000 credits for EUR 29.00: EUR 10.00 pays for 689.66 credits -> 690.
+    const big = calc({ amountPaid: 2900, granted: 2000, used: 500, remaining: 1500 });
+    expect(clawbackCreditsFor(big, 1000)).toBe(690);
+  });
+
+  it('a dashboard refund that took the credits it paid for leaves the calculator nothing to propose', () => {
+    // EUR 6.00 refunded in Stripe on a EUR 10.00 / 1,000-credit pack with 400 used took 600 credits.
+    const c = calc({ used: 400, remaining: 0, refundedCredits: 600, alreadyRefunded: 600 });
+    expect(c).toMatchObject({ proposal: 0, refundable: 400, creditsToClawBack: 0 });
+    expect(c.blockedReason).toMatch(/Nothing is left to refund/);
+  });
+
+  it('refunds in any steps never pay out more than the unused credits are worth, nor leave a minor unit of them', () => {
+    fc.assert(
+      fc.property(
+        fc.integer({ min: 1, max: 100_000 }),
+        fc.integer({ min: 1, max: 100_000 }),
+        fc.nat(),
+        fc.array(fc.double({ min: 0, max: 1, noNaN: true }), { maxLength: 5 }),
+        (amountPaid, granted, u, steps) => {
+          const used = u % (granted + 1);
+          let f: RefundFigures = { ...base, amountPaid, granted, used, remaining: granted - used };
+          // Lowered refunds first (a share of each proposal), then whatever is left, until nothing is.
+          for (const share of [...steps, 1, 1]) {
+            const c = calculateRefund(f);
+            const amount = Math.max(share === 1 ? c.proposal : Math.floor(c.proposal * share), 0);
+            if (amount <= 0 || c.blockedReason) continue;
+            const credits = clawbackCreditsFor(c, amount);
+            expect(credits).toBeLessThanOrEqual(f.remaining);
+            f = {
+              ...f,
+              remaining: f.remaining - credits,
+              refundedCredits: f.refundedCredits + credits,
+              alreadyRefunded: f.alreadyRefunded + amount,
+            };
+          }
+          expect(calculateRefund(f).proposal).toBe(0);
+          // Never more money back than the unused share was worth (all of it when nothing was used).
+          if (used > 0) expect(f.alreadyRefunded * granted).toBeLessThanOrEqual(amountPaid * (granted - used));
+          else expect(f.alreadyRefunded).toBe(amountPaid);
+          // What the customer keeps once nothing more is refundable is worth less than one minor unit.
+          expect(f.remaining * amountPaid).toBeLessThan(granted);
+        },
+      ),
+      { numRuns: 500 },
+    );
   });
 
   it('the fingerprint changes with any figure', () => {

@@ -8,6 +8,8 @@
 //
 // Credits earlier refunds took back count as "paid back", not "used": after a half refund that
 // took half the credits, the other half is still worth the other half of the money.
+// The credits a refund takes back follow the one refund rule (refund-clawback-credits.ts), the
+// same for refunds made here and in Stripe: min(remaining, ceil(refund x granted / paid)).
 // Frozen credits (an open dispute on the payment) cannot be refunded: the dispute decides.
 // Integer arithmetic throughout (BigInt for the product), rounded down to the minor unit, so a
 // refund never pays out more than the unused share.
@@ -141,16 +143,18 @@ export function calculateRefund(f: RefundFigures): RefundCalculation {
 }
 
 /**
- * Credits that go back with a refund of `amount` (at most the proposal): the refund's share of
- * what the remaining credits are worth (the proposal), applied to the remaining credits, rounded
- * down. The proposal itself takes every remaining credit; half the proposal takes half.
+ * Credits that go back with a refund of `amount` (at most the proposal): the refund rule shared with
+ * refunds made in Stripe (refund-clawback-credits.ts), min(remaining, ceil(amount x granted / paid)).
  */
-export function clawbackCreditsFor(calc: Pick<RefundCalculation, 'remaining' | 'proposal'>, amount: number): number {
+export function clawbackCreditsFor(
+  calc: Pick<RefundCalculation, 'remaining' | 'proposal' | 'amountPaid' | 'granted'>,
+  amount: number,
+): number {
   if (calc.proposal <= 0) return 0;
   return refundClawbackCredits({
-    remainingCredits: calc.remaining,
     refundAmount: Math.min(amount, calc.proposal),
-    paidAmount: calc.proposal,
-    alreadyRefunded: 0,
+    paidAmount: calc.amountPaid,
+    grantedCredits: calc.granted,
+    remainingCredits: calc.remaining,
   });
 }

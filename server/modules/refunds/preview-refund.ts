@@ -84,7 +84,9 @@ export async function previewRefund(
     calculation,
     amount,
     creditsForAmount: clawbackCreditsFor(calculation, amount),
-    needsApproval: amount > 0 && needsApproval(rules, amount, payment.currency),
+    needsApproval:
+      amount > 0 &&
+      needsApproval(rules, { amount, currency: payment.currency, alreadyRefunded: calculation.alreadyRefunded }),
     approval: { above: rules.refundApprovalAbove, currency: rules.refundApprovalCurrency },
     stripeChecked: charge !== null,
     waitingRequest: waiting ? { id: waiting.id, amount: waiting.amount, currency: waiting.currency } : null,

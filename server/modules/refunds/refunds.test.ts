@@ -116,25 +116,25 @@ describe('refund of a credit pack', () => {
     expect(preview.calculation.formula).toBe(
       'EUR 29.00 × 1,500 remaining / 2,000 granted = EUR 21.75, − EUR 0.00 already refunded = EUR 21.75',
     );
-    expect(preview).toMatchObject({ amount: 1000, creditsForAmount: 689 });
+    expect(preview).toMatchObject({ amount: 1000, creditsForAmount: 690 });
 
     // Never above the proposal.
     await expect(request('finance', payment.id, { amount: 2176 })).rejects.toMatchObject({
       code: 'UNPROCESSABLE_CONTENT',
     });
     const lowered = await request('finance', payment.id, { amount: 1000 });
-    expect(lowered.refund).toMatchObject({ status: 'succeeded', amount: 1000, creditsClawedBack: 689 });
-    expect(await w.balance(customerId)).toBe(811);
+    expect(lowered.refund).toMatchObject({ status: 'succeeded', amount: 1000, creditsClawedBack: 690 });
+    expect(await w.balance(customerId)).toBe(810);
 
     const next = await w.as('finance').refunds.preview({ paymentId: payment.id });
     expect(next.calculation).toMatchObject({
       alreadyRefunded: 1000,
-      refundedCredits: 689,
-      remaining: 811,
+      refundedCredits: 690,
+      remaining: 810,
       proposal: 1175,
     });
     const rest = await request('finance', payment.id);
-    expect(rest.refund).toMatchObject({ amount: 1175, creditsClawedBack: 811 });
+    expect(rest.refund).toMatchObject({ amount: 1175, creditsClawedBack: 810 });
     expect(await w.balance(customerId)).toBe(0);
     expect((await stripeRefundsOf(chargeId)).map((r) => r.amount).sort()).toEqual([1000, 1175]);
     expect(await verifyLedger(w.db, customerId)).toEqual([]);
@@ -268,6 +268,56 @@ describe('maker-checker', () => {
     }
   });
 
+  it('a refund split in two cannot pass the threshold: the total refunded on the payment counts (issue 14.3)', async () => {
+    await setApprovalAbove(500);
+    try {
+      const { payment, chargeId } = await w.buyPack('starter');
+      const first = await request('finance', payment.id, { id: 'fin-splitter', amount: 499 });
+      expect(first.refund).toMatchObject({ status: 'succeeded', amount: 499 });
+      // 4.99 is under the threshold alone, but 4.99 + 4.01 = 9.00 refunded on this payment is not.
+      const preview = await w.as('finance', 'fin-splitter').refunds.preview({ paymentId: payment.id, amount: 401 });
+      expect(preview.needsApproval).toBe(true);
+      const second = await request('finance', payment.id, { id: 'fin-splitter', amount: 401 });
+      expect(second.refund).toMatchObject({ status: 'pending_approval', amount: 401, creditsClawedBack: 0 });
+      await w.settled();
+      expect((await stripeRefundsOf(chargeId)).map((r) => r.amount)).toEqual([499]);
+    } finally {
+      await setApprovalAbove(10_000);
+    }
+  });
+
+  it('concurrent split requests: never more than the threshold refunded without an approver', async () => {
+    await setApprovalAbove(500);
+    try {
+      const { payment, chargeId } = await w.buyPack('starter');
+      // Four finance users each try to refund EUR 2.00 at once, retrying on STALE with fresh figures.
+      const outcomes = await Promise.all(
+        [1, 2, 3, 4].map(async (n) => {
+          for (let attempt = 0; attempt < 20; attempt++) {
+            try {
+              return (await request('finance', payment.id, { id: `fin-split-${n}`, amount: 200 })).refund.status;
+            } catch (err) {
+              const code = (err as { cause?: { code?: string } }).cause?.code;
+              if (code === 'CONFLICT') return 'conflict';
+              if (code !== 'STALE') throw err;
+            }
+          }
+          return 'gave up';
+        }),
+      );
+      await w.settled();
+      const rows = await w.db.refund.findMany({ where: { paymentId: payment.id } });
+      const unapproved = rows.filter((r) => r.status !== 'pending_approval' && r.approvedBy === null);
+      // The model: 2.00 + 2.00 pass, the third would make 6.00 > 5.00 and waits, the fourth is told one waits.
+      expect(unapproved.reduce((sum, r) => sum + r.amount, 0)).toBe(400);
+      expect(rows.filter((r) => r.status === 'pending_approval')).toHaveLength(1);
+      expect(outcomes.sort()).toEqual(['conflict', 'pending_approval', 'succeeded', 'succeeded']);
+      expect((await stripeRefundsOf(chargeId)).reduce((sum, r) => sum + r.amount, 0)).toBe(400);
+    } finally {
+      await setApprovalAbove(10_000);
+    }
+  });
+
   it('an admin maker cannot approve their own either; an admin checker can; rejection moves nothing', async () => {
     await setApprovalAbove(100);
     try {
@@ -321,9 +371,9 @@ describe('maker-checker', () => {
       const approved = await w
         .as('finance', 'fin-c')
         .refunds.approve({ refundId: refund.id, fingerprint: fresh.fingerprint });
-      // EUR 5.00 of the EUR 8.10 the 450 remaining credits are worth: 277 credits.
-      expect(approved.refund).toMatchObject({ status: 'succeeded', amount: 500, creditsClawedBack: 277 });
-      expect(await w.balance(customerId)).toBe(173);
+      // EUR 5.00 pays for 500 x 500 / 900 = 277.8 credits: 278 (the refund rule).
+      expect(approved.refund).toMatchObject({ status: 'succeeded', amount: 500, creditsClawedBack: 278 });
+      expect(await w.balance(customerId)).toBe(172);
     } finally {
       await setApprovalAbove(10_000);
     }

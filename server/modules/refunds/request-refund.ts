@@ -115,7 +115,12 @@ export async function requestRefund(deps: RefundDeps, input: RequestRefundInput,
       creditsForAmount: credits,
       stripeTarget: target,
     };
-    const waitsForApproval = needsApproval(rules, input.amount, payment.currency);
+    // Decided under the refund locks, so concurrent requests see each other's refunds.
+    const waitsForApproval = needsApproval(rules, {
+      amount: input.amount,
+      currency: payment.currency,
+      alreadyRefunded: figures.alreadyRefunded,
+    });
     let refund = await tx.refund.create({
       data: {
         paymentId: payment.id,

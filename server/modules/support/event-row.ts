@@ -6,6 +6,8 @@ export const EVENT_SELECT = {
   status: true,
   attempts: true,
   lastError: true,
+  cause: true,
+  causeDetail: true,
   nextAttemptAt: true,
   objectId: true,
   source: true,
@@ -22,6 +24,8 @@ export interface EventRow {
   status: string;
   attempts: number;
   lastError: string | null;
+  cause: string | null;
+  causeDetail: unknown;
   nextAttemptAt: Date | null;
   objectId: string | null;
   source: string;

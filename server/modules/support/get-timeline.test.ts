@@ -45,7 +45,7 @@ beforeAll(async () => {
     object: { id: 'in_tl1' },
     customerId,
     status: 'failed',
-    lastError: 'unknown price price_x',
+    cause: { code: 'unknown_price', detail: { priceId: 'price_x' } },
     attempts: [
       { outcome: 'error', error: 'boom' },
       { outcome: 'failed', error: 'unknown price price_x' },

@@ -52,7 +52,7 @@ describe('support.manualGrant', () => {
     const big = { customerId: c.id, credits: 1001, reason: 'Large correction', requestId: randomUUID() };
     await expect(caller('support').support.manualGrant(big)).rejects.toMatchObject({
       code: 'FORBIDDEN',
-      message: 'Grants and adjustments over 1000 credits need the finance or admin role',
+      message: expect.stringContaining('Support can grant or adjust at most 1000 credits per customer in 24 hours'),
     });
     await expect(
       caller('support').support.manualGrant({ ...big, credits: -1001, requestId: randomUUID() }),
@@ -81,6 +81,58 @@ describe('support.manualGrant', () => {
       }),
     ).rejects.toMatchObject({ code: 'FORBIDDEN' });
     await t.deps.prisma.catalogRules.update({ where: { id: 1 }, data: { manualGrantFinanceAbove: 1000 } });
+  });
+
+  it('counts what one support member granted the customer over the window, not each request (issue 14.4)', async () => {
+    const c = await makeCustomer(t.deps.prisma);
+    const grantOf = (credits: number, who: Role = 'support') =>
+      caller(who).support.manualGrant({
+        customerId: c.id,
+        credits,
+        reason: 'Goodwill, ticket 9',
+        requestId: randomUUID(),
+      });
+    // Five grants of 300 where one of 1,500 is refused: the fourth passes the 1,000 limit.
+    for (let i = 0; i < 3; i++) await grantOf(300);
+    await expect(grantOf(300)).rejects.toMatchObject({
+      code: 'FORBIDDEN',
+      message: expect.stringContaining('you already moved 900 for this customer'),
+    });
+    await expect(grantOf(-101)).rejects.toMatchObject({ code: 'FORBIDDEN' });
+    expect(await grantOf(100)).toMatchObject({ balanceAfter: 1000 });
+    // Finance is not limited, and its grants do not use up support's allowance.
+    expect(await grantOf(5000, 'finance')).toMatchObject({ balanceAfter: 6000 });
+    await expect(grantOf(1)).rejects.toMatchObject({ code: 'FORBIDDEN' });
+    // A window of 0 hours leaves the earlier grants out of the count.
+    await t.deps.prisma.catalogRules.upsert({
+      where: { id: 1 },
+      create: { manualGrantWindowHours: 0 },
+      update: { manualGrantWindowHours: 0 },
+    });
+    try {
+      expect(await grantOf(1000)).toMatchObject({ balanceAfter: 7000 });
+    } finally {
+      await t.deps.prisma.catalogRules.update({ where: { id: 1 }, data: { manualGrantWindowHours: 24 } });
+    }
+  });
+
+  it('concurrent grants by one support member never pass the limit together', async () => {
+    const c = await makeCustomer(t.deps.prisma);
+    const results = await Promise.allSettled(
+      Array.from({ length: 8 }, () =>
+        caller('support').support.manualGrant({
+          customerId: c.id,
+          credits: 300,
+          reason: 'Goodwill, ticket 10',
+          requestId: randomUUID(),
+        }),
+      ),
+    );
+    expect(results.filter((r) => r.status === 'fulfilled')).toHaveLength(3);
+    for (const r of results.filter((x): x is PromiseRejectedResult => x.status === 'rejected')) {
+      expect(r.reason).toMatchObject({ code: 'FORBIDDEN' });
+    }
+    expect((await t.deps.prisma.customer.findUniqueOrThrow({ where: { id: c.id } })).balance).toBe(900);
   });
 
   it('requires a reason and a whole, non-zero number of credits', async () => {

@@ -15,6 +15,15 @@ function safeNext(next: string | null): string {
   return next && next.startsWith('/') && !next.startsWith('//') ? next : '/customers';
 }
 
+/** Words for a refused sign-in. Only a banned account is "disabled"; a refused origin says where to go. */
+function signInErrorMessage(error: { status: number; code?: string; message?: string }): string {
+  if (error.status === 429) return error.message ?? 'Too many failed sign-ins. Wait a few minutes and try again.';
+  if (error.status === 401) return 'Email or password is not correct.';
+  if (error.code === 'BANNED_USER') return 'This account is disabled. Ask an admin.';
+  if (error.code === 'WRONG_ORIGIN') return error.message ?? 'Open Creditdesk at its own address.';
+  return error.message ?? 'Sign-in failed.';
+}
+
 export function LoginPage() {
   const navigate = useNavigate();
   const [params] = useSearchParams();
@@ -27,15 +36,7 @@ export function LoginPage() {
     setFormError(null);
     const { error } = await authClient.signIn.email(values);
     if (error) {
-      setFormError(
-        error.status === 429
-          ? (error.message ?? 'Too many failed sign-ins. Wait a few minutes and try again.')
-          : error.status === 401
-            ? 'Email or password is not correct.'
-            : error.status === 403
-              ? 'This account is disabled. Ask an admin.'
-              : (error.message ?? 'Sign-in failed.'),
-      );
+      setFormError(signInErrorMessage(error));
       return;
     }
     await queryClient.invalidateQueries();

@@ -193,8 +193,9 @@ function RefundForm({
         </dl>
         {preview.needsApproval && (
           <p className="text-sm text-warning">
-            Above {formatMoney(preview.approval.above, preview.approval.currency)}: the refund will wait for a second
-            finance user or an admin to approve it. Nothing moves until then.
+            The refunds on this payment would total more than{' '}
+            {formatMoney(preview.approval.above, preview.approval.currency)}: this one will wait for a second finance
+            user or an admin to approve it. Nothing moves until then.
           </p>
         )}
         {serverError && (

@@ -77,7 +77,7 @@ export function CreateStaffDialog() {
             id="staff-password"
             label="Initial password"
             error={errors.password?.message}
-            hint="At least 10 characters."
+            hint="At least 12 characters, not a common password."
           >
             <Input
               id="staff-password"

@@ -15,7 +15,7 @@ import { Card, CardContent, CardHeader, CardTitle } from '@/components/ui/card';
 import { Table, TableBody, TableCell, TableHead, TableHeader, TableRow } from '@/components/ui/table';
 import { formatCredits } from '@/lib/format';
 import { useTRPC } from '@/lib/trpc';
-import { unknownPriceOf } from './words';
+import { readEventCause, unknownPriceOf } from '../../../server/contracts/event-causes.ts';
 import { EventStatusBadge } from './event-status';
 import { ReprocessDialog } from './reprocess-dialog';
 
@@ -52,7 +52,7 @@ export function EventPage() {
     );
   }
   const e = event.data;
-  const price = unknownPriceOf(e.lastError);
+  const price = unknownPriceOf(readEventCause(e.cause, e.causeDetail));
 
   return (
     <div className="flex flex-col gap-4">

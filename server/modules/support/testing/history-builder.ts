@@ -1,6 +1,7 @@
 // Test-only builders for customer histories: rows as the webhook pipeline and the ledger would
 // leave them, written through the ledger's own write path for every credit movement.
 import { randomUUID } from 'node:crypto';
+import { describeEventCause, type EventCause } from '../../../contracts/event-causes.ts';
 import type { Db } from '../../../db/client.ts';
 import type { Customer, EventStatus, LotSource, PaymentStatus } from '../../../generated/prisma/client.ts';
 import type { Actor } from '../../../lib/actor.ts';
@@ -64,6 +65,8 @@ export interface StoredEventInput {
   customerId?: string | null;
   status?: EventStatus;
   lastError?: string | null;
+  /** Stored as the event's cause code and detail; its words become lastError unless one is given. */
+  cause?: EventCause | null;
   /** Processing attempts, oldest first. */
   attempts?: Array<{ outcome: string; error?: string; summary?: string }>;
   deliveries?: number;
@@ -90,7 +93,9 @@ export async function storeEvent(db: Db, input: StoredEventInput) {
       customerId: input.customerId ?? null,
       status,
       attempts: input.attempts?.length ?? (status === 'processed' ? 1 : 0),
-      lastError: input.lastError ?? null,
+      lastError: input.lastError ?? (input.cause ? describeEventCause(input.cause) : null),
+      cause: input.cause?.code ?? null,
+      causeDetail: input.cause ? (input.cause.detail as object) : undefined,
       processedAt: status === 'processed' ? input.created : null,
     },
   });

@@ -1,9 +1,11 @@
 // Loads what the verdict rules need, in a handful of indexed reads: totals per entry type and per
 // feature are aggregated in the database, lists are bounded, events are the unfinished ones (the
 // failed queue is small) plus those about the newest payments.
+import { readEventCause, unknownPriceOf } from '../../../contracts/event-causes.ts';
 import type { DbOrTx } from '../../../db/tx.ts';
 import type { Customer, LedgerEntryType } from '../../../generated/prisma/client.ts';
 import { AppError } from '../../../lib/app-error.ts';
+import { describePrices } from '../../catalog/describe-prices.ts';
 import { getRules } from '../../catalog/get-rules.ts';
 import { resolveEntitlements } from '../../entitlements/resolve-entitlements.ts';
 import { findUnlinkedEvents } from '../find-unlinked-events.ts';
@@ -13,7 +15,6 @@ import { STRIPE_NOT_CHECKED, type CustomerHistory, type HistoryEvent } from './h
 
 const OPEN = ['failed', 'deferred', 'received'] as const;
 const NON_USAGE_TYPES = TIMELINE_ENTRY_TYPES.filter((t) => t !== 'reversal');
-const UNKNOWN_PRICE = /unknown price (price_[A-Za-z0-9_]+)/g;
 
 export function toHistoryEvent(
   row: EventRow,
@@ -38,6 +39,7 @@ export function toHistoryEvent(
     status: row.status,
     attempts: row.attempts,
     lastError: row.lastError,
+    cause: readEventCause(row.cause, row.causeDetail),
     nextAttemptAt: row.nextAttemptAt,
     processedAt: row.processedAt,
     objectId: row.objectId,
@@ -95,11 +97,11 @@ export async function loadHistory(db: DbOrTx, customerId: string, now: Date = ne
     ...unlinked.map((r) => toHistoryEvent(r, customer)),
   ];
   const pricesInErrors = [
-    ...new Set(openEvents.flatMap((e) => [...(e.lastError ?? '').matchAll(UNKNOWN_PRICE)].map((m) => m[1]!))),
+    ...new Set(openEvents.map((e) => unknownPriceOf(e.cause)).filter((p): p is string => p !== null)),
   ];
   const subPrices = subscriptions.map((s) => s.stripePriceId).filter((x): x is string => !!x);
 
-  const [grants, paymentEvents, prices] = await Promise.all([
+  const [grants, paymentEvents, prices, priceDetails] = await Promise.all([
     paymentIds.length
       ? db.ledgerEntry.findMany({
           where: { customerId, reference: { in: paymentIds }, credits: { gt: 0 } },
@@ -117,6 +119,8 @@ export async function loadHistory(db: DbOrTx, customerId: string, now: Date = ne
         })
       : [],
     db.catalogPrice.findMany({ where: { stripePriceId: { in: [...pricesInErrors, ...subPrices] } } }),
+    // From stored payloads here; getVerdict asks Stripe when connected.
+    describePrices(db, null, pricesInErrors),
   ]);
 
   const entryTotals: CustomerHistory['entryTotals'] = {};
@@ -145,6 +149,7 @@ export async function loadHistory(db: DbOrTx, customerId: string, now: Date = ne
     openEvents,
     paymentEvents: paymentEvents.map((r) => toHistoryEvent({ ...r, payload: null }, null)),
     mappedPrices: pricesInErrors.filter((p) => mapped.has(p)),
+    priceDetails: Object.fromEntries(priceDetails),
     blocks,
     disputes,
     entitlements,
