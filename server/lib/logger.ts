@@ -12,10 +12,35 @@ export const REDACT_PATHS = [
   '*.apiKey',
 ];
 
+// Customer emails travel in URLs (tRPC query input, service API paths); request logs keep the
+// shape of the URL but not the address, plain or percent-encoded.
+const EMAIL_IN_URL = /[^\s/?&=,"'{}:[\]]+(?:@|%40)[^\s/?&=,"'{}:[\]]+/gi;
+
+export function redactEmails(url: string): string {
+  return url.replace(EMAIL_IN_URL, '[email]');
+}
+
+interface LoggedRequest {
+  method?: string;
+  url?: string;
+  host?: string;
+  ip?: string;
+  socket?: { remotePort?: number };
+}
+
 export function loggerOptions(level: string): LoggerOptions {
   return {
     level,
     redact: { paths: REDACT_PATHS, censor: '[redacted]' },
+    serializers: {
+      req: (req: LoggedRequest) => ({
+        method: req.method,
+        url: redactEmails(req.url ?? ''),
+        host: req.host,
+        remoteAddress: req.ip,
+        remotePort: req.socket?.remotePort,
+      }),
+    },
     ...(process.stdout.isTTY
       ? { transport: { target: 'pino-pretty', options: { translateTime: 'SYS:HH:MM:ss', ignore: 'pid,hostname' } } }
       : {}),
