@@ -16,6 +16,7 @@ import {
   repair,
   stripe,
   trpc,
+  untilFailed,
 } from './support-fixtures';
 
 const timings: Array<{ case: string; emailToVerdictMs: number }> = [];
@@ -61,18 +62,23 @@ test('paid, but the webhook never reached us: fetch and apply the event', async 
 });
 
 test('delivered, but processing failed on an unknown price: map it, then reprocess', async ({ page }) => {
+  test.setTimeout(200_000);
   const { who, cus } = await existingBuyer('unknown_price');
   const product = await stripe.products.create({ name: 'Spring promo pack' });
   const price = await stripe.prices.create({ product: product.id, currency: 'eur', unit_amount: 900 });
   await pay(who, await packSession(who, { stripeCustomer: cus.id, price: price.id }));
 
   await signIn(page, 'support');
+  await untilFailed(page, who);
   timings.push({ case: 'delivered but failed (unknown price)', emailToVerdictMs: await openByEmail(page, who) });
   const verdict = page.getByTestId('verdict');
-  await expect(verdict).toContainText(`unknown price ${price.id}`);
-  await expect(verdict).toContainText(`Ask an admin to map ${price.id} in the catalog`);
+  await expect(verdict).toContainText('Paid €9.00 for “Spring promo pack”, which the catalog does not sell yet');
+  await expect(verdict).toContainText(price.id);
+  // Reprocessing could only fail again: not offered; support is told who can fix it.
+  await expect(verdict.getByRole('button', { name: 'Reprocess the event' })).toHaveCount(0);
+  await expect(verdict).toContainText(`ask an admin to add ${price.id}`);
 
-  // The admin maps the price to the 1,000-credit pack (catalog export, edit, import).
+  // The admin maps the price to the 1,000-credit pack (catalog export, edit, import), not reprocessing.
   await signIn(page, 'admin');
   const catalog = await trpc<{ creditPacks: Array<{ key: string; stripePriceIds: string[] }> }>(page, 'catalog.export');
   catalog.creditPacks.find((p) => p.key === 'pack_1000')!.stripePriceIds.push(price.id);
@@ -80,7 +86,7 @@ test('delivered, but processing failed on an unknown price: map it, then reproce
 
   await signIn(page, 'support');
   await openByEmail(page, who);
-  await expect(verdict).toContainText(`The price ${price.id} is mapped in the catalog now`);
+  await expect(verdict).toContainText('the catalog sells it now, reprocess to apply the payment');
   await repair(page, 'Reprocess the event', 'Price mapped by admin');
   await balanceIs(page, '2,000');
   await timeline(page, 'stripe_event.reprocess');

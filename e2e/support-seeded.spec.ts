@@ -5,7 +5,7 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { expect, test, type Page } from '@playwright/test';
-import { signIn } from './fixtures';
+import { expectAccessible, signIn } from './fixtures';
 import { balanceIs, openByEmail, repair, trpc, type Person } from './support-fixtures';
 
 const seeded = (slug: string, name: string): Person => ({
@@ -47,25 +47,48 @@ test('seeded: paid but never delivered — fetch and apply', async ({ page }) =>
   await inTimeline(page, 'Fetched from Stripe by staff');
 });
 
-test('seeded: delivered but failed on an unknown price — admin maps it, support reprocesses', async ({ page }) => {
+test('seeded: delivered but failed on an unknown price — admin repairs it from the verdict, dry run first', async ({
+  page,
+}) => {
   const who = seeded('unknown-price', 'Uma Unknownprice');
   await signIn(page, 'support');
   const verdict = await open(page, who, 'delivered but failed (unknown price)');
-  await expect(verdict).toContainText('unknown price price_');
-  const price = /map (price_[A-Za-z0-9_]+) in the catalog/.exec((await verdict.textContent()) ?? '')?.[1];
+  // What was bought and paid, in words; no Reprocess while it could only fail.
+  await expect(verdict).toContainText(
+    'Paid €12.00 for “Spring promo: 1,500 credits”, which the catalog does not sell yet',
+  );
+  await expect(verdict.getByRole('button', { name: 'Reprocess the event' })).toHaveCount(0);
+  await expect(verdict).toContainText('Only an admin can add a price to the catalog');
+  const price = /(price_[A-Za-z0-9_]+)/.exec((await verdict.textContent()) ?? '')?.[1];
   expect(price).toBeTruthy();
-  const before = (await page.getByTestId('customer-balance').textContent())!;
+  const before = Number((await page.getByTestId('customer-balance').textContent())!.replace(/,/g, ''));
 
+  // The admin, on the same page: one click opens the repair, already set to a new pack made from
+  // the one-time price (name and credits from it), with the dry run on screen before any save.
   await signIn(page, 'admin');
-  const catalog = await trpc<{ creditPacks: Array<Record<string, unknown>> }>(page, 'catalog.export');
-  catalog.creditPacks.push({ key: 'spring_promo', name: 'Spring promo', credits: 1500, stripePriceIds: [price] });
-  await trpc(page, 'catalog.import', { catalog }, 'POST');
-
-  await signIn(page, 'support');
   await openByEmail(page, who);
-  await repair(page, 'Reprocess the event', 'Spring promo price now in the catalog');
-  const expected = Number(before.replace(/,/g, '')) + 1500;
-  await balanceIs(page, expected.toLocaleString('en-US'));
+  await verdict.getByRole('button', { name: 'Add “Spring promo: 1,500 credits” to the catalog' }).click();
+  const dialog = page.getByRole('dialog', { name: 'Add “Spring promo: 1,500 credits” to the catalog' });
+  await expect(dialog.getByLabel('Sells')).toHaveValue('new_pack');
+  await expect(dialog.getByLabel('Pack name')).toHaveValue('Spring promo: 1,500 credits');
+  await expect(dialog.getByLabel('Credits it grants')).toHaveValue('1500');
+  await expect(dialog.getByRole('status').first()).toContainText(
+    'Reprocessing would make +1,500 credits in 1 ledger entry',
+  );
+  // Shown first: nothing is saved while the dry run is on screen.
+  const pending = await trpc<{ mappedTo: unknown }>(page, 'catalogAdmin.priceToMap', { priceId: price });
+  expect(pending.mappedTo).toBeNull();
+  await expect(page.getByTestId('customer-balance')).toHaveText(before.toLocaleString('en-US'));
+  await expectAccessible(page);
+
+  await dialog.getByLabel(/^Reason/).fill('Spring promo launched by marketing');
+  await dialog.getByRole('button', { name: 'Save and apply 1 waiting payment' }).click();
+  await expect(dialog.getByText('1 of 1 reprocessed · 1 applied · 0 not applied')).toBeVisible({ timeout: 20_000 });
+  await dialog.getByRole('button', { name: 'Done' }).click();
+  await expect(dialog).toHaveCount(0);
+
+  await balanceIs(page, (before + 1500).toLocaleString('en-US'));
+  await expect(verdict).not.toContainText('which the catalog does not sell yet');
   await inTimeline(page, 'stripe_event.reprocess');
 });
 

@@ -193,7 +193,14 @@ export type Repair =
   | { kind: 'fetch_event'; objectId: string; eventId: string | null; label: string; effect: string }
   | { kind: 'link_and_reprocess'; eventId: string; label: string; effect: string }
   | { kind: 'resync_subscription'; subscriptionId: string; label: string; effect: string }
-  | { kind: 'map_price'; priceId: string; label: string; effect: string }
+  | {
+      kind: 'map_price';
+      priceId: string;
+      /** What the price would naturally sell (one-time: a pack; recurring: a plan), when Stripe says. */
+      suggestedKind: 'plan' | 'pack' | null;
+      label: string;
+      effect: string;
+    }
   | { kind: 'manual_grant'; credits: number; label: string; effect: string }
   | { kind: 'unblock'; label: string; effect: string };
 

@@ -5,11 +5,13 @@ export const EVENT_STATUSES = ['received', 'processed', 'ignored', 'deferred', '
 export type EventStatusName = (typeof EVENT_STATUSES)[number];
 
 const stripeEventId = z.string().regex(/^evt_[A-Za-z0-9_]+$/, 'Not a Stripe event id (evt_...)');
-const reason = z
+/** Why a staff member reprocessed, fetched or linked events (audited with each). */
+export const reprocessReason = z
   .string()
   .trim()
   .min(5, 'Say why in a few words (5 characters or more)')
   .max(500, 'Keep the reason under 500 characters');
+const reason = reprocessReason;
 
 export const listEventsInput = z.object({
   status: z.enum(EVENT_STATUSES).optional(),

@@ -6,15 +6,15 @@
 import { readFileSync, readdirSync, existsSync, statSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
-import { PGlite } from '@electric-sql/pglite';
 import { PrismaPg } from '@prisma/adapter-pg';
 import pg from 'pg';
 import { bindMigrationAwareSqlAdapterFactory } from '@prisma/driver-adapter-utils';
 import type { SqlMigrationAwareDriverAdapterFactory } from '@prisma/driver-adapter-utils';
-import { PrismaPGlite } from 'pglite-prisma-adapter';
 import * as bg from '@prisma/schema-engine-wasm/schema_engine_bg';
+import { PROJECT_ROOT } from '../lib/project-root.ts';
 
-export const PROJECT_ROOT = path.resolve(import.meta.dirname, '../..');
+export { PROJECT_ROOT };
+
 export const SCHEMA_PATH = path.join(PROJECT_ROOT, 'prisma/schema.prisma');
 export const MIGRATIONS_DIR = path.join(PROJECT_ROOT, 'prisma/migrations');
 
@@ -36,13 +36,25 @@ function loadWasm(): void {
   wasmReady = true;
 }
 
+/**
+ * A throwaway in-memory PGlite. Loaded on demand: a server whose database is up to date never
+ * needs it (nor its memory).
+ */
+async function scratchDb() {
+  const [{ PGlite }, { PrismaPGlite }] = await Promise.all([
+    import('@electric-sql/pglite'),
+    import('pglite-prisma-adapter'),
+  ]);
+  return new PrismaPGlite(new PGlite()).connect();
+}
+
 /** An in-memory PGlite as both target and shadow: enough for diffs, which touch no real data. */
 function scratchFactory(): SqlMigrationAwareDriverAdapterFactory {
   return {
     provider: 'postgres',
     adapterName: '@prisma/adapter-pglite',
-    connect: () => new PrismaPGlite(new PGlite()).connect(),
-    connectToShadowDb: () => new PrismaPGlite(new PGlite()).connect(),
+    connect: scratchDb,
+    connectToShadowDb: scratchDb,
   };
 }
 
@@ -65,7 +77,7 @@ function adapterFactory(databaseUrl: string): SqlMigrationAwareDriverAdapterFact
       };
       return adapter;
     },
-    connectToShadowDb: () => new PrismaPGlite(new PGlite()).connect(),
+    connectToShadowDb: scratchDb,
     // The engine does not dispose its adapter on free(): close the pool ourselves, or the
     // database stays "in use" (CREATE ... TEMPLATE and DROP DATABASE then fail).
     close: () => pool.end(),
@@ -128,6 +140,53 @@ export async function applyMigrations(databaseUrl: string): Promise<string[]> {
     const out = await engine.applyMigrations({ migrationsList: readMigrations(), filters: NO_FILTER });
     return out.appliedMigrationNames;
   });
+}
+
+/** Any number; every Creditdesk process uses the same one for "migrating now". */
+const MIGRATION_LOCK_KEY = 4_207_310_020;
+
+/**
+ * Boot-time and release-step migrations for several processes on one database: under a
+ * PostgreSQL advisory lock (a second process waits, then finds nothing pending), and without
+ * loading the wasm engine at all when `_prisma_migrations` already lists every migration (the
+ * usual boot, which then costs one query and no engine memory).
+ */
+export async function migrateUnderLock(
+  databaseUrl: string,
+  options: { apply?: boolean; onWait?: () => void } = {},
+): Promise<{ applied: string[]; pending: string[] }> {
+  const client = new pg.Client({ connectionString: databaseUrl });
+  await client.connect();
+  try {
+    const got = await client.query<{ locked: boolean }>('SELECT pg_try_advisory_lock($1) AS locked', [
+      MIGRATION_LOCK_KEY,
+    ]);
+    if (!got.rows[0]?.locked) {
+      options.onWait?.();
+      await client.query('SELECT pg_advisory_lock($1)', [MIGRATION_LOCK_KEY]);
+    }
+    try {
+      const pending = await pendingMigrations(client);
+      if (!pending.length || options.apply === false) return { applied: [], pending };
+      return { applied: await applyMigrations(databaseUrl), pending: [] };
+    } finally {
+      await client.query('SELECT pg_advisory_unlock($1)', [MIGRATION_LOCK_KEY]);
+    }
+  } finally {
+    await client.end();
+  }
+}
+
+/** Migration directories not yet recorded as applied (all of them on an empty database). */
+async function pendingMigrations(client: pg.Client): Promise<string[]> {
+  const all = readMigrations().migrationDirectories.map((d) => d.path);
+  const table = await client.query<{ name: string | null }>("SELECT to_regclass('_prisma_migrations')::text AS name");
+  if (!table.rows[0]?.name) return all;
+  const done = await client.query<{ migration_name: string }>(
+    'SELECT migration_name FROM _prisma_migrations WHERE finished_at IS NOT NULL AND rolled_back_at IS NULL',
+  );
+  const applied = new Set(done.rows.map((r) => r.migration_name));
+  return all.filter((name) => !applied.has(name));
 }
 
 /** SQL that would bring the migrations up to schema.prisma; empty when they agree. */

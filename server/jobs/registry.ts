@@ -7,6 +7,7 @@ import type { JobDefinition } from './job.ts';
 import { radarBlockSyncJob } from './radar-block-sync.ts';
 import { stripeEventRetryJob } from './stripe-event-retry.ts';
 import { stripeReconciliationJob } from './stripe-reconciliation.ts';
+import { subscriptionRereadJob } from './subscription-reread.ts';
 
 // The handlers' data types differ; the runner only passes each its own queue's payloads.
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
@@ -17,4 +18,5 @@ export const JOBS: ReadonlyArray<JobDefinition<any>> = [
   stripeReconciliationJob,
   disputeRemindersJob,
   radarBlockSyncJob,
+  subscriptionRereadJob,
 ];

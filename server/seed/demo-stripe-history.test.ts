@@ -162,7 +162,10 @@ describe('demo seed with the Stripe emulator', () => {
     expect(event).toMatchObject({ status: 'failed', lastError: `unknown price ${promo.id}` });
     const v = await verdict(CASE_UNKNOWN_PRICE);
     expect(v.findings[0]).toMatchObject({ rule: 'failed-event' });
-    expect(v.findings[0]!.title).toContain(`unknown price ${promo.id}`);
+    expect(v.findings[0]!.title).toBe(
+      `Paid {{money ${SPRING_PROMO.amount} eur}} for “${SPRING_PROMO.name}”, which the catalog does not sell yet`,
+    );
+    expect(v.findings[0]!.explanation).toContain(promo.id);
     expect((await customer(CASE_UNKNOWN_PRICE)).balance).toBe(1000);
   });
 

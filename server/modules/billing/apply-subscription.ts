@@ -1,12 +1,14 @@
 // customer.subscription.created / updated / deleted / paused / resumed, and a subscription re-read
 // from Stripe. State is written only when the event is at least as new as the stored state
-// (`stripeEventCreated` watermark), so a late, older event never overwrites newer state.
+// (`stripeEventCreated` watermark), so a late, older event never overwrites newer state; within
+// the same second the lifecycle decides (subscription-tie.ts).
 import type Stripe from 'stripe';
 import type { Tx } from '../../db/tx.ts';
 import { findPriceMapping } from '../catalog/find-price-mapping.ts';
 import type { HandlerOutcome } from './event-handler.ts';
 import { DeferEventError, EventFailedError } from './event-errors.ts';
 import { resolveEventCustomer, stripeId } from './resolve-event-customer.ts';
+import { decideTie, FINAL_SUBSCRIPTION_STATUSES } from './subscription-tie.ts';
 import { syncCustomerPlan } from './sync-customer-plan.ts';
 import { priceSeen, unknownPrice } from './unknown-price.ts';
 
@@ -18,6 +20,8 @@ export async function applySubscription(
     subscription: Stripe.Subscription;
     /** `created` of the event (or the read time for a re-read): the state's watermark. */
     asOf: Date;
+    /** previous_attributes.status of the event; null for `.created`, re-reads and updates that kept it. */
+    previousStatus?: string | null;
     deleted: boolean;
     linkedCustomerId: string | null;
     now: Date;
@@ -53,12 +57,31 @@ export async function applySubscription(
       customerId: existing.customerId,
     };
   }
-  if (existing?.status === 'canceled' && !deleted) {
-    // A canceled subscription is final in Stripe; a same-second update must not revive it.
-    return { summary: `subscription ${sub.id} is already canceled; not reopened`, customerId: existing.customerId };
+  if (existing && FINAL_SUBSCRIPTION_STATUSES.has(existing.status) && !deleted) {
+    // Canceled and incomplete_expired are final in Stripe; a same-second update must not revive them.
+    return {
+      summary: `subscription ${sub.id} is already ${existing.status}; not reopened`,
+      customerId: existing.customerId,
+    };
   }
 
   const status = deleted ? 'canceled' : sub.status;
+  const statusBefore = input.previousStatus ?? null;
+  if (existing?.stripeEventCreated && asOf.getTime() === existing.stripeEventCreated.getTime()) {
+    // Same second: never backwards in the lifecycle (subscription-tie.ts).
+    const tie = decideTie({ status: existing.status, statusBefore: existing.statusBefore }, { status, statusBefore });
+    if (tie.ambiguous) {
+      await tx.subscription.update({ where: { id: sub.id }, data: { rereadRequestedAt: input.now } });
+    }
+    if (!tie.apply) {
+      return {
+        summary:
+          `subscription ${sub.id}: ${status} is not newer than ${existing.status} from the same second; not applied` +
+          (tie.ambiguous ? ' (re-read from Stripe requested)' : ''),
+        customerId: existing.customerId,
+      };
+    }
+  }
   // Proof of a healthy subscription newer than the failure ends a grace period.
   const endsGrace =
     (status === 'active' || status === 'trialing') && !!existing?.graceStartedAt && asOf >= existing.graceStartedAt;
@@ -71,6 +94,7 @@ export async function applySubscription(
     currentPeriodEnd: fromUnix(item?.current_period_end) ?? existing?.currentPeriodEnd ?? null,
     cancelAtPeriodEnd: sub.cancel_at_period_end ?? false,
     stripeEventCreated: asOf,
+    statusBefore,
     ...(endsGrace ? { graceUntil: null, graceStartedAt: null } : {}),
   };
   await tx.subscription.upsert({ where: { id: sub.id }, create: { id: sub.id, ...state }, update: state });

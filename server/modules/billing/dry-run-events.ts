@@ -145,7 +145,19 @@ function split<T extends { id: string }>(row: T): [string, Omit<T, 'id'>] {
   return [id, rest];
 }
 
-export async function dryRunEvents(ctx: PipelineContext, eventIds: readonly string[]): Promise<DryRunReport> {
+export interface DryRunOptions {
+  /**
+   * A change to try first, inside the same rolled-back transaction (a catalog mapping not saved
+   * yet): the report then says what the events would do once that change is made.
+   */
+  setup?: (tx: Tx) => Promise<unknown>;
+}
+
+export async function dryRunEvents(
+  ctx: PipelineContext,
+  eventIds: readonly string[],
+  options: DryRunOptions = {},
+): Promise<DryRunReport> {
   const ids = [...new Set(eventIds)];
   if (ids.length === 0) throw new AppError('VALIDATION', 'Choose at least one event');
   if (ids.length > MAX_DRY_RUN_EVENTS) {
@@ -164,8 +176,8 @@ export async function dryRunEvents(ctx: PipelineContext, eventIds: readonly stri
   for (const row of rows) {
     const handler = handlerFor(ctx.handlers, row.type);
     if (!handler?.prepare) continue;
-    const { envelope, object } = toEnvelope(row);
     try {
+      const { envelope, object } = toEnvelope(row);
       prepared.set(row.id, {
         value: await handler.prepare({ prisma: ctx.prisma, stripe: ctx.stripe }, object, envelope),
       });
@@ -178,6 +190,9 @@ export async function dryRunEvents(ctx: PipelineContext, eventIds: readonly stri
   try {
     await ctx.prisma.$transaction(
       async (tx) => {
+        // Its writes carry this transaction's xid too; the measurement reads customers' rows
+        // only, which a catalog change does not touch.
+        if (options.setup) await options.setup(tx);
         report = await applyAndMeasure(ctx, tx, rows, prepared);
         throw new RollBack();
       },
@@ -248,7 +263,14 @@ async function applyAndMeasure(
       Object.assign(result, outcomeOf(ctx, row.id, pre.error));
       continue;
     }
-    const { envelope, object } = toEnvelope(row);
+    let read: ReturnType<typeof toEnvelope>;
+    try {
+      read = toEnvelope(row);
+    } catch (err) {
+      Object.assign(result, outcomeOf(ctx, row.id, err));
+      continue;
+    }
+    const { envelope, object } = read;
     await tx.$executeRaw`SAVEPOINT dry_run_event`;
     try {
       const outcome = await handler.apply(tx, {

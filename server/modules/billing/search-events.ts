@@ -7,6 +7,7 @@ import type { DbOrTx } from '../../db/tx.ts';
 import type { Prisma } from '../../generated/prisma/client.ts';
 import { findUnlinkedEvents } from '../support/find-unlinked-events.ts';
 import { EVENT_SUMMARY_SELECT, toEventSummary } from './event-summary.ts';
+import { likeLiteral } from '../../lib/like-pattern.ts';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
@@ -31,7 +32,8 @@ export async function searchEvents(db: DbOrTx, input: Partial<SearchEventsQuery>
   const pageSize = input.pageSize ?? 50;
   const where: Prisma.StripeEventWhereInput[] = [];
   if (input.status) where.push({ status: input.status });
-  if (input.type) where.push(input.type.endsWith('.') ? { type: { startsWith: input.type } } : { type: input.type });
+  if (input.type)
+    where.push(input.type.endsWith('.') ? { type: { startsWith: likeLiteral(input.type) } } : { type: input.type });
   if (input.search) where.push({ OR: [{ id: input.search }, { objectId: input.search }] });
   if (input.from) where.push({ created: { gte: input.from } });
   if (input.to) where.push({ created: { lt: input.to } });

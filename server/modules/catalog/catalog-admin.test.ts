@@ -346,8 +346,7 @@ describe('Stripe price mapping helper', () => {
   it('maps a price in one step (audited, a new version) and hands back the events to reprocess', async () => {
     const result = await mapPrice(db.prisma, {
       priceId: 'price_pro_2027',
-      kind: 'plan',
-      key: 'pro',
+      target: { kind: 'plan', key: 'pro' },
       reason: 'new yearly price',
       actor: admin,
     });
@@ -364,14 +363,29 @@ describe('Stripe price mapping helper', () => {
     ]);
 
     await expect(
-      mapPrice(db.prisma, { priceId: 'price_pro_2027', kind: 'pack', key: 'pack_1000', reason: 'again', actor: admin }),
+      mapPrice(db.prisma, {
+        priceId: 'price_pro_2027',
+        target: { kind: 'pack', key: 'pack_1000' },
+        reason: 'again',
+        actor: admin,
+      }),
     ).rejects.toMatchObject({ code: 'CONFLICT' });
     await expect(
-      mapPrice(db.prisma, { priceId: 'price_x_1', kind: 'pack', key: 'nope', reason: 'again', actor: admin }),
+      mapPrice(db.prisma, {
+        priceId: 'price_x_1',
+        target: { kind: 'pack', key: 'nope' },
+        reason: 'again',
+        actor: admin,
+      }),
     ).rejects.toMatchObject({ code: 'NOT_FOUND' });
     // The default plan is free: a price on it is a validation problem, nothing is written.
     await expect(
-      mapPrice(db.prisma, { priceId: 'price_x_2', kind: 'plan', key: 'free', reason: 'oops', actor: admin }),
+      mapPrice(db.prisma, {
+        priceId: 'price_x_2',
+        target: { kind: 'plan', key: 'free' },
+        reason: 'oops',
+        actor: admin,
+      }),
     ).rejects.toMatchObject({ code: 'VALIDATION' });
     expect(await findPriceMapping(db.prisma, 'price_x_2')).toBeNull();
   });

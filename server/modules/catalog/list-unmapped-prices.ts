@@ -6,22 +6,12 @@
 // it. Mapped prices whose failed events still wait are listed apart: they only need a reprocess.
 import type Stripe from 'stripe';
 import type { DbOrTx } from '../../db/tx.ts';
+import { detailsOf, storedPriceObjects, suggestedKindOf, type PriceDetails } from './describe-prices.ts';
 import { findEventsWaitingOnPrices } from './find-events-waiting-on-prices.ts';
 
 const DAY_MS = 86_400_000;
 const MAX_STRIPE_PRICES = 300;
 const MAX_ROWS = 200;
-
-export interface PriceDetails {
-  nickname: string | null;
-  product: string | null;
-  unitAmount: number | null;
-  currency: string | null;
-  /** "month", "year"... for a recurring price; null for a one-time price. */
-  interval: string | null;
-  recurring: boolean | null;
-  active: boolean | null;
-}
 
 export interface UnmappedPrice {
   priceId: string;
@@ -50,20 +40,6 @@ interface SeenRow {
   events: number;
   customers: number;
   last_seen_ms: number | null;
-}
-
-function detailsOf(price: Partial<Stripe.Price> | Record<string, unknown>): PriceDetails {
-  const p = price as Partial<Stripe.Price>;
-  const product = typeof p.product === 'string' ? p.product : ((p.product as { id?: string } | null)?.id ?? null);
-  return {
-    nickname: p.nickname ?? null,
-    product,
-    unitAmount: p.unit_amount ?? null,
-    currency: p.currency ?? null,
-    interval: p.recurring?.interval ?? null,
-    recurring: p.type ? p.type === 'recurring' : p.recurring !== undefined ? p.recurring !== null : null,
-    active: p.active ?? null,
-  };
 }
 
 export async function listUnmappedPrices(
@@ -159,21 +135,10 @@ export async function listUnmappedPrices(
 
   // Details for prices Stripe did not describe: the newest price object an event carried.
   const undescribed = [...byId.values()].filter((p) => !p.details).map((p) => p.priceId);
-  if (undescribed.length) {
-    const objects = await db.$queryRaw<Array<{ id: string; price: Record<string, unknown> }>>`
-      SELECT DISTINCT ON (p.v ->> 'id') p.v ->> 'id' AS id, p.v AS price
-        FROM stripe_event e
-        CROSS JOIN LATERAL jsonb_path_query(e.payload, 'lax $.** ? (@.object == "price")') AS p(v)
-       WHERE e.created >= ${sinceIso}::timestamptz AT TIME ZONE 'UTC'
-         AND p.v ->> 'id' = ANY(${undescribed}::text[])
-       ORDER BY p.v ->> 'id', e.created DESC`;
-    for (const o of objects) byId.get(o.id)!.details = detailsOf(o.price);
-  }
+  for (const [id, details] of await storedPriceObjects(db, undescribed, since)) byId.get(id)!.details = details;
 
   const items = [...byId.values()];
-  for (const p of items) {
-    p.suggestedKind = p.details?.recurring == null ? null : p.details.recurring ? 'plan' : 'pack';
-  }
+  for (const p of items) p.suggestedKind = suggestedKindOf(p.details);
   items.sort(
     (a, b) =>
       b.waitingEventIds.length - a.waitingEventIds.length ||

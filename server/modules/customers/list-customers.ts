@@ -2,6 +2,7 @@
 // server-paginated, newest first.
 import type { DbOrTx } from '../../db/tx.ts';
 import type { Prisma } from '../../generated/prisma/client.ts';
+import { likeLiteral } from '../../lib/like-pattern.ts';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
@@ -21,8 +22,8 @@ export async function listCustomers(db: DbOrTx, input: ListCustomersInput = {}) 
     ...(q
       ? {
           OR: [
-            { email: { startsWith: q.toLowerCase() } },
-            { name: { contains: q, mode: 'insensitive' } },
+            { email: { startsWith: likeLiteral(q.toLowerCase()) } },
+            { name: { contains: likeLiteral(q), mode: 'insensitive' } },
             { externalId: q },
             { stripeCustomerId: q },
             ...(UUID.test(q) ? [{ id: q }] : []),

@@ -6,6 +6,7 @@ import { listDisputesInput } from '../../contracts/disputes.ts';
 import type { DbOrTx } from '../../db/tx.ts';
 import { Prisma } from '../../generated/prisma/client.ts';
 import { disputeDue } from './dispute-state.ts';
+import { likeLiteral } from '../../lib/like-pattern.ts';
 
 const NEEDS = Prisma.sql`d.status IN ('needs_response', 'warning_needs_response', 'appeal_needs_response') AND d.submitted_at IS NULL`;
 const CLOSED = Prisma.sql`d.status IN ('won', 'lost', 'warning_closed', 'prevented')`;
@@ -32,7 +33,7 @@ export async function listDisputes(db: DbOrTx, raw: ListDisputesInput, options: 
   const now = options.now ?? new Date();
   const q = input.q.trim();
   const search = q
-    ? Prisma.sql`AND (d.id = ${q} OR d.charge_id = ${q} OR c.external_id = ${q} OR lower(c.email) LIKE ${`${q.toLowerCase().replace(/[\\%_]/g, '\\$&')}%`})`
+    ? Prisma.sql`AND (d.id = ${q} OR d.charge_id = ${q} OR c.external_id = ${q} OR lower(c.email) LIKE ${`${likeLiteral(q.toLowerCase())}%`})`
     : Prisma.empty;
   const where = Prisma.sql`WHERE ${filterSql(input.filter, now)} ${search}`;
   const offset = (input.page - 1) * input.limit;

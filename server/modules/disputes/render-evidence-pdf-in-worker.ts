@@ -6,9 +6,11 @@ import { createHash } from 'node:crypto';
 import { createRequire } from 'node:module';
 import { pathToFileURL } from 'node:url';
 import { Worker } from 'node:worker_threads';
+import path from 'node:path';
 import type { EvidencePack } from '../../contracts/disputes.ts';
 import { AppError, APP_ERROR_CODES, type AppErrorCode } from '../../lib/app-error.ts';
 import { canonicalJson } from '../../lib/json.ts';
+import { PROJECT_ROOT } from '../../lib/project-root.ts';
 import type { PdfJob, PdfJobResult } from './evidence-pdf-worker.ts';
 import type { RenderedEvidencePdf } from './render-evidence-pdf.ts';
 
@@ -16,9 +18,17 @@ import type { RenderedEvidencePdf } from './render-evidence-pdf.ts';
 export const PDF_TIME_LIMIT_MS = 20_000;
 const CACHED_PDFS = 32;
 
-// The server runs TypeScript through tsx; the worker needs the same loader (it is not inherited
-// when the parent is a test runner), resolved to a path so the working directory does not matter.
-const TSX_LOADER = pathToFileURL(createRequire(import.meta.url).resolve('tsx')).href;
+// From the TypeScript sources (dev, tests) the worker needs tsx's loader (it is not inherited when
+// the parent is a test runner), resolved to a path so the working directory does not matter. The
+// production build (scripts/build.mjs) compiles the worker to dist/server/evidence-pdf-worker.js,
+// which plain node runs: tsx is a devDependency and absent there.
+function workerEntry(): { url: URL; execArgv: string[] } {
+  if (!import.meta.url.endsWith('.ts')) {
+    return { url: pathToFileURL(path.join(PROJECT_ROOT, 'dist/server/evidence-pdf-worker.js')), execArgv: [] };
+  }
+  const tsx = pathToFileURL(createRequire(import.meta.url).resolve('tsx')).href;
+  return { url: new URL('./evidence-pdf-worker.ts', import.meta.url), execArgv: ['--import', tsx] };
+}
 
 interface Pending {
   resolve: (pdf: RenderedEvidencePdf) => void;
@@ -43,7 +53,8 @@ function failJobsOf(w: Worker, error: unknown): void {
 }
 
 function startWorker(): Worker {
-  const w = new Worker(new URL('./evidence-pdf-worker.ts', import.meta.url), { execArgv: ['--import', TSX_LOADER] });
+  const entry = workerEntry();
+  const w = new Worker(entry.url, { execArgv: entry.execArgv });
   w.on('message', (r: PdfJobResult) => {
     const p = pending.get(r.id);
     if (!p) return;

@@ -4,6 +4,7 @@ import type { DbOrTx } from '../../db/tx.ts';
 import type { Prisma } from '../../generated/prisma/client.ts';
 import type { ListAuditLogQuery } from '../../contracts/support.ts';
 import { AppError } from '../../lib/app-error.ts';
+import { likeLiteral } from '../../lib/like-pattern.ts';
 
 const AUTOMATIC = new Set(['system', 'stripe', 'service']);
 
@@ -23,10 +24,10 @@ export async function listAuditLog(db: DbOrTx, input: ListAuditLogQuery) {
       ? actor.includes('@')
         ? { actorEmail: actor.toLowerCase() }
         : AUTOMATIC.has(actor)
-          ? { actorId: { startsWith: `${actor}:` } }
+          ? { actorId: { startsWith: `${likeLiteral(actor)}:` } }
           : { actorId: actor }
       : {}),
-    ...(input.action ? { action: { startsWith: input.action } } : {}),
+    ...(input.action ? { action: { startsWith: likeLiteral(input.action) } } : {}),
     ...(input.targetType ? { targetType: input.targetType } : {}),
     ...(input.targetId ? { targetId: input.targetId } : {}),
     ...(input.customerId ? { customerId: input.customerId } : {}),

@@ -138,6 +138,14 @@ describe('searchCustomers', () => {
     expect((await search('Bob B')).items.map((i) => i.customer.externalId)).toEqual(['user_bob']);
   });
 
+  it('treats % and _ as the characters typed, not LIKE wildcards', async () => {
+    expect((await search('%')).items).toEqual([]);
+    expect((await search('_')).items).toEqual([]);
+    expect((await search('a_a')).items).toEqual([]);
+    expect((await search('%example')).items).toEqual([]);
+    expect((await search('ad%')).items).toEqual([]);
+  });
+
   it('pages by cursor without repeating or skipping', async () => {
     const p = db.prisma;
     for (let i = 0; i < 7; i++) await makeCustomer(p, { externalId: `pager_${i}`, email: `pager${i}@example.test` });

@@ -7,6 +7,7 @@ import type { DbOrTx } from '../../db/tx.ts';
 import type { Customer, Prisma } from '../../generated/prisma/client.ts';
 import { stripeHandlePrefix, type SearchCustomersInput } from '../../contracts/support.ts';
 import { resolveStripeHandle, type UnlinkedHandle } from './resolve-stripe-handle.ts';
+import { likeLiteral } from '../../lib/like-pattern.ts';
 
 export type MatchField = 'stripe' | 'id' | 'externalId' | 'email' | 'name' | 'recent';
 
@@ -123,9 +124,10 @@ export async function searchCustomers(db: DbOrTx, input: SearchCustomersInput): 
   });
   const exactIds = exactRows.map((c) => c.id);
   const shownExact = input.cursor ? [] : exactRows;
-  const prefixes: Prisma.CustomerWhereInput[] = [{ email: { startsWith: lower } }];
+  const prefixes: Prisma.CustomerWhereInput[] = [{ email: { startsWith: likeLiteral(lower) } }];
   if (!q.includes('@')) {
-    for (const name of new Set([q, lower, capitalise(lower)])) prefixes.push({ name: { startsWith: name } });
+    for (const name of new Set([q, lower, capitalise(lower)]))
+      prefixes.push({ name: { startsWith: likeLiteral(name) } });
   }
   const room = limit - shownExact.length;
   const rows = await db.customer.findMany({

@@ -2,6 +2,7 @@
 import type Stripe from 'stripe';
 import { applySubscription } from '../../modules/billing/apply-subscription.ts';
 import type { EventHandler } from '../../modules/billing/event-handler.ts';
+import { previousStatus } from '../../modules/billing/subscription-tie.ts';
 import { ids, userKey } from './lock-keys.ts';
 
 export function subscriptionHandler(options: { deleted: boolean }): EventHandler<Stripe.Subscription> {
@@ -11,6 +12,7 @@ export function subscriptionHandler(options: { deleted: boolean }): EventHandler
       applySubscription(tx, {
         subscription: object,
         asOf: event.created,
+        previousStatus: previousStatus(event.previousAttributes),
         deleted: options.deleted,
         linkedCustomerId: event.linkedCustomerId,
         now,

@@ -42,13 +42,24 @@ const MATRIX: Record<string, { roles: Role[]; call: (c: Caller) => Promise<unkno
     call: async (c) => c.catalogAdmin.restore({ versionId: await firstVersion(c), reason: 'back to the first' }),
   },
   'catalogAdmin.unmappedPrices': { roles: ['admin'], call: (c) => c.catalogAdmin.unmappedPrices({}) },
+  'catalogAdmin.priceToMap': {
+    roles: ['admin'],
+    call: (c) => c.catalogAdmin.priceToMap({ priceId: 'price_matrix_missing' }),
+  },
+  'catalogAdmin.previewMapPrice': {
+    roles: ['admin'],
+    call: (c) =>
+      c.catalogAdmin.previewMapPrice({
+        priceId: `price_matrix_${Math.random().toString(36).slice(2, 8)}`,
+        target: { kind: 'new_pack', name: 'Matrix pack', credits: 10 },
+      }),
+  },
   'catalogAdmin.mapPrice': {
     roles: ['admin'],
     call: (c) =>
       c.catalogAdmin.mapPrice({
         priceId: `price_matrix_${Math.random().toString(36).slice(2, 8)}`,
-        kind: 'pack',
-        key: 'pack_1000',
+        target: { kind: 'pack', key: 'pack_1000' },
         reason: 'new price',
       }),
   },

@@ -6,6 +6,8 @@ import {
   catalogVersionsInput,
   mapPriceInput,
   previewCatalogInput,
+  previewMapPriceInput,
+  priceToMapInput,
   restoreCatalogVersionInput,
   saveCatalogInput,
   unmappedPricesInput,
@@ -17,10 +19,13 @@ import {
   listCatalogVersions,
 } from '../../modules/catalog/list-catalog-versions.ts';
 import { listUnmappedPrices } from '../../modules/catalog/list-unmapped-prices.ts';
+import { getPriceToMap } from '../../modules/catalog/get-price-to-map.ts';
 import { mapPrice } from '../../modules/catalog/map-price.ts';
+import { previewMapPrice } from '../../modules/catalog/preview-map-price.ts';
 import { previewCatalogChange } from '../../modules/catalog/preview-catalog-change.ts';
 import { restoreCatalogVersion } from '../../modules/catalog/restore-catalog-version.ts';
 import { saveCatalog } from '../../modules/catalog/save-catalog.ts';
+import { pipelineContext } from '../../stripe/pipeline.ts';
 import { adminProcedure, router } from '../init.ts';
 
 export const catalogAdminRouter = router({
@@ -50,6 +55,13 @@ export const catalogAdminRouter = router({
     .query(({ ctx, input }) =>
       listUnmappedPrices(ctx.deps.prisma, { stripe: ctx.deps.stripe?.client ?? null, days: input.days }),
     ),
+  priceToMap: adminProcedure
+    .input(priceToMapInput)
+    .query(({ ctx, input }) => getPriceToMap(ctx.deps.prisma, ctx.deps.stripe?.client ?? null, input.priceId)),
+  // A mutation because it runs the handlers (in a transaction that is rolled back); it writes nothing.
+  previewMapPrice: adminProcedure
+    .input(previewMapPriceInput)
+    .mutation(({ ctx, input }) => previewMapPrice(pipelineContext(ctx.deps), { ...input, actor: ctx.actor })),
   mapPrice: adminProcedure
     .input(mapPriceInput)
     .mutation(({ ctx, input }) => mapPrice(ctx.deps.prisma, { ...input, actor: ctx.actor })),

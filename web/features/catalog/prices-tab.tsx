@@ -1,33 +1,22 @@
 // The Stripe price mapping helper: prices Stripe has told us about (in events, in failures, in the
 // Stripe account) that the catalog does not map, with the failed events waiting on each. "Map"
-// adds the price to a plan or pack (a new catalog version) and then offers to reprocess the
-// waiting events, dry run first. `?price=` (from a customer's verdict) opens the mapping at once.
-import { useMutation, useQuery } from '@tanstack/react-query';
+// opens the mapping dialog (dry run first, then save and reprocess the waiting events).
+// `?price=` opens the mapping at once.
+import { useQuery } from '@tanstack/react-query';
 import { useState } from 'react';
-import { toast } from 'sonner';
 import { useStaff } from '@/app/session';
 import { CopyId } from '@/components/copy-id';
 import { EmptyState, ErrorState, SkeletonRows } from '@/components/states';
 import { TimeAgo } from '@/components/time-ago';
 import { Badge } from '@/components/ui/badge';
 import { Button } from '@/components/ui/button';
-import {
-  Dialog,
-  DialogContent,
-  DialogDescription,
-  DialogFooter,
-  DialogHeader,
-  DialogTitle,
-} from '@/components/ui/dialog';
 import { Input } from '@/components/ui/input';
 import { Label } from '@/components/ui/label';
-import { NativeSelect } from '@/components/ui/native-select';
 import { Table, TableBody, TableCell, TableHead, TableHeader, TableRow } from '@/components/ui/table';
-import { Textarea } from '@/components/ui/textarea';
 import { ReprocessDialog } from '@/features/webhooks/reprocess-dialog';
-import { describeError } from '@/lib/errors';
 import { formatCredits, formatMoney } from '@/lib/format';
 import { useTRPC, type RouterOutputs } from '@/lib/trpc';
+import { MapPriceDialog } from './map-price-dialog';
 import type { CatalogEditor } from './use-catalog-editor';
 
 type Unmapped = RouterOutputs['catalogAdmin']['unmappedPrices']['items'][number];
@@ -36,7 +25,11 @@ function describePrice(p: Unmapped): string {
   const d = p.details;
   if (!d) return '—';
   const amount = d.unitAmount !== null && d.currency ? formatMoney(d.unitAmount, d.currency) : null;
-  return [d.nickname, amount && (d.interval ? `${amount} / ${d.interval}` : `${amount} once`), d.product]
+  return [
+    d.nickname ?? d.productName,
+    amount && (d.interval ? `${amount} / ${d.interval}` : `${amount} once`),
+    d.product,
+  ]
     .filter(Boolean)
     .join(' · ');
 }
@@ -53,17 +46,14 @@ export function PricesTab({
   const trpc = useTRPC();
   const me = useStaff();
   const list = useQuery(trpc.catalogAdmin.unmappedPrices.queryOptions({}));
-  const [mapping, setMapping] = useState<{ priceId: string; suggested: 'plan' | 'pack' | null } | null>(null);
+  const [mapping, setMapping] = useState<string | null>(null);
   const [typed, setTyped] = useState('');
   const [reprocess, setReprocess] = useState<string[] | null>(null);
   // A price named in the URL opens the mapping dialog once.
   const [handled, setHandled] = useState<string | null>(null);
   if (requestedPrice && handled !== requestedPrice && !editor.dirty) {
     setHandled(requestedPrice);
-    setMapping({
-      priceId: requestedPrice,
-      suggested: list.data?.items.find((p) => p.priceId === requestedPrice)?.suggestedKind ?? null,
-    });
+    setMapping(requestedPrice);
   }
   const canReprocess = me.role === 'admin' || me.role === 'support';
 
@@ -149,11 +139,7 @@ export function PricesTab({
                 <TableCell className="text-right">{formatCredits(p.customers)}</TableCell>
                 <TableCell>{p.lastSeenAt ? <TimeAgo date={p.lastSeenAt} /> : '—'}</TableCell>
                 <TableCell className="text-right">
-                  <Button
-                    size="sm"
-                    disabled={editor.dirty}
-                    onClick={() => setMapping({ priceId: p.priceId, suggested: p.suggestedKind })}
-                  >
+                  <Button size="sm" disabled={editor.dirty} onClick={() => setMapping(p.priceId)}>
                     Map {p.priceId}
                   </Button>
                 </TableCell>
@@ -166,7 +152,7 @@ export function PricesTab({
         className="flex flex-wrap items-end gap-2"
         onSubmit={(e) => {
           e.preventDefault();
-          if (/^price_[A-Za-z0-9_]+$/.test(typed.trim())) setMapping({ priceId: typed.trim(), suggested: null });
+          if (/^price_[A-Za-z0-9_]+$/.test(typed.trim())) setMapping(typed.trim());
         }}
       >
         <div className="flex flex-col gap-1">
@@ -189,16 +175,13 @@ export function PricesTab({
         </Button>
       </form>
       <MapPriceDialog
-        editor={editor}
-        mapping={mapping}
+        priceId={mapping}
         onClose={() => {
           setMapping(null);
           onRequestHandled();
-        }}
-        onMapped={(waiting) => {
           void list.refetch();
-          if (waiting.length && canReprocess) setReprocess(waiting);
         }}
+        onDone={() => void editor.reload()}
       />
       <ReprocessDialog
         eventIds={reprocess ?? []}
@@ -212,134 +195,5 @@ export function PricesTab({
         title="Reprocess the events that waited on this price"
       />
     </div>
-  );
-}
-
-function MapPriceDialog({
-  editor,
-  mapping,
-  onClose,
-  onMapped,
-}: {
-  editor: CatalogEditor;
-  mapping: { priceId: string; suggested: 'plan' | 'pack' | null } | null;
-  onClose: () => void;
-  onMapped: (waitingEventIds: string[]) => void;
-}) {
-  return (
-    <Dialog open={!!mapping} onOpenChange={(o) => !o && onClose()}>
-      <DialogContent>
-        {mapping && (
-          <MapPriceForm key={mapping.priceId} editor={editor} mapping={mapping} onClose={onClose} onMapped={onMapped} />
-        )}
-      </DialogContent>
-    </Dialog>
-  );
-}
-
-function MapPriceForm({
-  editor,
-  mapping,
-  onClose,
-  onMapped,
-}: {
-  editor: CatalogEditor;
-  mapping: { priceId: string; suggested: 'plan' | 'pack' | null };
-  onClose: () => void;
-  onMapped: (waitingEventIds: string[]) => void;
-}) {
-  const trpc = useTRPC();
-  const saved = editor.saved;
-  const plans = saved?.plans.filter((p) => !p.default) ?? [];
-  const packs = saved?.creditPacks ?? [];
-  const first =
-    mapping.suggested === 'pack'
-      ? packs[0] && `pack:${packs[0].key}`
-      : plans[0]
-        ? `plan:${plans[0].key}`
-        : packs[0] && `pack:${packs[0].key}`;
-  const [target, setTarget] = useState(first ?? '');
-  const [reason, setReason] = useState('');
-  const [error, setError] = useState<string | null>(null);
-  const map = useMutation(
-    trpc.catalogAdmin.mapPrice.mutationOptions({
-      onSuccess: async (r) => {
-        toast.success(`${mapping.priceId} mapped (catalog version #${r.version})`);
-        await editor.reload();
-        onClose();
-        onMapped(r.waitingEventIds);
-      },
-      onError: (err) => setError(describeError(err).message),
-    }),
-  );
-  const [kind, key] = target.split(':') as ['plan' | 'pack', string];
-  const valid = !!key && reason.trim().length >= 3;
-  return (
-    <form
-      className="flex flex-col gap-4"
-      onSubmit={(e) => {
-        e.preventDefault();
-        if (valid && !map.isPending) map.mutate({ priceId: mapping.priceId, kind, key, reason: reason.trim() });
-      }}
-    >
-      <DialogHeader>
-        <DialogTitle>Map {mapping.priceId}</DialogTitle>
-        <DialogDescription>
-          Checkouts and invoices with this price will grant what the chosen plan or pack grants. The change is saved as
-          a new catalog version (restorable).
-        </DialogDescription>
-      </DialogHeader>
-      <div className="flex flex-col gap-1.5">
-        <Label htmlFor="map-target">Sells</Label>
-        <NativeSelect id="map-target" value={target} onChange={(e) => setTarget(e.target.value)}>
-          <optgroup label="Plans (recurring prices)">
-            {plans.map((p) => (
-              <option key={p.key} value={`plan:${p.key}`}>
-                {p.name} — {formatCredits(p.monthlyCredits)} credits a month
-              </option>
-            ))}
-          </optgroup>
-          <optgroup label="Credit packs (one-time prices)">
-            {packs.map((p) => (
-              <option key={p.key} value={`pack:${p.key}`}>
-                {p.name} — {formatCredits(p.credits)} credits
-              </option>
-            ))}
-          </optgroup>
-        </NativeSelect>
-        {mapping.suggested && (
-          <p className="text-xs text-muted-foreground">
-            Stripe says this price is {mapping.suggested === 'plan' ? 'recurring: a plan' : 'one-time: a credit pack'}.
-          </p>
-        )}
-      </div>
-      <div className="flex flex-col gap-1.5">
-        <Label htmlFor="map-reason">Reason (recorded with the version)</Label>
-        <Textarea
-          id="map-reason"
-          value={reason}
-          onChange={(e) => setReason(e.target.value)}
-          onKeyDown={(e) => {
-            if (e.key === 'Enter' && !e.shiftKey) {
-              e.preventDefault();
-              e.currentTarget.form?.requestSubmit();
-            }
-          }}
-        />
-      </div>
-      {error && (
-        <p role="alert" className="text-sm text-destructive">
-          {error}
-        </p>
-      )}
-      <DialogFooter>
-        <Button type="button" variant="outline" onClick={onClose}>
-          Cancel
-        </Button>
-        <Button type="submit" disabled={!valid || map.isPending}>
-          {map.isPending ? 'Mapping…' : 'Map price'}
-        </Button>
-      </DialogFooter>
-    </form>
   );
 }

@@ -8,6 +8,7 @@ import { toast } from 'sonner';
 import { useStaff } from '@/app/session';
 import { ReasonDialog } from '@/components/reason-dialog';
 import { Button } from '@/components/ui/button';
+import { MapPriceDialog } from '@/features/catalog/map-price-dialog';
 import { toastError } from '@/lib/errors';
 import { useTRPC } from '@/lib/trpc';
 import type { Repair } from '../../../server/contracts/support.ts';
@@ -75,12 +76,24 @@ export function RepairButton({
   const variant = primary ? 'default' : 'outline';
 
   if (repair.kind === 'map_price') {
+    // In place, not a trip to the catalog: the dialog dry-runs the mapping, saves it and applies
+    // the waiting payment, and the page is read again when it is done.
     return me.role === 'admin' ? (
-      <Button asChild size="sm" variant={variant}>
-        <Link to={`/catalog?price=${encodeURIComponent(repair.priceId)}`}>{repair.label}</Link>
-      </Button>
+      <>
+        <Button size="sm" variant={variant} onClick={() => setOpen(true)}>
+          <Words text={repair.label} />
+        </Button>
+        <MapPriceDialog
+          priceId={open ? repair.priceId : null}
+          onClose={() => setOpen(false)}
+          onDone={() => void refresh()}
+        />
+      </>
     ) : (
-      <span className="text-sm text-muted-foreground">Ask an admin to map {repair.priceId} in the catalog.</span>
+      <span className="text-sm text-muted-foreground">
+        Only an admin can add a price to the catalog: ask an admin to add {repair.priceId}; the payment is applied in
+        the same step.
+      </span>
     );
   }
   if (repair.kind === 'unblock' && me.role === 'support') {

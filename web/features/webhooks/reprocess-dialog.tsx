@@ -2,10 +2,9 @@
 // the reason (audited with each event), then the run itself, one event at a time with progress;
 // Cancel stops after the event in hand. Used by the event list, an event's page, the failure
 // queues and the catalog's price mapping helper.
-import { useQuery, useQueryClient } from '@tanstack/react-query';
-import { useRef, useState } from 'react';
+import { useQuery } from '@tanstack/react-query';
+import { useState } from 'react';
 import { ErrorState, SkeletonRows } from '@/components/states';
-import { CopyId } from '@/components/copy-id';
 import { Button } from '@/components/ui/button';
 import {
   Dialog,
@@ -17,20 +16,12 @@ import {
 } from '@/components/ui/dialog';
 import { Label } from '@/components/ui/label';
 import { Textarea } from '@/components/ui/textarea';
-import { describeError } from '@/lib/errors';
 import { formatCredits } from '@/lib/format';
-import { useTRPC, useTRPCClient } from '@/lib/trpc';
+import { useTRPCClient } from '@/lib/trpc';
 import { DryRunReportView, type DryRunReport } from './dry-run-report';
-import { EventStatusBadge } from './event-status';
+import { ReprocessProgress, useReprocessRun } from './reprocess-run';
 
 const CHUNK = 50;
-
-interface RunResult {
-  eventId: string;
-  status: string;
-  summary?: string | null;
-  error?: string | null;
-}
 
 function merge(reports: DryRunReport[]): DryRunReport {
   return {
@@ -91,15 +82,10 @@ function ReprocessFlow({
   onRunning: (running: boolean) => void;
   onClose: () => void;
 }) {
-  const trpc = useTRPC();
   const client = useTRPCClient();
-  const queryClient = useQueryClient();
   const [reason, setReason] = useState('');
-  const [phase, setPhase] = useState<'review' | 'running' | 'done'>('review');
-  const [results, setResults] = useState<RunResult[]>([]);
-  const [current, setCurrent] = useState<string | null>(null);
-  const cancelled = useRef(false);
-  const [cancelRequested, setCancelRequested] = useState(false);
+  const runner = useReprocessRun(onRunning);
+  const phase = runner.phase === 'idle' ? 'review' : runner.phase;
   const n = eventIds.length;
 
   const dryRun = useQuery({
@@ -116,43 +102,14 @@ function ReprocessFlow({
     },
   });
 
-  async function run() {
-    cancelled.current = false;
-    setPhase('running');
-    onRunning(true);
-    const done: RunResult[] = [];
-    for (const eventId of eventIds) {
-      if (cancelled.current) break;
-      setCurrent(eventId);
-      try {
-        const r = await client.webhooks.reprocess.mutate({ eventId, reason: reason.trim() });
-        done.push({ eventId, status: r.status, summary: r.summary ?? null, error: r.error ?? null });
-      } catch (err) {
-        done.push({ eventId, status: 'error', error: describeError(err).message });
-      }
-      setResults([...done]);
-    }
-    setCurrent(null);
-    setPhase('done');
-    onRunning(false);
-    await Promise.all([
-      queryClient.invalidateQueries(trpc.webhooks.pathFilter()),
-      queryClient.invalidateQueries(trpc.webhooksAdmin.pathFilter()),
-      queryClient.invalidateQueries(trpc.catalogAdmin.unmappedPrices.pathFilter()),
-      queryClient.invalidateQueries(trpc.support.pathFilter()),
-    ]);
-  }
-
   const valid = reason.trim().length >= 5;
-  const processed = results.filter((r) => r.status === 'processed').length;
-  const notApplied = results.filter((r) => r.status !== 'processed' && r.status !== 'ignored');
 
   return (
     <form
       className="flex flex-col gap-4"
       onSubmit={(e) => {
         e.preventDefault();
-        if (phase === 'review' && valid && dryRun.data) void run();
+        if (phase === 'review' && valid && dryRun.data) void runner.run(eventIds, reason.trim());
       }}
     >
       <DialogHeader>
@@ -199,50 +156,12 @@ function ReprocessFlow({
       )}
 
       {phase !== 'review' && (
-        <div className="flex flex-col gap-3">
-          <div className="flex flex-col gap-1">
-            <progress
-              className="h-2 w-full overflow-hidden rounded-full [&::-moz-progress-bar]:bg-primary [&::-webkit-progress-bar]:bg-muted [&::-webkit-progress-value]:bg-primary"
-              value={results.length}
-              max={n}
-              aria-label="Reprocess progress"
-            />
-            <p role="status" aria-live="polite" className="text-sm tabular-nums">
-              {formatCredits(results.length)} of {formatCredits(n)} reprocessed · {formatCredits(processed)} applied ·{' '}
-              {formatCredits(notApplied.length)} not applied
-              {current && (
-                <>
-                  {' · now '}
-                  <span className="font-mono text-xs">{current}</span>
-                </>
-              )}
-              {phase === 'done' &&
-                results.length < n &&
-                ` · cancelled, ${formatCredits(n - results.length)} not reprocessed`}
-            </p>
-          </div>
-          {notApplied.length > 0 && (
-            <ul className="flex max-h-48 flex-col gap-1 overflow-y-auto text-sm" aria-label="Events not applied">
-              {notApplied.map((r) => (
-                <li key={r.eventId} className="flex flex-wrap items-center gap-2">
-                  <CopyId value={r.eventId} /> <EventStatusBadge status={r.status} />
-                  <span className="text-destructive">{r.error}</span>
-                </li>
-              ))}
-            </ul>
-          )}
+        <>
+          <ReprocessProgress state={runner} />
           <DialogFooter>
             {phase === 'running' ? (
-              <Button
-                type="button"
-                variant="outline"
-                disabled={cancelRequested}
-                onClick={() => {
-                  cancelled.current = true;
-                  setCancelRequested(true);
-                }}
-              >
-                {cancelRequested ? 'Stopping…' : 'Cancel'}
+              <Button type="button" variant="outline" disabled={runner.cancelRequested} onClick={runner.cancel}>
+                {runner.cancelRequested ? 'Stopping…' : 'Cancel'}
               </Button>
             ) : (
               <Button type="button" onClick={onClose}>
@@ -250,7 +169,7 @@ function ReprocessFlow({
               </Button>
             )}
           </DialogFooter>
-        </div>
+        </>
       )}
     </form>
   );

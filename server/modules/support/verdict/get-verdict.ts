@@ -3,6 +3,8 @@
 import type Stripe from 'stripe';
 import type { DbOrTx } from '../../../db/tx.ts';
 import type { Finding, Severity, Verdict } from '../../../contracts/support.ts';
+import { unknownPriceOf } from '../../../contracts/event-causes.ts';
+import { describePrices } from '../../catalog/describe-prices.ts';
 import type { CustomerHistory } from './history.ts';
 import { lastPaymentChain } from './last-chain.ts';
 import { loadHistory } from './load-history.ts';
@@ -44,12 +46,16 @@ export async function getVerdict(
   const remotePrices = stripe.subscriptions
     .map((s) => s.priceId)
     .filter((p): p is string => !!p && !(p in history.pricePlans));
-  const prices = remotePrices.length
-    ? await db.catalogPrice.findMany({ where: { stripePriceId: { in: remotePrices } } })
-    : [];
+  // Stripe's own word (with the product's name) over a payload's copy of the price.
+  const unknownPrices = history.openEvents.map((e) => unknownPriceOf(e.cause)).filter((p): p is string => !!p);
+  const [prices, described] = await Promise.all([
+    remotePrices.length ? db.catalogPrice.findMany({ where: { stripePriceId: { in: remotePrices } } }) : [],
+    unknownPrices.length && input.stripe ? describePrices(db, input.stripe, unknownPrices) : new Map(),
+  ]);
   return judge({
     ...history,
     stripe,
+    priceDetails: { ...history.priceDetails, ...Object.fromEntries(described) },
     pricePlans: { ...history.pricePlans, ...Object.fromEntries(prices.map((p) => [p.stripePriceId, p.planKey])) },
   });
 }

@@ -10,6 +10,7 @@ import type {
   Refund,
   Subscription,
 } from '../../../generated/prisma/client.ts';
+import type { PriceDetails } from '../../catalog/describe-prices.ts';
 import type { EventCause } from '../../../contracts/event-causes.ts';
 import type { Rules } from '../../catalog/get-rules.ts';
 import type { ResolvedEntitlements } from '../../entitlements/resolve-entitlements.ts';
@@ -107,6 +108,8 @@ export interface CustomerHistory {
   paymentEvents: HistoryEvent[];
   /** Prices named in event errors that the catalog maps now. */
   mappedPrices: string[];
+  /** What those prices are (name, amount, one-time or recurring), where Stripe or a payload said. */
+  priceDetails: Record<string, PriceDetails>;
   blocks: BlockEvent[];
   disputes: Dispute[];
   entitlements: ResolvedEntitlements;

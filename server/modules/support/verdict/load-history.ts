@@ -5,6 +5,7 @@ import { readEventCause, unknownPriceOf } from '../../../contracts/event-causes.
 import type { DbOrTx } from '../../../db/tx.ts';
 import type { Customer, LedgerEntryType } from '../../../generated/prisma/client.ts';
 import { AppError } from '../../../lib/app-error.ts';
+import { describePrices } from '../../catalog/describe-prices.ts';
 import { getRules } from '../../catalog/get-rules.ts';
 import { resolveEntitlements } from '../../entitlements/resolve-entitlements.ts';
 import { findUnlinkedEvents } from '../find-unlinked-events.ts';
@@ -100,7 +101,7 @@ export async function loadHistory(db: DbOrTx, customerId: string, now: Date = ne
   ];
   const subPrices = subscriptions.map((s) => s.stripePriceId).filter((x): x is string => !!x);
 
-  const [grants, paymentEvents, prices] = await Promise.all([
+  const [grants, paymentEvents, prices, priceDetails] = await Promise.all([
     paymentIds.length
       ? db.ledgerEntry.findMany({
           where: { customerId, reference: { in: paymentIds }, credits: { gt: 0 } },
@@ -118,6 +119,8 @@ export async function loadHistory(db: DbOrTx, customerId: string, now: Date = ne
         })
       : [],
     db.catalogPrice.findMany({ where: { stripePriceId: { in: [...pricesInErrors, ...subPrices] } } }),
+    // From stored payloads here; getVerdict asks Stripe when connected.
+    describePrices(db, null, pricesInErrors),
   ]);
 
   const entryTotals: CustomerHistory['entryTotals'] = {};
@@ -146,6 +149,7 @@ export async function loadHistory(db: DbOrTx, customerId: string, now: Date = ne
     openEvents,
     paymentEvents: paymentEvents.map((r) => toHistoryEvent({ ...r, payload: null }, null)),
     mappedPrices: pricesInErrors.filter((p) => mapped.has(p)),
+    priceDetails: Object.fromEntries(priceDetails),
     blocks,
     disputes,
     entitlements,

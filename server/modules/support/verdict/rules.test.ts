@@ -127,12 +127,27 @@ describe('missing-event', () => {
 });
 
 describe('failed-event', () => {
-  it('shows the error of a delivered event that failed and asks for the price to be mapped first', async () => {
+  it('says what was bought and paid for an unknown price, and offers the catalog fix, not a reprocess that would fail', async () => {
     const c = await makeCustomer(db.prisma);
+    // The price object as a payload carries it (line items listed from Stripe are not stored).
+    await storeEvent(db.prisma, {
+      type: 'price.created',
+      created: ago(2),
+      object: {
+        id: 'price_unmapped1',
+        object: 'price',
+        nickname: 'Spring promo',
+        unit_amount: 1200,
+        currency: 'eur',
+        type: 'one_time',
+        recurring: null,
+      },
+      status: 'processed',
+    });
     await storeEvent(db.prisma, {
       type: 'checkout.session.completed',
       created: ago(1),
-      object: { id: uid('cs_') },
+      object: { id: uid('cs_'), amount_total: 1200, currency: 'eur' },
       customerId: c.id,
       status: 'failed',
       cause: { code: 'unknown_price', detail: { priceId: 'price_unmapped1' } },
@@ -140,9 +155,68 @@ describe('failed-event', () => {
     });
     const [finding] = failedEvent(await history(c.id));
     expect(finding?.severity).toBe('critical');
-    expect(finding?.title).toContain('unknown price price_unmapped1');
-    expect(finding?.explanation).toContain('not mapped');
-    expect(finding?.repairs.map((r) => r.kind)).toEqual(['map_price', 'reprocess_event']);
+    expect(finding?.title).toBe('Paid {{money 1200 eur}} for “Spring promo”, which the catalog does not sell yet');
+    expect(finding?.explanation).toContain('price_unmapped1 ({{money 1200 eur}} one-time)');
+    expect(finding?.explanation).toContain('Reprocessing now would fail the same way');
+    expect(finding?.explanation).toContain('as a credit pack (it is a one-time price)');
+    expect(finding?.repairs).toEqual([
+      expect.objectContaining({ kind: 'map_price', priceId: 'price_unmapped1', suggestedKind: 'pack' }),
+    ]);
+  });
+
+  it('names the price id when nothing describes it', async () => {
+    const c = await makeCustomer(db.prisma);
+    await storeEvent(db.prisma, {
+      type: 'invoice.paid',
+      created: ago(1),
+      object: { id: uid('in_') },
+      customerId: c.id,
+      status: 'failed',
+      cause: { code: 'unknown_price', detail: { priceId: 'price_unmapped2' } },
+    });
+    const [finding] = failedEvent(await history(c.id));
+    expect(finding?.title).toBe('Bought price price_unmapped2, which the catalog does not sell yet');
+    expect(finding?.repairs).toEqual([expect.objectContaining({ kind: 'map_price', suggestedKind: null })]);
+  });
+
+  it('falls back on what the cause recorded about the price', async () => {
+    const c = await makeCustomer(db.prisma);
+    await storeEvent(db.prisma, {
+      type: 'invoice.paid',
+      created: ago(1),
+      object: { id: uid('in_'), amount_paid: 4900, currency: 'eur' },
+      customerId: c.id,
+      status: 'failed',
+      cause: {
+        code: 'unknown_price',
+        detail: {
+          priceId: 'price_unmapped3',
+          productName: 'Team',
+          amount: 4900,
+          currency: 'eur',
+          priceType: 'recurring',
+        },
+      },
+    });
+    const [finding] = failedEvent(await history(c.id));
+    expect(finding?.title).toBe('Paid {{money 4900 eur}} for “Team”, which the catalog does not sell yet');
+    expect(finding?.explanation).toContain('as a plan (it is a recurring price)');
+    expect(finding?.repairs).toEqual([expect.objectContaining({ kind: 'map_price', suggestedKind: 'plan' })]);
+  });
+
+  it('offers reprocess for any other failure', async () => {
+    const c = await makeCustomer(db.prisma);
+    const e = await storeEvent(db.prisma, {
+      type: 'invoice.paid',
+      created: ago(1),
+      object: { id: uid('in_') },
+      customerId: c.id,
+      status: 'failed',
+      lastError: 'subscription sub_x not found',
+    });
+    const [finding] = failedEvent(await history(c.id));
+    expect(finding?.title).toContain('applying it failed: subscription sub_x not found');
+    expect(finding?.repairs).toEqual([expect.objectContaining({ kind: 'reprocess_event', eventId: e.id })]);
   });
 
   it('acts on the cause code, not the words: a reworded message still asks for the price', async () => {
@@ -169,7 +243,9 @@ describe('failed-event', () => {
     const findings = failedEvent(await history(c.id));
     const maps = findings.flatMap((f) => f.repairs).filter((r) => r.kind === 'map_price');
     expect(maps).toEqual([expect.objectContaining({ priceId: 'price_reworded1' })]);
-    expect(findings.find((f) => f.title.includes('Nobody sells'))?.explanation).toContain('not mapped');
+    expect(findings.find((f) => f.title.includes('price_reworded1'))?.explanation).toContain(
+      'No plan or credit pack in the catalog sells it',
+    );
   });
 
   it('offers reprocess alone once the price is mapped', async () => {
@@ -184,7 +260,7 @@ describe('failed-event', () => {
       cause: { code: 'unknown_price', detail: { priceId: 'price_mapped1' } },
     });
     const [finding] = failedEvent(await history(c.id));
-    expect(finding?.explanation).toContain('mapped in the catalog now');
+    expect(finding?.title).toContain('the catalog sells it now, reprocess to apply the payment');
     expect(finding?.repairs).toEqual([expect.objectContaining({ kind: 'reprocess_event', eventId: e.id })]);
   });
 
@@ -353,6 +429,18 @@ describe('balance-breakdown', () => {
     expect(b.balance).toBe(b.granted - b.consumed - b.expired - b.clawedBack + b.adjusted);
     expect(finding?.explanation).toContain('{{credits 70}} expired');
     expect(finding?.explanation).toContain('frozen by an open dispute');
+  });
+
+  it('says spendable is 0 when the whole balance is frozen', async () => {
+    const c = await makeCustomer(db.prisma);
+    const p = db.prisma;
+    const disputed = await grant(p, c.id, 500, { source: 'pack_purchase', reference: uid('cs_') });
+    await freezeLot(p, { lotId: disputed.lot.id, idempotencyKey: uid('fz:'), reason: 'dispute', actor: STRIPE_ACTOR });
+    const [finding] = balanceBreakdown(await history(c.id));
+    expect(finding?.severity).toBe('warning');
+    expect(finding?.title).toBe(
+      'Spendable credits: 0 — all {{credits 500}} credits of the balance are frozen by an open dispute',
+    );
   });
 
   it('stays quiet when only usage took credits', async () => {
