@@ -77,8 +77,14 @@ let stopping = false;
 async function shutdown(signal: string): Promise<void> {
   if (stopping) return;
   stopping = true;
-  deps.log.info({ signal }, 'shutting down');
-  const force = setTimeout(() => process.exit(1), 15_000);
+  // Drain: the listener stops accepting (new requests get 503, idle keep-alive sockets close) and
+  // in-flight requests finish; whatever is still running after SHUTDOWN_GRACE_SECONDS is cut off
+  // (exit 1). Ledger writes are transactions, so a cut-off request changes nothing.
+  deps.log.info({ signal, graceSeconds: env.SHUTDOWN_GRACE_SECONDS }, 'shutting down: draining requests');
+  const force = setTimeout(() => {
+    deps.log.error('shutdown deadline passed with work still running: exiting');
+    process.exit(1);
+  }, env.SHUTDOWN_GRACE_SECONDS * 1000);
   force.unref();
   await app.close();
   await jobs?.stop();
