@@ -9,12 +9,14 @@ import type { Deps } from './deps.ts';
 import { PROJECT_ROOT } from './db/migrator.ts';
 import { registerAuthRoutes } from './http/auth-routes.ts';
 import { exportRoutes } from './http/exports-route.ts';
+import { registerSafeJsonParser } from './http/safe-json.ts';
 import { registerSecurity } from './http/security.ts';
 import type { HandlerMap } from './modules/billing/event-handler.ts';
 import { stripeWebhookRoutes } from './stripe/webhook-route.ts';
 import { loggerOptions } from './lib/logger.ts';
 import { contextFactory } from './trpc/context.ts';
 import { appRouter, type AppRouter } from './trpc/router.ts';
+import { TRPC_MAX_BATCH } from './contracts/limits.ts';
 
 export const WEB_DIST = path.join(PROJECT_ROOT, 'dist/web');
 
@@ -57,6 +59,7 @@ export async function buildApp(deps: Deps, options: BuildAppOptions = {}): Promi
   }
 
   registerSecurity(app, deps.env);
+  registerSafeJsonParser(app);
   registerAuthRoutes(app, deps);
 
   await app.register(fastifyTRPCPlugin, {
@@ -64,6 +67,8 @@ export async function buildApp(deps: Deps, options: BuildAppOptions = {}): Promi
     trpcOptions: {
       router: appRouter,
       createContext: contextFactory(deps),
+      // One request cannot fan out into unbounded procedure calls (the web client batches at most this many).
+      maxBatchSize: TRPC_MAX_BATCH,
       onError({ error, path, ctx }) {
         if (error.code === 'INTERNAL_SERVER_ERROR') {
           deps.log.error({ err: error.cause ?? error, path, user: ctx?.user?.id }, 'tRPC procedure failed');
@@ -71,6 +76,10 @@ export async function buildApp(deps: Deps, options: BuildAppOptions = {}): Promi
       },
     } satisfies FastifyTRPCPluginOptions<AppRouter>['trpcOptions'],
   });
+
+  // Liveness for orchestrators: the process answers; no database (a database outage must not get
+  // every instance restarted). Readiness stays /healthz.
+  app.get('/livez', async () => ({ status: 'ok' }));
 
   app.get('/healthz', async (_req, reply) => {
     try {
@@ -93,7 +102,7 @@ export async function buildApp(deps: Deps, options: BuildAppOptions = {}): Promi
     await app.register(fastifyStatic, { root: WEB_DIST, wildcard: false, index: false });
     // Client-side routes: any other GET that is not an API path serves the SPA shell.
     app.setNotFoundHandler((req, reply) => {
-      const isApi = /^\/(api|trpc|healthz)(\/|$)/.test(req.url);
+      const isApi = /^\/(api|trpc|healthz|livez|metrics)(\/|$)/.test(req.url);
       if (req.method === 'GET' && !isApi && req.headers.accept?.includes('text/html')) {
         return reply.type('text/html').sendFile('index.html');
       }

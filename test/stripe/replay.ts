@@ -15,6 +15,7 @@ import { expect } from 'vitest';
 import type { StripeConnection } from '../../server/deps.ts';
 import { createCheckoutSession } from '../../server/modules/billing/create-checkout-session.ts';
 import { processDueEvents } from '../../server/modules/billing/process-due-events.ts';
+import { rereadSubscriptions } from '../../server/modules/billing/reread-subscriptions.ts';
 import type { ProcessResult } from '../../server/modules/billing/process-event.ts';
 import { ensureCustomer } from '../../server/modules/customers/ensure-customer.ts';
 import { spendableCredits } from '../../server/modules/entitlements/check-access.ts';
@@ -257,14 +258,14 @@ export async function replay(h: ReplayHarness, events: Stripe.Event[], options: 
   return { deliveries, statuses, sameSecondPairs };
 }
 
-/** The retry job, run until nothing is due ("now" far ahead so every backoff has elapsed). */
+/** The background jobs (event retry, subscription re-read), run until nothing is due ("now" far
+ * ahead so every backoff has elapsed). */
 export async function settle(h: ReplayHarness, rounds = 20): Promise<ProcessResult[]> {
   const all: ProcessResult[] = [];
   for (let i = 0; i < rounds; i++) {
-    const results = await processDueEvents(pipelineContext(h.t.deps), {
-      now: new Date(Date.now() + 30 * 86_400_000),
-      limit: 1000,
-    });
+    const ctx = pipelineContext(h.t.deps);
+    const results = await processDueEvents(ctx, { now: new Date(Date.now() + 30 * 86_400_000), limit: 1000 });
+    await rereadSubscriptions({ prisma: h.prisma, stripe: ctx.stripe });
     all.push(...results);
     if (!results.length || results.every((res) => res.status !== 'deferred' && res.status !== 'received')) break;
   }
