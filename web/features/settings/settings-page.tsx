@@ -1,5 +1,6 @@
 import { PageHeader } from '@/components/states';
 import { ApiKeysCard } from './api-keys-card';
+import { ApiReferenceCard } from './api-reference-card';
 import { StaffCard } from './staff-card';
 
 export function SettingsPage() {
@@ -8,6 +9,7 @@ export function SettingsPage() {
       <PageHeader title="Settings" description="Staff, API keys, policies and the Stripe connection." />
       <StaffCard />
       <ApiKeysCard />
+      <ApiReferenceCard />
     </div>
   );
 }
