@@ -5,7 +5,7 @@
 // the real way: a customer pays in the Stripe emulator with a price the catalog does not know.
 import { expect, test, type Page } from '@playwright/test';
 import { expectAccessible, signIn } from './fixtures';
-import { existingBuyer, packSession, pay, stripe, trpc, type Person } from './support-fixtures';
+import { existingBuyer, packSession, pay, stripe, trpc, untilFailed, type Person } from './support-fixtures';
 
 const run = Date.now().toString(36);
 
@@ -87,9 +87,11 @@ test('an admin creates a plan: problems show on their fields, the review names t
 });
 
 test('an admin maps an unknown price and reprocesses the event that waited on it, dry run first', async ({ page }) => {
+  test.setTimeout(200_000);
   const { who, priceId } = await unknownPricePurchase('admin_map');
 
   await signIn(page, 'admin');
+  await untilFailed(page, who);
   await page.goto('/catalog?tab=prices');
   const row = page.getByRole('table', { name: 'Unmapped Stripe prices' }).getByRole('row').filter({ hasText: priceId });
   await expect(row).toBeVisible();
@@ -125,6 +127,7 @@ test('an admin maps an unknown price and reprocesses the event that waited on it
 test('support reprocesses a failed event from the webhook monitor; signature failures are counted', async ({
   page,
 }) => {
+  test.setTimeout(200_000);
   const { who, priceId } = await unknownPricePurchase('monitor');
   // A request that is not from Stripe.
   const forged = await page.request.post('/api/stripe/webhook', {
@@ -136,6 +139,7 @@ test('support reprocesses a failed event from the webhook monitor; signature fai
   // An admin maps the price without reprocessing (support will): the catalog procedure alone,
   // since the mapping dialog applies the waiting events in the same step.
   await signIn(page, 'admin');
+  await untilFailed(page, who);
   await trpc(
     page,
     'catalogAdmin.mapPrice',
@@ -155,7 +159,8 @@ test('support reprocesses a failed event from the webhook monitor; signature fai
   await expect(events.getByRole('row')).toHaveCount(2);
   await expect(events).toContainText(`unknown price ${priceId}`);
   await accessible(page);
-  const eventId = (await events.getByRole('row').nth(1).getByRole('link').first().textContent())!.trim();
+  // The id is cut in the middle on screen; its link names it whole.
+  const eventId = (await events.getByRole('row').nth(1).getByRole('link').first().getAttribute('aria-label'))!.trim();
   expect(eventId).toMatch(/^evt_/);
 
   await events.getByLabel(`Select ${eventId}`).check();

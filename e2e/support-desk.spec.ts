@@ -16,6 +16,7 @@ import {
   repair,
   stripe,
   trpc,
+  untilFailed,
 } from './support-fixtures';
 
 const timings: Array<{ case: string; emailToVerdictMs: number }> = [];
@@ -61,12 +62,14 @@ test('paid, but the webhook never reached us: fetch and apply the event', async 
 });
 
 test('delivered, but processing failed on an unknown price: map it, then reprocess', async ({ page }) => {
+  test.setTimeout(200_000);
   const { who, cus } = await existingBuyer('unknown_price');
   const product = await stripe.products.create({ name: 'Spring promo pack' });
   const price = await stripe.prices.create({ product: product.id, currency: 'eur', unit_amount: 900 });
   await pay(who, await packSession(who, { stripeCustomer: cus.id, price: price.id }));
 
   await signIn(page, 'support');
+  await untilFailed(page, who);
   timings.push({ case: 'delivered but failed (unknown price)', emailToVerdictMs: await openByEmail(page, who) });
   const verdict = page.getByTestId('verdict');
   await expect(verdict).toContainText('Paid €9.00 for “Spring promo pack”, which the catalog does not sell yet');

@@ -113,3 +113,17 @@ export async function trpc<T>(page: Page, path: string, input?: unknown, method:
     { path, input, method },
   );
 }
+
+/**
+ * The webhook answer makes no Stripe call: the session's line items are listed by the retry job
+ * (every minute), which then fails the event on the unknown price. Waits for that, as a person would.
+ */
+export async function untilFailed(page: Page, who: Person): Promise<void> {
+  await expect
+    .poll(
+      async () =>
+        (await trpc<{ total: number }>(page, 'webhooksAdmin.events', { status: 'failed', customer: who.email })).total,
+      { timeout: 120_000, intervals: [2_000] },
+    )
+    .toBe(1);
+}

@@ -10,6 +10,8 @@ export interface StripeConnection {
   /** "emulator" when the SDK talks to our local Stripe stand-in; "test"/"live" for real keys. */
   mode: 'emulator' | 'test' | 'live';
   webhookSecrets: string[];
+  /** The event pipeline's client (short timeout, background retries); derived from `client` when unset. */
+  pipelineClient?: Stripe;
 }
 
 export interface Deps {

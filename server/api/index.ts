@@ -2,6 +2,7 @@
 // An encapsulated Fastify plugin, so its auth hook and error format apply to its routes only.
 import type { FastifyInstance } from 'fastify';
 import { cached, ChangeFeed } from '../db/change-feed.ts';
+import { isSharedSession } from '../db/shared-session.ts';
 import type { Deps } from '../deps.ts';
 import { createApiKeyAuthenticator } from '../modules/api-keys/authenticate-api-key.ts';
 import { loadCatalogSnapshot } from '../modules/catalog/catalog-snapshot.ts';
@@ -22,7 +23,8 @@ export async function registerServiceApi(app: FastifyInstance, deps: Deps): Prom
   }
   // What rarely changes (API keys, the catalog) is kept in memory while the change feed is live;
   // without a database URL (or notifications) every call reads the database.
-  const feed = deps.databaseUrl ? new ChangeFeed(deps.databaseUrl, deps.log) : null;
+  const feed =
+    deps.databaseUrl && !isSharedSession(deps.databaseUrl) ? new ChangeFeed(deps.databaseUrl, deps.log) : null;
   void feed?.start();
   const keys = createApiKeyAuthenticator(deps.prisma, feed);
   const catalog = cached(feed, 'catalog', () => loadCatalogSnapshot(deps.prisma));

@@ -42,6 +42,10 @@ export const eventCauseSchema = z.discriminatedUnion('code', [
   cause('payment_not_seen_yet', { objectId: id, chargeId: id.nullish(), paymentIntentId: id.nullish() }),
   cause('payment_not_settled', { objectId: id, paymentId: id }),
   cause('subscription_not_seen_yet', { subscriptionId: id }),
+  /** invoice_payment.paid before the invoice.paid that records the payment. */
+  cause('invoice_not_seen_yet', { invoiceId: id, invoicePaymentId: id }),
+  /** Work that needs Stripe's API, never done before a webhook's answer: the retry job does it. */
+  cause('stripe_call_pending', { task: text }),
   cause('refunds_not_accounted', {
     chargeId: id,
     refunded: z.number().int(),
@@ -106,6 +110,10 @@ export function describeEventCause(c: EventCause): string {
       return `${c.detail.objectId}: payment ${c.detail.paymentId} is not settled yet (its success event has not arrived)`;
     case 'subscription_not_seen_yet':
       return `subscription ${c.detail.subscriptionId} not seen yet`;
+    case 'invoice_not_seen_yet':
+      return `invoice payment ${c.detail.invoicePaymentId}: invoice ${c.detail.invoiceId} not applied yet`;
+    case 'stripe_call_pending':
+      return `needs Stripe's API (${c.detail.task}): left to the background job`;
     case 'refunds_not_accounted':
       return `charge ${c.detail.chargeId} shows ${c.detail.refunded} refunded but only ${c.detail.accounted} is accounted for by known refunds`;
     case 'stripe_error':

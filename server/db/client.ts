@@ -3,10 +3,13 @@
 import { PrismaPg } from '@prisma/adapter-pg';
 import pg from 'pg';
 import { PrismaClient } from '../generated/prisma/client.ts';
+import { isSharedSession } from './shared-session.ts';
 
 export type Db = PrismaClient;
 
 const pools = new WeakMap<Db, pg.Pool>();
+/** Clients on a shared session (the embedded database) send unnamed statements only. */
+const sharedSession = new WeakSet<Db>();
 
 export function createPrisma(databaseUrl: string, options: { max?: number } = {}): Db {
   // The pool is ours, handed to the adapter, so hot paths can share it (see pgPool); the client
@@ -17,6 +20,7 @@ export function createPrisma(databaseUrl: string, options: { max?: number } = {}
   pool.on('error', () => {});
   const db = new PrismaClient({ adapter: new PrismaPg(pool, { disposeExternalPool: true }) });
   pools.set(db, pool);
+  if (isSharedSession(databaseUrl)) sharedSession.add(db);
   return db;
 }
 
@@ -42,6 +46,9 @@ export function poolOf(db: object): pg.Pool | null {
  */
 export async function hotQuery<T>(db: object, name: string, text: string, values: unknown[]): Promise<T[]> {
   const pool = poolOf(db);
-  if (pool) return (await pool.query<T & pg.QueryResultRow>({ name, text, values })).rows;
+  if (pool) {
+    const named = sharedSession.has(db as Db) ? {} : { name };
+    return (await pool.query<T & pg.QueryResultRow>({ ...named, text, values })).rows;
+  }
   return (db as Db).$queryRawUnsafe<T[]>(text, ...values);
 }

@@ -6,6 +6,7 @@ import net from 'node:net';
 import path from 'node:path';
 import { PGlite } from '@electric-sql/pglite';
 import { PGLiteSocketServer } from '@electric-sql/pglite-socket';
+import { markSharedSession } from './shared-session.ts';
 
 export interface EmbeddedPostgres {
   url: string;
@@ -123,8 +124,10 @@ export async function startEmbeddedPostgres(dataDir: string | null): Promise<Emb
   const server = new PGLiteSocketServer({ db, port, host: '127.0.0.1', maxConnections: 32 });
   makeSessionSafe(server, db);
   await server.start();
+  const url = `postgresql://postgres:postgres@127.0.0.1:${port}/postgres?sslmode=disable`;
+  markSharedSession(url);
   return {
-    url: `postgresql://postgres:postgres@127.0.0.1:${port}/postgres?sslmode=disable`,
+    url,
     async stop() {
       await server.stop();
       await db.close();

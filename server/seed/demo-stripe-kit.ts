@@ -13,6 +13,7 @@ import type { Customer } from '../generated/prisma/client.ts';
 import type { Actor } from '../lib/actor.ts';
 import { createCheckoutSession } from '../modules/billing/create-checkout-session.ts';
 import { processDueEvents } from '../modules/billing/process-due-events.ts';
+import { rereadSubscriptions } from '../modules/billing/reread-subscriptions.ts';
 import { ensureCustomer } from '../modules/customers/ensure-customer.ts';
 import { expireLot } from '../modules/ledger/expire-lots.ts';
 import { grantCredits } from '../modules/ledger/grant-credits.ts';
@@ -331,7 +332,9 @@ export class DemoStripe {
       // "Now" a day ahead: every deferred retry is due, and events stored but never attempted count
       // as orphaned (nothing is in flight any more).
       const due = await processDueEvents(ctx, { now: new Date(Date.now() + DAY_MS) });
-      if (!flushed.flushed && !due.length) break;
+      // The subscription-reread job's work too: same-second contradictions re-read from Stripe.
+      const reread = await rereadSubscriptions({ prisma: this.db, stripe: ctx.stripe });
+      if (!flushed.flushed && !due.length && !reread.length) break;
     }
     const stillDue = await this.db.stripeEvent.findMany({
       where: { status: { in: ['received', 'deferred'] } },

@@ -46,6 +46,7 @@ describe('renewal', () => {
       'payment_intent.created',
       'charge.succeeded',
       'payment_intent.succeeded',
+      'charge.updated',
       'invoice.paid',
       'invoice.payment_succeeded',
       'invoice_payment.paid',

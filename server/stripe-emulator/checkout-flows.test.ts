@@ -49,6 +49,7 @@ describe('payment mode', () => {
       'payment_intent.created',
       'charge.succeeded',
       'payment_intent.succeeded',
+      'charge.updated',
       'checkout.session.completed',
     ]);
 
@@ -93,6 +94,7 @@ describe('payment mode', () => {
       'payment_intent.created',
       'charge.succeeded',
       'payment_intent.succeeded',
+      'charge.updated',
       'checkout.session.completed',
     ]);
     expect(res.session.customer).toBeNull();
@@ -196,6 +198,7 @@ describe('subscription mode', () => {
       'payment_intent.created',
       'charge.succeeded',
       'payment_intent.succeeded',
+      'charge.updated',
       'invoice.paid',
       'invoice.payment_succeeded',
       'invoice_payment.paid',
@@ -203,7 +206,7 @@ describe('subscription mode', () => {
       'checkout.session.completed',
     ]);
     expect(events[1]?.data.object).toMatchObject({ status: 'incomplete', latest_invoice: res.invoice?.id });
-    expect(events[10]?.data.previous_attributes).toEqual({ status: 'incomplete' });
+    expect(events[11]?.data.previous_attributes).toEqual({ status: 'incomplete' });
 
     const sub = await stripe.subscriptions.retrieve(String(res.subscription?.id));
     expect(sub).toMatchObject({

@@ -118,6 +118,7 @@ describe('every stored object validates against its schema', () => {
       'checkout.session.': 'checkout.session',
       'payment_intent.': 'payment_intent',
       'charge.dispute.': 'dispute',
+      'charge.refund.': 'refund',
       'charge.': 'charge',
       'invoice.': 'invoice',
       'invoice_payment.': 'invoice_payment',

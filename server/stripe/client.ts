@@ -23,6 +23,14 @@ const ENDPOINT_MARKER = { managed_by: 'creditdesk' };
  */
 const DEV_TIME_SCALE = 1 / 60;
 
+/**
+ * The event pipeline's Stripe calls run only in the background retry job (never before a
+ * webhook's 2xx, see modules/billing/stripe-access.ts): a short timeout and one quick retry,
+ * because the job tries again on its own schedule. The SDK's defaults (80 s, 2 retries) would
+ * hold the job for minutes behind a hanging Stripe.
+ */
+export const PIPELINE_STRIPE_OPTIONS = { timeout: 10_000, maxNetworkRetries: 1 } as const;
+
 export class StripeConfigError extends Error {
   constructor(message: string) {
     super(message);
@@ -39,16 +47,14 @@ export function webhookUrlFor(env: Pick<Env, 'PUBLIC_URL'>): string {
 
 function realStripe(env: Env, log: Deps['log']): StripeConnection {
   const key = env.STRIPE_SECRET_KEY as string;
-  const client = new Stripe(key, {
-    apiVersion: STRIPE_API_VERSION,
-    maxNetworkRetries: 2,
-    appInfo: { name: 'Creditdesk' },
-  });
+  const options = { apiVersion: STRIPE_API_VERSION, maxNetworkRetries: 2, appInfo: { name: 'Creditdesk' } } as const;
+  const client = new Stripe(key, options);
+  const pipelineClient = new Stripe(key, { ...options, ...PIPELINE_STRIPE_OPTIONS });
   const webhookSecrets = env.STRIPE_WEBHOOK_SECRET ?? [];
   if (!webhookSecrets.length) {
     log.warn('STRIPE_WEBHOOK_SECRET is not set: incoming Stripe webhooks cannot be verified and will be rejected');
   }
-  return { client, mode: /^(sk|rk)_live_/.test(key) ? 'live' : 'test', webhookSecrets };
+  return { client, pipelineClient, mode: /^(sk|rk)_live_/.test(key) ? 'live' : 'test', webhookSecrets };
 }
 
 export interface EmulatorConnectionOptions {
@@ -107,14 +113,16 @@ export function createStripeFactory(options: EmulatorConnectionOptions = {}): St
       log: log.child({ component: 'stripe-emulator' }),
     });
     try {
-      const client = new Stripe(EMULATOR_SECRET_KEY, {
+      const sdkOptions = {
         apiVersion: STRIPE_API_VERSION,
         host: '127.0.0.1',
         port: emulator.port,
         protocol: 'http',
         maxNetworkRetries: 2,
         telemetry: false,
-      });
+      } as const;
+      const client = new Stripe(EMULATOR_SECRET_KEY, sdkOptions);
+      const pipelineClient = new Stripe(EMULATOR_SECRET_KEY, { ...sdkOptions, ...PIPELINE_STRIPE_OPTIONS });
       const webhookSecrets = await ensureWebhookEndpoint(client, options.webhookUrl ?? webhookUrlFor(env), (id) =>
         emulator.webhookSecrets(id),
       );
@@ -122,7 +130,10 @@ export function createStripeFactory(options: EmulatorConnectionOptions = {}): St
         { url: emulator.url, dashboard: `${emulator.url}/_emulator`, stateFile },
         'Stripe emulator started (no STRIPE_SECRET_KEY)',
       );
-      return { connection: { client, mode: 'emulator', webhookSecrets }, stop: () => emulator.stop() };
+      return {
+        connection: { client, pipelineClient, mode: 'emulator', webhookSecrets },
+        stop: () => emulator.stop(),
+      };
     } catch (err) {
       await emulator.stop();
       throw err;

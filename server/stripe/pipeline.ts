@@ -8,7 +8,8 @@ import { stripeHandlers } from './handlers/index.ts';
 export function pipelineContext(deps: Deps, handlers: HandlerMap = stripeHandlers): PipelineContext {
   return {
     prisma: deps.prisma,
-    stripe: deps.stripe?.client ?? null,
+    // The pipeline's own client (short timeout, client.ts) when the connection has one.
+    stripe: deps.stripe ? (deps.stripe.pipelineClient ?? deps.stripe.client) : null,
     log: deps.log,
     handlers,
     livemode: deploymentLivemode(deps),

@@ -9,6 +9,8 @@ import { SYSTEM_ACTOR } from '../lib/actor.ts';
 import { grantCredits } from '../modules/ledger/grant-credits.ts';
 import { createContextInner } from '../trpc/context.ts';
 import { createCallerFactory } from '../trpc/init.ts';
+import { processDueEvents } from '../modules/billing/process-due-events.ts';
+import { pipelineContext } from './pipeline.ts';
 import { appRouter } from '../trpc/router.ts';
 
 const KEY = 'reconciliation-test-service-key-0123';
@@ -201,12 +203,19 @@ describe('support repairs through Stripe', () => {
     });
   });
 
-  it('re-reads an unknown subscription instead of deferring its invoice', async () => {
+  it('re-reads an unknown subscription in the background job instead of deferring its invoice', async () => {
     const paid = await buy('reread_1', { plan: 'pro' });
     const sub = paid.subscription!.id;
-    // Only the invoice got through; customer.subscription.created never did.
-    const res = await h.deliver(await onlyEvent(paid.invoice!.id!, 'invoice.paid'));
-    expect(res.json()).toMatchObject({ status: 'processed' });
+    // Only the invoice got through; customer.subscription.created never did. The webhook answer
+    // makes no Stripe call: the re-read is left to the retry job, due at once, no retry used.
+    const invoicePaid = await onlyEvent(paid.invoice!.id!, 'invoice.paid');
+    const res = await h.deliver(invoicePaid);
+    expect(res.json()).toMatchObject({ status: 'deferred' });
+    expect(await h.prisma.stripeEvent.findUniqueOrThrow({ where: { id: invoicePaid.id } })).toMatchObject({
+      cause: 'stripe_call_pending',
+      attempts: 0,
+    });
+    expect(await retryJob()).toContainEqual(expect.objectContaining({ eventId: invoicePaid.id, status: 'processed' }));
     expect(await balance('reread_1')).toBe(1000);
     expect(await h.prisma.subscription.findUniqueOrThrow({ where: { id: sub } })).toMatchObject({
       planKey: 'pro',
@@ -253,7 +262,14 @@ describe('support repairs through Stripe', () => {
     // Stripe's event carries no line items: 1,500 credits can only come from listing them.
     expect(completed.data.object).not.toHaveProperty('line_items');
     const res = await h.deliver(completed);
-    expect(res.json()).toMatchObject({ status: 'processed' });
+    // Nothing granted before the answer (the customer is not even known yet): the job lists them.
+    expect(res.json()).toMatchObject({ status: 'deferred' });
+    expect(await retryJob()).toContainEqual(expect.objectContaining({ eventId: completed.id, status: 'processed' }));
     expect(await balance('items_1')).toBe(1500);
   });
 });
+
+/** One run of the retry job (what pg-boss runs every minute). */
+function retryJob() {
+  return processDueEvents(pipelineContext(h.t.deps));
+}

@@ -121,6 +121,9 @@ export async function stripeWebhookRoutes(app: FastifyInstance, options: StripeW
       try {
         const result = await processEvent(ctx, event.id, {
           delivery: { id: stored.deliveryId, startedAt: started },
+          // The answer depends only on our database: Stripe API work goes to the background job.
+          inline: true,
+          duplicate: stored.duplicate,
           // A first arrival is exactly what we just stored; a duplicate is read back (support
           // may have linked a customer to it meanwhile).
           ...(stored.duplicate

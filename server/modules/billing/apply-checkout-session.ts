@@ -8,9 +8,10 @@ import type { Actor } from '../../lib/actor.ts';
 import { findPriceMapping } from '../catalog/find-price-mapping.ts';
 import { getPack, packExpiry } from '../catalog/get-pack.ts';
 import { grantCredits } from '../ledger/grant-credits.ts';
-import type { EventEnvelope, HandlerOutcome } from './event-handler.ts';
+import type { EventEnvelope, HandlerOutcome, PrepareContext } from './event-handler.ts';
 import { EventFailedError } from './event-errors.ts';
 import { resolveEventCustomer, stripeId } from './resolve-event-customer.ts';
+import { stripeForPrepare } from './stripe-access.ts';
 import { priceSeen, unknownPrice, type PriceSeen } from './unknown-price.ts';
 
 export type CheckoutPhase = 'completed' | 'async_payment_succeeded' | 'async_payment_failed' | 'expired';
@@ -26,11 +27,12 @@ const SETTLED = new Set(['paid', 'refunded', 'partially_refunded']);
 
 /** Line items of a session that carries none of our metadata, if Stripe was reachable. */
 export async function listSessionPrices(
-  stripe: Stripe | null,
+  ctx: PrepareContext,
   session: Stripe.Checkout.Session,
 ): Promise<LineItemPrice[] | null> {
   if (session.metadata?.kind && session.metadata.key) return null;
   const embedded = session.line_items?.data;
+  const stripe = embedded ? null : stripeForPrepare(ctx, `list the line items of ${session.id}`);
   const items =
     embedded ?? (stripe ? (await stripe.checkout.sessions.listLineItems(session.id, { limit: 100 })).data : null);
   if (!items) return null;

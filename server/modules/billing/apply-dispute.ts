@@ -12,7 +12,7 @@ import { clawbackLot } from '../ledger/clawback-lot.ts';
 import { freezeLot, releaseLot } from '../ledger/freeze-lot.ts';
 import type { EventEnvelope, HandlerOutcome } from './event-handler.ts';
 import { DeferEventError } from './event-errors.ts';
-import { findPaymentForCharge, isSettled } from './find-payment.ts';
+import { findPaymentForCharge, isSettled, type ChargeRef } from './find-payment.ts';
 import { stripeId } from './resolve-event-customer.ts';
 
 const RELEASED = new Set(['won', 'warning_closed', 'prevented']);
@@ -24,11 +24,21 @@ export function disputeIsOpen(status: string): boolean {
 
 export async function applyDispute(
   tx: Tx,
-  input: { dispute: Stripe.Dispute; event: EventEnvelope; actor: Actor },
+  input: {
+    dispute: Stripe.Dispute;
+    event: EventEnvelope;
+    actor: Actor;
+    /** What Stripe said about an unknown charge (background job only). */
+    resolved?: ChargeRef | null;
+  },
 ): Promise<HandlerOutcome> {
   const { dispute, event, actor } = input;
   const chargeId = stripeId(dispute.charge);
-  const payment = await findPaymentForCharge(tx, { chargeId, paymentIntentId: stripeId(dispute.payment_intent) });
+  const payment = await findPaymentForCharge(tx, {
+    chargeId,
+    paymentIntentId: stripeId(dispute.payment_intent),
+    invoiceId: input.resolved?.invoiceId ?? null,
+  });
   if (!payment) {
     throw new DeferEventError({
       code: 'payment_not_seen_yet',

@@ -14,7 +14,7 @@ import { clawbackLot } from '../ledger/clawback-lot.ts';
 import { restoreCredits } from '../ledger/restore-credits.ts';
 import type { HandlerOutcome } from './event-handler.ts';
 import { DeferEventError } from './event-errors.ts';
-import { findPaymentForCharge, isSettled } from './find-payment.ts';
+import { findPaymentForCharge, isSettled, type ChargeRef } from './find-payment.ts';
 import { refundClawbackCredits } from './refund-clawback-credits.ts';
 import { stripeId } from './resolve-event-customer.ts';
 
@@ -82,12 +82,19 @@ export async function recomputePaymentRefunds(tx: Tx, payment: Payment): Promise
 
 export async function applyRefund(
   tx: Tx,
-  input: { refund: Stripe.Refund; requestIdempotencyKey: string | null; actor: Actor },
+  input: {
+    refund: Stripe.Refund;
+    requestIdempotencyKey: string | null;
+    actor: Actor;
+    /** What Stripe said about an unknown charge (background job only). */
+    resolved?: ChargeRef | null;
+  },
 ): Promise<HandlerOutcome> {
   const { refund, actor } = input;
   const payment = await findPaymentForCharge(tx, {
     chargeId: stripeId(refund.charge),
     paymentIntentId: stripeId(refund.payment_intent),
+    invoiceId: input.resolved?.invoiceId ?? null,
   });
   if (!payment) {
     throw new DeferEventError({

@@ -176,8 +176,8 @@ export async function dryRunEvents(
   for (const row of rows) {
     const handler = handlerFor(ctx.handlers, row.type);
     if (!handler?.prepare) continue;
-    const { envelope, object } = toEnvelope(row);
     try {
+      const { envelope, object } = toEnvelope(row);
       prepared.set(row.id, {
         value: await handler.prepare({ prisma: ctx.prisma, stripe: ctx.stripe }, object, envelope),
       });
@@ -263,7 +263,14 @@ async function applyAndMeasure(
       Object.assign(result, outcomeOf(ctx, row.id, pre.error));
       continue;
     }
-    const { envelope, object } = toEnvelope(row);
+    let read: ReturnType<typeof toEnvelope>;
+    try {
+      read = toEnvelope(row);
+    } catch (err) {
+      Object.assign(result, outcomeOf(ctx, row.id, err));
+      continue;
+    }
+    const { envelope, object } = read;
     await tx.$executeRaw`SAVEPOINT dry_run_event`;
     try {
       const outcome = await handler.apply(tx, {

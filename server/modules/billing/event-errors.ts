@@ -24,3 +24,12 @@ export class EventFailedError extends Error {
     this.eventCause = cause;
   }
 }
+
+/** The handler needs Stripe's API, which the webhook answer never waits for: the event is
+ * deferred, due at once, for the background retry job, without using up a retry. */
+export class StripeNeededError extends DeferEventError {
+  constructor(task: string) {
+    super({ code: 'stripe_call_pending', detail: { task: task.slice(0, 500) } });
+    this.name = 'StripeNeededError';
+  }
+}

@@ -26,6 +26,8 @@ export interface PrepareContext {
   prisma: Db;
   /** null when no Stripe connection is configured: handlers then work from the payload alone. */
   stripe: Stripe | null;
+  /** true while a webhook is being answered: no Stripe calls (reach Stripe via stripeForPrepare). */
+  inline?: boolean;
 }
 
 export interface ApplyInput<O, P> {

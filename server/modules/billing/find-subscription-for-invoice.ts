@@ -5,7 +5,9 @@ import type Stripe from 'stripe';
 import type { Tx } from '../../db/tx.ts';
 import type { Subscription } from '../../generated/prisma/client.ts';
 import { applySubscription } from './apply-subscription.ts';
+import type { PrepareContext } from './event-handler.ts';
 import { DeferEventError } from './event-errors.ts';
+import { stripeForPrepare } from './stripe-access.ts';
 
 export async function findSubscriptionForInvoice(
   tx: Tx,
@@ -35,12 +37,13 @@ export async function findSubscriptionForInvoice(
 
 /** Prepare phase: re-read a subscription we do not know yet, when Stripe is reachable. */
 export async function rereadUnknownSubscription(
-  prisma: { subscription: { findUnique(args: { where: { id: string }; select: { id: true } }): Promise<unknown> } },
-  stripe: Stripe | null,
+  ctx: PrepareContext,
   subscriptionId: string | null,
 ): Promise<{ subscription: Stripe.Subscription; readAt: Date } | null> {
-  if (!stripe || !subscriptionId) return null;
-  if (await prisma.subscription.findUnique({ where: { id: subscriptionId }, select: { id: true } })) return null;
+  if (!ctx.stripe || !subscriptionId) return null;
+  if (await ctx.prisma.subscription.findUnique({ where: { id: subscriptionId }, select: { id: true } })) return null;
+  const stripe = stripeForPrepare(ctx, `re-read subscription ${subscriptionId}`);
+  if (!stripe) return null;
   const readAt = new Date();
   const subscription = await stripe.subscriptions.retrieve(subscriptionId);
   return { subscription, readAt };

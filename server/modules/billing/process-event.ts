@@ -10,8 +10,9 @@ import type { EventStatus } from '../../generated/prisma/enums.ts';
 import { AppError } from '../../lib/app-error.ts';
 import type { EventEnvelope, EventHandler, HandlerMap, HandlerOutcome } from './event-handler.ts';
 import { describeEventCause, type EventCause } from '../../contracts/event-causes.ts';
-import { EventFailedError } from './event-errors.ts';
+import { EventFailedError, StripeNeededError } from './event-errors.ts';
 import { failureCause } from './failure-cause.ts';
+import { normaliseEventObject } from './normalise-event-object.ts';
 import { MAX_PROCESSING_ATTEMPTS, isTransientConflict, retryDelayMs } from './retry-policy.ts';
 
 export interface PipelineLogger {
@@ -50,6 +51,10 @@ export interface ProcessOptions {
   stored?: StoredEventRow;
   /** The webhook delivery this attempt answers: its outcome and duration are written with the result. */
   delivery?: { id: bigint; startedAt: number };
+  /** Answering a webhook: no Stripe API call; work that needs one is left to the background job. */
+  inline?: boolean;
+  /** A repeated delivery: its attempt is recorded but does not use up the event's retry budget. */
+  duplicate?: boolean;
 }
 
 export interface ProcessResult {
@@ -66,6 +71,8 @@ export interface ProcessResult {
 const TX_OPTIONS = { maxWait: 15_000, timeout: 30_000 } as const;
 const CONFLICT_RETRIES = 4;
 
+/** The envelope and data.object as handlers read them: in the endive shape whatever the event's
+ * API version (normalise-event-object.ts); throws payload_unreadable when that cannot be done. */
 export function toEnvelope(row: {
   id: string;
   type: string;
@@ -87,7 +94,7 @@ export function toEnvelope(row: {
       requestIdempotencyKey: payload.request?.idempotency_key ?? null,
       previousAttributes: payload.data?.previous_attributes ?? null,
     },
-    object: payload.data?.object ?? null,
+    object: normaliseEventObject(row.type, payload.api_version ?? null, payload.data?.object ?? null),
   };
 }
 
@@ -117,10 +124,10 @@ export async function processEvent(
   const started = Date.now();
   const mismatch = livemodeMismatch(ctx, row);
   if (mismatch) return recordFailure(ctx, eventId, mismatch, options, 0);
-  const { envelope, object } = toEnvelope(row);
   try {
+    const { envelope, object } = toEnvelope(row);
     const prepared = handler.prepare
-      ? await handler.prepare({ prisma: ctx.prisma, stripe: ctx.stripe }, object, envelope)
+      ? await handler.prepare({ prisma: ctx.prisma, stripe: ctx.stripe, inline: !!options.inline }, object, envelope)
       : undefined;
     for (let attempt = 1; ; attempt++) {
       try {
@@ -253,15 +260,28 @@ async function recordFailure(
     const correlationId = 'correlationId' in cause.detail ? cause.detail.correlationId : null;
     ctx.log.error({ err, eventId, correlationId }, 'stripe event processing failed');
   }
+  // Neither waiting for Stripe's API (it moves to the background job, due at once) nor a repeated
+  // delivery uses up a retry: only the event's own attempts count toward MAX_PROCESSING_ATTEMPTS.
+  const forBackground = err instanceof StripeNeededError;
+  const counts = !forBackground && !options.duplicate;
   const now = ctx.now?.() ?? new Date();
   return ctx.prisma.$transaction(async (tx: Tx) => {
-    const rows = await tx.$queryRaw<Array<{ status: EventStatus; attempts: number }>>`
-      SELECT status, attempts FROM stripe_event WHERE id = ${eventId} FOR UPDATE`;
-    const current = rows[0];
-    const attempts = (current?.attempts ?? 0) + 1;
+    await tx.$queryRaw`SELECT 1 FROM stripe_event WHERE id = ${eventId} FOR UPDATE`;
+    const current = await tx.stripeEvent.findUnique({
+      where: { id: eventId },
+      select: { status: true, attempts: true, nextAttemptAt: true },
+    });
+    const attempts = (current?.attempts ?? 0) + (counts ? 1 : 0);
     // A manual retry that fails shows its error at once instead of going back into the queue.
-    const giveUp = permanent || attempts >= MAX_PROCESSING_ATTEMPTS || !!options.actorId;
+    const giveUp =
+      permanent || (counts && attempts >= MAX_PROCESSING_ATTEMPTS) || (!!options.actorId && !forBackground);
     const status: EventStatus = current?.status === 'processed' ? 'processed' : giveUp ? 'failed' : 'deferred';
+    // A duplicate keeps the schedule it found (its backoff is not reset); background work is due now.
+    const nextAttemptAt = forBackground
+      ? now
+      : !counts && current?.status === 'deferred' && current.nextAttemptAt
+        ? current.nextAttemptAt
+        : new Date(now.getTime() + retryDelayMs(Math.max(1, attempts)));
     await recordOutcome(tx, {
       eventId,
       status,
@@ -269,7 +289,7 @@ async function recordFailure(
       attempts,
       lastError: message,
       cause,
-      nextAttemptAt: status === 'deferred' ? new Date(now.getTime() + retryDelayMs(attempts)) : null,
+      nextAttemptAt: status === 'deferred' ? nextAttemptAt : null,
       customerId: null,
       attempt: { outcome: kind, summary: null, error: message },
       durationMs,

@@ -5,6 +5,8 @@
 import { randomUUID } from 'node:crypto';
 import type Stripe from 'stripe';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { processDueEvents } from '../billing/process-due-events.ts';
+import { pipelineContext } from '../../stripe/pipeline.ts';
 import { createWebhookHarness, WEBHOOK_SECRET, type WebhookHarness } from '../../../test/stripe/harness.ts';
 import { startTestEmulator, type TestEmulator } from '../../stripe-emulator/testing.ts';
 import { createContextInner } from '../../trpc/context.ts';
@@ -130,6 +132,8 @@ describe('support cases', () => {
     const session = await checkout({ customer: cus.id, price: price.id, metadata: { user_id: 'unknown_price' } });
     await emu.driver.payCheckoutSession(session.id, 'card_success', { email });
     await deliverAll();
+    // The webhook answer makes no Stripe call: listing the session's line items is the retry job's.
+    await processDueEvents(pipelineContext(h.t.deps), { now: new Date(Date.now() + 3600_000) });
 
     const before = await support().support.verdict({ customerId: customer.id });
     const failed = before.findings.find((f) => f.rule === 'failed-event')!;

@@ -127,8 +127,14 @@ export function attemptPayment(
   chargeSucceeded(emu, ch);
   pi.status = 'succeeded';
   pi.amount_received = pi.amount;
+  // As on Stripe, a card charge gets its balance transaction a moment after it succeeded:
+  // charge.succeeded carries none, and charge.updated follows with it.
+  const balanceTransaction = ch.balance_transaction;
+  ch.balance_transaction = null;
   emu.emit('charge.succeeded', ch, origin);
   emu.emit('payment_intent.succeeded', pi, origin);
+  ch.balance_transaction = balanceTransaction;
+  emu.emit('charge.updated', ch, origin, { balance_transaction: null });
   return ch;
 }
 

@@ -2,7 +2,7 @@
 // at once: refund.created, then charge.refunded (fired for partial refunds too). A fully
 // refunded charge makes its early fraud warning non-actionable.
 import type Stripe from 'stripe';
-import type { Emulator, Origin } from '../emulator.ts';
+import { STRIPE_ITSELF, type Emulator, type Origin } from '../emulator.ts';
 import { buildBalanceTransaction } from '../objects/balance-transaction.ts';
 import { previousAttributes, snapshot } from '../objects/diff.ts';
 import { buildRefund } from '../objects/refund.ts';
@@ -72,6 +72,19 @@ export function createRefund(emu: Emulator, req: RefundRequest, origin: Origin):
   ch.refunded = ch.amount_refunded === ch.amount;
   emu.emit('refund.created', refund, origin);
   emu.emit('charge.refunded', ch, origin, previousAttributes(before, ch));
+  // Then, as on Stripe, the card network's reference (ARN) becomes available: refund.updated and
+  // charge.refund.updated, status unchanged.
+  const card = refund.destination_details?.card;
+  if (card) {
+    const previous = {
+      destination_details: { card: { reference: card.reference ?? null, reference_status: card.reference_status } },
+    };
+    card.reference = String(Math.floor(Math.random() * 1e15)).padStart(23, '7');
+    card.reference_status = 'available';
+    emu.store.touch();
+    emu.emit('refund.updated', refund, STRIPE_ITSELF, previous);
+    emu.emit('charge.refund.updated', refund, STRIPE_ITSELF, previous);
+  }
   if (req.reason === 'fraudulent') blockAfterFraudulentRefund(emu, ch);
   if (ch.refunded) updateEarlyFraudWarnings(emu, ch, origin);
   return refund;

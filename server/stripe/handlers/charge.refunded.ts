@@ -1,10 +1,13 @@
-import type Stripe from 'stripe';
-import { applyChargeRefunded, listChargeRefunds } from '../../modules/billing/apply-charge-refunded.ts';
+import {
+  applyChargeRefunded,
+  prepareChargeRefunded,
+  type ChargeRefundedPrepared,
+} from '../../modules/billing/apply-charge-refunded.ts';
 import { defineHandler } from '../../modules/billing/event-handler.ts';
 import { ids } from './lock-keys.ts';
 
-export default defineHandler<'charge.refunded', Stripe.Refund[] | null>('charge.refunded', {
+export default defineHandler<'charge.refunded', ChargeRefundedPrepared>('charge.refunded', {
   lockKeys: (charge) => [...ids(charge.id, charge.payment_intent), ...(charge.refunds?.data ?? []).map((r) => r.id)],
-  prepare: (ctx, charge) => listChargeRefunds(ctx.stripe, charge),
-  apply: (tx, { object, actor, prepared }) => applyChargeRefunded(tx, { charge: object, listed: prepared, actor }),
+  prepare: (ctx, charge) => prepareChargeRefunded(ctx, charge),
+  apply: (tx, { object, actor, prepared }) => applyChargeRefunded(tx, { charge: object, prepared, actor }),
 });

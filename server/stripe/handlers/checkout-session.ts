@@ -18,7 +18,7 @@ export function checkoutSessionHandler(
       userKey(s.metadata?.user_id ?? s.client_reference_id),
     ],
     prepare: async (ctx, session) =>
-      phase === 'expired' || session.mode !== 'payment' ? null : listSessionPrices(ctx.stripe, session),
+      phase === 'expired' || session.mode !== 'payment' ? null : listSessionPrices(ctx, session),
     apply: (tx, { object, event, actor, prepared }) =>
       applyCheckoutSession(tx, { session: object, phase, event, actor, prices: prepared }),
   };

@@ -21,6 +21,7 @@ import customerSubscriptionUpdated from './customer.subscription.updated.ts';
 import invoicePaid from './invoice.paid.ts';
 import invoicePaymentFailed from './invoice.payment_failed.ts';
 import invoicePaymentSucceeded from './invoice.payment_succeeded.ts';
+import invoicePaymentPaid from './invoice_payment.paid.ts';
 import radarEarlyFraudWarningCreated from './radar.early_fraud_warning.created.ts';
 import radarEarlyFraudWarningUpdated from './radar.early_fraud_warning.updated.ts';
 import refundCreated from './refund.created.ts';
@@ -48,6 +49,7 @@ export const stripeHandlers = {
   'invoice.paid': invoicePaid,
   'invoice.payment_failed': invoicePaymentFailed,
   'invoice.payment_succeeded': invoicePaymentSucceeded,
+  'invoice_payment.paid': invoicePaymentPaid,
   'radar.early_fraud_warning.created': radarEarlyFraudWarningCreated,
   'radar.early_fraud_warning.updated': radarEarlyFraudWarningUpdated,
   'refund.created': refundCreated,

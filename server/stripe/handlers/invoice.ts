@@ -18,7 +18,7 @@ function base(): Pick<EventHandler<Stripe.Invoice, Reread>, 'lockKeys' | 'prepar
         userKey(facts.subscriptionMetadata?.user_id),
       ];
     },
-    prepare: (ctx, invoice) => rereadUnknownSubscription(ctx.prisma, ctx.stripe, invoiceFacts(invoice).subscriptionId),
+    prepare: (ctx, invoice) => rereadUnknownSubscription(ctx, invoiceFacts(invoice).subscriptionId),
   };
 }
 

@@ -191,12 +191,11 @@ export function AuditPage() {
               <TableHeader>
                 <TableRow>
                   <TableHead>When</TableHead>
-                  <TableHead>Who</TableHead>
+                  <TableHead>Who (IP)</TableHead>
                   <TableHead>Action</TableHead>
                   <TableHead>Target</TableHead>
                   <TableHead>Customer</TableHead>
                   <TableHead>Reason</TableHead>
-                  <TableHead>IP</TableHead>
                 </TableRow>
               </TableHeader>
               <TableBody>
@@ -205,13 +204,15 @@ export function AuditPage() {
                     <TableCell>
                       <TimeAgo date={r.createdAt} />
                     </TableCell>
-                    <TableCell className="max-w-48 truncate">
-                      {r.actorEmail ?? r.actorId ?? 'unknown'}
-                      {r.actorRole && (
-                        <Badge tone="outline" className="ml-1.5">
-                          {r.actorRole}
-                        </Badge>
-                      )}
+                    <TableCell>
+                      <span className="flex items-center gap-1.5">
+                        <span className="block max-w-44 truncate" title={r.actorEmail ?? r.actorId ?? undefined}>
+                          {r.actorEmail ?? r.actorId ?? 'unknown'}
+                        </span>
+                        {r.actorRole && <Badge tone="outline">{r.actorRole}</Badge>}
+                      </span>
+                      {/* The IP under the person, not a column of its own: the table then fits its box. */}
+                      {r.ip && <span className="block font-mono text-xs text-muted-foreground">{r.ip}</span>}
                     </TableCell>
                     <TableCell>
                       <button
@@ -226,19 +227,25 @@ export function AuditPage() {
                       <span className="text-muted-foreground">{r.targetType}</span>{' '}
                       {r.targetId && <CopyId value={r.targetId} className="max-w-40" />}
                     </TableCell>
-                    <TableCell className="max-w-48 truncate">
+                    <TableCell>
                       {r.customer ? (
-                        <Link className="hover:underline" to={`/customers/${r.customer.id}?tab=timeline&kinds=audit`}>
+                        <Link
+                          className="block max-w-44 truncate hover:underline"
+                          title={r.customer.email || r.customer.externalId}
+                          to={`/customers/${r.customer.id}?tab=timeline&kinds=audit`}
+                        >
                           {r.customer.email || r.customer.externalId}
                         </Link>
                       ) : (
                         '—'
                       )}
                     </TableCell>
-                    <TableCell className="max-w-72 truncate" title={r.reason ?? undefined}>
-                      {r.reason ?? '—'}
+                    <TableCell>
+                      {/* Wraps (two lines at most) so the table fits its box; a cell's own max-width would not bind. */}
+                      <span className="line-clamp-2 max-w-72 min-w-40 whitespace-normal" title={r.reason ?? undefined}>
+                        {r.reason ?? '—'}
+                      </span>
                     </TableCell>
-                    <TableCell className="font-mono text-xs text-muted-foreground">{r.ip ?? '—'}</TableCell>
                   </TableRow>
                 ))}
               </TableBody>

@@ -52,7 +52,8 @@ function Row({
       data-kind={item.kind}
       data-highlighted={highlighted || undefined}
       className={cn(
-        'grid grid-cols-[5.5rem_1fr_auto] items-start gap-x-3 border-b px-3 py-2 text-sm last:border-b-0 sm:grid-cols-[7rem_6.5rem_1fr_auto]',
+        // minmax(0, 1fr): a plain 1fr would grow to its longest unbroken id and push the page sideways.
+        'grid grid-cols-[5.5rem_minmax(0,1fr)_auto] items-start gap-x-3 border-b px-3 py-2 text-sm last:border-b-0 sm:grid-cols-[7rem_6.5rem_minmax(0,1fr)_auto]',
         // A marker on the edge, not a tint: badges inside keep their contrast.
         highlighted && 'bg-accent shadow-[inset_4px_0_0_var(--color-warning)]',
         !highlighted && inChain && 'shadow-[inset_4px_0_0_var(--color-border)]',
@@ -68,7 +69,7 @@ function Row({
             type="button"
             onClick={onOpen}
             className={cn(
-              'text-left font-medium outline-none hover:underline focus-visible:ring-2 focus-visible:ring-ring',
+              'text-left font-medium [overflow-wrap:anywhere] outline-none hover:underline focus-visible:ring-2 focus-visible:ring-ring',
               item.kind === 'event' && 'font-mono text-[0.8rem]',
             )}
           >
@@ -88,7 +89,7 @@ function Row({
           )}
         </div>
         {item.summary && (
-          <p className="text-muted-foreground">
+          <p className="text-muted-foreground [overflow-wrap:anywhere]">
             <Words text={item.summary} />
           </p>
         )}

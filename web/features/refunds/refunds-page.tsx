@@ -169,7 +169,11 @@ function RefundRow({ item }: { item: Item }) {
       </TableCell>
       <TableCell>
         {item.customer ? (
-          <Link to={`/customers/${item.customer.id}?tab=payments`} className="hover:underline">
+          <Link
+            to={`/customers/${item.customer.id}?tab=payments`}
+            className="block max-w-48 truncate hover:underline"
+            title={item.customer.email || item.customer.externalId}
+          >
             {item.customer.email || item.customer.externalId}
           </Link>
         ) : (
@@ -189,7 +193,7 @@ function RefundRow({ item }: { item: Item }) {
             <span className="text-xs text-muted-foreground">Stripe dashboard</span>
           )}
           {item.error && item.status !== 'succeeded' && (
-            <span className="max-w-64 text-xs text-muted-foreground">{item.error}</span>
+            <span className="max-w-64 text-xs whitespace-normal text-muted-foreground">{item.error}</span>
           )}
         </div>
       </TableCell>

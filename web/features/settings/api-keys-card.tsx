@@ -94,7 +94,7 @@ export function ApiKeysCard() {
                   <TableCell className="text-right">
                     {!k.revokedAt && (
                       <Button size="sm" variant="outline" onClick={() => setRevoking(k)}>
-                        Revoke {k.name}
+                        Revoke<span className="sr-only"> {k.name}</span>
                       </Button>
                     )}
                   </TableCell>

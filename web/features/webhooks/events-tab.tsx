@@ -5,7 +5,7 @@ import { useState } from 'react';
 import { Link, useSearchParams } from 'react-router';
 import { EVENT_STATUSES } from '../../../server/contracts/webhooks.ts';
 import { useStaff } from '@/app/session';
-import { CopyId } from '@/components/copy-id';
+import { CopyId, shortId } from '@/components/copy-id';
 import { EmptyState, ErrorState, SkeletonRows } from '@/components/states';
 import { TimeAgo } from '@/components/time-ago';
 import { Button } from '@/components/ui/button';
@@ -212,8 +212,13 @@ export function EventsTab() {
                 )}
                 <TableCell>
                   <span className="flex items-center gap-1">
-                    <Link to={`/webhooks/${e.id}`} className="font-mono text-xs underline-offset-2 hover:underline">
-                      {e.id}
+                    <Link
+                      to={`/webhooks/${e.id}`}
+                      title={e.id}
+                      aria-label={e.id}
+                      className="font-mono text-xs underline-offset-2 hover:underline"
+                    >
+                      {shortId(e.id)}
                     </Link>
                     <CopyId value={e.id} className="[&>span:first-child]:sr-only" />
                   </span>
@@ -224,7 +229,11 @@ export function EventsTab() {
                 </TableCell>
                 <TableCell>
                   {e.customer ? (
-                    <Link to={`/customers/${e.customerId}`} className="underline-offset-2 hover:underline">
+                    <Link
+                      to={`/customers/${e.customerId}`}
+                      className="block max-w-48 truncate underline-offset-2 hover:underline"
+                      title={e.customer.email}
+                    >
                       {e.customer.email}
                     </Link>
                   ) : (
@@ -237,15 +246,18 @@ export function EventsTab() {
                 <TableCell className="text-right">
                   {formatCredits(e.deliveries)} · {formatCredits(e.attempts)}
                 </TableCell>
-                <TableCell
-                  className="max-w-xs truncate text-muted-foreground"
-                  title={e.lastError ?? e.lastOutcome?.summary ?? ''}
-                >
-                  {e.lastError ? (
-                    <span className="text-destructive">{e.lastError}</span>
-                  ) : (
-                    (e.lastOutcome?.summary ?? '—')
-                  )}
+                <TableCell className="text-muted-foreground">
+                  {/* Wraps (two lines at most) so the table fits its box; a cell's own max-width would not bind. */}
+                  <span
+                    className="line-clamp-2 max-w-64 min-w-40 whitespace-normal [overflow-wrap:anywhere]"
+                    title={e.lastError ?? e.lastOutcome?.summary ?? ''}
+                  >
+                    {e.lastError ? (
+                      <span className="text-destructive">{e.lastError}</span>
+                    ) : (
+                      (e.lastOutcome?.summary ?? '—')
+                    )}
+                  </span>
                 </TableCell>
               </TableRow>
             ))}

@@ -431,6 +431,18 @@ describe('balance-breakdown', () => {
     expect(finding?.explanation).toContain('frozen by an open dispute');
   });
 
+  it('says spendable is 0 when the whole balance is frozen', async () => {
+    const c = await makeCustomer(db.prisma);
+    const p = db.prisma;
+    const disputed = await grant(p, c.id, 500, { source: 'pack_purchase', reference: uid('cs_') });
+    await freezeLot(p, { lotId: disputed.lot.id, idempotencyKey: uid('fz:'), reason: 'dispute', actor: STRIPE_ACTOR });
+    const [finding] = balanceBreakdown(await history(c.id));
+    expect(finding?.severity).toBe('warning');
+    expect(finding?.title).toBe(
+      'Spendable credits: 0 — all {{credits 500}} credits of the balance are frozen by an open dispute',
+    );
+  });
+
   it('stays quiet when only usage took credits', async () => {
     const c = await makeCustomer(db.prisma);
     await grant(db.prisma, c.id, 50);

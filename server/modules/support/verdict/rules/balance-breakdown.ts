@@ -50,11 +50,16 @@ export function balanceBreakdown(h: CustomerHistory): Finding[] {
   const expiring = h.lots
     .filter((l) => l.expiresAt && l.expiresAt > h.now && !l.frozen)
     .sort((a, c) => a.expiresAt!.getTime() - c.expiresAt!.getTime());
+  // A balance that is all frozen reads as "has credits" yet nothing can be spent: say so first.
+  const spendable = b.balance - b.frozen;
+  const allFrozen = b.frozen > 0 && spendable <= 0;
   return [
     {
       rule: 'balance-breakdown',
-      severity: 'info',
-      title: `Balance ${credits(b.balance)}: not only usage took credits`,
+      severity: allFrozen ? 'warning' : 'info',
+      title: allFrozen
+        ? `Spendable credits: 0 — all ${credits(b.balance)} credits of the balance are frozen by an open dispute`
+        : `Balance ${credits(b.balance)}: not only usage took credits`,
       explanation:
         `${parts.join(', ')}. ` +
         (b.frozen
