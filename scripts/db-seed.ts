@@ -7,10 +7,12 @@ try {
   const env = parseEnv(process.env);
   if (env.NODE_ENV === 'production') throw new Error('Refusing to seed demo data in production.');
   const booted = await boot(env);
-  await seedDemo(booted.deps);
+  const report = await seedDemo(booted.deps);
   await booted.stop();
-  console.log('Demo data seeded.');
-  process.exit(0);
+  for (const r of report) if (r.skipped || r.failed) console.log(`  ${r.step}: ${r.failed ?? r.skipped}`);
+  const failed = report.filter((r) => r.failed).length;
+  console.log(failed ? `Demo seed: ${failed} step(s) failed (see the log).` : 'Demo data seeded.');
+  process.exit(failed ? 1 : 0);
 } catch (err) {
   console.error(err instanceof EnvError ? err.message : err);
   process.exit(1);

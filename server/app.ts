@@ -72,6 +72,10 @@ export async function buildApp(deps: Deps, options: BuildAppOptions = {}): Promi
     } satisfies FastifyTRPCPluginOptions<AppRouter>['trpcOptions'],
   });
 
+  // Liveness for orchestrators: the process answers; no database (a database outage must not get
+  // every instance restarted). Readiness stays /healthz.
+  app.get('/livez', async () => ({ status: 'ok' }));
+
   app.get('/healthz', async (_req, reply) => {
     try {
       await deps.prisma.$queryRaw`SELECT 1`;
@@ -93,7 +97,7 @@ export async function buildApp(deps: Deps, options: BuildAppOptions = {}): Promi
     await app.register(fastifyStatic, { root: WEB_DIST, wildcard: false, index: false });
     // Client-side routes: any other GET that is not an API path serves the SPA shell.
     app.setNotFoundHandler((req, reply) => {
-      const isApi = /^\/(api|trpc|healthz)(\/|$)/.test(req.url);
+      const isApi = /^\/(api|trpc|healthz|livez|metrics)(\/|$)/.test(req.url);
       if (req.method === 'GET' && !isApi && req.headers.accept?.includes('text/html')) {
         return reply.type('text/html').sendFile('index.html');
       }

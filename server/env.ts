@@ -61,6 +61,7 @@ const schema = z
     AUTH_SECRET: z.string().min(32, 'must be at least 32 characters').optional(),
     LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
     SEED_DEMO: z.enum(['auto', 'never']).default('auto'),
+    SHUTDOWN_GRACE_SECONDS: z.coerce.number({ message: 'must be a number' }).int().min(1).max(600).default(15),
     MIGRATE_ON_BOOT: z
       .enum(['true', 'false'])
       .default('true')

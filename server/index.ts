@@ -54,7 +54,10 @@ if (unsafe) {
 const seedNeeded = exposureReasons(env).length === 0 && env.SEED_DEMO === 'auto' ? await demoSeedNeeded(deps) : null;
 if (seedNeeded) {
   deps.log.info(seedNeeded === 'empty' ? 'empty database: seeding demo data' : 'resuming an unfinished demo seed');
-  await seedDemo(deps, { phases: ['database'] });
+  // Never a reason not to serve: seedDemo skips what does not fit the catalog and logs what fails.
+  await seedDemo(deps, { phases: ['database'] }).catch((err: unknown) =>
+    deps.log.error({ err }, 'demo seed failed; the server starts without it'),
+  );
 }
 
 const app = await buildApp(deps);
@@ -74,8 +77,14 @@ let stopping = false;
 async function shutdown(signal: string): Promise<void> {
   if (stopping) return;
   stopping = true;
-  deps.log.info({ signal }, 'shutting down');
-  const force = setTimeout(() => process.exit(1), 15_000);
+  // Drain: the listener stops accepting (new requests get 503, idle keep-alive sockets close) and
+  // in-flight requests finish; whatever is still running after SHUTDOWN_GRACE_SECONDS is cut off
+  // (exit 1). Ledger writes are transactions, so a cut-off request changes nothing.
+  deps.log.info({ signal, graceSeconds: env.SHUTDOWN_GRACE_SECONDS }, 'shutting down: draining requests');
+  const force = setTimeout(() => {
+    deps.log.error('shutdown deadline passed with work still running: exiting');
+    process.exit(1);
+  }, env.SHUTDOWN_GRACE_SECONDS * 1000);
   force.unref();
   await app.close();
   await jobs?.stop();
@@ -89,8 +98,8 @@ let seeded = false;
 if (seedNeeded) {
   const started = Date.now();
   try {
-    await seedDemo(deps, { phases: ['stripe'] });
-    seeded = true;
+    const report = await seedDemo(deps, { phases: ['stripe'] });
+    seeded = !report.some((r) => r.failed);
     deps.log.info({ ms: Date.now() - started }, 'demo data seeded');
   } catch (err) {
     // The app stays up; the next start resumes the seed where it stopped.

@@ -5,6 +5,7 @@
 // histories stand in and the Stripe steps say why they were skipped.
 import type { Deps } from '../deps.ts';
 import { recordAudit } from '../modules/audit/record-audit.ts';
+import { demoCatalogMisfit } from './demo-catalog-fit.ts';
 import { seedDemoCatalog, seedDemoCustomers } from './demo-customers.ts';
 import { seedDemoStaff } from './demo-staff.ts';
 import { seedStripeCatalog, seedStripeCustomers, withDemoStripe } from './demo-stripe-history.ts';
@@ -21,8 +22,16 @@ export type DemoSeedPhase = 'database' | 'stripe';
 
 const usesEmulator = (deps: Deps) => deps.stripe?.mode === 'emulator';
 
+export interface DemoSeedStepDef {
+  name: string;
+  phase: DemoSeedPhase;
+  run: DemoSeedStep;
+  /** Written for the default catalog: skipped when the catalog is someone else's (demo-catalog-fit.ts). */
+  needsDemoCatalog?: boolean;
+}
+
 /** Steps run in order; each must be idempotent so a half-finished seed can be resumed. */
-export const DEMO_SEED_STEPS: Array<{ name: string; phase: DemoSeedPhase; run: DemoSeedStep }> = [
+export const DEMO_SEED_STEPS: DemoSeedStepDef[] = [
   { name: 'staff users', phase: 'database', run: (deps) => seedDemoStaff(deps.prisma, deps.auth) },
   {
     name: 'catalog',
@@ -34,14 +43,30 @@ export const DEMO_SEED_STEPS: Array<{ name: string; phase: DemoSeedPhase; run: D
   {
     name: 'demo customers and ledgers',
     phase: 'database',
+    needsDemoCatalog: true,
     run: async (deps) =>
       usesEmulator(deps)
         ? { skipped: 'the Stripe emulator runs: the demo customers get a Stripe history instead' }
         : seedDemoCustomers(deps),
   },
-  { name: 'Stripe: products and prices', phase: 'stripe', run: (deps) => withDemoStripe(deps, seedStripeCatalog) },
-  { name: 'Stripe: customers', phase: 'stripe', run: (deps) => withDemoStripe(deps, seedStripeCustomers) },
-  { name: 'Stripe: support cases', phase: 'stripe', run: (deps) => withDemoStripe(deps, seedSupportCases) },
+  {
+    name: 'Stripe: products and prices',
+    phase: 'stripe',
+    needsDemoCatalog: true,
+    run: (deps) => withDemoStripe(deps, seedStripeCatalog),
+  },
+  {
+    name: 'Stripe: customers',
+    phase: 'stripe',
+    needsDemoCatalog: true,
+    run: (deps) => withDemoStripe(deps, seedStripeCustomers),
+  },
+  {
+    name: 'Stripe: support cases',
+    phase: 'stripe',
+    needsDemoCatalog: true,
+    run: (deps) => withDemoStripe(deps, seedSupportCases),
+  },
   {
     name: 'Stripe: webhooks settled',
     phase: 'stripe',
@@ -80,24 +105,44 @@ async function mark(deps: Deps, action: string, reason: string): Promise<void> {
   if (!exists) await recordAudit(deps.prisma, { actor: SEED_ACTOR, action, targetType: 'demo_seed', reason });
 }
 
-/** Runs the steps of the given phases (default: all). Marks the seed complete after its last step. */
+export interface DemoSeedReportRow {
+  step: string;
+  ms: number;
+  skipped?: string;
+  /** The step threw: logged with its error, the seed went on (and resumes at the next start). */
+  failed?: string;
+}
+
+/**
+ * Runs the steps of the given phases (default: all). Marks the seed complete after its last step.
+ * Never throws for a step: demo data is never a reason for the server not to serve. A step that
+ * does not fit the catalog is skipped with a log line; a step that throws is logged and skipped.
+ */
 export async function seedDemo(
   deps: Deps,
-  options: { phases?: DemoSeedPhase[] } = {},
-): Promise<Array<{ step: string; ms: number; skipped?: string }>> {
+  options: { phases?: DemoSeedPhase[]; steps?: DemoSeedStepDef[] } = {},
+): Promise<DemoSeedReportRow[]> {
   const phases = options.phases ?? ['database', 'stripe'];
-  const report: Array<{ step: string; ms: number; skipped?: string }> = [];
+  const report: DemoSeedReportRow[] = [];
   // Written first: from here on an interruption is visible to the next start (demoSeedNeeded).
   await mark(deps, STARTED, 'Demo seed started');
-  for (const step of DEMO_SEED_STEPS.filter((s) => phases.includes(s.phase))) {
+  let misfit: string | null | undefined;
+  for (const step of (options.steps ?? DEMO_SEED_STEPS).filter((s) => phases.includes(s.phase))) {
     const started = Date.now();
-    const result = await step.run(deps);
-    const ms = Date.now() - started;
-    const skipped = result ? result.skipped : undefined;
-    report.push({ step: step.name, ms, ...(skipped ? { skipped } : {}) });
-    if (skipped) deps.log.info({ step: step.name, skipped }, 'demo seed step skipped');
-    else deps.log.info({ step: step.name, ms }, 'demo seed step done');
+    try {
+      if (step.needsDemoCatalog) misfit ??= await demoCatalogMisfit(deps);
+      const result = step.needsDemoCatalog && misfit ? { skipped: misfit } : await step.run(deps);
+      const ms = Date.now() - started;
+      const skipped = result ? result.skipped : undefined;
+      report.push({ step: step.name, ms, ...(skipped ? { skipped } : {}) });
+      if (skipped) deps.log.info({ step: step.name, skipped }, 'demo seed step skipped');
+      else deps.log.info({ step: step.name, ms }, 'demo seed step done');
+    } catch (err) {
+      const failed = err instanceof Error ? err.message : String(err);
+      report.push({ step: step.name, ms: Date.now() - started, failed });
+      deps.log.error({ err, step: step.name }, 'demo seed step failed; skipped (the next start tries it again)');
+    }
   }
-  if (phases.includes('stripe')) await mark(deps, COMPLETED, 'Demo seed completed');
+  if (phases.includes('stripe') && !report.some((r) => r.failed)) await mark(deps, COMPLETED, 'Demo seed completed');
   return report;
 }

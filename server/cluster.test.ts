@@ -1,0 +1,95 @@
+// Two real server processes on one empty PostgreSQL database, started at the same moment: the
+// production shape of issue 20. Migrations run once (advisory lock), the bootstrap key is one row,
+// both answer /livez and /healthz, a key revoked through one database is refused by both, and every
+// scheduled pg-boss job runs once per tick across the pair.
+import { randomBytes } from 'node:crypto';
+import pg from 'pg';
+import { afterAll, beforeAll, expect, it } from 'vitest';
+import { sparePort } from '../bench/lib/common.ts';
+import { startServer, type ServerProcess } from '../bench/lib/server-process.ts';
+import { withDatabase } from '../test/global-setup.ts';
+import { until } from '../test/until.ts';
+import { readMigrations } from './db/migrator.ts';
+import { JOBS } from './jobs/registry.ts';
+import { SYSTEM_ACTOR } from './lib/actor.ts';
+import { createPrisma, type Db } from './db/client.ts';
+import { createApiKey } from './modules/api-keys/create-api-key.ts';
+import { revokeApiKey } from './modules/api-keys/revoke-api-key.ts';
+
+const base = process.env.TEST_DATABASE_URL;
+const SERVICE_API_KEY = 'cluster-test-service-key-0123456789';
+const name = `creditdesk_cluster_${randomBytes(4).toString('hex')}`;
+let url: string;
+let servers: ServerProcess[] = [];
+let prisma: Db;
+let startedAt: number;
+
+async function admin(sql: string): Promise<void> {
+  const client = new pg.Client({ connectionString: base });
+  await client.connect();
+  await client.query(sql).finally(() => client.end());
+}
+
+beforeAll(async () => {
+  if (!base) return;
+  await admin(`CREATE DATABASE "${name}"`); // empty: both processes find every migration pending
+  url = withDatabase(base, name);
+  const ports = [await sparePort(), await sparePort()];
+  startedAt = Date.now();
+  servers = await Promise.all(
+    ports.map((port) =>
+      startServer({ databaseUrl: url, port, bootSeconds: 150, env: { SERVICE_API_KEY, LOG_LEVEL: 'warn' } }),
+    ),
+  );
+  prisma = createPrisma(url, { max: 2 });
+}, 180_000);
+
+afterAll(async () => {
+  await Promise.all(servers.map((s) => s.stop()));
+  await prisma?.$disconnect();
+  if (base) await admin(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`);
+});
+
+it.skipIf(!base)('applies every migration exactly once although both processes booted together', async () => {
+  const rows = await prisma.$queryRaw<Array<{ migration_name: string; n: bigint }>>`
+    SELECT migration_name, count(*) AS n FROM _prisma_migrations GROUP BY migration_name`;
+  expect(rows.map((r) => r.migration_name).sort()).toEqual(readMigrations().migrationDirectories.map((d) => d.path));
+  expect(rows.every((r) => r.n === 1n)).toBe(true);
+  expect(await prisma.apiKey.count({ where: { createdBy: 'system:env' } })).toBe(1);
+});
+
+it.skipIf(!base)('both answer /livez and /healthz', async () => {
+  for (const s of servers) {
+    expect((await fetch(`${s.base}/livez`)).status).toBe(200);
+    expect(await (await fetch(`${s.base}/healthz`)).json()).toMatchObject({ status: 'ok', database: 'ok' });
+  }
+});
+
+it.skipIf(!base)('a key revoked in one place is refused by both processes', async () => {
+  const { apiKey, key } = await createApiKey(prisma, { name: 'cluster', actor: SYSTEM_ACTOR });
+  const call = (s: ServerProcess) =>
+    fetch(`${s.base}/api/v1/customers/nobody`, { headers: { authorization: `Bearer ${key}` } }).then((r) => r.status);
+  for (const s of servers) expect(await call(s)).toBe(404); // authenticated (and cached), no such customer
+  await revokeApiKey(prisma, { id: apiKey.id, reason: 'cluster test', actor: SYSTEM_ACTOR });
+  for (const s of servers) await until(async () => (await call(s)) === 401, 10_000);
+});
+
+it.skipIf(!base)(
+  'runs each scheduled job once per tick across both processes',
+  async () => {
+    // pg-boss evaluates cron at start and every 30 s; wait until both have had two chances.
+    await new Promise((r) => setTimeout(r, Math.max(0, startedAt + 70_000 - Date.now())));
+    const names = JOBS.filter((j) => j.schedule).map((j) => j.name);
+    const schedules = await prisma.$queryRaw<Array<{ name: string; n: bigint }>>`
+      SELECT name, count(*) AS n FROM pgboss.schedule GROUP BY name`;
+    expect(schedules.map((s) => s.name).sort()).toEqual([...names].sort());
+    expect(schedules.every((s) => s.n === 1n)).toBe(true);
+    const ticks = await prisma.$queryRaw<Array<{ name: string; minute: Date; n: bigint }>>`
+      SELECT name, date_trunc('minute', created_on) AS minute, count(*) AS n
+        FROM pgboss.job WHERE name = ANY(${names}) GROUP BY 1, 2`;
+    // Every-minute jobs ran (so this can fail), and no job ran twice in one minute.
+    expect(ticks.filter((t) => t.name === 'stripe-event-retry').length).toBeGreaterThanOrEqual(1);
+    expect(ticks.filter((t) => t.n > 1n)).toEqual([]);
+  },
+  120_000,
+);
