@@ -18,10 +18,8 @@ afterAll(async () => {
 
 /** A Payment Link session: no metadata of ours, the pack known from its line items. */
 function paymentLinkSession(clientReferenceId: string, email: string) {
-  return {
-    ...checkoutSession({ metadata: null, email, lineItems: [{ price: PRICES.starter, quantity: 1 }] }),
-    client_reference_id: clientReferenceId,
-  };
+  const base = checkoutSession({ metadata: null, email, lineItems: [{ price: PRICES.starter, quantity: 1 }] });
+  return { ...base, id: base.id as string, client_reference_id: clientReferenceId };
 }
 
 async function deliver(session: Record<string, unknown>) {
@@ -38,7 +36,7 @@ describe('guest checkouts and client_reference_id', () => {
     expect(stored.cause).toBe('customer_unknown');
     const victim = await h.prisma.customer.findUniqueOrThrow({ where: { externalId: 'victim_1' } });
     expect(await h.prisma.payment.count({ where: { customerId: victim.id } })).toBe(0);
-    expect(await h.prisma.payment.count({ where: { checkoutSessionId: s.id as string } })).toBe(0);
+    expect(await h.prisma.payment.count({ where: { checkoutSessionId: s.id } })).toBe(0);
     expect(victim.balance).toBe(0);
   });
 
@@ -52,7 +50,7 @@ describe('guest checkouts and client_reference_id', () => {
     const s = paymentLinkSession('victim_1', 'Victim@Example.com');
     expect((await deliver(s)).status).toBe('processed');
     const victim = await h.prisma.customer.findUniqueOrThrow({ where: { externalId: 'victim_1' } });
-    expect(await h.prisma.payment.findUniqueOrThrow({ where: { checkoutSessionId: s.id as string } })).toMatchObject({
+    expect(await h.prisma.payment.findUniqueOrThrow({ where: { checkoutSessionId: s.id } })).toMatchObject({
       customerId: victim.id,
     });
     expect(victim.balance).toBeGreaterThan(0);
