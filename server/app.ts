@@ -9,12 +9,14 @@ import type { Deps } from './deps.ts';
 import { PROJECT_ROOT } from './db/migrator.ts';
 import { registerAuthRoutes } from './http/auth-routes.ts';
 import { exportRoutes } from './http/exports-route.ts';
+import { registerSafeJsonParser } from './http/safe-json.ts';
 import { registerSecurity } from './http/security.ts';
 import type { HandlerMap } from './modules/billing/event-handler.ts';
 import { stripeWebhookRoutes } from './stripe/webhook-route.ts';
 import { loggerOptions } from './lib/logger.ts';
 import { contextFactory } from './trpc/context.ts';
 import { appRouter, type AppRouter } from './trpc/router.ts';
+import { TRPC_MAX_BATCH } from './contracts/limits.ts';
 
 export const WEB_DIST = path.join(PROJECT_ROOT, 'dist/web');
 
@@ -57,6 +59,7 @@ export async function buildApp(deps: Deps, options: BuildAppOptions = {}): Promi
   }
 
   registerSecurity(app, deps.env);
+  registerSafeJsonParser(app);
   registerAuthRoutes(app, deps);
 
   await app.register(fastifyTRPCPlugin, {
@@ -64,6 +67,8 @@ export async function buildApp(deps: Deps, options: BuildAppOptions = {}): Promi
     trpcOptions: {
       router: appRouter,
       createContext: contextFactory(deps),
+      // One request cannot fan out into unbounded procedure calls (the web client batches at most this many).
+      maxBatchSize: TRPC_MAX_BATCH,
       onError({ error, path, ctx }) {
         if (error.code === 'INTERNAL_SERVER_ERROR') {
           deps.log.error({ err: error.cause ?? error, path, user: ctx?.user?.id }, 'tRPC procedure failed');

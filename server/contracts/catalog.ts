@@ -57,6 +57,8 @@ export const catalogRules = z.strictObject({
   }),
   /** Manual grants above this many credits need finance or admin (support is refused). Omitted: unchanged. */
   manualGrantFinanceAbove: credits.optional(),
+  /** A paid mid-period upgrade grants the prorated difference of the period's credits (default on). Omitted: unchanged. */
+  upgradeCredits: z.boolean().optional(),
   /** Texts support and dispute evidence quote. Omitted: the current texts stay. */
   policies: z
     .strictObject({

@@ -39,6 +39,14 @@ describe('logs', () => {
       payload: { email: 'admin@creditdesk.demo', password: 'wrong-password-xyz' },
     });
     await app.inject({ method: 'GET', url: '/api/v1/customers/nobody', headers: { authorization: `Bearer ${KEY}` } });
+    // Customer emails in URLs: a tRPC search and a service API path, plain and percent-encoded.
+    const search = encodeURIComponent(JSON.stringify({ json: { query: 'ada.lovelace@example.com' } }));
+    await app.inject({ method: 'GET', url: `/trpc/support.search?input=${search}`, headers: { cookie } });
+    await app.inject({
+      method: 'GET',
+      url: '/api/v1/customers/grace.hopper@example.com',
+      headers: { authorization: `Bearer ${KEY}` },
+    });
     const payload = JSON.stringify({ id: 'evt_log_test', object: 'event', type: 'ping', data: { object: {} } });
     const signature = signedHeader(payload, WHSEC);
     await app.inject({
@@ -57,6 +65,8 @@ describe('logs', () => {
       'wrong-password-xyz',
       WHSEC,
       signature.split('v1=')[1] ?? 'unreachable',
+      'ada.lovelace',
+      'grace.hopper',
     ]) {
       expect(logs, `log contains a secret`).not.toContain(secret);
     }

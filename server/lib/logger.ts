@@ -13,6 +13,22 @@ export const REDACT_PATHS = [
   '*.apiKey',
 ];
 
+// Customer emails travel in URLs (tRPC query input, service API paths); request logs keep the
+// shape of the URL but not the address, plain or percent-encoded.
+const EMAIL_IN_URL = /[^\s/?&=,"'{}:[\]]+(?:@|%40)[^\s/?&=,"'{}:[\]]+/gi;
+
+export function redactEmails(url: string): string {
+  return url.replace(EMAIL_IN_URL, '[email]');
+}
+
+interface LoggedRequest {
+  method?: string;
+  url?: string;
+  host?: string;
+  ip?: string;
+  socket?: { remotePort?: number };
+}
+
 /** pino-pretty is a devDependency: a production install logs JSON even on a terminal. */
 function prettyAvailable(): boolean {
   try {
@@ -27,6 +43,15 @@ export function loggerOptions(level: string): LoggerOptions {
   return {
     level,
     redact: { paths: REDACT_PATHS, censor: '[redacted]' },
+    serializers: {
+      req: (req: LoggedRequest) => ({
+        method: req.method,
+        url: redactEmails(req.url ?? ''),
+        host: req.host,
+        remoteAddress: req.ip,
+        remotePort: req.socket?.remotePort,
+      }),
+    },
     ...(process.stdout.isTTY && prettyAvailable()
       ? { transport: { target: 'pino-pretty', options: { translateTime: 'SYS:HH:MM:ss', ignore: 'pid,hostname' } } }
       : {}),

@@ -1,7 +1,7 @@
 // POST /api/stripe/webhook: verify, store, answer, apply. Registered in its own encapsulated
 // context whose only body parser hands the raw bytes over untouched, because the signature is
 // computed over the exact bytes Stripe sent; the rest of the app keeps Fastify's JSON parser.
-import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { Deps } from '../deps.ts';
 import type { HandlerMap } from '../modules/billing/event-handler.ts';
 import { ingestEvent } from '../modules/billing/ingest-event.ts';
@@ -29,6 +29,8 @@ const MESSAGES: Record<WebhookRejectionReason, string> = {
   malformed_json: 'Body is not valid JSON',
   malformed_event: 'Body is not a Stripe snapshot event',
   not_configured: 'No Stripe webhook secret is configured',
+  malformed_request: 'The request could not be read (Content-Type or body malformed)',
+  body_too_large: 'Request body over the size limit',
 };
 
 function isSnapshotEvent(value: unknown): value is {
@@ -60,7 +62,13 @@ export async function stripeWebhookRoutes(app: FastifyInstance, options: StripeW
 
   // A 5xx makes Stripe retry later (the event was not stored, or its arrival not fully recorded);
   // details stay in our log, never in the answer.
-  app.setErrorHandler((err, req, reply) => {
+  app.setErrorHandler(async (err: FastifyError, req, reply) => {
+    // Fastify's own refusals before our handler ran (an unparsable Content-Type, a body over the
+    // limit) are the sender's fault: counted and answered 4xx, never a 500 that invites retries.
+    const status = err.statusCode ?? 500;
+    if (status >= 400 && status < 500) {
+      return status === 413 ? reject(req, reply, 'body_too_large', 413) : reject(req, reply, 'malformed_request');
+    }
     req.log.error({ err }, 'stripe webhook failed');
     return reply.code(500).send({ error: { code: 'internal', message: 'Internal error; Stripe will retry' } });
   });
@@ -68,12 +76,12 @@ export async function stripeWebhookRoutes(app: FastifyInstance, options: StripeW
   app.removeAllContentTypeParsers();
   app.addContentTypeParser('*', { parseAs: 'buffer' }, (_req, body, done) => done(null, body));
 
-  async function reject(req: FastifyRequest, reply: FastifyReply, reason: WebhookRejectionReason) {
+  async function reject(req: FastifyRequest, reply: FastifyReply, reason: WebhookRejectionReason, status = 400) {
     await recordWebhookRejection(deps.prisma, { reason, ip: req.ip ?? null });
     req.log.warn({ reason, ip: req.ip }, 'stripe webhook rejected');
     // 503 for our own misconfiguration, so Stripe keeps retrying until it is fixed.
     return reply
-      .code(reason === 'not_configured' ? 503 : 400)
+      .code(reason === 'not_configured' ? 503 : status)
       .send({ error: { code: 'webhook_rejected', reason, message: MESSAGES[reason] } });
   }
 

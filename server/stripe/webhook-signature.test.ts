@@ -85,6 +85,24 @@ describe('webhook signature and body checks', () => {
     },
   ];
 
+  for (const contentType of ['/', ';', 'text/']) {
+    it(`answers 400 (not 500) to the malformed Content-Type ${contentType}`, async () => {
+      const before = await stored();
+      const res = await h.deliver(packEvent(), { contentType });
+      expect(res.statusCode).toBe(400);
+      expect(await stored()).toEqual(before);
+    });
+  }
+
+  it('answers 413 (not 500) to a body over the limit, and counts it', async () => {
+    const before = await h.prisma.webhookRejection.count({ where: { reason: 'body_too_large' } });
+    const body = JSON.stringify({ ...packEvent(), padding: 'x'.repeat(2 * 1024 * 1024) });
+    const res = await h.deliver({}, { body, header: signedHeader(body, WEBHOOK_SECRET) });
+    expect(res.statusCode).toBe(413);
+    expect(res.json()).toMatchObject({ error: { code: 'webhook_rejected', reason: 'body_too_large' } });
+    expect(await h.prisma.webhookRejection.count({ where: { reason: 'body_too_large' } })).toBe(before + 1);
+  });
+
   for (const c of cases) {
     it(`answers 400 to ${c.name} and stores nothing`, async () => {
       const before = await stored();
@@ -99,7 +117,7 @@ describe('webhook signature and body checks', () => {
 
   it('counts rejections by reason for support, without keeping any payload', async () => {
     const health = await getWebhookHealth(h.prisma, { since: new Date(Date.now() - 60_000) });
-    expect(health.rejections.total).toBe(cases.length);
+    expect(health.rejections.total).toBe(cases.length + 4);
     expect(health.rejections.byReason).toMatchObject({
       bad_signature: 4,
       stale_timestamp: 1,

@@ -3,6 +3,7 @@ import { createTRPCClient, httpBatchLink, TRPCClientError } from '@trpc/client';
 import { useState, type ReactNode } from 'react';
 import { Toaster } from 'sonner';
 import superjson from 'superjson';
+import { TRPC_MAX_BATCH } from '../../server/contracts/limits.ts';
 import '../../server/contracts/superjson-setup.ts';
 import type { AppRouter } from '../../server/trpc/router.ts';
 import { TooltipProvider } from '@/components/ui/tooltip';
@@ -33,7 +34,9 @@ export function Providers({ children }: { children: ReactNode }) {
       }),
   );
   const [trpcClient] = useState(() =>
-    createTRPCClient<AppRouter>({ links: [httpBatchLink({ url: '/trpc', transformer: superjson })] }),
+    createTRPCClient<AppRouter>({
+      links: [httpBatchLink({ url: '/trpc', transformer: superjson, maxItems: TRPC_MAX_BATCH })],
+    }),
   );
   return (
     <ThemeProvider>

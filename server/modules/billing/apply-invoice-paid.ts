@@ -1,6 +1,7 @@
 // invoice.paid (and invoice.payment_succeeded, which replays it): the period's included credits,
 // granted once per invoice (ledger key grant:<in_id>) for the first invoice and each renewal; they
-// expire at the end of the period unless the plan rolls over. A paid invoice newer than the
+// expire at the end of the period unless the plan rolls over; a paid mid-period upgrade grants the
+// prorated difference (upgrade-credits.ts). A paid invoice newer than the
 // failure that opened a grace period ends it.
 import type Stripe from 'stripe';
 import type { Tx } from '../../db/tx.ts';
@@ -13,6 +14,7 @@ import { EventFailedError } from './event-errors.ts';
 import { findSubscriptionForInvoice } from './find-subscription-for-invoice.ts';
 import { invoiceFacts } from './invoice-facts.ts';
 import { syncCustomerPlan } from './sync-customer-plan.ts';
+import { grantUpgradeCredits } from './upgrade-credits.ts';
 import { unknownPrice } from './unknown-price.ts';
 
 const GRANTING_REASONS = new Set(['subscription_create', 'subscription_cycle']);
@@ -103,6 +105,8 @@ export async function applyInvoicePaid(
         ? `credits for ${invoice.id} were already granted: nothing added`
         : `granted ${plan.monthlyCredits} ${plan.key} plan credits for ${invoice.id}`,
     );
+  } else if (reason === 'subscription_update') {
+    parts.push(await grantUpgradeCredits(tx, { invoice, sub, payment, actor }));
   } else {
     parts.push(`invoice ${invoice.id} paid (billing_reason ${reason}): no period credits for this kind of invoice`);
   }

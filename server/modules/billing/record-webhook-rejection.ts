@@ -11,6 +11,8 @@ export const WEBHOOK_REJECTION_REASONS = [
   'malformed_json',
   'malformed_event',
   'not_configured',
+  'malformed_request',
+  'body_too_large',
 ] as const;
 export type WebhookRejectionReason = (typeof WEBHOOK_REJECTION_REASONS)[number];
 

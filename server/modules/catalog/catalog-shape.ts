@@ -41,6 +41,7 @@ export function canonicalCatalog(catalog: CatalogJson, currentRules: Rules): Req
       ? {
           ...catalog.rules,
           manualGrantFinanceAbove: catalog.rules.manualGrantFinanceAbove ?? currentRules.manualGrantFinanceAbove,
+          upgradeCredits: catalog.rules.upgradeCredits ?? currentRules.upgradeCredits,
           policies: catalog.rules.policies ?? currentRules.policies,
         }
       : currentRules,
@@ -56,6 +57,7 @@ export function rulesToJson(
     | 'refundApprovalAbove'
     | 'refundApprovalCurrency'
     | 'manualGrantFinanceAbove'
+    | 'upgradeCredits'
     | 'refundPolicy'
     | 'cancellationPolicy'
     | 'productDescription'
@@ -66,6 +68,7 @@ export function rulesToJson(
     autoBlock: { disputes: rules.autoBlockDisputes, windowDays: rules.autoBlockWindowDays },
     refundApproval: { above: rules.refundApprovalAbove, currency: rules.refundApprovalCurrency },
     manualGrantFinanceAbove: rules.manualGrantFinanceAbove,
+    upgradeCredits: rules.upgradeCredits,
     policies: {
       refundPolicy: rules.refundPolicy,
       cancellationPolicy: rules.cancellationPolicy,

@@ -21,6 +21,7 @@ export async function getRules(tx: DbOrTx): Promise<Rules> {
       cancellationPolicy: '',
       productDescription: '',
       radarBlockList: false,
+      upgradeCredits: true,
       updatedAt: null,
     }
   );

@@ -164,6 +164,7 @@ async function writeCatalog(tx: Tx, catalog: Required<CatalogJson>, changes: Cat
       refundApprovalAbove: r.refundApproval.above,
       refundApprovalCurrency: r.refundApproval.currency,
       ...(r.manualGrantFinanceAbove !== undefined ? { manualGrantFinanceAbove: r.manualGrantFinanceAbove } : {}),
+      ...(r.upgradeCredits !== undefined ? { upgradeCredits: r.upgradeCredits } : {}),
       ...(r.policies ?? {}),
     };
     await tx.catalogRules.upsert({ where: { id: 1 }, create: { id: 1, ...data }, update: data });

@@ -133,6 +133,7 @@ function flattenRules(rules: Catalog['rules']): Record<string, Scalar> {
     'refundApproval.above': rules.refundApproval.above,
     'refundApproval.currency': rules.refundApproval.currency,
     manualGrantFinanceAbove: rules.manualGrantFinanceAbove ?? null,
+    upgradeCredits: rules.upgradeCredits ?? null,
     'policies.refundPolicy': rules.policies?.refundPolicy ?? null,
     'policies.cancellationPolicy': rules.policies?.cancellationPolicy ?? null,
     'policies.productDescription': rules.policies?.productDescription ?? null,

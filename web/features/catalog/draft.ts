@@ -40,6 +40,8 @@ export interface DraftRules {
   refundApprovalAbove: NumberText;
   refundApprovalCurrency: string;
   manualGrantFinanceAbove: NumberText;
+  /** Paid mid-period upgrades grant the prorated difference of the period's credits. */
+  upgradeCredits: boolean;
   refundPolicy: string;
   cancellationPolicy: string;
   productDescription: string;
@@ -98,6 +100,7 @@ export function toDraft(catalog: CatalogJson | Required<CatalogJson>): Draft {
       refundApprovalAbove: rules?.refundApproval.above ?? 10000,
       refundApprovalCurrency: rules?.refundApproval.currency ?? 'eur',
       manualGrantFinanceAbove: rules?.manualGrantFinanceAbove ?? 1000,
+      upgradeCredits: rules?.upgradeCredits ?? true,
       refundPolicy: rules?.policies?.refundPolicy ?? '',
       cancellationPolicy: rules?.policies?.cancellationPolicy ?? '',
       productDescription: rules?.policies?.productDescription ?? '',
@@ -155,6 +158,7 @@ export function toCatalogJson(draft: Draft): unknown {
       autoBlock: { disputes: r.autoBlockDisputes, windowDays: r.autoBlockWindowDays },
       refundApproval: { above: r.refundApprovalAbove, currency: r.refundApprovalCurrency },
       manualGrantFinanceAbove: r.manualGrantFinanceAbove,
+      upgradeCredits: r.upgradeCredits,
       policies: {
         refundPolicy: r.refundPolicy,
         cancellationPolicy: r.cancellationPolicy,
@@ -172,6 +176,7 @@ export const RULE_PATHS: Record<keyof DraftRules, string> = {
   refundApprovalAbove: 'rules.refundApproval.above',
   refundApprovalCurrency: 'rules.refundApproval.currency',
   manualGrantFinanceAbove: 'rules.manualGrantFinanceAbove',
+  upgradeCredits: 'rules.upgradeCredits',
   refundPolicy: 'rules.policies.refundPolicy',
   cancellationPolicy: 'rules.policies.cancellationPolicy',
   productDescription: 'rules.policies.productDescription',

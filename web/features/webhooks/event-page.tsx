@@ -15,7 +15,7 @@ import { Card, CardContent, CardHeader, CardTitle } from '@/components/ui/card';
 import { Table, TableBody, TableCell, TableHead, TableHeader, TableRow } from '@/components/ui/table';
 import { formatCredits } from '@/lib/format';
 import { useTRPC } from '@/lib/trpc';
-import { readEventCause, unknownPriceOf } from '../../../server/contracts/event-causes.ts';
+import { describeEventCause, readEventCause, unknownPriceOf } from '../../../server/contracts/event-causes.ts';
 import { EventStatusBadge } from './event-status';
 import { ReprocessDialog } from './reprocess-dialog';
 
@@ -52,7 +52,10 @@ export function EventPage() {
     );
   }
   const e = event.data;
-  const price = unknownPriceOf(readEventCause(e.cause, e.causeDetail));
+  const cause = readEventCause(e.cause, e.causeDetail);
+  const price = unknownPriceOf(cause);
+  // Words from the code (today's wording, also for old rows); the stored words for rows without one.
+  const why = cause ? describeEventCause(cause) : e.lastError;
 
   return (
     <div className="flex flex-col gap-4">
@@ -102,13 +105,13 @@ export function EventPage() {
         <Fact label="Source">{e.source}</Fact>
         <Fact label="Mode">{e.livemode ? <Badge tone="success">live</Badge> : <Badge>test</Badge>}</Fact>
       </dl>
-      {e.lastError && (
+      {why && (
         <div
           role="alert"
           className="flex flex-col gap-2 rounded-lg border border-destructive/30 bg-destructive/5 px-4 py-3 text-sm"
         >
           <p>
-            <span className="font-medium">Why it is {e.status}:</span> {e.lastError}
+            <span className="font-medium">Why it is {e.status}:</span> {why}
           </p>
           {price && (
             <p className="text-muted-foreground">
