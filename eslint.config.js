@@ -9,6 +9,7 @@ export default tseslint.config(
   {
     ignores: [
       'dist/**',
+      'client/dist/**',
       'server/generated/**',
       'node_modules/**',
       'test-results/**',

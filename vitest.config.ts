@@ -5,7 +5,13 @@ export default defineConfig({
   resolve: { alias: { '@': path.resolve(import.meta.dirname, 'web') } },
   test: {
     environment: 'node',
-    include: ['server/**/*.test.ts', 'test/**/*.test.ts', 'web/**/*.test.ts', 'scripts/**/*.test.ts'],
+    include: [
+      'client/**/*.test.ts',
+      'server/**/*.test.ts',
+      'test/**/*.test.ts',
+      'web/**/*.test.ts',
+      'scripts/**/*.test.ts',
+    ],
     globalSetup: ['test/global-setup.ts'],
     testTimeout: 60_000,
     hookTimeout: 120_000,

@@ -10,6 +10,7 @@ import { ensureBootstrapApiKey } from '../modules/api-keys/ensure-bootstrap-key.
 import { registerBearerAuth } from './authenticate.ts';
 import { registerCheckoutSessionRoutes } from './checkout-sessions.ts';
 import { registerErrorHandler } from './errors.ts';
+import { serviceApiOpenApi } from './openapi.ts';
 import { registerRoutes } from './routes.ts';
 
 export const SERVICE_API_PREFIX = '/api/v1';
@@ -21,6 +22,9 @@ export async function registerServiceApi(app: FastifyInstance, deps: Deps): Prom
       deps.log.warn({ revoked: key.revokedEarlier }, 'SERVICE_API_KEY changed: earlier bootstrap keys revoked');
     if (key.revokedAt) deps.log.warn('SERVICE_API_KEY is set but that key was revoked by an admin: it is refused');
   }
+  // The API reference is public (no key needed to read how to call us), so it sits outside the
+  // plugin whose hook demands a Bearer key.
+  app.get(`${SERVICE_API_PREFIX}/openapi.json`, async () => serviceApiOpenApi());
   // What rarely changes (API keys, the catalog) is kept in memory while the change feed is live;
   // without a database URL (or notifications) every call reads the database.
   const feed =

@@ -1,10 +1,15 @@
 // JSON shapes of the service API. Dates are ISO strings; internal columns (hashes, projections
 // nobody outside needs) stay out.
+import type {
+  BalanceResponse,
+  CustomerOverviewResponse,
+  CustomerResponse,
+} from '../contracts/service-api-responses.ts';
 import type { Customer } from '../generated/prisma/client.ts';
 import type { CustomerOverview } from '../modules/customers/get-customer-overview.ts';
 import type { BalanceView } from '../modules/ledger/get-balance.ts';
 
-export function customerJson(c: Customer) {
+export function customerJson(c: Customer): CustomerResponse {
   return {
     id: c.id,
     externalId: c.externalId,
@@ -18,7 +23,7 @@ export function customerJson(c: Customer) {
   };
 }
 
-export function customerOverviewJson(o: CustomerOverview) {
+export function customerOverviewJson(o: CustomerOverview): CustomerOverviewResponse {
   const { entitlements } = o;
   return {
     ...customerJson(o.customer),
@@ -40,7 +45,7 @@ export function customerOverviewJson(o: CustomerOverview) {
   };
 }
 
-export function balanceJson(b: BalanceView) {
+export function balanceJson(b: BalanceView): BalanceResponse {
   return {
     balance: b.balance,
     available: b.available,

@@ -232,5 +232,10 @@ describe('support cases', () => {
     expect(explained.breakdown).toMatchObject({ granted: 500, consumed: 30 });
     expect(explained.breakdown!.clawedBack).toBeGreaterThan(0);
     expect(explained.breakdown!.balance).toBe(await balance(customer.id));
+    // It names the refund that took the credits, with its amount and where it was made.
+    const refund = await h.prisma.refund.findFirstOrThrow({ where: { customerId: customer.id } });
+    expect(explained.explanation).toContain(
+      `clawed back after refund ${refund.stripeRefundId} ({{money 300 ${refund.currency}}} from the Stripe Dashboard, {{credits ${refund.creditsClawedBack}}} credits`,
+    );
   });
 });

@@ -206,7 +206,7 @@ export function AuditPage() {
                     </TableCell>
                     <TableCell>
                       <span className="flex items-center gap-1.5">
-                        <span className="block max-w-44 truncate" title={r.actorEmail ?? r.actorId ?? undefined}>
+                        <span className="block max-w-40 truncate" title={r.actorEmail ?? r.actorId ?? undefined}>
                           {r.actorEmail ?? r.actorId ?? 'unknown'}
                         </span>
                         {r.actorRole && <Badge tone="outline">{r.actorRole}</Badge>}
@@ -217,20 +217,20 @@ export function AuditPage() {
                     <TableCell>
                       <button
                         type="button"
-                        className="font-mono text-xs outline-none hover:underline focus-visible:ring-2 focus-visible:ring-ring"
+                        className="max-w-44 text-left font-mono text-xs whitespace-normal [overflow-wrap:anywhere] outline-none hover:underline focus-visible:ring-2 focus-visible:ring-ring"
                         onClick={() => setOpen(r)}
                       >
                         {r.action}
                       </button>
                     </TableCell>
                     <TableCell className="text-xs">
-                      <span className="text-muted-foreground">{r.targetType}</span>{' '}
+                      <span className="block text-muted-foreground">{r.targetType}</span>
                       {r.targetId && <CopyId value={r.targetId} className="max-w-40" />}
                     </TableCell>
                     <TableCell>
                       {r.customer ? (
                         <Link
-                          className="block max-w-44 truncate hover:underline"
+                          className="block max-w-40 truncate hover:underline"
                           title={r.customer.email || r.customer.externalId}
                           to={`/customers/${r.customer.id}?tab=timeline&kinds=audit`}
                         >
@@ -242,7 +242,7 @@ export function AuditPage() {
                     </TableCell>
                     <TableCell>
                       {/* Wraps (two lines at most) so the table fits its box; a cell's own max-width would not bind. */}
-                      <span className="line-clamp-2 max-w-72 min-w-40 whitespace-normal" title={r.reason ?? undefined}>
+                      <span className="line-clamp-2 max-w-72 min-w-36 whitespace-normal" title={r.reason ?? undefined}>
                         {r.reason ?? '—'}
                       </span>
                     </TableCell>

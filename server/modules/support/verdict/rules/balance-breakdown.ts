@@ -3,7 +3,7 @@
 // when the balance disagrees with its lots (which would be our bug, not the customer's).
 import type { BalanceBreakdown, Finding } from '../../../../contracts/support.ts';
 import type { CustomerHistory } from '../history.ts';
-import { credits } from '../words.ts';
+import { credits, date, money } from '../words.ts';
 
 export function computeBreakdown(h: CustomerHistory): BalanceBreakdown {
   const t = (type: keyof CustomerHistory['entryTotals']) => h.entryTotals[type]?.credits ?? 0;
@@ -44,7 +44,7 @@ export function balanceBreakdown(h: CustomerHistory): Finding[] {
     b.adjusted > 0 ? `${credits(b.adjusted)} added by hand` : null,
     `${credits(b.consumed)} used${b.consumedByFeature.length ? ` (${b.consumedByFeature.map((f) => `${f.feature} ${credits(f.credits)}`).join(', ')})` : ''}`,
     b.expired ? `${credits(b.expired)} expired` : null,
-    b.clawedBack ? `${credits(b.clawedBack)} clawed back after refunds or lost disputes` : null,
+    b.clawedBack ? `${credits(b.clawedBack)} clawed back ${clawbackCauses(h)}` : null,
     b.adjusted < 0 ? `${credits(-b.adjusted)} removed by manual adjustment` : null,
   ].filter(Boolean);
   const expiring = h.lots
@@ -72,4 +72,21 @@ export function balanceBreakdown(h: CustomerHistory): Finding[] {
       breakdown: b,
     },
   ];
+}
+
+/** Which refunds took the clawed-back credits, by name: "after refund re_… (€6.00, 600 credits, 2026-…)". */
+function clawbackCauses(h: CustomerHistory): string {
+  const refunds = h.payments
+    .flatMap((p) => p.refunds)
+    .filter((r) => r.creditsClawedBack > 0)
+    .sort((a, c) => c.createdAt.getTime() - a.createdAt.getTime());
+  if (!refunds.length) return 'after refunds or lost disputes';
+  const named = refunds
+    .slice(0, 3)
+    .map(
+      (r) =>
+        `refund ${r.stripeRefundId ?? r.id} (${money(r.amount, r.currency)}${r.origin === 'stripe_dashboard' ? ' from the Stripe Dashboard' : ''}, ${credits(r.creditsClawedBack)} credits, ${date(r.createdAt)})`,
+    );
+  const more = refunds.length > 3 ? ` and ${refunds.length - 3} more` : '';
+  return `after ${named.join(', ')}${more}`;
 }

@@ -1,0 +1,238 @@
+// The typed client against the real server over real sockets: every method, the typed errors,
+// safe retries (a connection dropped after the server charged, a 503 in front of the server:
+// charged once), event signatures, and a types file that matches the contracts.
+import { readFileSync } from 'node:fs';
+import net from 'node:net';
+import type { AddressInfo } from 'node:net';
+import type { FastifyInstance } from 'fastify';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { clientTypesSource, CLIENT_TYPES_FILE } from '../../scripts/client-types.ts';
+import { createEmulatorHarness, type EmulatorHarness } from '../../test/stripe/emulator-harness.ts';
+import { SYSTEM_ACTOR } from '../../server/lib/actor.ts';
+import { grantCredits } from '../../server/modules/ledger/grant-credits.ts';
+import {
+  AuthenticationError,
+  Blocked,
+  Conflict,
+  ConnectionError,
+  Creditdesk,
+  InsufficientCredits,
+  NotEntitled,
+  NotFound,
+  signPayload,
+  SignatureVerificationError,
+  ValidationError,
+  verifyEventSignature,
+} from './index.ts';
+
+const KEY = 'client-test-service-key-0123456789abc';
+let h: EmulatorHarness;
+let app: FastifyInstance;
+let baseUrl: string;
+let client: Creditdesk;
+
+beforeAll(async () => {
+  h = await createEmulatorHarness({ env: { SERVICE_API_KEY: KEY } });
+  app = h.app;
+  await h.prisma.feature.createMany({
+    data: [
+      { key: 'chat', name: 'Chat', creditCost: 1 },
+      { key: 'video', name: 'Video', creditCost: 10 },
+    ],
+  });
+  await app.listen({ host: '127.0.0.1', port: 0 });
+  baseUrl = `http://127.0.0.1:${(app.server.address() as AddressInfo).port}`;
+  client = new Creditdesk({ apiKey: KEY, baseUrl });
+});
+afterAll(async () => {
+  await h?.close();
+});
+
+async function giveCredits(externalId: string, credits: number) {
+  const c = await h.prisma.customer.findUniqueOrThrow({ where: { externalId } });
+  await grantCredits(h.prisma, {
+    customerId: c.id,
+    credits,
+    type: 'grant',
+    source: 'promo',
+    costBasis: 'free',
+    idempotencyKey: `client-seed-${externalId}-${credits}`,
+    reason: 'client test',
+    actor: SYSTEM_ACTOR,
+  });
+}
+
+/**
+ * A TCP proxy in front of the server that misbehaves once: `drop` forwards the first request,
+ * waits until the server has answered (so the work is done) and then cuts the connection before
+ * the client sees a byte; `503` answers the first request itself with a 503.
+ */
+async function flakyProxy(mode: 'drop' | '503') {
+  const target = (app.server.address() as AddressInfo).port;
+  let misbehaved = false;
+  const open = new Set<net.Socket>();
+  const server = net.createServer((socket) => {
+    const upstream = net.connect(target, '127.0.0.1');
+    open.add(socket).add(upstream);
+    if (!misbehaved) {
+      misbehaved = true;
+      if (mode === '503') {
+        socket.once('data', () => {
+          socket.end(
+            'HTTP/1.1 503 Service Unavailable\r\ncontent-type: application/json\r\ncontent-length: 2\r\n\r\n{}',
+          );
+          upstream.destroy();
+        });
+        return;
+      }
+      socket.pipe(upstream);
+      upstream.once('data', () => {
+        socket.destroy();
+        upstream.destroy();
+      });
+      return;
+    }
+    socket.pipe(upstream).pipe(socket);
+    socket.on('error', () => upstream.destroy());
+    upstream.on('error', () => socket.destroy());
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  return {
+    url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
+    close: () => {
+      // Keep-alive connections would hold server.close() open.
+      for (const s of open) s.destroy();
+      return new Promise<void>((resolve) => server.close(() => resolve()));
+    },
+  };
+}
+
+describe('Creditdesk client', () => {
+  it('upserts, reads, checks access, records and reverses usage', async () => {
+    const customer = await client.customers.upsert('cl_1', { email: 'cl1@example.com', name: 'Client One' });
+    expect(customer).toMatchObject({ externalId: 'cl_1', email: 'cl1@example.com', status: 'active' });
+    await giveCredits('cl_1', 10);
+    expect(await client.customers.get('cl_1')).toMatchObject({ balance: 10, available: 10 });
+    expect((await client.customers.balance('cl_1')).lots).toHaveLength(1);
+    expect(await client.access.check({ customerId: 'cl_1', feature: 'chat' })).toEqual({ allowed: true });
+    expect(await client.access.check({ customerId: 'cl_1', feature: 'video', credits: 50 })).toEqual({
+      allowed: false,
+      reason: expect.any(String),
+    });
+
+    const used = await client.usage.record({ customerId: 'cl_1', feature: 'chat', credits: 4 });
+    expect(used).toMatchObject({ credits: 4, balance: 6, replayed: false });
+    const usage = await h.prisma.usage.findUniqueOrThrow({ where: { id: used.usageId } });
+    expect(usage.idempotencyKey).toMatch(/^[0-9a-f-]{36}$/); // generated by the client
+    const reversed = await client.usage.reverse(usage.idempotencyKey, { reason: 'generation failed' });
+    expect(reversed).toMatchObject({ credits: 4, balance: 10, reversed: true });
+  });
+
+  it('turns each refusal into its typed error', async () => {
+    await client.customers.upsert('cl_2', { email: 'cl2@example.com' });
+    await giveCredits('cl_2', 3);
+    const errorOf = (p: Promise<unknown>) =>
+      p.then(
+        () => null,
+        (e: unknown) => e,
+      );
+    expect(await errorOf(client.usage.record({ customerId: 'cl_2', feature: 'chat', credits: 5 }))).toBeInstanceOf(
+      InsufficientCredits,
+    );
+    expect(await errorOf(client.usage.record({ customerId: 'cl_2', feature: 'video' }))).toBeInstanceOf(NotEntitled);
+    expect(await errorOf(client.customers.get('nobody'))).toBeInstanceOf(NotFound);
+    const invalid = await errorOf(client.customers.upsert('cl_2', { email: 'not-an-email' }));
+    expect(invalid).toBeInstanceOf(ValidationError);
+    expect((invalid as ValidationError).details).toEqual([{ path: 'email', message: expect.any(String) }]);
+    await client.usage.record({ customerId: 'cl_2', feature: 'chat', credits: 1, idempotencyKey: 'cl2-a' });
+    expect(
+      await errorOf(client.usage.record({ customerId: 'cl_2', feature: 'chat', credits: 2, idempotencyKey: 'cl2-a' })),
+    ).toBeInstanceOf(Conflict);
+    const wrongKey = new Creditdesk({ apiKey: 'nope', baseUrl });
+    expect(await errorOf(wrongKey.customers.get('cl_2'))).toBeInstanceOf(AuthenticationError);
+    await h.prisma.customer.update({ where: { externalId: 'cl_2' }, data: { status: 'blocked' } });
+    const blocked = await errorOf(client.usage.record({ customerId: 'cl_2', feature: 'chat', credits: 1 }));
+    expect(blocked).toBeInstanceOf(Blocked);
+    expect(blocked).toMatchObject({ status: 403, code: 'blocked' });
+    const down = new Creditdesk({ apiKey: KEY, baseUrl: 'http://127.0.0.1:9', maxRetries: 1 });
+    expect(await errorOf(down.customers.get('cl_2'))).toBeInstanceOf(ConnectionError);
+  });
+
+  it('retries a usage whose connection dropped after the server charged it, and charges once', async () => {
+    await client.customers.upsert('cl_3', { email: 'cl3@example.com' });
+    await giveCredits('cl_3', 20);
+    const proxy = await flakyProxy('drop');
+    try {
+      const flaky = new Creditdesk({ apiKey: KEY, baseUrl: proxy.url });
+      const used = await flaky.usage.record({ customerId: 'cl_3', feature: 'chat', credits: 7 });
+      // The first attempt was charged by the server; the retry carried the same key and was replayed.
+      expect(used).toMatchObject({ credits: 7, balance: 13, replayed: true });
+    } finally {
+      await proxy.close();
+    }
+    expect((await client.customers.balance('cl_3')).balance).toBe(13);
+    const c = await h.prisma.customer.findUniqueOrThrow({ where: { externalId: 'cl_3' } });
+    expect(await h.prisma.usage.count({ where: { customerId: c.id } })).toBe(1);
+  });
+
+  it('retries a usage answered 503 by something in front of the server, and charges once', async () => {
+    await client.customers.upsert('cl_4', { email: 'cl4@example.com' });
+    await giveCredits('cl_4', 20);
+    const proxy = await flakyProxy('503');
+    try {
+      const flaky = new Creditdesk({ apiKey: KEY, baseUrl: proxy.url });
+      const used = await flaky.usage.record({ customerId: 'cl_4', feature: 'chat', credits: 5 });
+      expect(used).toMatchObject({ credits: 5, balance: 15, replayed: false });
+    } finally {
+      await proxy.close();
+    }
+    const c = await h.prisma.customer.findUniqueOrThrow({ where: { externalId: 'cl_4' } });
+    expect(await h.prisma.usage.count({ where: { customerId: c.id } })).toBe(1);
+  });
+
+  it('creates a checkout session', async () => {
+    await client.customers.upsert('cl_5', { email: 'cl5@example.com' });
+    const session = await client.checkoutSessions.create({
+      customerId: 'cl_5',
+      pack: 'starter',
+      successUrl: 'https://app.example/ok',
+      cancelUrl: 'https://app.example/no',
+    });
+    expect(session).toMatchObject({ id: expect.stringMatching(/^cs_/), mode: 'payment' });
+  });
+});
+
+describe('verifyEventSignature', () => {
+  const secret = 'cdwhsec_test_secret';
+  const payload = JSON.stringify({ id: 'evt_1', type: 'credits.granted' });
+
+  it('accepts a valid signature (also among several during a rotation) and returns the event', async () => {
+    const t = Math.floor(Date.now() / 1000);
+    const v1 = await signPayload(payload, secret, t);
+    expect(await verifyEventSignature(payload, `t=${t},v1=${v1}`, secret)).toEqual({
+      id: 'evt_1',
+      type: 'credits.granted',
+    });
+    expect(await verifyEventSignature(payload, `t=${t},v1=${'0'.repeat(64)},v1=${v1}`, secret)).toMatchObject({
+      id: 'evt_1',
+    });
+  });
+
+  it('refuses a tampered body, another secret, an old timestamp and a malformed header', async () => {
+    const t = Math.floor(Date.now() / 1000);
+    const v1 = await signPayload(payload, secret, t);
+    const refused = (p: Promise<unknown>) => expect(p).rejects.toBeInstanceOf(SignatureVerificationError);
+    await refused(verifyEventSignature(payload.replace('evt_1', 'evt_2'), `t=${t},v1=${v1}`, secret));
+    await refused(verifyEventSignature(payload, `t=${t},v1=${v1}`, 'another'));
+    const old = t - 3600;
+    await refused(verifyEventSignature(payload, `t=${old},v1=${await signPayload(payload, secret, old)}`, secret));
+    await refused(verifyEventSignature(payload, 'garbage', secret));
+    await refused(verifyEventSignature(payload, undefined, secret));
+  });
+});
+
+describe('client/src/types.ts', () => {
+  it('is what `npm run client:types` generates from the contracts today', async () => {
+    expect(readFileSync(CLIENT_TYPES_FILE, 'utf8')).toBe(await clientTypesSource());
+  });
+});
