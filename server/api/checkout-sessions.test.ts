@@ -97,6 +97,23 @@ describe('POST /api/v1/checkout-sessions', () => {
     expect(paid.subscription?.metadata).toEqual({ user_id: 'buyer_1', kind: 'plan', key: 'pro', credits: '1000' });
   });
 
+  it('carries the buyer IP and user agent in the session metadata, validated (issue 16.3)', async () => {
+    const ua = 'Mozilla/5.0 (Macintosh; Intel Mac OS X 14_5) Safari/605.1.15';
+    const res = await post({ customerId: 'buyer_1', pack: 'starter', ...urls, clientIp: '2001:db8::7', userAgent: ua });
+    expect(res.statusCode).toBe(200);
+    const session = await h.stripe.checkout.sessions.retrieve(res.json().id);
+    expect(session.metadata).toMatchObject({ user_id: 'buyer_1', client_ip: '2001:db8::7', user_agent: ua });
+    for (const bad of [
+      { clientIp: '999.1.1.1' },
+      { clientIp: 'localhost' },
+      { userAgent: 'a\nb' },
+      { userAgent: 'x'.repeat(501) },
+    ]) {
+      const refused = await post({ customerId: 'buyer_1', pack: 'starter', ...urls, ...bad });
+      expect(refused.statusCode).toBe(400);
+    }
+  });
+
   it('refuses a blocked customer with 403', async () => {
     const res = await post({ customerId: 'blocked_1', pack: 'starter', ...urls });
     expect(res.statusCode).toBe(403);

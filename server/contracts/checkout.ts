@@ -12,6 +12,16 @@ export const createCheckoutSessionBody = z
     plan: catalogKey.optional(),
     successUrl: redirectUrl,
     cancelUrl: redirectUrl,
+    /** The buyer's IP address as the product's backend saw it: purchase evidence in disputes. */
+    clientIp: z.union([z.ipv4(), z.ipv6()], { message: 'must be an IPv4 or IPv6 address' }).optional(),
+    /** The buyer's browser user agent: purchase evidence in disputes (Stripe metadata holds 500 characters). */
+    userAgent: z
+      .string()
+      .trim()
+      .min(1, 'must not be empty')
+      .max(500, 'at most 500 characters')
+      .regex(/^[\x20-\x7e]+$/, 'printable ASCII only')
+      .optional(),
   })
   .refine((b) => !!b.pack !== !!b.plan, { message: 'give exactly one of pack or plan', path: ['pack'] });
 export type CreateCheckoutSessionBody = z.infer<typeof createCheckoutSessionBody>;

@@ -164,3 +164,6 @@ export interface EvidencePack {
   editedAt: string | null;
   editedBy: string | null;
 }
+
+/** Said by the PDF and the page alike when no usage carried an IP address or device. */
+export const NO_ACCESS_RECORDED = 'No IP address or device was recorded with the usage.';

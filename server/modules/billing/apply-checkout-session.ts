@@ -67,6 +67,35 @@ async function packsBought(
   return packs;
 }
 
+/**
+ * The user a session may be attached to by id. Our own sessions carry metadata.user_id. Anyone can
+ * open a Payment Link with client_reference_id set to someone else's user id, so that id counts
+ * only when the session's Stripe customer or email already belongs to that customer; otherwise the
+ * session resolves through its Stripe customer or support's link, or waits as an unlinked payment
+ * (a stranger's payment, and its disputes, never land on the named user's account).
+ */
+async function trustedUserId(tx: Tx, session: Stripe.Checkout.Session): Promise<string | null> {
+  if (session.metadata?.user_id) return session.metadata.user_id;
+  const claimed = session.client_reference_id;
+  if (!claimed) return null;
+  const named = await tx.customer.findUnique({ where: { externalId: claimed } });
+  if (!named) return null;
+  const stripeCustomerId = stripeId(session.customer);
+  const email = (session.customer_details?.email ?? session.customer_email ?? '').trim().toLowerCase();
+  const sameStripeCustomer = !!stripeCustomerId && named.stripeCustomerId === stripeCustomerId;
+  const sameEmail = !!email && named.email.trim().toLowerCase() === email;
+  return sameStripeCustomer || sameEmail ? claimed : null;
+}
+
+/** Where the buyer was when our checkout endpoint made the session (the product's backend told us). */
+function purchaseOrigin(session: Stripe.Checkout.Session) {
+  const meta = session.metadata ?? {};
+  return {
+    ...(meta.client_ip ? { purchaseIp: meta.client_ip } : {}),
+    ...(meta.user_agent ? { purchaseUserAgent: meta.user_agent } : {}),
+  };
+}
+
 export async function applyCheckoutSession(
   tx: Tx,
   input: {
@@ -79,7 +108,7 @@ export async function applyCheckoutSession(
 ): Promise<HandlerOutcome> {
   const { session, phase, event, actor } = input;
   const customer = await resolveEventCustomer(tx, {
-    userId: session.metadata?.user_id ?? session.client_reference_id,
+    userId: await trustedUserId(tx, session),
     email: session.customer_details?.email ?? session.customer_email,
     name: session.customer_details?.name,
     stripeCustomerId: session.customer,
@@ -163,6 +192,7 @@ export async function applyCheckoutSession(
         ...(paymentIntentId && !existing.paymentIntentId ? { paymentIntentId } : {}),
         ...granted,
         ...(grant && !existing.paidAt ? { paidAt: event.created } : {}),
+        ...(existing.purchaseIp || existing.purchaseUserAgent ? {} : purchaseOrigin(session)),
       },
     });
   } else {
@@ -178,6 +208,7 @@ export async function applyCheckoutSession(
         status: nextStatus,
         ...granted,
         ...(grant ? { paidAt: event.created } : {}),
+        ...purchaseOrigin(session),
       },
     });
   }

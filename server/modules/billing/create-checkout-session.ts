@@ -14,6 +14,9 @@ export interface CreateCheckoutSessionInput {
   plan?: string | undefined;
   successUrl: string;
   cancelUrl: string;
+  /** The buyer's IP and user agent, kept in the session metadata for dispute evidence. */
+  clientIp?: string | undefined;
+  userAgent?: string | undefined;
 }
 
 export interface CreatedCheckoutSession {
@@ -80,7 +83,14 @@ export async function createCheckoutSession(
     customer = await deps.prisma.customer.findUniqueOrThrow({ where: { id: customer.id } });
   }
 
-  const metadata = { user_id: customer.externalId, kind, key, credits: String(credits) };
+  const metadata = {
+    user_id: customer.externalId,
+    kind,
+    key,
+    credits: String(credits),
+    ...(input.clientIp ? { client_ip: input.clientIp } : {}),
+    ...(input.userAgent ? { user_agent: input.userAgent } : {}),
+  };
   const mode = kind === 'pack' ? 'payment' : 'subscription';
   const session = await stripeCall('create the Checkout Session', () =>
     stripe.checkout.sessions.create({

@@ -38,6 +38,9 @@ export interface PackCheckoutInput {
   paymentIntentId: string | null;
   amount: number | null;
   currency: string | null;
+  /** From our checkout endpoint's session metadata (client_ip / user_agent), for dispute evidence. */
+  purchaseIp: string | null;
+  purchaseUserAgent: string | null;
 }
 
 /** `stored`: as ingestEvent would answer, the event already processed unless it was a repeat. */
@@ -52,7 +55,9 @@ export function packCheckoutInput(event: PackCheckoutEvent): PackCheckoutInput |
   if (event.type !== 'checkout.session.completed') return null;
   const session = event.data.object as Stripe.Checkout.Session;
   const meta = session.metadata ?? {};
-  const userId = meta.user_id ?? session.client_reference_id;
+  // Only our own sessions (metadata.user_id) take the fast path: a bare client_reference_id is a
+  // claim anyone can make, checked by the general path (applyCheckoutSession.trustedUserId).
+  const userId = meta.user_id;
   const paid = session.payment_status === 'paid' || session.payment_status === 'no_payment_required';
   const amount = session.amount_total ?? null;
   if (
@@ -82,6 +87,8 @@ export function packCheckoutInput(event: PackCheckoutEvent): PackCheckoutInput |
     paymentIntentId: stripeId(session.payment_intent),
     amount,
     currency: session.currency ?? null,
+    purchaseIp: meta.client_ip ?? null,
+    purchaseUserAgent: meta.user_agent ?? null,
   };
 }
 
@@ -105,7 +112,7 @@ export async function ingestPackCheckout(
     elapsedMs: number;
   },
 ): Promise<PackCheckoutResult> {
-  const { rawJson, ...fields } = input;
+  const { rawJson, purchaseIp, purchaseUserAgent, ...fields } = input;
   // Straight on the pool: a single statement needs no transaction, and Prisma's per-query work
   // would cost more than the round trip itself. Unnamed (not prepared): the embedded database
   // shares one session between connections, where a named statement would collide.
@@ -115,6 +122,15 @@ export async function ingestPackCheckout(
   );
   const r = rows[0]?.r;
   if (r?.status === 'stored' && r.deliveryId && r.eventStatus) {
+    // The purchase's IP and device: evidence only, so a second statement (the payment row exists
+    // now) rather than another argument to the SQL function; the first recorded value stays.
+    if (purchaseIp || purchaseUserAgent) {
+      await pgPool(db).query(
+        `UPDATE payment SET purchase_ip = COALESCE(purchase_ip, $2), purchase_user_agent = COALESCE(purchase_user_agent, $3)
+          WHERE checkout_session_id = $1`,
+        [fields.sessionId, purchaseIp, purchaseUserAgent],
+      );
+    }
     return {
       outcome: 'stored',
       stored: { deliveryId: BigInt(r.deliveryId), duplicate: r.duplicate === true, status: r.eventStatus },

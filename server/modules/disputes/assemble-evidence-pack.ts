@@ -192,7 +192,9 @@ export async function assembleEvidencePack(
     ? await lotUsage(db, payment.lotId)
     : await accountUsage(db, customer.id, paidAt, dispute.stripeCreated);
   const [access, priorRows, refunds, bought] = await Promise.all([
-    accessLog(db, customer.id, dispute.stripeCreated),
+    // Up to now, not to the dispute's opening: the usage section lists every use of the disputed
+    // credits, and where those uses came from must appear here too (one source for each fact).
+    accessLog(db, customer.id, now),
     db.payment.findMany({
       where: {
         customerId: customer.id,

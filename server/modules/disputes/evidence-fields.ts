@@ -59,7 +59,7 @@ function summary(f: EvidenceFacts): string {
       ? `Between ${day(f.service.firstUseAt!)} and ${day(f.service.lastUseAt!)} the customer made ` +
         `${plural(f.usage.requests, 'request')} using ${credits(f.usage.credits)} of the ` +
         `${credits(f.purchase.creditsGranted)} credits bought; every request is listed with its time, ` +
-        'operation, result reference, IP address and device in the attached PDF.'
+        `operation and result reference${f.access.length ? ', and the IP address and device it came from,' : ''} in the attached PDF.`
       : 'No use of the purchased credits was recorded before the dispute.';
   const prior = f.priorPayments.length
     ? `The same customer made ${plural(f.priorPayments.length, 'earlier payment')} that ` +

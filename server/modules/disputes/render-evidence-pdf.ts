@@ -4,7 +4,7 @@
 // text (no images, no embedded fonts) keeps it small; Stripe's limits are checked here and the
 // usage table is shortened until the document fits.
 import { PDFDocument, rgb, StandardFonts, type PDFFont, type PDFPage } from 'pdf-lib';
-import type { EvidencePack } from '../../contracts/disputes.ts';
+import { NO_ACCESS_RECORDED, type EvidencePack } from '../../contracts/disputes.ts';
 import { AppError } from '../../lib/app-error.ts';
 import { usageText } from './evidence-fields.ts';
 import { printableLine, wrapText } from './pdf-text.ts';
@@ -139,7 +139,7 @@ async function render(pack: EvidencePack, usageLimit: number): Promise<{ bytes: 
     w.text(`... and ${plural(notShown, 'more request')} (kept in our records).`, { size: 8, grey: true });
 
   w.heading('Where the account was used from');
-  if (!f.access.length) w.text('No IP address or device was recorded with the usage.');
+  if (!f.access.length) w.text(NO_ACCESS_RECORDED);
   for (const a of f.access) {
     w.text(
       `${a.ip ?? 'unknown IP'}${a.userAgent ? ` | ${a.userAgent}` : ''} | ${plural(a.requests, 'request')} ` +

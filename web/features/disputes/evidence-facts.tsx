@@ -5,7 +5,7 @@ import { TimeAgo } from '@/components/time-ago';
 import { Badge } from '@/components/ui/badge';
 import { Table, TableBody, TableCell, TableHead, TableHeader, TableRow } from '@/components/ui/table';
 import { formatCredits, formatMoney } from '@/lib/format';
-import type { EvidenceFacts as Facts } from '../../../server/contracts/disputes.ts';
+import { NO_ACCESS_RECORDED, type EvidenceFacts as Facts } from '../../../server/contracts/disputes.ts';
 
 function Section({ title, children }: { title: string; children: React.ReactNode }) {
   return (
@@ -65,7 +65,7 @@ export function EvidenceFacts({ facts: f }: { facts: Facts }) {
       </Section>
       <Section title="Where the account was used from">
         {f.access.length === 0 ? (
-          <p className="text-sm text-muted-foreground">No IP address or device was sent with the usage.</p>
+          <p className="text-sm text-muted-foreground">{NO_ACCESS_RECORDED}</p>
         ) : (
           <ul className="flex flex-col gap-1 text-sm">
             {f.access.map((a, i) => (
