@@ -186,4 +186,6 @@ export interface CreateCheckoutSessionRequest {
   plan?: string;
   successUrl: string;
   cancelUrl: string;
+  clientIp?: string;
+  userAgent?: string;
 }
