@@ -185,8 +185,9 @@ test('balance lower than expected: explained, a goodwill grant, and a finance-on
   await dialog.getByLabel('Reason (recorded in the audit log)').fill('Trying a large grant');
   await expect(dialog.getByRole('alert')).toContainText('needs the finance or admin role');
   await dialog.getByRole('button', { name: 'Grant credits' }).click();
+  // The limit is per customer over the catalog's window (24 h), counting what support already moved.
   await expect(
-    page.getByText('Grants and adjustments over 1000 credits need the finance or admin role').first(),
+    page.getByText('Support can grant or adjust at most 1000 credits per customer in 24 hours').first(),
   ).toBeVisible();
   await page.keyboard.press('Escape');
   await expect(page.getByTestId('customer-balance')).toHaveText(after!);
