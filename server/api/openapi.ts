@@ -208,22 +208,19 @@ export const SERVICE_API_OPERATIONS: Operation[] = [
   },
 ];
 
-function jsonSchema(schema: z.ZodType, io: 'input' | 'output'): JsonSchema {
-  const { $schema: _ignored, ...rest } = z.toJSONSchema(schema, {
-    target: 'draft-2020-12',
-    io,
-    unrepresentable: 'any',
-  }) as JsonSchema;
-  return liftDefs(rest);
-}
+type Components = Record<string, JsonSchema>;
 
-/** Named schemas become components; zod emits them as $defs of each converted schema. */
-const components: Record<string, JsonSchema> = {};
-function liftDefs(schema: JsonSchema): JsonSchema {
-  const { $defs, ...rest } = schema as JsonSchema & { $defs?: Record<string, JsonSchema> };
+/**
+ * Converts a contract to JSON Schema. Named schemas (`.meta({ id })`) come back from zod as $defs of
+ * each converted schema; they are lifted into `components` and referenced from there.
+ */
+function jsonSchema(components: Components, schema: z.ZodType, io: 'input' | 'output'): JsonSchema {
+  const converted = z.toJSONSchema(schema, { target: 'draft-2020-12', io, unrepresentable: 'any' }) as JsonSchema;
+  const { $schema: _schema, $defs, ...rest } = converted as JsonSchema & { $defs?: Components };
   for (const [id, def] of Object.entries($defs ?? {})) components[id] = rewriteRefs(def);
   return rewriteRefs(rest);
 }
+
 function rewriteRefs<T>(value: T): T {
   return JSON.parse(JSON.stringify(value).replaceAll('"#/$defs/', '"#/components/schemas/')) as T;
 }
@@ -256,7 +253,9 @@ let cached: JsonSchema | null = null;
 
 export function serviceApiOpenApi(): JsonSchema {
   if (cached) return cached;
-  jsonSchema(errorResponse, 'output');
+  const components: Components = {};
+  // Every error answer refers to this one; no operation converts it itself.
+  jsonSchema(components, errorResponse, 'output');
   const paths: Record<string, Record<string, unknown>> = {};
   for (const op of SERVICE_API_OPERATIONS) {
     paths[op.path] ??= {};
@@ -272,7 +271,7 @@ export function serviceApiOpenApi(): JsonSchema {
               in: 'path',
               required: true,
               description: p.description,
-              schema: jsonSchema(p.schema, 'input'),
+              schema: jsonSchema(components, p.schema, 'input'),
             })),
           }
         : {}),
@@ -281,7 +280,10 @@ export function serviceApiOpenApi(): JsonSchema {
             requestBody: {
               required: true,
               content: {
-                'application/json': { schema: jsonSchema(op.body.schema, 'input'), example: op.body.example },
+                'application/json': {
+                  schema: jsonSchema(components, op.body.schema, 'input'),
+                  example: op.body.example,
+                },
               },
             },
           }
@@ -290,7 +292,10 @@ export function serviceApiOpenApi(): JsonSchema {
         '200': {
           description: op.summary,
           content: {
-            'application/json': { schema: jsonSchema(op.response.schema, 'output'), example: op.response.example },
+            'application/json': {
+              schema: jsonSchema(components, op.response.schema, 'output'),
+              example: op.response.example,
+            },
           },
         },
         ...errorResponses(op.errors),
