@@ -13,13 +13,10 @@ export const creditExpiryJob = defineJob<{ batchSize?: number }>({
   async handler({ deps, data }) {
     const result = await expireDueLots(deps.prisma, { batchSize: data?.batchSize });
     if (result.lots > 0 || result.failed.length > 0) {
-      deps.log.info({ job: 'credit-expiry', ...result }, 'credit expiry run');
+      deps.log.info({ ...result }, 'credit expiry run');
     }
     if (result.failed.length > 0) {
-      deps.log.warn(
-        { job: 'credit-expiry', failed: result.failed },
-        'some lots could not be expired; next run retries',
-      );
+      deps.log.warn({ failed: result.failed }, 'some lots could not be expired; next run retries');
     }
     // Outbound credits.expiring for lots entering their last 7 days (once per lot).
     const expiring = await announceExpiringLots(deps.prisma);

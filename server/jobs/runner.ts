@@ -57,7 +57,15 @@ export async function startJobRunner(options: StartJobRunnerOptions): Promise<Jo
       for (const item of batch) {
         const started = Date.now();
         try {
-          await job.handler({ deps, data: (item.data ?? {}) as object, id: item.id, retryCount: item.retryCount });
+          // Every line the run logs names its job and run; a line about one Stripe event adds that
+          // event's delivery request id (process-event.ts).
+          const runLog = log.child({ job: job.name, jobId: item.id });
+          await job.handler({
+            deps: { ...deps, log: runLog },
+            data: (item.data ?? {}) as object,
+            id: item.id,
+            retryCount: item.retryCount,
+          });
           log.debug({ job: job.name, id: item.id, ms: Date.now() - started }, 'job done');
           metrics.jobRun(job.name, 'ok', (Date.now() - started) / 1000);
         } catch (err) {
