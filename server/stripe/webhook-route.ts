@@ -12,7 +12,7 @@ import { stripeHandlers } from './handlers/index.ts';
 import { pipelineContext, webhookSecrets } from './pipeline.ts';
 import { verifyStripeSignature } from './verify-signature.ts';
 
-export const STRIPE_WEBHOOK_PATH = '/api/stripe/webhook';
+const STRIPE_WEBHOOK_PATH = '/api/stripe/webhook';
 
 export interface StripeWebhookOptions {
   deps: Deps;

@@ -18,7 +18,7 @@ import { stripeId } from './resolve-event-customer.ts';
 const RELEASED = new Set(['won', 'warning_closed', 'prevented']);
 const CLOSED = new Set([...RELEASED, 'lost']);
 
-export function disputeIsOpen(status: string): boolean {
+function disputeIsOpen(status: string): boolean {
   return !CLOSED.has(status);
 }
 
