@@ -9,6 +9,7 @@ import type { Deps } from './deps.ts';
 import { PROJECT_ROOT } from './db/migrator.ts';
 import { registerAuthRoutes } from './http/auth-routes.ts';
 import { exportRoutes } from './http/exports-route.ts';
+import { registerMetrics } from './http/metrics-route.ts';
 import { registerSafeJsonParser } from './http/safe-json.ts';
 import { registerSecurity } from './http/security.ts';
 import type { HandlerMap } from './modules/billing/event-handler.ts';
@@ -58,6 +59,7 @@ export async function buildApp(deps: Deps, options: BuildAppOptions = {}): Promi
     app.addHook('onRoute', (route) => onRoute({ method: route.method, url: route.url }));
   }
 
+  registerMetrics(app, deps);
   registerSecurity(app, deps.env);
   registerSafeJsonParser(app);
   registerAuthRoutes(app, deps);
