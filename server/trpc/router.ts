@@ -1,4 +1,5 @@
 import { router } from './init.ts';
+import { accountRouter } from './routers/account.ts';
 import { apiKeysRouter } from './routers/api-keys.ts';
 import { auditRouter } from './routers/audit.ts';
 import { blocksRouter } from './routers/blocks.ts';
@@ -18,6 +19,7 @@ import { webhooksAdminRouter } from './routers/webhooks-admin.ts';
 export const appRouter = router({
   system: systemRouter,
   staff: staffRouter,
+  account: accountRouter,
   webhooks: webhooksRouter,
   webhooksAdmin: webhooksAdminRouter,
   customers: customersRouter,
