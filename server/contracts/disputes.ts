@@ -8,7 +8,7 @@ const reason = z
   .min(5, 'Say why in a few words (5 characters or more)')
   .max(500, 'Keep the reason under 500 characters');
 
-const disputeId = z
+export const disputeId = z
   .string()
   .trim()
   .regex(/^(dp|du)_[A-Za-z0-9_]+$/, 'Not a Stripe dispute id (dp_...)');

@@ -4,7 +4,7 @@ const staffRole = z.enum(['support', 'finance', 'admin']);
 
 // The staff password policy, one home for the server, the forms and `npm run staff:create`:
 // at least 12 characters, not one of the passwords attackers try first.
-const PASSWORD_MIN_LENGTH = 12;
+export const PASSWORD_MIN_LENGTH = 12;
 const COMMON_PASSWORDS = new Set([
   '123456789012',
   '1234567890123',
@@ -52,6 +52,16 @@ const staffPassword = z
   .min(PASSWORD_MIN_LENGTH, `At least ${PASSWORD_MIN_LENGTH} characters`)
   .max(128, 'At most 128 characters')
   .refine((v) => !COMMON_PASSWORDS.has(v.toLowerCase()), 'This password is too common: choose another');
+
+export const changePasswordInput = z
+  .object({
+    currentPassword: z.string().min(1, 'Enter your current password'),
+    newPassword: staffPassword,
+    confirmPassword: z.string(),
+  })
+  .refine((v) => v.newPassword === v.confirmPassword, { path: ['confirmPassword'], message: 'The passwords differ' })
+  .refine((v) => v.newPassword !== v.currentPassword, { path: ['newPassword'], message: 'Choose a new password' });
+export type ChangePasswordInput = z.infer<typeof changePasswordInput>;
 
 export const createStaffInput = z.object({
   name: z.string().trim().min(1, 'Enter a name').max(100),

@@ -1,7 +1,7 @@
 // File paths named in comments ("see modules/ledger/post-entry.ts") that no longer exist: a
 // comment that points nowhere misleads more than no comment. A path counts as found when it
-// exists from the repository root, from the commenting file's folder, from a top-level source
-// folder, or (a bare file name) anywhere in the graph.
+// exists from the repository root, from the commenting file's folder or from a top-level source
+// folder. A bare file name is not checked: it often names a convention (`columns.tsx`).
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { ROOT, sourceFiles } from './import-graph.ts';
@@ -19,7 +19,6 @@ export interface DeadReference {
 
 export function deadCommentReferences(root = ROOT): DeadReference[] {
   const files = sourceFiles(root);
-  const basenames = new Set(files.map((f) => path.posix.basename(f)));
   const dead: DeadReference[] = [];
   for (const file of files) {
     const text = readFileSync(path.join(root, file), 'utf8');
@@ -28,7 +27,7 @@ export function deadCommentReferences(root = ROOT): DeadReference[] {
         const ref = match[1] as string;
         // ../shared/ is outside the repository; DATA_DIR/… names a place under a setting.
         if (EXTERNAL.has(ref) || ref.startsWith('../shared/') || /^[A-Z_]+\//.test(ref)) continue;
-        if (!ref.includes('/') && basenames.has(ref)) continue;
+        if (!ref.includes('/')) continue;
         const candidates = [ref, path.posix.join(path.posix.dirname(file), ref), ...BASES.map((b) => `${b}/${ref}`)];
         if (candidates.some((c) => existsSync(path.join(root, c)))) continue;
         dead.push({ file, reference: ref });

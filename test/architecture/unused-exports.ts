@@ -1,5 +1,7 @@
-// Exports nothing imports: production files' exported names that no other file (test or not)
-// imports by name, through `export *`/`import *`, or through a dynamic `import()`.
+// Exports nothing imports: production files' exported values that no other file (test or not)
+// imports by name, through `export *`/`import *`, or through a dynamic `import()`. A cleanup tool,
+// not a test (work in flight often exports first and imports in its next commit):
+//   npx tsx test/architecture/unused-exports.ts   lists them and exits 1 when there are any.
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import ts from 'typescript';
@@ -75,4 +77,11 @@ export function unusedExports(edges: Edge[] = readImportGraph(), root = ROOT): U
     }
   }
   return out;
+}
+
+if (import.meta.url === `file://${process.argv[1]}`) {
+  const found = unusedExports();
+  for (const u of found) console.log(`${u.file}: ${u.name}`);
+  console.log(found.length ? `${found.length} exported value(s) nothing imports` : 'no unused exports');
+  process.exit(found.length ? 1 : 0);
 }
