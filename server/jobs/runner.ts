@@ -89,12 +89,20 @@ export async function startJobRunner(options: StartJobRunnerOptions): Promise<Jo
       if (!scheduled.has(schedule.name)) await boss.unschedule(schedule.name, schedule.key);
     }
   }
+  const tickers = jobs
+    .filter((job) => job.everySeconds && options.schedules !== false)
+    .map((job) =>
+      setInterval(() => {
+        boss.send(job.name, {}).catch((err: unknown) => log.warn({ err, job: job.name }, 'could not queue a tick'));
+      }, job.everySeconds! * 1000),
+    );
   log.info({ jobs: jobs.map((j) => j.name) }, 'job runner started');
 
   return {
     boss,
     send: (name, data) => boss.send(name, data ?? null),
     async stop() {
+      for (const t of tickers) clearInterval(t);
       await boss.stop({ graceful: true, timeout: 10_000 });
       log.info('job runner stopped');
     },
