@@ -48,7 +48,7 @@ export default tseslint.config(
               group: ['@trpc/*', 'fastify', '**/trpc/**', '**/api/**', '**/http/**', '**/stripe/webhook*'],
               message: 'Domain modules never import transport.',
             },
-            { group: ['**/stripe-emulator/**'], message: 'Production code never imports the Stripe emulator.' },
+            { group: ['**/emulator/**'], message: 'Production code never imports the Stripe emulator.' },
           ],
         },
       ],
@@ -56,15 +56,16 @@ export default tseslint.config(
   },
   {
     files: ['server/**/*.ts', 'web/**/*.{ts,tsx}'],
-    ignores: ['server/stripe-emulator/**', '**/*.test.ts', 'server/dev/**'],
+    ignores: ['**/*.test.ts', 'server/dev/emulator-loader.ts'],
     rules: {
       'no-restricted-imports': [
         'error',
         {
           patterns: [
             {
-              group: ['**/stripe-emulator/**'],
-              message: 'Production code never imports the Stripe emulator (dev/test only).',
+              group: ['**/emulator/**'],
+              message:
+                'Production code never imports the Stripe emulator (dev/test only): use server/dev/emulator-loader.ts.',
             },
           ],
         },

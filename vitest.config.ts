@@ -8,6 +8,7 @@ export default defineConfig({
     include: [
       'client/**/*.test.ts',
       'server/**/*.test.ts',
+      'emulator/**/*.test.ts',
       'test/**/*.test.ts',
       'web/**/*.test.ts',
       'scripts/**/*.test.ts',

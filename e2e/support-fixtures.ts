@@ -3,8 +3,8 @@
 // its webhooks to the app (or, by an injected fault, does not). Each case gets fresh people.
 import { expect, type Page } from '@playwright/test';
 import Stripe from 'stripe';
-import { API_VERSION } from '../server/stripe-emulator/config.ts';
-import { EmulatorDriver } from '../server/stripe-emulator/driver.ts';
+import { API_VERSION } from '../emulator/config.ts';
+import { EmulatorDriver } from '../emulator/driver.ts';
 
 const EMULATOR_PORT = Number(process.env.E2E_PORT ?? 3100) + 1;
 export const stripe = new Stripe('sk_test_e2e_support', {

@@ -25,6 +25,7 @@ function newest(target) {
 
 const INPUTS = [
   'server',
+  'emulator',
   'web',
   'prisma/schema.prisma',
   'scripts/db-migrate.ts',

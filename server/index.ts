@@ -8,7 +8,6 @@ import { EnvError, parseEnv, type Env } from './env.ts';
 import { startJobRunner } from './jobs/runner.ts';
 import { connectStripe, describeStripe, PRODUCTION_WITHOUT_KEY_MESSAGE, retryWebhooksNow } from './stripe/client.ts';
 import { DEMO_STAFF, hasDemoStaff } from './seed/demo-staff.ts';
-import { demoSeedNeeded, seedDemo } from './seed/seed-demo.ts';
 import { exposureReasons, unsafeStartMessage } from './startup-safety.ts';
 
 function loadEnv(): Env {
@@ -50,14 +49,17 @@ if (unsafe) {
   process.exit(1);
 }
 
-// Demo staff are seeded only where nobody else can reach the server (startup-safety.ts).
-const seedNeeded = exposureReasons(env).length === 0 && env.SEED_DEMO === 'auto' ? await demoSeedNeeded(deps) : null;
-if (seedNeeded) {
+// Demo staff are seeded only where nobody else can reach the server (startup-safety.ts). The seed
+// is loaded only then: a production server never parses the demo seed (or the emulator's driver).
+const demoSeed =
+  exposureReasons(env).length === 0 && env.SEED_DEMO === 'auto' ? await import('./seed/seed-demo.ts') : null;
+const seedNeeded = demoSeed ? await demoSeed.demoSeedNeeded(deps) : null;
+if (demoSeed && seedNeeded) {
   deps.log.info(seedNeeded === 'empty' ? 'empty database: seeding demo data' : 'resuming an unfinished demo seed');
   // Never a reason not to serve: seedDemo skips what does not fit the catalog and logs what fails.
-  await seedDemo(deps, { phases: ['database'] }).catch((err: unknown) =>
-    deps.log.error({ err }, 'demo seed failed; the server starts without it'),
-  );
+  await demoSeed
+    .seedDemo(deps, { phases: ['database'] })
+    .catch((err: unknown) => deps.log.error({ err }, 'demo seed failed; the server starts without it'));
 }
 
 const app = await buildApp(deps);
@@ -95,10 +97,10 @@ process.on('SIGTERM', () => void shutdown('SIGTERM'));
 process.on('SIGINT', () => void shutdown('SIGINT'));
 
 let seeded = false;
-if (seedNeeded) {
+if (demoSeed && seedNeeded) {
   const started = Date.now();
   try {
-    const report = await seedDemo(deps, { phases: ['stripe'] });
+    const report = await demoSeed.seedDemo(deps, { phases: ['stripe'] });
     seeded = !report.some((r) => r.failed);
     deps.log.info({ ms: Date.now() - started }, 'demo data seeded');
   } catch (err) {

@@ -6,6 +6,7 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { CLIENT_IP_HEADER } from '../auth.ts';
 import type { Deps } from '../deps.ts';
+import { resolveStaffSession } from '../trpc/context.ts';
 import { wrongOriginBody } from './allowed-origins.ts';
 import { LoginLimiter } from './login-limiter.ts';
 
@@ -68,8 +69,12 @@ export function registerAuthRoutes(app: FastifyInstance, deps: Deps): void {
     app.route({
       method: endpoint.method,
       url: endpoint.path,
-      handler: async (req, reply) =>
-        sendFetchResponse(req, reply, await forward(req, endpoint.path), deps.env.PUBLIC_URL),
+      handler: async (req, reply) => {
+        // better-auth knows only the sliding expiry; ours ends a session past its absolute
+        // lifetime (deletes it) first, so get-session never reports one that tRPC would refuse.
+        if (endpoint.path === '/api/auth/get-session') await resolveStaffSession(deps, req.headers);
+        return sendFetchResponse(req, reply, await forward(req, endpoint.path), deps.env.PUBLIC_URL);
+      },
     });
   }
 

@@ -3,6 +3,7 @@
 // boot; stopped on shutdown after the HTTP listener closes, letting running jobs finish.
 import { PgBoss } from 'pg-boss';
 import type { Deps } from '../deps.ts';
+import { metrics } from '../lib/metrics.ts';
 import type { JobDefinition } from './job.ts';
 import { JOBS } from './registry.ts';
 
@@ -58,7 +59,9 @@ export async function startJobRunner(options: StartJobRunnerOptions): Promise<Jo
         try {
           await job.handler({ deps, data: (item.data ?? {}) as object, id: item.id, retryCount: item.retryCount });
           log.debug({ job: job.name, id: item.id, ms: Date.now() - started }, 'job done');
+          metrics.jobRun(job.name, 'ok', (Date.now() - started) / 1000);
         } catch (err) {
+          metrics.jobRun(job.name, 'failed', (Date.now() - started) / 1000);
           log.error({ err, job: job.name, id: item.id, attempt: item.retryCount }, 'job failed');
           throw err;
         }

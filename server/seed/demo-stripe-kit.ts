@@ -9,6 +9,7 @@
 // by its success URL (`?order=<key>`), the way a product ties a Checkout Session to its own order.
 import type Stripe from 'stripe';
 import type { Deps } from '../deps.ts';
+import { loadEmulatorDriver, type EmulatorDriver } from '../dev/emulator-loader.ts';
 import type { Customer } from '../generated/prisma/client.ts';
 import type { Actor } from '../lib/actor.ts';
 import { createCheckoutSession } from '../modules/billing/create-checkout-session.ts';
@@ -23,7 +24,7 @@ import { pipelineContext } from '../stripe/pipeline.ts';
 
 /** The emulator's control API, as far as the seed uses it (its EmulatorDriver, loaded lazily). */
 export type EmulatorControl = Pick<
-  import('../stripe-emulator/driver.ts').EmulatorDriver,
+  EmulatorDriver,
   | 'payCheckoutSession'
   | 'advanceSubscription'
   | 'retryInvoice'
@@ -82,8 +83,8 @@ export class DemoStripe {
     if (deps.stripe.mode !== 'emulator') {
       return { skipped: `real Stripe keys (${deps.stripe.mode} mode): no demo payments are made in a real account` };
     }
-    // Dynamic, as in server/stripe/client.ts: production never loads the emulator's code.
-    const { EmulatorDriver } = await import('../stripe-emulator/driver.ts');
+    // Through the dev loader, as in server/stripe/client.ts: production never loads the emulator's code.
+    const EmulatorDriver = await loadEmulatorDriver();
     return new DemoStripe(deps, deps.stripe.client, EmulatorDriver.fromStripe(deps.stripe.client));
   }
 

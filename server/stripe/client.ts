@@ -1,13 +1,14 @@
 // The app's Stripe connection, built once at boot.
 // - STRIPE_SECRET_KEY set: the real Stripe API, API version pinned; webhook secrets come from
 //   STRIPE_WEBHOOK_SECRET (comma-separated during a secret roll-over).
-// - Unset (development, demos, tests): the local Stripe emulator, loaded with a dynamic import
-//   so production never loads it, on a loopback port; the official SDK is pointed at it with its
+// - Unset (development, demos, tests): the local Stripe emulator (emulator/), loaded through
+//   server/dev/emulator-loader.ts so production never loads it, on a loopback port; the official SDK is pointed at it with its
 //   host/port/protocol options, and a webhook endpoint for this app's
 //   `${PUBLIC_URL}/api/stripe/webhook` is registered there with its own whsec_ secret.
 import path from 'node:path';
 import Stripe from 'stripe';
 import type { StripeFactory } from '../boot.ts';
+import { loadStripeEmulator } from '../dev/emulator-loader.ts';
 import type { Deps, StripeConnection } from '../deps.ts';
 import type { Env } from '../env.ts';
 
@@ -98,7 +99,7 @@ export function createStripeFactory(options: EmulatorConnectionOptions = {}): St
     }
     if (env.NODE_ENV === 'production') throw new StripeConfigError(PRODUCTION_WITHOUT_KEY_MESSAGE);
 
-    const { startStripeEmulator } = await import('../stripe-emulator/index.ts');
+    const { startStripeEmulator } = await loadStripeEmulator();
     const stateFile =
       options.stateFile !== undefined
         ? options.stateFile

@@ -10,7 +10,7 @@ import { createTestDeps, type TestContext } from '../../test/deps.ts';
 import { seedTestCatalog } from '../../test/stripe/harness.ts';
 import { buildApp } from '../app.ts';
 import type { Db } from '../db/client.ts';
-import { EmulatorDriver } from '../stripe-emulator/driver.ts';
+import { EmulatorDriver } from '../../emulator/driver.ts';
 import { createStripeFactory } from './client.ts';
 import { until } from '../../test/until.ts';
 

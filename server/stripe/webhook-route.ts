@@ -9,6 +9,7 @@ import { processEvent } from '../modules/billing/process-event.ts';
 import { recordWebhookRejection, type WebhookRejectionReason } from '../modules/billing/record-webhook-rejection.ts';
 import { tryFastPath } from './fast-path.ts';
 import { stripeHandlers } from './handlers/index.ts';
+import { metrics } from '../lib/metrics.ts';
 import { pipelineContext, webhookSecrets } from './pipeline.ts';
 import { verifyStripeSignature } from './verify-signature.ts';
 
@@ -78,6 +79,7 @@ export async function stripeWebhookRoutes(app: FastifyInstance, options: StripeW
 
   async function reject(req: FastifyRequest, reply: FastifyReply, reason: WebhookRejectionReason, status = 400) {
     await recordWebhookRejection(deps.prisma, { reason, ip: req.ip ?? null });
+    metrics.webhookRejected(reason);
     req.log.warn({ reason, ip: req.ip }, 'stripe webhook rejected');
     // 503 for our own misconfiguration, so Stripe keeps retrying until it is fixed.
     return reply
@@ -113,8 +115,13 @@ export async function stripeWebhookRoutes(app: FastifyInstance, options: StripeW
     // Durable first: the 2xx below is only reached once the event row has committed. A paid pack
     // checkout is stored and applied by one statement (fast-path.ts); anything else, and anything
     // the fast path leaves, is stored here and applied below.
+    const fast = await tryFastPath(deps, handlers, event, rawJson, performance.now() - started, req.log);
+    // The fast path applied it in its one statement: that was this event's processing attempt.
+    if (fast && !fast.duplicate && fast.status === 'processed') {
+      metrics.eventAttempt(event.type, 'processed', new Date(event.created * 1000));
+    }
     const stored =
-      (await tryFastPath(deps, handlers, event, rawJson, performance.now() - started, req.log)) ??
+      fast ??
       (await ingestEvent(deps.prisma, {
         event,
         rawJson,
@@ -154,6 +161,7 @@ export async function stripeWebhookRoutes(app: FastifyInstance, options: StripeW
         req.log.error({ err, eventId: event.id }, 'inline processing of stripe event failed');
       }
     }
+    metrics.webhookDelivery(event.type, stored.duplicate ? 'duplicate' : (status ?? 'received'));
     return reply.code(200).send({ received: true, eventId: event.id, duplicate: stored.duplicate, status });
   });
 }

@@ -8,7 +8,7 @@ import { seedTestCatalog } from '../stripe/harness.ts';
 import { buildApp } from '../../server/app.ts';
 import type { Db } from '../../server/db/client.ts';
 import type { Payment } from '../../server/generated/prisma/client.ts';
-import { EmulatorDriver } from '../../server/stripe-emulator/driver.ts';
+import { EmulatorDriver } from '../../emulator/driver.ts';
 import { createStripeFactory } from '../../server/stripe/client.ts';
 import { createContextInner } from '../../server/trpc/context.ts';
 import { createCallerFactory } from '../../server/trpc/init.ts';

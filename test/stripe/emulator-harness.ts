@@ -1,11 +1,11 @@
-// The webhook harness with the project's Stripe emulator (server/stripe-emulator) as Stripe,
+// The webhook harness with the project's Stripe emulator (emulator/) as Stripe,
 // reached through the official SDK: the test catalog's prices exist there and are mapped here.
 // No webhook endpoint is registered, so the emulator delivers nothing by itself: a test hands the
 // app exactly the events it wants delivered (h.deliver), and every other event is one Stripe has
 // and we never received, as after an outage.
 import type Stripe from 'stripe';
-import type { EmulatorDriver } from '../../server/stripe-emulator/driver.ts';
-import { startTestEmulator, type TestEmulator } from '../../server/stripe-emulator/testing.ts';
+import type { EmulatorDriver } from '../../emulator/driver.ts';
+import { startTestEmulator, type TestEmulator } from '../../emulator/testing.ts';
 import { createWebhookHarness, WEBHOOK_SECRET, type WebhookHarness } from './harness.ts';
 
 export type CatalogKey = 'starter' | 'big' | 'pro' | 'max';

@@ -8,6 +8,7 @@ import type { Db } from '../../db/client.ts';
 import type { Tx } from '../../db/tx.ts';
 import type { EventStatus } from '../../generated/prisma/enums.ts';
 import { AppError } from '../../lib/app-error.ts';
+import { metrics } from '../../lib/metrics.ts';
 import type { EventEnvelope, EventHandler, HandlerMap, HandlerOutcome } from './event-handler.ts';
 import { describeEventCause, type EventCause } from '../../contracts/event-causes.ts';
 import { EventFailedError, StripeNeededError } from './event-errors.ts';
@@ -123,7 +124,7 @@ export async function processEvent(
 
   const started = Date.now();
   const mismatch = livemodeMismatch(ctx, row);
-  if (mismatch) return recordFailure(ctx, eventId, mismatch, options, 0);
+  if (mismatch) return counted(row, await recordFailure(ctx, eventId, mismatch, options, 0));
   try {
     const { envelope, object } = toEnvelope(row);
     const prepared = handler.prepare
@@ -131,14 +132,20 @@ export async function processEvent(
       : undefined;
     for (let attempt = 1; ; attempt++) {
       try {
-        return await applyInTransaction(ctx, handler, envelope, object, prepared, options, started);
+        return counted(row, await applyInTransaction(ctx, handler, envelope, object, prepared, options, started));
       } catch (err) {
         if (attempt >= CONFLICT_RETRIES || !isTransientConflict(err)) throw err;
       }
     }
   } catch (err) {
-    return recordFailure(ctx, eventId, err, options, Date.now() - started);
+    return counted(row, await recordFailure(ctx, eventId, err, options, Date.now() - started));
   }
+}
+
+/** Every attempt that ran is counted once, by type and resulting status (metrics.ts). */
+function counted(row: { type: string; created: Date }, result: ProcessResult): ProcessResult {
+  if (!result.skipped) metrics.eventAttempt(row.type, result.status, row.created);
+  return result;
 }
 
 /** A live event on a test deployment (or the reverse) is a misrouted endpoint: never applied. */

@@ -8,7 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { processDueEvents } from '../billing/process-due-events.ts';
 import { pipelineContext } from '../../stripe/pipeline.ts';
 import { createWebhookHarness, WEBHOOK_SECRET, type WebhookHarness } from '../../../test/stripe/harness.ts';
-import { startTestEmulator, type TestEmulator } from '../../stripe-emulator/testing.ts';
+import { startTestEmulator, type TestEmulator } from '../../../emulator/testing.ts';
 import { createContextInner } from '../../trpc/context.ts';
 import { createCallerFactory } from '../../trpc/init.ts';
 import { appRouter } from '../../trpc/router.ts';

@@ -5,32 +5,26 @@
 import { keepPreviousData, useQuery } from '@tanstack/react-query';
 import { SearchIcon } from 'lucide-react';
 import { useEffect, useRef, useState } from 'react';
-import { Link, useNavigate, useSearchParams } from 'react-router';
+import { useNavigate } from 'react-router';
 import { CopyId } from '@/components/copy-id';
-import { EmptyState, ErrorState, PageHeader, SkeletonRows } from '@/components/states';
-import { TimeAgo } from '@/components/time-ago';
+import { DataTable } from '@/components/data-table/data-table';
+import { DataTablePagination } from '@/components/data-table/data-table-pagination';
+import { useListParams } from '@/components/data-table/use-list-params';
+import { EmptyState, PageHeader } from '@/components/states';
 import { Badge } from '@/components/ui/badge';
-import { Button } from '@/components/ui/button';
 import { Input } from '@/components/ui/input';
-import { Table, TableBody, TableCell, TableHead, TableHeader, TableRow } from '@/components/ui/table';
-import { formatCredits } from '@/lib/format';
 import { useTRPC } from '@/lib/trpc';
-import { CustomerStatusBadge } from './customer-badges';
+import { customerColumns } from './customer-columns';
+import { customerPath } from './customer-path';
 
 const PAGE_SIZE = 25;
-
-export function customerPath(id: string, params: Record<string, string> = {}): string {
-  const search = new URLSearchParams(params).toString();
-  return `/customers/${id}${search ? `?${search}` : ''}`;
-}
 
 export function CustomersPage() {
   const trpc = useTRPC();
   const navigate = useNavigate();
-  const [params, setParams] = useSearchParams();
-  const q = params.get('q') ?? '';
-  const stack = (params.get('after') ?? '').split(',').filter(Boolean);
-  const cursor = stack.at(-1) ?? null;
+  const { filters, setFilter, pager } = useListParams(['q']);
+  const q = filters.q;
+  const cursor = pager.cursor;
   const [draft, setDraft] = useState(q);
   // The query can change from outside (palette, back button): the box follows it.
   const [shownQ, setShownQ] = useState(q);
@@ -62,10 +56,10 @@ export function CustomersPage() {
   useEffect(() => {
     if (draft.trim() === q) return;
     const timer = setTimeout(() => {
-      setParams(draft.trim() ? { q: draft.trim() } : {}, { replace: true });
+      setFilter('q', draft.trim());
     }, 300);
     return () => clearTimeout(timer);
-  }, [draft, q, setParams]);
+  }, [draft, q, setFilter]);
 
   // A Stripe id (or our id) that resolves to one customer lands on that customer.
   const data = search.data;
@@ -80,13 +74,6 @@ export function CustomersPage() {
       { replace: true },
     );
   }, [data, search.isPlaceholderData, navigate]);
-
-  const page = (next: string[]) => {
-    const p: Record<string, string> = {};
-    if (q) p.q = q;
-    if (next.length) p.after = next.join(',');
-    setParams(p);
-  };
 
   return (
     <div className="flex flex-col gap-4">
@@ -103,7 +90,7 @@ export function CustomersPage() {
           const hits = data?.items ?? [];
           // Enter on a settled search with one hit opens it; otherwise it searches at once.
           if (value === q && hits.length === 1) navigate(customerPath(hits[0]!.customer.id));
-          else setParams(value ? { q: value } : {}, { replace: true });
+          else setFilter('q', value);
         }}
       >
         <label htmlFor="customer-search" className="sr-only">
@@ -123,111 +110,49 @@ export function CustomersPage() {
         />
       </form>
 
-      {search.isPending && <SkeletonRows rows={8} />}
-      {search.isError && <ErrorState error={search.error} onRetry={() => void search.refetch()} />}
-      {data && (
-        <>
-          {data.unlinked.length > 0 && (
-            <div role="status" className="rounded-lg border border-l-4 border-l-warning bg-card px-4 py-3 text-sm">
-              <p className="font-medium">This Stripe object reached us, but no customer is linked to it.</p>
-              <ul className="mt-1 flex flex-col gap-1 text-muted-foreground">
-                {data.unlinked.map((u) => (
-                  <li key={u.eventId} className="flex flex-wrap items-center gap-2">
-                    <CopyId value={u.eventId} /> <span>{u.eventType}</span>
-                    <Badge tone={u.status === 'failed' ? 'danger' : 'warning'}>{u.status}</Badge>
-                    {u.lastError && <span>“{u.lastError}”</span>}
-                  </li>
-                ))}
-              </ul>
-              <p className="mt-2">
-                Search the payer’s email to open their page: the verdict there offers to link the payment and apply it.
-              </p>
-            </div>
-          )}
-          {data.items.length === 0 ? (
-            q ? (
-              <EmptyState title={`No customer matches “${q}”`}>
-                Try the email the customer paid with, their name, the product’s user id, or a Stripe id from the receipt
-                (cs_, pi_, ch_, in_) or from Stripe’s dashboard (cus_, sub_, evt_).
-              </EmptyState>
-            ) : (
-              <EmptyState title="No customers yet">
-                Customers appear here when the product’s backend registers a user through the service API or a payment
-                arrives from Stripe.
-              </EmptyState>
-            )
-          ) : (
-            <div className="rounded-lg border" aria-busy={search.isFetching}>
-              <Table aria-label={q ? `Customers matching ${q}` : 'Newest customers'}>
-                <TableHeader>
-                  <TableRow>
-                    <TableHead>Customer</TableHead>
-                    <TableHead>Email</TableHead>
-                    <TableHead>User id</TableHead>
-                    <TableHead>Status</TableHead>
-                    <TableHead>Plan</TableHead>
-                    <TableHead className="text-right">Balance</TableHead>
-                    <TableHead>Matched on</TableHead>
-                    <TableHead>Created</TableHead>
-                  </TableRow>
-                </TableHeader>
-                <TableBody>
-                  {data.items.map(({ customer: c, match }) => (
-                    <TableRow
-                      key={c.id}
-                      className="cursor-pointer"
-                      onClick={(e) => {
-                        if ((e.target as HTMLElement).closest('a,button')) return;
-                        navigate(customerPath(c.id));
-                      }}
-                    >
-                      <TableCell className="max-w-56">
-                        <Link
-                          to={customerPath(c.id)}
-                          className="block truncate font-medium outline-none hover:underline focus-visible:ring-2 focus-visible:ring-ring"
-                        >
-                          {c.name || c.email || c.externalId}
-                        </Link>
-                      </TableCell>
-                      <TableCell className="max-w-64 truncate text-muted-foreground">{c.email || '—'}</TableCell>
-                      <TableCell>
-                        <CopyId value={c.externalId} className="max-w-40" />
-                      </TableCell>
-                      <TableCell>
-                        <CustomerStatusBadge status={c.status} reason={c.blockedReason} />
-                      </TableCell>
-                      <TableCell>{c.planKey ?? <span className="text-muted-foreground">default</span>}</TableCell>
-                      <TableCell className="text-right tabular-nums">{formatCredits(c.balance)}</TableCell>
-                      <TableCell className="text-xs text-muted-foreground">
-                        {match.field === 'recent' ? '—' : match.label}
-                      </TableCell>
-                      <TableCell className="text-muted-foreground">
-                        <TimeAgo date={c.createdAt} />
-                      </TableCell>
-                    </TableRow>
-                  ))}
-                </TableBody>
-              </Table>
-            </div>
-          )}
-          {(stack.length > 0 || data.nextCursor) && (
-            <nav aria-label="Pages" className="flex items-center justify-end gap-2 text-sm">
-              <span className="text-muted-foreground">Page {stack.length + 1}</span>
-              <Button variant="outline" size="sm" disabled={!stack.length} onClick={() => page(stack.slice(0, -1))}>
-                Previous
-              </Button>
-              <Button
-                variant="outline"
-                size="sm"
-                disabled={!data.nextCursor}
-                onClick={() => data.nextCursor && page([...stack, data.nextCursor])}
-              >
-                Next
-              </Button>
-            </nav>
-          )}
-        </>
+      {data && data.unlinked.length > 0 && (
+        <div role="status" className="rounded-lg border border-l-4 border-l-warning bg-card px-4 py-3 text-sm">
+          <p className="font-medium">This Stripe object reached us, but no customer is linked to it.</p>
+          <ul className="mt-1 flex flex-col gap-1 text-muted-foreground">
+            {data.unlinked.map((u) => (
+              <li key={u.eventId} className="flex flex-wrap items-center gap-2">
+                <CopyId value={u.eventId} /> <span>{u.eventType}</span>
+                <Badge tone={u.status === 'failed' ? 'danger' : 'warning'}>{u.status}</Badge>
+                {u.lastError && <span>“{u.lastError}”</span>}
+              </li>
+            ))}
+          </ul>
+          <p className="mt-2">
+            Search the payer’s email to open their page: the verdict there offers to link the payment and apply it.
+          </p>
+        </div>
       )}
+      <DataTable
+        label={q ? `Customers matching ${q}` : 'Newest customers'}
+        columns={customerColumns}
+        data={data?.items}
+        getRowId={(h) => h.customer.id}
+        isPending={search.isPending}
+        isFetching={search.isFetching}
+        error={search.error}
+        onRetry={() => void search.refetch()}
+        skeletonRows={8}
+        onRowClick={(h) => navigate(customerPath(h.customer.id))}
+        empty={
+          q ? (
+            <EmptyState title={`No customer matches “${q}”`}>
+              Try the email the customer paid with, their name, the product’s user id, or a Stripe id from the receipt
+              (cs_, pi_, ch_, in_) or from Stripe’s dashboard (cus_, sub_, evt_).
+            </EmptyState>
+          ) : (
+            <EmptyState title="No customers yet">
+              Customers appear here when the product’s backend registers a user through the service API or a payment
+              arrives from Stripe.
+            </EmptyState>
+          )
+        }
+      />
+      {data && <DataTablePagination pager={pager} nextCursor={data.nextCursor} />}
     </div>
   );
 }

@@ -6,7 +6,7 @@ import { useEffect, useState } from 'react';
 import { useNavigate } from 'react-router';
 import { useTRPC } from '@/lib/trpc';
 import type { PaletteCommand } from '@/app/shortcuts';
-import { customerPath } from './customers-page';
+import { customerPath } from './customer-path';
 
 export function useCustomerCommands(query: string): PaletteCommand[] {
   const trpc = useTRPC();

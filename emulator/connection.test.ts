@@ -7,14 +7,14 @@ import path from 'node:path';
 import pino from 'pino';
 import Stripe from 'stripe';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { parseEnv } from '../env.ts';
+import { parseEnv } from '../server/env.ts';
 import {
   createStripeFactory,
   describeStripe,
   retryWebhooksNow,
   StripeConfigError,
   webhookUrlFor,
-} from '../stripe/client.ts';
+} from '../server/stripe/client.ts';
 import { EmulatorDriver } from './driver.ts';
 import { startReceiver, type Receiver } from './testing.ts';
 

@@ -1,0 +1,108 @@
+// The row of filters above a list. Each filter writes its URL param through useListParams; the
+// search box waits for a pause in typing before it does, so the history is not one entry per key.
+import { SearchIcon } from 'lucide-react';
+import { useEffect, useState, type ReactNode } from 'react';
+import { Button } from '@/components/ui/button';
+import { Input } from '@/components/ui/input';
+import { NativeSelect } from '@/components/ui/native-select';
+import { cn } from '@/lib/utils';
+
+export function DataTableToolbar({ children, className }: { children: ReactNode; className?: string }) {
+  return <div className={cn('flex flex-wrap items-end gap-3', className)}>{children}</div>;
+}
+
+/** A text filter that follows the URL (back button, links) and writes to it after a pause. */
+export function DataTableSearch({
+  id,
+  label,
+  value,
+  onChange,
+  placeholder,
+  className,
+  delayMs = 300,
+}: {
+  id: string;
+  label: string;
+  value: string;
+  onChange: (value: string) => void;
+  placeholder?: string;
+  className?: string;
+  delayMs?: number;
+}) {
+  const [draft, setDraft] = useState(value);
+  const [shown, setShown] = useState(value);
+  if (value !== shown) {
+    setShown(value);
+    if (value !== draft.trim()) setDraft(value);
+  }
+  useEffect(() => {
+    if (draft.trim() === value) return;
+    const timer = setTimeout(() => onChange(draft.trim()), delayMs);
+    return () => clearTimeout(timer);
+  }, [draft, value, onChange, delayMs]);
+  return (
+    <div className={cn('flex flex-col gap-1', className)}>
+      <label htmlFor={id} className="text-xs text-muted-foreground">
+        {label}
+      </label>
+      <div className="relative">
+        <SearchIcon className="pointer-events-none absolute top-2 left-2.5 size-4 text-muted-foreground" aria-hidden />
+        <Input
+          id={id}
+          type="search"
+          autoComplete="off"
+          spellCheck={false}
+          placeholder={placeholder}
+          className="h-8 pl-8"
+          value={draft}
+          onChange={(e) => setDraft(e.target.value)}
+          onKeyDown={(e) => {
+            if (e.key === 'Enter') onChange(draft.trim());
+          }}
+        />
+      </div>
+    </div>
+  );
+}
+
+/** A choice among fixed values; '' means any. */
+export function DataTableSelect<V extends string>({
+  id,
+  label,
+  value,
+  options,
+  onChange,
+  anyLabel = 'Any',
+}: {
+  id: string;
+  label: string;
+  value: V | '';
+  options: ReadonlyArray<readonly [V, string]>;
+  onChange: (value: V | null) => void;
+  anyLabel?: string | null;
+}) {
+  return (
+    <div className="flex flex-col gap-1">
+      <label htmlFor={id} className="text-xs text-muted-foreground">
+        {label}
+      </label>
+      <NativeSelect id={id} value={value} onChange={(e) => onChange((e.target.value || null) as V | null)}>
+        {anyLabel !== null && <option value="">{anyLabel}</option>}
+        {options.map(([v, text]) => (
+          <option key={v} value={v}>
+            {text}
+          </option>
+        ))}
+      </NativeSelect>
+    </div>
+  );
+}
+
+export function DataTableReset({ visible, onReset }: { visible: boolean; onReset: () => void }) {
+  if (!visible) return null;
+  return (
+    <Button variant="ghost" size="sm" onClick={onReset}>
+      Clear filters
+    </Button>
+  );
+}
