@@ -7,8 +7,8 @@
 // (and the product's user id), so the handlers do real work on distinct objects. Prices and
 // products keep their ids: the bench maps them in the catalog.
 import Stripe from 'stripe';
-import { API_VERSION } from '../../server/stripe-emulator/config.ts';
-import { startReceiver, startTestEmulator } from '../../server/stripe-emulator/testing.ts';
+import { API_VERSION } from '../../emulator/config.ts';
+import { startReceiver, startTestEmulator } from '../../emulator/testing.ts';
 
 export const PACK = { key: 'pack_1000', credits: 1000, amount: 1000 };
 export const PLAN = { key: 'pro', credits: 5000, amount: 4900 };
