@@ -11,13 +11,13 @@
 // a time: the expected outcome, which every customer of that story must end with.
 import pg from 'pg';
 import Stripe from 'stripe';
-import { HANDLED_EVENT_TYPES } from '../../server/stripe/handlers/index.ts';
+import { stripeHandlers } from '../../server/stripe/handlers/index.ts';
 import { percentile, sleep } from './common.ts';
 import { httpBatch, type BatchResult } from './http-load.ts';
 import { copyStory, recordMonth, type MonthEvent, type RecordedMonth } from './stripe-month.ts';
 
 const signer = new Stripe('sk_test_bench_signer');
-const handled = new Set<string>(HANDLED_EVENT_TYPES);
+const handled = new Set<string>(Object.keys(stripeHandlers));
 
 export interface Figures {
   events: number;
