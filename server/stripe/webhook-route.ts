@@ -13,7 +13,7 @@ import { metrics } from '../lib/metrics.ts';
 import { pipelineContext, webhookSecrets } from './pipeline.ts';
 import { verifyStripeSignature } from './verify-signature.ts';
 
-export const STRIPE_WEBHOOK_PATH = '/api/stripe/webhook';
+const STRIPE_WEBHOOK_PATH = '/api/stripe/webhook';
 
 export interface StripeWebhookOptions {
   deps: Deps;
@@ -111,11 +111,12 @@ export async function stripeWebhookRoutes(app: FastifyInstance, options: StripeW
     const handled = Object.hasOwn(handlers, event.type);
     // Per request: the Stripe connection may be attached after the app was built (the emulator
     // needs the app's address before it can deliver to it).
-    const ctx = pipelineContext(deps, handlers);
+    // Logged under this request's id (req.log): the inline attempt's lines carry it.
+    const ctx = { ...pipelineContext(deps, handlers), log: req.log };
     // Durable first: the 2xx below is only reached once the event row has committed. A paid pack
     // checkout is stored and applied by one statement (fast-path.ts); anything else, and anything
     // the fast path leaves, is stored here and applied below.
-    const fast = await tryFastPath(deps, handlers, event, rawJson, performance.now() - started, req.log);
+    const fast = await tryFastPath(deps, handlers, event, rawJson, performance.now() - started, req.log, req.id);
     // The fast path applied it in its one statement: that was this event's processing attempt.
     if (fast && !fast.duplicate && fast.status === 'processed') {
       metrics.eventAttempt(event.type, 'processed', new Date(event.created * 1000));
@@ -129,6 +130,7 @@ export async function stripeWebhookRoutes(app: FastifyInstance, options: StripeW
         handled,
         source: 'webhook',
         elapsedMs: performance.now() - started,
+        requestId: req.id,
       }));
 
     let status = stored.status;

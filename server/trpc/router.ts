@@ -8,6 +8,7 @@ import { catalogAdminRouter } from './routers/catalog-admin.ts';
 import { customersRouter } from './routers/customers.ts';
 import { disputesRouter } from './routers/disputes.ts';
 import { ledgerRouter } from './routers/ledger.ts';
+import { outboundRouter } from './routers/outbound.ts';
 import { refundsRouter } from './routers/refunds.ts';
 import { reportsRouter } from './routers/reports.ts';
 import { staffRouter } from './routers/staff.ts';
@@ -33,6 +34,7 @@ export const appRouter = router({
   reports: reportsRouter,
   disputes: disputesRouter,
   blocks: blocksRouter,
+  outbound: outboundRouter,
 });
 
 export type AppRouter = typeof appRouter;
