@@ -13,7 +13,7 @@ import { metrics } from '../lib/metrics.ts';
 import { pipelineContext, webhookSecrets } from './pipeline.ts';
 import { verifyStripeSignature } from './verify-signature.ts';
 
-export const STRIPE_WEBHOOK_PATH = '/api/stripe/webhook';
+const STRIPE_WEBHOOK_PATH = '/api/stripe/webhook';
 
 export interface StripeWebhookOptions {
   deps: Deps;

@@ -19,7 +19,7 @@ import { recordOutboundEvent } from '../outbound/record-outbound-event.ts';
 const RELEASED = new Set(['won', 'warning_closed', 'prevented']);
 const CLOSED = new Set([...RELEASED, 'lost']);
 
-export function disputeIsOpen(status: string): boolean {
+function disputeIsOpen(status: string): boolean {
   return !CLOSED.has(status);
 }
 

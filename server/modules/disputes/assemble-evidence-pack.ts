@@ -25,8 +25,8 @@ const MAX_ACCESS_ROWS = 25;
 const MAX_PRIOR_PAYMENTS = 20;
 const DAY_MS = 86_400_000;
 /** Visa CE 3.0: prior undisputed transactions 120 to 365 days before the disputed one. */
-export const CE3_MIN_DAYS = 120;
-export const CE3_MAX_DAYS = 365;
+const CE3_MIN_DAYS = 120;
+const CE3_MAX_DAYS = 365;
 
 interface UsageRow {
   created_at: Date;

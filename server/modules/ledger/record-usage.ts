@@ -40,7 +40,7 @@ export interface RecordUsageResult {
   replayed: boolean;
 }
 
-export function usageEntryKey(idempotencyKey: string): string {
+function usageEntryKey(idempotencyKey: string): string {
   return `usage:${idempotencyKey}`;
 }
 

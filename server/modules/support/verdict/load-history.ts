@@ -16,7 +16,7 @@ import { STRIPE_NOT_CHECKED, type CustomerHistory, type HistoryEvent } from './h
 const OPEN = ['failed', 'deferred', 'received'] as const;
 const NON_USAGE_TYPES = TIMELINE_ENTRY_TYPES.filter((t) => t !== 'reversal');
 
-export function toHistoryEvent(
+function toHistoryEvent(
   row: EventRow,
   customer: Pick<Customer, 'externalId' | 'stripeCustomerId'> | null,
 ): HistoryEvent {
