@@ -6,7 +6,7 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestDeps, type TestContext } from '../../../test/deps.ts';
-import { makeCustomer } from '../../modules/support/testing/history-builder.ts';
+import { makeCustomer, storeEvent } from '../../modules/support/testing/history-builder.ts';
 import { createContextInner } from '../context.ts';
 import { createCallerFactory } from '../init.ts';
 import { appRouter } from '../router.ts';
@@ -190,6 +190,37 @@ describe('cursor-paged lists stay whole while rows arrive', () => {
       (cursor) => caller('support').disputes.list({ filter: 'all', q: 'dispute-pager@list.test', limit: 2, cursor }),
       (d) => d.id,
       async () => void (await dispute('lost', null, new Date())),
+    );
+    expectEachOnce(seen, expected);
+  });
+
+  it('webhooksAdmin.events', async () => {
+    const made = [];
+    for (let i = 0; i < 7; i++) {
+      made.push(
+        await storeEvent(t.deps.prisma, {
+          type: 'invoice.paid',
+          created: at(Math.floor(i / 3)),
+          object: { id: `in_pager_${i}`, object: 'invoice' },
+        }),
+      );
+    }
+    const expected = (
+      await t.deps.prisma.stripeEvent.findMany({
+        where: { type: 'invoice.paid' },
+        orderBy: [{ created: 'desc' }, { id: 'desc' }],
+      })
+    ).map((e) => e.id);
+    expect(expected).toHaveLength(7);
+    const seen = await pageThrough(
+      (cursor) => caller('support').webhooksAdmin.events({ type: 'invoice.paid', pageSize: 2, cursor }),
+      (e) => e.id,
+      async (i) =>
+        void (await storeEvent(t.deps.prisma, {
+          type: 'invoice.paid',
+          created: new Date(),
+          object: { id: `in_pager_new_${i}`, object: 'invoice' },
+        })),
     );
     expectEachOnce(seen, expected);
   });
