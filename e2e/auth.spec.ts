@@ -2,8 +2,8 @@ import { expect, test } from '@playwright/test';
 import { DEMO, expectAccessible, signIn, type DemoRole } from './fixtures';
 
 const VISIBLE: Record<DemoRole, string[]> = {
-  support: ['Customers', 'Webhooks', 'Disputes', 'Blocks'],
-  finance: ['Customers', 'Webhooks', 'Refunds', 'Disputes', 'Blocks', 'Reports', 'Audit log'],
+  support: ['Customers', 'Webhooks', 'Disputes', 'Blocks', 'Settings'],
+  finance: ['Customers', 'Webhooks', 'Refunds', 'Disputes', 'Blocks', 'Reports', 'Audit log', 'Settings'],
   admin: ['Customers', 'Webhooks', 'Refunds', 'Disputes', 'Blocks', 'Reports', 'Catalog', 'Audit log', 'Settings'],
 };
 const ALL = VISIBLE.admin;
@@ -31,10 +31,14 @@ for (const role of Object.keys(DEMO) as DemoRole[]) {
 
     if (role !== 'admin') {
       // Typing the URL of an admin page: the page says no, and the server refuses the data.
-      await page.goto('/settings');
+      await page.goto('/catalog');
       await expect(page.getByText(`Your role (${role}) cannot open this page.`)).toBeVisible();
       const status = await page.evaluate(async () => (await fetch('/trpc/staff.list')).status);
       expect(status).toBe(403);
+      // Settings holds only their own password.
+      await page.goto('/settings');
+      await expect(page.getByRole('form', { name: 'Change your password' })).toBeVisible();
+      await expect(page.getByRole('cell', { name: DEMO.support.email })).toHaveCount(0);
     } else {
       await page.goto('/settings');
       await expect(page.getByRole('cell', { name: DEMO.support.email })).toBeVisible();

@@ -79,6 +79,29 @@ test('dispute opened in Stripe: countdown, evidence pack previewed and submitted
     new RegExp(`^evidence-${dispute.id}\\.pdf: \\d+ pages?, \\d+ KB$`),
   );
   await expect(page.getByTestId('pdf-preview')).toBeVisible();
+  // Issue 16.4: the preview shows the pages themselves (images our CSP allows), not a fallback.
+  await expect(page.getByText('This browser cannot show the PDF')).toHaveCount(0);
+  const firstPage = page.getByRole('img', { name: /^Evidence PDF, page 1 of \d+$/ });
+  await expect(firstPage).toBeVisible();
+  await expect
+    .poll(() => firstPage.evaluate((img: HTMLImageElement) => (img.complete ? img.naturalWidth : 0)))
+    .toBeGreaterThan(800);
+  const box = await firstPage.boundingBox();
+  expect(box!.width).toBeGreaterThan(300);
+  expect(box!.height).toBeGreaterThan(box!.width);
+  // The page has ink on it (text drawn), not a blank sheet: count dark pixels.
+  const inked = await firstPage.evaluate((img: HTMLImageElement) => {
+    const canvas = document.createElement('canvas');
+    canvas.width = img.naturalWidth;
+    canvas.height = img.naturalHeight;
+    const g = canvas.getContext('2d')!;
+    g.drawImage(img, 0, 0);
+    const { data } = g.getImageData(0, 0, canvas.width, canvas.height);
+    let dark = 0;
+    for (let i = 0; i < data.length; i += 4) if (data[i]! < 128) dark++;
+    return dark;
+  });
+  expect(inked).toBeGreaterThan(5000);
   // Sonner's richColors success toast (the shared Toaster) fails axe's contrast check while shown.
   await expect(page.getByText('Saved 1 changed field(s)')).toHaveCount(0, { timeout: 15_000 });
   await expect(page.getByRole('link', { name: 'Download PDF' })).toHaveAttribute('href', /^blob:/);

@@ -8,7 +8,9 @@ import { registerServiceApi } from './api/index.ts';
 import type { Deps } from './deps.ts';
 import { PROJECT_ROOT } from './db/migrator.ts';
 import { registerAuthRoutes } from './http/auth-routes.ts';
+import { evidencePreviewRoutes } from './http/evidence-preview-route.ts';
 import { exportRoutes } from './http/exports-route.ts';
+import { registerMetrics } from './http/metrics-route.ts';
 import { registerSafeJsonParser } from './http/safe-json.ts';
 import { registerSecurity } from './http/security.ts';
 import type { HandlerMap } from './modules/billing/event-handler.ts';
@@ -58,6 +60,7 @@ export async function buildApp(deps: Deps, options: BuildAppOptions = {}): Promi
     app.addHook('onRoute', (route) => onRoute({ method: route.method, url: route.url }));
   }
 
+  registerMetrics(app, deps);
   registerSecurity(app, deps.env);
   registerSafeJsonParser(app);
   registerAuthRoutes(app, deps);
@@ -95,6 +98,7 @@ export async function buildApp(deps: Deps, options: BuildAppOptions = {}): Promi
   await app.register(stripeWebhookRoutes, { deps, handlers: options.stripeHandlers });
   await registerServiceApi(app, deps);
   await app.register(exportRoutes, { deps });
+  await app.register(evidencePreviewRoutes, { deps });
 
   for (const plugin of options.plugins ?? []) await plugin(app, deps);
 

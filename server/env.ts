@@ -87,6 +87,8 @@ const schema = z
     SERVICE_API_KEY: z.string().min(24, 'must be at least 24 characters').optional(),
     LOGIN_MAX_FAILURES: z.coerce.number().int().min(1).default(5),
     LOGIN_WINDOW_SECONDS: z.coerce.number().int().min(1).default(900),
+    /** Bearer token a Prometheus scraper presents on GET /metrics; unset: the route answers 404. */
+    METRICS_TOKEN: z.string().min(16, 'must be at least 16 characters').optional(),
   })
   .superRefine((env, ctx) => {
     if (env.NODE_ENV === 'production' && !env.AUTH_SECRET) {
@@ -123,7 +125,7 @@ export function parseEnv(source: Record<string, string | undefined>): Env {
       result.error.issues.map((issue) => {
         const key = issue.path.join('.') || 'environment';
         const value = cleaned[key];
-        const shown = value !== undefined && !/SECRET|KEY|PASSWORD/.test(key) ? ` (got "${value}")` : '';
+        const shown = value !== undefined && !/SECRET|KEY|PASSWORD|TOKEN/.test(key) ? ` (got "${value}")` : '';
         return `${key} ${issue.message}${shown}`;
       }),
     );

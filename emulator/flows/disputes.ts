@@ -8,7 +8,7 @@ import { buildBalanceTransaction, DISPUTE_FEE } from '../objects/balance-transac
 import { previousAttributes, snapshot } from '../objects/diff.ts';
 import { buildDispute, EVIDENCE_FILE_FIELDS, EVIDENCE_TEXT_FIELDS } from '../objects/dispute.ts';
 import { buildEarlyFraudWarning } from '../objects/radar.ts';
-import { invalidRequest, paramError } from '../wire/errors.ts';
+import { invalidRequest, unknownParam } from '../wire/errors.ts';
 import type { Params } from '../wire/params.ts';
 
 /** The product's policy (PRODUCT.md) is a 7-day evidence window. */
@@ -100,8 +100,10 @@ export function updateDispute(
   metadata: Record<string, string>,
 ): Stripe.Dispute {
   if (isClosed(d)) throw invalidRequest(`This dispute is already closed (${d.status}).`, 'dispute');
-  const before = snapshot(d);
+  // Stripe checks the whole request first: evidence is staged on a copy, and the dispute
+  // changes only once every field, file and limit has passed.
   const ev = p.obj('evidence');
+  let evidence: Record<string, unknown> | undefined;
   if (ev) {
     if (d.status === 'under_review' || d.status === 'warning_under_review') {
       throw invalidRequest(
@@ -109,7 +111,7 @@ export function updateDispute(
         'evidence',
       );
     }
-    const evidence = d.evidence as unknown as Record<string, unknown>;
+    evidence = { ...(d.evidence as unknown as Record<string, unknown>) };
     for (const key of ev.keys()) {
       if ((EVIDENCE_TEXT_FIELDS as readonly string[]).includes(key)) {
         evidence[key] = ev.nullableStr(key) ?? null;
@@ -123,19 +125,30 @@ export function updateDispute(
         }
         evidence[key] = fileId;
       } else if (key !== 'enhanced_evidence' && key !== 'appeal') {
-        throw paramError('parameter_unknown', `Received unknown parameter: evidence[${key}]`, `evidence[${key}]`);
+        throw unknownParam(`evidence[${key}]`);
       }
     }
-    const total = EVIDENCE_TEXT_FIELDS.reduce((n, f) => n + String(evidence[f] ?? '').length, 0);
+    const staged = evidence;
+    const total = EVIDENCE_TEXT_FIELDS.reduce((n, f) => n + String(staged[f] ?? '').length, 0);
     if (total > TEXT_LIMIT) {
       throw invalidRequest(`Evidence text fields may hold at most ${TEXT_LIMIT} characters in total.`, 'evidence');
     }
+  }
+  const method = p.oneOf('intended_submission_method', [
+    'manual',
+    'prefer_manual',
+    'prefer_smart_disputes',
+    'smart_disputes',
+  ] as const);
+  const submit = p.bool('submit') ?? true;
+
+  const before = snapshot(d);
+  if (evidence) {
+    d.evidence = evidence as unknown as Stripe.Dispute.Evidence;
     d.evidence_details.has_evidence = true;
   }
-  const method = p.str('intended_submission_method');
-  if (method) d.intended_submission_method = method as Stripe.Dispute.IntendedSubmissionMethod;
+  if (method) d.intended_submission_method = method;
   d.metadata = metadata;
-  const submit = p.bool('submit') ?? true;
   if (submit && ev) {
     d.status = d.status === 'warning_needs_response' ? 'warning_under_review' : 'under_review';
     d.evidence_details.submission_count += 1;

@@ -1,6 +1,7 @@
 import type { Emulator, Origin } from '../emulator.ts';
 import type { FormObject } from '../wire/form.ts';
 import type { UploadedFile } from '../wire/multipart.ts';
+import type { Shape } from '../wire/nested-params.ts';
 import { Params } from '../wire/params.ts';
 
 /** What an API route handler receives. */
@@ -14,9 +15,9 @@ export interface ApiContext {
 
 export type ApiHandler = (ctx: ApiContext) => unknown;
 
-/** Validates top-level params against the allow-list and returns typed access. */
-export function params(ctx: ApiContext, allowed: readonly string[]): Params {
-  return Params.strict(ctx.raw, allowed);
+/** Validates params against the allow-list (and nested shapes) and returns typed access. */
+export function params(ctx: ApiContext, allowed: readonly string[], nested?: Shape): Params {
+  return Params.strict(ctx.raw, allowed, nested);
 }
 
 export function pathId(ctx: ApiContext, key = 'id'): string {

@@ -11,9 +11,15 @@ import { invalidRequest, missingParam } from '../wire/errors.ts';
 import { paginate } from '../wire/list.ts';
 import { applyMetadata, rangeFilter, type Params } from '../wire/params.ts';
 import { render, renderList } from '../wire/render.ts';
-import { createPriceFrom } from '../flows/catalog.ts';
+import { commitPrice, preparePrice, type PreparedPrice } from '../flows/catalog.ts';
 
-function lineItems(emu: Emulator, p: Params, origin: Origin): Stripe.LineItem[] {
+/** A line item read and checked; inline `price_data` is created only when the session is. */
+interface PreparedItem {
+  price: Stripe.Price | PreparedPrice;
+  quantity: number;
+}
+
+function prepareLineItems(emu: Emulator, p: Params): PreparedItem[] {
   const items = p.list('line_items');
   if (!items.length) throw missingParam('line_items');
   return items.map((li) => {
@@ -22,13 +28,24 @@ function lineItems(emu: Emulator, p: Params, origin: Origin): Stripe.LineItem[] 
     if (!priceId && !data) throw missingParam(li.name('price'));
     const price = priceId
       ? emu.store.require('price', priceId, li.name('price'))
-      : createPriceFrom(emu, data as Params, origin, true);
-    if (priceId && !price.active)
+      : preparePrice(emu, data as Params, true);
+    if ('active' in price && !price.active)
       throw invalidRequest(`The price specified (${price.id}) is inactive.`, li.name('price'));
     const quantity = li.int('quantity') ?? 1;
     if (quantity < 1) throw invalidRequest('Quantity must be at least 1.', li.name('quantity'));
-    const product = emu.store.get('product', String(price.product));
-    return buildCheckoutItem(price, quantity, product?.name ?? 'Item');
+    return { price, quantity };
+  });
+}
+
+function priceOf(item: PreparedItem): { currency: string; recurring?: unknown } {
+  return 'fields' in item.price ? item.price.fields : item.price;
+}
+
+function commitLineItems(emu: Emulator, prepared: PreparedItem[], origin: Origin): Stripe.LineItem[] {
+  return prepared.map(({ price, quantity }) => {
+    const stored = 'fields' in price ? commitPrice(emu, price, origin) : price;
+    const product = emu.store.get('product', String(stored.product));
+    return buildCheckoutItem(stored, quantity, product?.name ?? 'Item');
   });
 }
 
@@ -38,7 +55,7 @@ function create(ctx: ApiContext): unknown {
   const mode = p.oneOf('mode', ['payment', 'subscription', 'setup'] as const) ?? 'payment';
   if (mode === 'setup') throw invalidRequest('The Stripe emulator does not support setup mode.', 'mode');
   const customerId = p.str('customer') ?? null;
-  const customerEmail = p.str('customer_email') ?? null;
+  const customerEmail = p.email('customer_email') ?? null;
   if (customerId && customerEmail) {
     throw invalidRequest('You may only specify one of these parameters: customer, customer_email.', 'customer_email');
   }
@@ -58,11 +75,11 @@ function create(ctx: ApiContext): unknown {
   if (sd?.has('trial_period_days') || sd?.has('trial_end')) {
     throw invalidRequest('The Stripe emulator does not support trials.', 'subscription_data[trial_period_days]');
   }
-  const items = lineItems(emu, p, origin);
-  const currencies = new Set(items.map((i) => i.currency));
+  const prepared = prepareLineItems(emu, p);
+  const currencies = new Set(prepared.map((i) => priceOf(i).currency));
   if (currencies.size > 1)
     throw invalidRequest('All prices on a Checkout Session must use the same currency.', 'line_items');
-  const recurring = items.filter((i) => i.price?.recurring);
+  const recurring = prepared.filter((i) => priceOf(i).recurring);
   if (mode === 'subscription' && !recurring.length) {
     throw invalidRequest(
       'You must provide at least one recurring price in `subscription` mode when using prices.',
@@ -83,6 +100,31 @@ function create(ctx: ApiContext): unknown {
       'expires_at',
     );
   }
+  const fields = {
+    client_reference_id: p.str('client_reference_id') ?? null,
+    metadata: applyMetadata({}, p.raw.metadata),
+    success_url: p.str('success_url') ?? null,
+    cancel_url: p.str('cancel_url') ?? null,
+    locale: p.str('locale') ?? null,
+    allowed_payment_method_types: p.strList('allowed_payment_method_types') ?? null,
+    submit_type: (p.str('submit_type') as Stripe.Checkout.Session.SubmitType | undefined) ?? null,
+  };
+  const ic = p.obj('invoice_creation');
+  const invoiceCreation = ic && {
+    enabled: ic.bool('enabled') ?? false,
+    metadata: applyMetadata({}, ic.obj('invoice_data')?.raw.metadata),
+  };
+  const internals = {
+    paymentIntentMetadata: applyMetadata({}, pid?.raw.metadata),
+    paymentIntentDescription: pid?.str('description') ?? null,
+    subscriptionMetadata: applyMetadata({}, sd?.raw.metadata),
+    subscriptionDescription: sd?.str('description') ?? null,
+    invoiceMetadata: null,
+    lastError: null,
+  };
+  // Every parameter has passed: from here on nothing can fail, so a rejected request
+  // leaves no inline price or product behind.
+  const items = commitLineItems(emu, prepared, origin);
   const session = buildCheckoutSession(emu, {
     mode,
     currency: items[0]?.currency ?? 'usd',
@@ -90,31 +132,17 @@ function create(ctx: ApiContext): unknown {
     customer: customerId,
     customer_email: customerEmail,
     customer_creation: customerCreation,
-    client_reference_id: p.str('client_reference_id') ?? null,
-    metadata: applyMetadata({}, p.raw.metadata),
-    success_url: p.str('success_url') ?? null,
-    cancel_url: p.str('cancel_url') ?? null,
     expires_at: expiresAt,
-    locale: p.str('locale') ?? null,
-    allowed_payment_method_types: p.strList('allowed_payment_method_types') ?? null,
-    submit_type: (p.str('submit_type') as Stripe.Checkout.Session.SubmitType | undefined) ?? null,
     ui_mode: 'hosted_page',
+    ...fields,
   });
-  const ic = p.obj('invoice_creation');
-  if (ic && session.invoice_creation) {
-    session.invoice_creation.enabled = ic.bool('enabled') ?? false;
-    session.invoice_creation.invoice_data.metadata = applyMetadata({}, ic.obj('invoice_data')?.raw.metadata);
+  if (invoiceCreation && session.invoice_creation) {
+    session.invoice_creation.enabled = invoiceCreation.enabled;
+    session.invoice_creation.invoice_data.metadata = invoiceCreation.metadata;
   }
   emu.store.insert('checkout.session', session);
   emu.store.sessionLineItems.set(session.id, items);
-  emu.store.sessionInternals.set(session.id, {
-    paymentIntentMetadata: applyMetadata({}, pid?.raw.metadata),
-    paymentIntentDescription: pid?.str('description') ?? null,
-    subscriptionMetadata: applyMetadata({}, sd?.raw.metadata),
-    subscriptionDescription: sd?.str('description') ?? null,
-    invoiceMetadata: null,
-    lastError: null,
-  });
+  emu.store.sessionInternals.set(session.id, internals);
   return render(emu.store, session, p.expand());
 }
 

@@ -4,10 +4,11 @@ import type { Router } from '../http/router.ts';
 import * as P from '../wire/allowed-params.ts';
 import { invalidRequest } from '../wire/errors.ts';
 import { paginate, searchPage } from '../wire/list.ts';
-import { applyMetadata, rangeFilter } from '../wire/params.ts';
+import { rangeFilter } from '../wire/params.ts';
 import { render, renderList } from '../wire/render.ts';
 import { cancelSubscriptionNow } from '../flows/subscription-lifecycle.ts';
-import { createCustomer, updateCustomer } from '../flows/customers.ts';
+import { createCustomer, customerPatch, updateCustomer } from '../flows/customers.ts';
+import { CustomerNested } from '../wire/nested-params.ts';
 
 /** Stripe's search language, the subset support tools use: `field:'value'` joined by AND / OR. */
 function matchesQuery(c: Stripe.Customer, query: string): boolean {
@@ -28,19 +29,10 @@ function matchesQuery(c: Stripe.Customer, query: string): boolean {
 }
 
 const create: ApiHandler = (ctx) => {
-  const { emu, raw, origin } = ctx;
-  const p = params(ctx, P.CustomerCreate);
-  const c = createCustomer(
-    emu,
-    {
-      email: p.str('email') ?? null,
-      name: p.str('name') ?? null,
-      description: p.str('description') ?? null,
-      phone: p.str('phone') ?? null,
-      metadata: applyMetadata({}, raw.metadata),
-    },
-    origin,
-  );
+  const { emu, origin } = ctx;
+  const p = params(ctx, P.CustomerCreate, CustomerNested);
+  const { defaultPaymentMethod: _unused, ...patch } = customerPatch(p);
+  const c = createCustomer(emu, patch, origin);
   return render(emu.store, c, p.expand());
 };
 
@@ -62,7 +54,7 @@ export function registerCustomerRoutes(router: Router<ApiHandler>): void {
     return render(ctx.emu.store, ctx.emu.store.require('customer', id), p.expand());
   });
   router.post('/v1/customers/:id', (ctx) => {
-    const p = params(ctx, P.CustomerUpdate);
+    const p = params(ctx, P.CustomerUpdate, CustomerNested);
     const c = ctx.emu.store.require('customer', pathId(ctx));
     return render(ctx.emu.store, updateCustomer(ctx.emu, c, p, ctx.origin), p.expand());
   });

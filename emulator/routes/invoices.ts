@@ -17,9 +17,11 @@ export function registerInvoiceRoutes(router: Router<ApiHandler>): void {
   router.post('/v1/invoices/:id', (ctx) => {
     const p = params(ctx, P.InvoiceUpdate);
     const inv = ctx.emu.store.require('invoice', pathId(ctx));
-    const before = snapshot(inv);
-    inv.metadata = applyMetadata(inv.metadata ?? {}, p.raw.metadata);
+    // Read and check everything first: a rejected request changes nothing.
+    const metadata = applyMetadata(inv.metadata ?? {}, p.raw.metadata);
     const description = p.nullableStr('description');
+    const before = snapshot(inv);
+    inv.metadata = metadata;
     if (description !== undefined) inv.description = description;
     const prev = previousAttributes(before, inv);
     if (prev) {

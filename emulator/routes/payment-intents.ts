@@ -84,25 +84,23 @@ export function registerPaymentIntentRoutes(router: Router<ApiHandler>): void {
     if (customer) emu.store.require('customer', customer, 'customer');
     const amount = p.reqInt('amount');
     if (amount < 50) throw invalidRequest('Amount must be at least 50 cents', 'amount', 'amount_too_small');
-    const pi = createPaymentIntent(
-      emu,
-      {
-        amount,
-        currency: p.reqStr('currency').toLowerCase(),
-        customer,
-        description: p.str('description') ?? null,
-        metadata: applyMetadata({}, p.raw.metadata),
-        payment_method_types: p.strList('allowed_payment_method_types') ?? ['card'],
-        receipt_email: p.str('receipt_email') ?? null,
-      },
-      ctx.origin,
-    );
+    const input = {
+      amount,
+      currency: p.reqCurrency('currency'),
+      customer,
+      description: p.str('description') ?? null,
+      metadata: applyMetadata({}, p.raw.metadata),
+      payment_method_types: p.strList('allowed_payment_method_types') ?? ['card'],
+      receipt_email: p.email('receipt_email') ?? null,
+    };
     const pm = p.str('payment_method');
+    const confirmNow = p.bool('confirm');
+    const pi = createPaymentIntent(emu, input, ctx.origin);
     if (pm) {
       pi.payment_method = pm;
       pi.status = 'requires_confirmation';
     }
-    if (p.bool('confirm')) confirm(emu, pi, p, ctx.origin);
+    if (confirmNow) confirm(emu, pi, p, ctx.origin);
     return render(emu.store, pi, p.expand());
   });
   router.get('/v1/payment_intents/:id', (ctx) => {

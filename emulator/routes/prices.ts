@@ -8,11 +8,12 @@ import { paginate } from '../wire/list.ts';
 import { applyMetadata, rangeFilter } from '../wire/params.ts';
 import { render, renderList } from '../wire/render.ts';
 import { createPriceFrom } from '../flows/catalog.ts';
+import { PriceNested } from '../wire/nested-params.ts';
 import { emitUpdated } from './shared.ts';
 
 export function registerPriceRoutes(router: Router<ApiHandler>): void {
   router.post('/v1/prices', (ctx) => {
-    const p = params(ctx, P.PriceCreate);
+    const p = params(ctx, P.PriceCreate, PriceNested);
     return render(ctx.emu.store, createPriceFrom(ctx.emu, p, ctx.origin), p.expand());
   });
   router.get('/v1/prices/:id', (ctx) => {
@@ -23,23 +24,25 @@ export function registerPriceRoutes(router: Router<ApiHandler>): void {
     const p = params(ctx, P.PriceUpdate);
     const { emu } = ctx;
     const price = emu.store.require('price', pathId(ctx));
-    const before = snapshot(price);
+    // Read and check everything first: a rejected request changes nothing.
     const active = p.bool('active');
-    if (active !== undefined) price.active = active;
     const nickname = p.nullableStr('nickname');
-    if (nickname !== undefined) price.nickname = nickname;
     const lookupKey = p.nullableStr('lookup_key');
+    const holder = lookupKey
+      ? emu.store.all('price').find((x) => x.lookup_key === lookupKey && x.id !== price.id)
+      : undefined;
+    if (holder && !p.bool('transfer_lookup_key')) {
+      throw invalidRequest(`A price (\`${holder.id}\`) already uses that lookup key.`, 'lookup_key');
+    }
+    const metadata = applyMetadata(price.metadata, p.raw.metadata);
+    const before = snapshot(price);
+    if (active !== undefined) price.active = active;
+    if (nickname !== undefined) price.nickname = nickname;
     if (lookupKey !== undefined) {
-      const holder = lookupKey
-        ? emu.store.all('price').find((x) => x.lookup_key === lookupKey && x.id !== price.id)
-        : undefined;
-      if (holder && !p.bool('transfer_lookup_key')) {
-        throw invalidRequest(`A price (\`${holder.id}\`) already uses that lookup key.`, 'lookup_key');
-      }
       if (holder) holder.lookup_key = null;
       price.lookup_key = lookupKey;
     }
-    price.metadata = applyMetadata(price.metadata, p.raw.metadata);
+    price.metadata = metadata;
     emitUpdated(emu, 'price.updated', price, before, ctx.origin);
     return render(emu.store, price, p.expand());
   });

@@ -7,14 +7,16 @@ import { invalidRequest } from '../wire/errors.ts';
 import { paginate } from '../wire/list.ts';
 import { applyMetadata, Params, rangeFilter } from '../wire/params.ts';
 import { render, renderList } from '../wire/render.ts';
-import { createPriceFrom, createProductFrom } from '../flows/catalog.ts';
+import { createPriceFrom, createProductFrom, priceFields } from '../flows/catalog.ts';
 import { emitUpdated } from './shared.ts';
 
 export function registerProductRoutes(router: Router<ApiHandler>): void {
   router.post('/v1/products', (ctx) => {
     const p = params(ctx, P.ProductCreate);
-    const product = createProductFrom(ctx.emu, p, ctx.origin);
     const dpd = p.obj('default_price_data');
+    // The price's fields are checked before the product exists, so a bad price creates nothing.
+    if (dpd) priceFields(dpd);
+    const product = createProductFrom(ctx.emu, p, ctx.origin);
     if (dpd) {
       const data = new Params({ ...dpd.raw, product: product.id }, 'default_price_data');
       const price = createPriceFrom(ctx.emu, data, ctx.origin);
@@ -30,19 +32,19 @@ export function registerProductRoutes(router: Router<ApiHandler>): void {
     const p = params(ctx, P.ProductUpdate);
     const { emu } = ctx;
     const product = emu.store.require('product', pathId(ctx));
-    const before = snapshot(product);
+    // Read and check everything first: a rejected request changes nothing.
     const name = p.str('name');
-    if (name !== undefined) product.name = name;
     const description = p.nullableStr('description');
-    if (description !== undefined) product.description = description;
     const active = p.bool('active');
-    if (active !== undefined) product.active = active;
     const dp = p.nullableStr('default_price');
-    if (dp !== undefined) {
-      if (dp) emu.store.require('price', dp, 'default_price');
-      product.default_price = dp;
-    }
-    product.metadata = applyMetadata(product.metadata, p.raw.metadata);
+    if (dp) emu.store.require('price', dp, 'default_price');
+    const metadata = applyMetadata(product.metadata, p.raw.metadata);
+    const before = snapshot(product);
+    if (name !== undefined) product.name = name;
+    if (description !== undefined) product.description = description;
+    if (active !== undefined) product.active = active;
+    if (dp !== undefined) product.default_price = dp;
+    product.metadata = metadata;
     if (JSON.stringify(before) !== JSON.stringify(product)) product.updated = emu.now();
     emitUpdated(emu, 'product.updated', product, before, ctx.origin);
     return render(emu.store, product, p.expand());

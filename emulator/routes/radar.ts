@@ -59,9 +59,13 @@ export function registerRadarRoutes(router: Router<ApiHandler>): void {
   router.post('/v1/radar/value_lists/:id', (ctx) => {
     const p = params(ctx, P.ValueListUpdate);
     const list = ctx.emu.store.require('radar.value_list', pathId(ctx));
-    list.alias = p.str('alias') ?? list.alias;
-    list.name = p.str('name') ?? list.name;
-    list.metadata = applyMetadata(list.metadata, p.raw.metadata);
+    // Read and check everything first: a rejected request changes nothing.
+    const alias = p.str('alias');
+    const name = p.str('name');
+    const metadata = applyMetadata(list.metadata, p.raw.metadata);
+    list.alias = alias ?? list.alias;
+    list.name = name ?? list.name;
+    list.metadata = metadata;
     ctx.emu.store.touch();
     return render(ctx.emu.store, list, p.expand());
   });

@@ -14,9 +14,11 @@ export function updateMetadataRoute(
   return (ctx) => {
     const p = params(ctx, allowed);
     const obj = ctx.emu.store.require(type, pathId(ctx));
-    const before = snapshot(obj);
-    obj.metadata = applyMetadata(obj.metadata ?? {}, p.raw.metadata);
+    // Read and check everything first: a rejected request changes nothing.
+    const metadata = applyMetadata(obj.metadata ?? {}, p.raw.metadata);
     const description = p.nullableStr('description');
+    const before = snapshot(obj);
+    obj.metadata = metadata;
     if (description !== undefined && 'description' in obj)
       (obj as { description: string | null }).description = description;
     const prev = previousAttributes(before, obj);

@@ -17,6 +17,7 @@ import * as P from '../wire/allowed-params.ts';
 import { cardDeclined, invalidRequest, missingParam } from '../wire/errors.ts';
 import { paginate } from '../wire/list.ts';
 import { applyMetadata, rangeFilter, type Params } from '../wire/params.ts';
+import { SubscriptionNested } from '../wire/nested-params.ts';
 import { render, renderList } from '../wire/render.ts';
 
 function itemsFrom(emu: Emulator, p: Params): Array<{ price: Stripe.Price; quantity: number }> {
@@ -67,6 +68,24 @@ function createSubscription(emu: Emulator, p: Params, origin: Origin): Stripe.Su
   return sub;
 }
 
+type ItemChange =
+  | { kind: 'delete'; id: string | undefined }
+  | { kind: 'set'; existing: Stripe.SubscriptionItem | undefined; price: Stripe.Price; quantity: number | undefined };
+
+/** `items[]` read and checked against the subscription before it changes. */
+function itemChanges(emu: Emulator, sub: Stripe.Subscription, p: Params): ItemChange[] {
+  return p.list('items').map((i) => {
+    const id = i.str('id');
+    const existing = id ? sub.items.data.find((x) => x.id === id) : undefined;
+    if (id && !existing) throw invalidRequest(`No such subscription item: '${id}'`, i.name('id'), 'resource_missing');
+    if (i.bool('deleted')) return { kind: 'delete', id };
+    const priceId = i.str('price');
+    const price = priceId ? emu.store.require('price', priceId, i.name('price')) : existing?.price;
+    if (!price) throw missingParam(i.name('price'));
+    return { kind: 'set', existing, price, quantity: i.int('quantity') };
+  });
+}
+
 function updateSub(emu: Emulator, sub: Stripe.Subscription, p: Params, origin: Origin): Stripe.Subscription {
   if (sub.status === 'canceled') {
     throw invalidRequest(
@@ -74,48 +93,43 @@ function updateSub(emu: Emulator, sub: Stripe.Subscription, p: Params, origin: O
       'subscription',
     );
   }
+  // Read and check everything first: a rejected request changes nothing.
   const cape = p.bool('cancel_at_period_end');
+  const metadata = applyMetadata(sub.metadata, p.raw.metadata);
+  const description = p.nullableStr('description');
+  const pm = p.nullableStr('default_payment_method');
+  if (pm) emu.store.require('payment_method', pm, 'default_payment_method');
+  const details = p.obj('cancellation_details');
+  const comment = details?.str('comment') ?? null;
+  const feedback = (details?.str('feedback') as Stripe.Subscription.CancellationDetails.Feedback | undefined) ?? null;
+  const changes = itemChanges(emu, sub, p);
   updateSubscription(emu, sub, origin, (s) => {
-    s.metadata = applyMetadata(s.metadata, p.raw.metadata);
-    const description = p.nullableStr('description');
+    s.metadata = metadata;
     if (description !== undefined) s.description = description;
-    const pm = p.nullableStr('default_payment_method');
-    if (pm !== undefined) {
-      if (pm) emu.store.require('payment_method', pm, 'default_payment_method');
-      s.default_payment_method = pm;
-    }
+    if (pm !== undefined) s.default_payment_method = pm;
     if (cape !== undefined) {
       const end = s.items.data[0]?.current_period_end ?? null;
       s.cancel_at_period_end = cape;
       s.cancel_at = cape ? end : null;
       s.canceled_at = cape ? emu.now() : null;
-      const details = p.obj('cancellation_details');
       s.cancellation_details = {
-        comment: details?.str('comment') ?? null,
-        feedback: (details?.str('feedback') as Stripe.Subscription.CancellationDetails.Feedback | undefined) ?? null,
+        comment,
+        feedback,
         feedback_option: null,
         reason: cape ? 'cancellation_requested' : null,
       };
     }
-    for (const i of p.list('items')) {
-      const id = i.str('id');
-      const priceId = i.str('price');
-      const existing = id ? s.items.data.find((x) => x.id === id) : undefined;
-      if (id && !existing) throw invalidRequest(`No such subscription item: '${id}'`, i.name('id'), 'resource_missing');
-      if (i.bool('deleted')) {
-        s.items.data = s.items.data.filter((x) => x.id !== id);
-        continue;
-      }
-      const price = priceId ? emu.store.require('price', priceId, i.name('price')) : existing?.price;
-      if (!price) throw missingParam(i.name('price'));
-      if (existing) {
-        existing.price = price;
-        existing.plan = planFromPrice(price);
-        existing.quantity = i.int('quantity') ?? existing.quantity;
+    for (const change of changes) {
+      if (change.kind === 'delete') {
+        s.items.data = s.items.data.filter((x) => x.id !== change.id);
+      } else if (change.existing) {
+        change.existing.price = change.price;
+        change.existing.plan = planFromPrice(change.price);
+        change.existing.quantity = change.quantity ?? change.existing.quantity;
       } else {
         const first = s.items.data[0];
         const period = { start: first?.current_period_start ?? emu.now(), end: first?.current_period_end ?? emu.now() };
-        s.items.data.push(buildSubscriptionItem(emu, s.id, price, i.int('quantity') ?? 1, period));
+        s.items.data.push(buildSubscriptionItem(emu, s.id, change.price, change.quantity ?? 1, period));
       }
     }
   });
@@ -132,12 +146,12 @@ export function registerSubscriptionRoutes(router: Router<ApiHandler>): void {
     return render(ctx.emu.store, ctx.emu.store.require('subscription', pathId(ctx)), p.expand());
   });
   router.post('/v1/subscriptions/:id', (ctx) => {
-    const p = params(ctx, P.SubscriptionUpdate);
+    const p = params(ctx, P.SubscriptionUpdate, SubscriptionNested);
     const sub = ctx.emu.store.require('subscription', pathId(ctx));
     return render(ctx.emu.store, updateSub(ctx.emu, sub, p, ctx.origin), p.expand());
   });
   router.delete('/v1/subscriptions/:id', (ctx) => {
-    const p = params(ctx, P.SubscriptionCancel);
+    const p = params(ctx, P.SubscriptionCancel, SubscriptionNested);
     const sub = ctx.emu.store.require('subscription', pathId(ctx));
     const d = p.obj('cancellation_details');
     cancelSubscriptionNow(ctx.emu, sub, ctx.origin, 'cancellation_requested', {

@@ -58,15 +58,19 @@ export function registerWebhookEndpointRoutes(router: Router<ApiHandler>): void 
   router.post('/v1/webhook_endpoints/:id', (ctx) => {
     const p = params(ctx, P.WebhookEndpointUpdate);
     const e = ctx.emu.store.require('webhook_endpoint', pathId(ctx));
-    const before = snapshot(e);
-    const url = p.str('url');
-    if (url) e.url = validUrl(url);
-    e.enabled_events = enabledEvents(p, false) ?? e.enabled_events;
+    // Read and check everything first: a rejected request changes nothing.
+    const rawUrl = p.str('url');
+    const url = rawUrl ? validUrl(rawUrl) : undefined;
+    const events = enabledEvents(p, false);
     const disabled = p.bool('disabled');
-    if (disabled !== undefined) e.status = disabled ? 'disabled' : 'enabled';
     const description = p.nullableStr('description');
+    const metadata = applyMetadata(e.metadata, p.raw.metadata);
+    const before = snapshot(e);
+    if (url) e.url = url;
+    e.enabled_events = events ?? e.enabled_events;
+    if (disabled !== undefined) e.status = disabled ? 'disabled' : 'enabled';
     if (description !== undefined) e.description = description;
-    e.metadata = applyMetadata(e.metadata, p.raw.metadata);
+    e.metadata = metadata;
     if (previousAttributes(before, e)) ctx.emu.store.touch();
     return render(ctx.emu.store, e, p.expand());
   });

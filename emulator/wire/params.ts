@@ -1,7 +1,12 @@
 // Typed access to a parsed form body. Stripe rejects unknown parameters and malformed
 // integers/booleans with specific error codes; the helpers below reproduce those messages.
 import type { FormObject, FormValue } from './form.ts';
+import { CURRENCIES } from './currencies.ts';
 import { missingParam, paramError, unknownParam } from './errors.ts';
+import { checkNested, type Shape } from './nested-params.ts';
+
+/** Stripe's own check is looser than RFC 5322 but rejects anything without one `@` and a dotted domain. */
+const EMAIL = /^[^@\s]+@[^@\s]+\.[^@\s]+$/;
 
 export class Params {
   constructor(
@@ -9,10 +14,15 @@ export class Params {
     private readonly prefix = '',
   ) {}
 
-  /** Throws `parameter_unknown` for any top-level key not in `allowed` (expand is always allowed). */
-  static strict(raw: FormObject, allowed: readonly string[]): Params {
+  /**
+   * Throws `parameter_unknown` for any top-level key not in `allowed` (expand is always allowed)
+   * and for any key inside a hash that `nested` describes.
+   */
+  static strict(raw: FormObject, allowed: readonly string[], nested: Shape = {}): Params {
     for (const key of Object.keys(raw)) {
       if (key !== 'expand' && !allowed.includes(key)) throw unknownParam(key);
+      const shape = nested[key];
+      if (shape) checkNested(raw[key], shape, key);
     }
     return new Params(raw);
   }
@@ -44,6 +54,32 @@ export class Params {
 
   reqStr(key: string): string {
     const v = this.str(key);
+    if (v === undefined) throw missingParam(this.name(key));
+    return v;
+  }
+
+  /** An email address, `email_invalid` when it cannot be one; `''` unsets (null). */
+  email(key: string): string | null | undefined {
+    const v = this.nullableStr(key);
+    if (v && !EMAIL.test(v)) throw paramError('email_invalid', `Invalid email address: ${v}`, this.name(key));
+    return v;
+  }
+
+  /** A supported currency, lower-cased; `parameter_invalid` otherwise. */
+  currency(key: string): string | undefined {
+    const v = this.str(key)?.toLowerCase();
+    if (v !== undefined && !CURRENCIES.has(v)) {
+      throw paramError(
+        'parameter_invalid',
+        `Invalid currency: ${v}. Stripe currently supports these currencies: ${[...CURRENCIES].join(', ')}`,
+        this.name(key),
+      );
+    }
+    return v;
+  }
+
+  reqCurrency(key: string): string {
+    const v = this.currency(key);
     if (v === undefined) throw missingParam(this.name(key));
     return v;
   }

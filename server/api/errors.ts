@@ -4,7 +4,7 @@
 import type { FastifyError, FastifyInstance } from 'fastify';
 import type { z } from 'zod';
 import { AppError, errorBody, isAppError } from '../lib/app-error.ts';
-import { zodProblems } from '../lib/zod-problems.ts';
+import { zodProblems } from '../contracts/zod-problems.ts';
 
 const FASTIFY_CODES: Record<number, string> = {
   400: 'validation',

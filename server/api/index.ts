@@ -13,7 +13,7 @@ import { registerErrorHandler } from './errors.ts';
 import { serviceApiOpenApi } from './openapi.ts';
 import { registerRoutes } from './routes.ts';
 
-export const SERVICE_API_PREFIX = '/api/v1';
+const SERVICE_API_PREFIX = '/api/v1';
 
 export async function registerServiceApi(app: FastifyInstance, deps: Deps): Promise<void> {
   if (deps.env.SERVICE_API_KEY) {

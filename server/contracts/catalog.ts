@@ -1,7 +1,7 @@
 // The catalog as JSON: what `npm run catalog:import`, the admin import procedure and the export
 // speak. Structure and per-field rules live here (shared with the web form); rules that compare
 // parts of the catalog (unknown features, duplicate price ids, one default plan) live in
-// server/modules/catalog/validate-catalog.ts, and both report every problem with its path.
+// server/contracts/validate-catalog.ts, and both report every problem with its path.
 import { z } from 'zod';
 
 export const catalogKey = z
@@ -11,7 +11,7 @@ export const stripePriceId = z.string().regex(/^price_[A-Za-z0-9_]+$/, 'must be 
 const credits = z.number({ message: 'must be a number' }).int('must be a whole number').min(0, 'must not be negative');
 const positive = z.number({ message: 'must be a number' }).int('must be a whole number').min(1, 'must be 1 or more');
 
-export const featureType = z.enum(['boolean', 'limit']);
+const featureType = z.enum(['boolean', 'limit']);
 /** true: on (for a limit: unlimited); a number: the limit. */
 export const entitlementValue = z.union([
   z.literal(true),
@@ -19,14 +19,14 @@ export const entitlementValue = z.union([
 ]);
 export type EntitlementValue = z.infer<typeof entitlementValue>;
 
-export const catalogFeature = z.strictObject({
+const catalogFeature = z.strictObject({
   key: catalogKey,
   name: z.string().trim().min(1, 'is required'),
   type: featureType.optional(),
   creditCost: credits.optional(),
 });
 
-export const catalogPlan = z.strictObject({
+const catalogPlan = z.strictObject({
   key: catalogKey,
   name: z.string().trim().min(1, 'is required'),
   default: z.boolean().optional(),
@@ -36,7 +36,7 @@ export const catalogPlan = z.strictObject({
   entitlements: z.record(z.string(), entitlementValue),
 });
 
-export const catalogPack = z.strictObject({
+const catalogPack = z.strictObject({
   key: catalogKey,
   name: z.string().trim().min(1, 'is required'),
   credits: positive,
@@ -44,7 +44,7 @@ export const catalogPack = z.strictObject({
   expiresAfterDays: positive.nullable().optional(),
 });
 
-export const catalogRules = z.strictObject({
+const catalogRules = z.strictObject({
   gracePeriodDays: credits,
   autoBlock: z.strictObject({ disputes: positive, windowDays: positive }),
   refundApproval: z.strictObject({

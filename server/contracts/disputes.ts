@@ -15,8 +15,7 @@ export const disputeId = z
   .regex(/^(dp|du)_[A-Za-z0-9_]+$/, 'Not a Stripe dispute id (dp_...)');
 
 /** Where a dispute stands against its evidence deadline, in the order the list shows them. */
-export const DISPUTE_STATES = ['overdue', 'needs_response', 'staged', 'submitted', 'won', 'lost', 'closed'] as const;
-export type DisputeState = (typeof DISPUTE_STATES)[number];
+export type DisputeState = 'overdue' | 'needs_response' | 'staged' | 'submitted' | 'won' | 'lost' | 'closed';
 
 /** How close the deadline is: colour in the list (red overdue/critical, amber soon). */
 export type DisputeUrgency = 'overdue' | 'critical' | 'soon' | 'ok' | 'none';

@@ -11,7 +11,7 @@ const text = z.string().max(500);
 const cause = <C extends string, D extends z.ZodRawShape>(code: C, detail: D) =>
   z.object({ code: z.literal(code), detail: z.object(detail) });
 
-export const eventCauseSchema = z.discriminatedUnion('code', [
+const eventCauseSchema = z.discriminatedUnion('code', [
   // Needs a person: retrying cannot help until the catalog or a link changes.
   /** A price no plan or pack maps. What the payload tells about it helps an admin map it. */
   cause('unknown_price', {
@@ -60,8 +60,6 @@ export const eventCauseSchema = z.discriminatedUnion('code', [
 export type EventCause = z.infer<typeof eventCauseSchema>;
 export type EventCauseCode = EventCause['code'];
 export type EventCauseOf<C extends EventCauseCode> = Extract<EventCause, { code: C }>;
-
-export const EVENT_CAUSE_CODES = eventCauseSchema.options.map((o) => o.shape.code.value) as EventCauseCode[];
 
 /** A stored code and detail as a cause, or null when absent or not one we know (an old row). */
 export function readEventCause(code: string | null | undefined, detail: unknown): EventCause | null {

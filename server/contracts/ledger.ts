@@ -16,7 +16,7 @@ export const ledgerEntryTypes = [
   'dispute_clawback',
   'manual_adjustment',
 ] as const;
-export const ledgerEntryType = z.enum(ledgerEntryTypes);
+const ledgerEntryType = z.enum(ledgerEntryTypes);
 
 export const listEntriesInput = z.object({
   customerId: z.uuid(),

@@ -20,7 +20,7 @@ export const customerResponse = z
   })
   .meta({ id: 'Customer' });
 
-export const entitlementResponse = z
+const entitlementResponse = z
   .object({
     value: z.union([z.boolean(), z.number()]).describe('on/off, or a limit'),
     source: z.enum(['plan', 'override', 'temporary_grant', 'none', 'blocked']),

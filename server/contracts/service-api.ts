@@ -3,7 +3,7 @@
 import { z } from 'zod';
 
 export const externalId = z.string().trim().min(1, 'is required').max(255, 'at most 255 characters');
-export const featureKey = z.string().min(1, 'is required').max(64, 'at most 64 characters');
+const featureKey = z.string().min(1, 'is required').max(64, 'at most 64 characters');
 export const idempotencyKey = z
   .string()
   .min(1, 'is required')
@@ -23,7 +23,7 @@ export const accessCheckBody = z.strictObject({
 });
 
 /** Kept with the usage as dispute evidence. Known fields are typed; others are kept as sent. */
-export const usageMetadata = z
+const usageMetadata = z
   .object({
     model: z.string().max(200).optional(),
     operation: z.string().max(200).optional(),

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 
-export const staffRole = z.enum(['support', 'finance', 'admin']);
+const staffRole = z.enum(['support', 'finance', 'admin']);
 
 // The staff password policy, one home for the server, the forms and `npm run staff:create`:
 // at least 12 characters, not one of the passwords attackers try first.
@@ -47,7 +47,7 @@ const COMMON_PASSWORDS = new Set([
   'asdfghjkl123',
   'mypassword12',
 ]);
-export const staffPassword = z
+const staffPassword = z
   .string()
   .min(PASSWORD_MIN_LENGTH, `At least ${PASSWORD_MIN_LENGTH} characters`)
   .max(128, 'At most 128 characters')

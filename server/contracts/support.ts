@@ -57,6 +57,8 @@ export const TIMELINE_KINDS = [
   'audit',
   'block',
   'note',
+  'outbound',
+  'topup',
 ] as const;
 export type TimelineKind = (typeof TIMELINE_KINDS)[number];
 
@@ -73,6 +75,8 @@ export const TIMELINE_KIND_LABELS: Record<TimelineKind, string> = {
   audit: 'Staff actions',
   block: 'Blocks',
   note: 'Notes',
+  outbound: 'Outbound events',
+  topup: 'Auto top-ups',
 };
 
 export const timelineInput = z.object({

@@ -4,8 +4,6 @@ import { z } from 'zod';
 import { cursor } from './paging.ts';
 import { EVENT_STATUSES } from './webhooks.ts';
 
-export const EVENT_PAGE_SIZES = [25, 50, 100] as const;
-
 export const searchEventsInput = z.object({
   status: z.enum(EVENT_STATUSES).optional(),
   /** An exact type ("invoice.paid") or a prefix ending in a dot ("invoice."). */

@@ -11,7 +11,7 @@ import { wrongOriginBody } from './allowed-origins.ts';
 import { LoginLimiter } from './login-limiter.ts';
 
 /** The allow-list: method and exact path. The SPA signs in and out; nothing else. */
-export const AUTH_ENDPOINTS = [
+const AUTH_ENDPOINTS = [
   { method: 'POST', path: '/api/auth/sign-in/email' },
   { method: 'POST', path: '/api/auth/sign-out' },
   { method: 'GET', path: '/api/auth/get-session' },

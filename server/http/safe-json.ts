@@ -4,7 +4,7 @@
 // before any route sees the body.
 import type { FastifyInstance } from 'fastify';
 
-export const MAX_JSON_DEPTH = 64;
+const MAX_JSON_DEPTH = 64;
 
 class BadJsonError extends Error {
   readonly statusCode = 400;
@@ -60,7 +60,7 @@ function badString(value: unknown): string | null {
   return null;
 }
 
-export function parseSafeJson(text: string): unknown {
+function parseSafeJson(text: string): unknown {
   if (exceedsDepth(text, MAX_JSON_DEPTH)) throw new BadJsonError(`JSON nested deeper than ${MAX_JSON_DEPTH} levels`);
   let value: unknown;
   try {

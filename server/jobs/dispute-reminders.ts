@@ -10,7 +10,7 @@ export const disputeRemindersJob = defineJob<Record<string, never>>({
   queue: { policy: 'singleton', retryLimit: 3, retryDelay: 60, expireInSeconds: 10 * 60 },
   async handler({ deps }) {
     const sent = await sendDisputeReminders(deps.prisma);
-    if (sent.length) deps.log.warn({ job: 'dispute-reminders', sent }, 'dispute evidence deadlines approaching');
+    if (sent.length) deps.log.warn({ sent }, 'dispute evidence deadlines approaching');
     return { reminded: sent.length };
   },
 });

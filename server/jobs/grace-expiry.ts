@@ -11,7 +11,7 @@ export const graceExpiryJob = defineJob<Record<string, never>>({
   queue: { policy: 'singleton', retryLimit: 3, retryDelay: 60, expireInSeconds: 15 * 60 },
   async handler({ deps }) {
     const downgraded = await expireGracePeriods(deps.prisma);
-    if (downgraded.length) deps.log.info({ job: 'grace-expiry', downgraded }, 'grace periods ended unpaid');
+    if (downgraded.length) deps.log.info({ downgraded }, 'grace periods ended unpaid');
     return { downgraded: downgraded.length };
   },
 });

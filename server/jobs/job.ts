@@ -19,6 +19,8 @@ export interface JobDefinition<T extends object = Record<string, unknown>> {
   description: string;
   /** Recurring run (cron, UTC unless tz is given); omit for jobs only ever sent on demand. */
   schedule?: { cron: string; tz?: string; data?: T };
+  /** Also queue a run this often from every running server (sub-minute work; cron is per minute). */
+  everySeconds?: number;
   /** Queue options: retries, expiry, policy ('singleton' keeps one queued/active job at a time). */
   queue?: Omit<Queue, 'name'>;
   /** How often an idle worker polls (seconds, default 2). */

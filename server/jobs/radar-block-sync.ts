@@ -12,7 +12,7 @@ export const radarBlockSyncJob = defineJob<Record<string, never>>({
   async handler({ deps }) {
     const results = await syncRadarBlockList({ prisma: deps.prisma, stripe: deps.stripe?.client ?? null });
     const failed = results.filter((r) => r.status === 'failed');
-    if (failed.length) deps.log.error({ job: 'radar-block-sync', failed }, 'Radar block list sync failed');
+    if (failed.length) deps.log.error({ failed }, 'Radar block list sync failed');
     return { synced: results.length - failed.length, failed: failed.length };
   },
 });

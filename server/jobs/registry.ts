@@ -4,6 +4,7 @@ import { creditExpiryJob } from './credit-expiry.ts';
 import { disputeRemindersJob } from './dispute-reminders.ts';
 import { graceExpiryJob } from './grace-expiry.ts';
 import type { JobDefinition } from './job.ts';
+import { outboundDispatchJob } from './outbound-dispatch.ts';
 import { radarBlockSyncJob } from './radar-block-sync.ts';
 import { stripeEventRetryJob } from './stripe-event-retry.ts';
 import { stripeReconciliationJob } from './stripe-reconciliation.ts';
@@ -19,4 +20,5 @@ export const JOBS: ReadonlyArray<JobDefinition<any>> = [
   disputeRemindersJob,
   radarBlockSyncJob,
   subscriptionRereadJob,
+  outboundDispatchJob,
 ];

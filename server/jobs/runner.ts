@@ -3,6 +3,7 @@
 // boot; stopped on shutdown after the HTTP listener closes, letting running jobs finish.
 import { PgBoss } from 'pg-boss';
 import type { Deps } from '../deps.ts';
+import { metrics } from '../lib/metrics.ts';
 import type { JobDefinition } from './job.ts';
 import { JOBS } from './registry.ts';
 
@@ -56,9 +57,19 @@ export async function startJobRunner(options: StartJobRunnerOptions): Promise<Jo
       for (const item of batch) {
         const started = Date.now();
         try {
-          await job.handler({ deps, data: (item.data ?? {}) as object, id: item.id, retryCount: item.retryCount });
+          // Every line the run logs names its job and run; a line about one Stripe event adds that
+          // event's delivery request id (process-event.ts).
+          const runLog = log.child({ job: job.name, jobId: item.id });
+          await job.handler({
+            deps: { ...deps, log: runLog },
+            data: (item.data ?? {}) as object,
+            id: item.id,
+            retryCount: item.retryCount,
+          });
           log.debug({ job: job.name, id: item.id, ms: Date.now() - started }, 'job done');
+          metrics.jobRun(job.name, 'ok', (Date.now() - started) / 1000);
         } catch (err) {
+          metrics.jobRun(job.name, 'failed', (Date.now() - started) / 1000);
           log.error({ err, job: job.name, id: item.id, attempt: item.retryCount }, 'job failed');
           throw err;
         }
@@ -78,12 +89,20 @@ export async function startJobRunner(options: StartJobRunnerOptions): Promise<Jo
       if (!scheduled.has(schedule.name)) await boss.unschedule(schedule.name, schedule.key);
     }
   }
+  const tickers = jobs
+    .filter((job) => job.everySeconds && options.schedules !== false)
+    .map((job) =>
+      setInterval(() => {
+        boss.send(job.name, {}).catch((err: unknown) => log.warn({ err, job: job.name }, 'could not queue a tick'));
+      }, job.everySeconds! * 1000),
+    );
   log.info({ jobs: jobs.map((j) => j.name) }, 'job runner started');
 
   return {
     boss,
     send: (name, data) => boss.send(name, data ?? null),
     async stop() {
+      for (const t of tickers) clearInterval(t);
       await boss.stop({ graceful: true, timeout: 10_000 });
       log.info('job runner stopped');
     },

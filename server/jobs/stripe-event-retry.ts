@@ -14,9 +14,9 @@ export const stripeEventRetryJob = defineJob<{ limit?: number }>({
     const results = await processDueEvents(pipelineContext(deps), { limit: data?.limit ?? 200 });
     const byStatus: Record<string, number> = {};
     for (const r of results) byStatus[r.status] = (byStatus[r.status] ?? 0) + 1;
-    if (results.length) deps.log.info({ job: 'stripe-event-retry', ...byStatus }, 'stripe event retry run');
+    if (results.length) deps.log.info({ ...byStatus }, 'stripe event retry run');
     if (byStatus.failed) {
-      deps.log.warn({ job: 'stripe-event-retry', failed: byStatus.failed }, 'stripe events gave up: support must act');
+      deps.log.warn({ failed: byStatus.failed }, 'stripe events gave up: support must act');
     }
     return byStatus;
   },

@@ -12,13 +12,12 @@ export const stripeReconciliationJob = defineJob<Record<string, never>>({
   queue: { policy: 'singleton', retryLimit: 1, retryDelay: 300, expireInSeconds: 50 * 60 },
   async handler({ deps }) {
     if (!deps.stripe) {
-      deps.log.debug({ job: 'stripe-reconciliation' }, 'no Stripe connection: nothing to reconcile');
+      deps.log.debug({}, 'no Stripe connection: nothing to reconcile');
       return { skipped: true };
     }
     const run = await reconcileEvents(pipelineContext(deps));
     deps.log.info(
       {
-        job: 'stripe-reconciliation',
         runId: run.id,
         status: run.status,
         seen: run.eventsSeen,

@@ -9,7 +9,7 @@ export const subscriptionRereadJob = defineJob<Record<string, never>>({
   queue: { policy: 'singleton', retryLimit: 3, retryDelay: 30, expireInSeconds: 10 * 60 },
   async handler({ deps }) {
     const results = await rereadSubscriptions({ prisma: deps.prisma, stripe: deps.stripe?.client ?? null });
-    if (results.length) deps.log.info({ job: 'subscription-reread', results }, 'subscriptions re-read from Stripe');
+    if (results.length) deps.log.info({ results }, 'subscriptions re-read from Stripe');
     return { reread: results.length };
   },
 });

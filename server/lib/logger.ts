@@ -3,7 +3,7 @@
 import { createRequire } from 'node:module';
 import type { LoggerOptions } from 'pino';
 
-export const REDACT_PATHS = [
+const REDACT_PATHS = [
   'req.headers.authorization',
   'req.headers.cookie',
   'req.headers["stripe-signature"]',
@@ -17,7 +17,7 @@ export const REDACT_PATHS = [
 // shape of the URL but not the address, plain or percent-encoded.
 const EMAIL_IN_URL = /[^\s/?&=,"'{}:[\]]+(?:@|%40)[^\s/?&=,"'{}:[\]]+/gi;
 
-export function redactEmails(url: string): string {
+function redactEmails(url: string): string {
   return url.replace(EMAIL_IN_URL, '[email]');
 }
 

@@ -3,7 +3,7 @@
 import type { Auth, StaffRole } from '../auth.ts';
 import type { Db } from '../db/client.ts';
 
-export const DEMO_EMAIL_DOMAIN = 'creditdesk.demo';
+const DEMO_EMAIL_DOMAIN = 'creditdesk.demo';
 
 export const DEMO_STAFF: ReadonlyArray<{ role: StaffRole; email: string; password: string; name: string }> = [
   { role: 'support', email: `support@${DEMO_EMAIL_DOMAIN}`, password: 'support-demo-pass', name: 'Sam Support' },

@@ -17,7 +17,7 @@ const DEMO_PRICES: Record<string, number> = {
   pack_50000: 34900,
 };
 
-export const stripeProductId = (key: string) => `prod_creditdesk_${key}`;
+const stripeProductId = (key: string) => `prod_creditdesk_${key}`;
 export const stripeLookupKey = (key: string) => `creditdesk_${key}`;
 
 /**
@@ -87,37 +87,37 @@ export function usageMetadata(
   };
 }
 
-export const ADA: DemoPerson = {
+const ADA: DemoPerson = {
   externalId: 'demo_ada',
   email: 'ada@example.com',
   name: 'Ada Lovelace',
   card: { brand: 'visa', last4: '4242' },
 };
-export const GRACE: DemoPerson = {
+const GRACE: DemoPerson = {
   externalId: 'demo_grace',
   email: 'grace@example.com',
   name: 'Grace Hopper',
   card: { brand: 'mastercard', last4: '4444' },
 };
-export const LINUS: DemoPerson = {
+const LINUS: DemoPerson = {
   externalId: 'demo_linus',
   email: 'linus@example.com',
   name: 'Linus T.',
   card: { brand: 'visa', last4: '1881' },
 };
-export const MARGARET: DemoPerson = {
+const MARGARET: DemoPerson = {
   externalId: 'demo_margaret',
   email: 'margaret@example.com',
   name: 'Margaret Hamilton',
   card: { brand: 'amex', last4: '8431' },
 };
-export const KATHERINE: DemoPerson = {
+const KATHERINE: DemoPerson = {
   externalId: 'demo_katherine',
   email: 'katherine@example.com',
   name: 'Katherine Johnson',
   card: { brand: 'visa', last4: '1117' },
 };
-export const MO: DemoPerson = { externalId: 'demo_mo', email: 'mo@example.com', name: 'Mo Newcomer' };
+const MO: DemoPerson = { externalId: 'demo_mo', email: 'mo@example.com', name: 'Mo Newcomer' };
 
 /** The ordinary customers, in the order they are played. */
 export const DEMO_STRIPE_CUSTOMERS: ReadonlyArray<{ person: DemoPerson; story: string }> = [

@@ -58,7 +58,7 @@ export interface Order {
 
 export const SEED_ACTOR: Actor = { type: 'system', id: 'demo-seed' };
 /** The product's backend calling the service API (usage, customers). */
-export const PRODUCT_BACKEND: Actor = { type: 'service', id: 'demo-product-backend' };
+const PRODUCT_BACKEND: Actor = { type: 'service', id: 'demo-product-backend' };
 export const ORDER_URL = 'https://ai-product.demo.example/billing/success?order=';
 const CANCEL_URL = 'https://ai-product.demo.example/billing/cancel';
 /** Generous on a busy 2-core machine; a healthy seed waits a few hundred milliseconds at most. */

@@ -12,7 +12,7 @@ import { loadStripeEmulator } from '../dev/emulator-loader.ts';
 import type { Deps, StripeConnection } from '../deps.ts';
 import type { Env } from '../env.ts';
 
-export const STRIPE_API_VERSION = '2026-10-28.endive';
+const STRIPE_API_VERSION = '2026-10-28.endive';
 
 /** The emulator accepts any test key; this one makes its origin obvious in logs. */
 const EMULATOR_SECRET_KEY = 'sk_test_creditdesk_emulator';
@@ -30,7 +30,7 @@ const DEV_TIME_SCALE = 1 / 60;
  * because the job tries again on its own schedule. The SDK's defaults (80 s, 2 retries) would
  * hold the job for minutes behind a hanging Stripe.
  */
-export const PIPELINE_STRIPE_OPTIONS = { timeout: 10_000, maxNetworkRetries: 1 } as const;
+const PIPELINE_STRIPE_OPTIONS = { timeout: 10_000, maxNetworkRetries: 1 } as const;
 
 export class StripeConfigError extends Error {
   constructor(message: string) {

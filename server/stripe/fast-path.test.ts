@@ -74,6 +74,8 @@ async function footprint(e: Obj) {
         deliveries: stored.deliveries.map((d) => ({ ...d, id: 0, receivedAt: 0, durationMs: d.durationMs !== null })),
         processing: stored.processing.map((a) => ({ ...a, id: 0, startedAt: 0, durationMs: a.durationMs !== null })),
         processedAt: stored.processedAt !== null,
+        // Each delivery's own request id; both paths store one.
+        requestId: stored.requestId !== null,
         receivedAt: 0,
         updatedAt: 0,
       },

@@ -29,6 +29,7 @@ export async function tryFastPath(
   rawJson: string,
   elapsedMs: number,
   log: PipelineLogger,
+  requestId: string | null = null,
 ): Promise<IngestEventResult | null> {
   const handler = stripeHandlers[TYPE] as EventHandler<unknown, unknown> | undefined;
   if (event.type !== TYPE || !handler || handlers[TYPE] !== stripeHandlers[TYPE]) return null;
@@ -38,7 +39,7 @@ export async function tryFastPath(
   if (!input) return null;
   const lockKeys = (handler.lockKeys?.(event.data.object) ?? []).filter((k): k is string => !!k);
   try {
-    const result = await ingestPackCheckout(deps.prisma, { ...input, rawJson, lockKeys, elapsedMs });
+    const result = await ingestPackCheckout(deps.prisma, { ...input, rawJson, lockKeys, elapsedMs, requestId });
     return result.outcome === 'stored' ? result.stored : null;
   } catch (err) {
     // Rolled back as a whole; the general pipeline stores the event and applies or retries it.

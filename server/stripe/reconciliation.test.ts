@@ -162,6 +162,11 @@ describe('reconciliation', () => {
     expect(drift.paidWithoutGrant?.map((p) => p.stripeObject)).toEqual([unknown.id]);
     expect(drift.grantsWithoutPayment?.map((g) => g.stripeReference)).toEqual(['cs_test_ghost_session']);
     expect(drift.grantsOnRefundedPayments?.map((g) => g.paymentId)).toEqual([refunded.id]);
+    // Issue 16: each finding names its customer (the runs list carries who they are).
+    const [listed] = await support().webhooks.reconciliationRuns({ limit: 1 });
+    expect(listed?.id).toBe(run.id);
+    expect(listed?.customers).toContainEqual(expect.objectContaining({ id: c.id, email: c.email }));
+    expect(listed?.customers.map((x) => x.id)).toContain(refunded.customerId);
     await h.prisma.payment.update({ where: { id: refunded.id }, data: { status: 'paid', amountRefunded: 0 } });
   });
 });

@@ -697,3 +697,45 @@ describe('everything else', () => {
     expect(health.events.processed).toBeGreaterThan(10);
   });
 });
+
+describe('purchase IP and device on subscription payments (issue 16.3)', () => {
+  it('carries client_ip / user_agent from the subscription metadata snapshot onto the invoice payment', async () => {
+    const user = 'user_sub_ip';
+    const cus = uid('cus');
+    const sub = uid('sub');
+    const t = now() - 5 * DAY;
+    await h.prisma.customer.create({ data: { externalId: user, email: 'sub-ip@example.com' } });
+    await twice(
+      event(
+        'customer.subscription.created',
+        subscription({
+          id: sub,
+          customer: cus,
+          userId: user,
+          priceId: PRICES.pro,
+          periodStart: t,
+          periodEnd: t + 30 * DAY,
+        }),
+        { created: t },
+      ),
+    );
+    const inv = invoice({
+      customer: cus,
+      subscription: sub,
+      userId: user,
+      priceId: PRICES.pro,
+      billingReason: 'subscription_create',
+      periodStart: t,
+      periodEnd: t + 30 * DAY,
+      paymentIntent: uid('pi'),
+    });
+    const details = (inv.parent as { subscription_details: { metadata: Record<string, string> } }).subscription_details;
+    details.metadata = { ...details.metadata, client_ip: '203.0.113.77', user_agent: 'Mozilla/5.0 (sub e2e)' };
+    await twice(event('invoice.paid', inv, { created: t + 5 }));
+    expect(await h.prisma.payment.findUniqueOrThrow({ where: { invoiceId: inv.id as string } })).toMatchObject({
+      kind: 'subscription',
+      purchaseIp: '203.0.113.77',
+      purchaseUserAgent: 'Mozilla/5.0 (sub e2e)',
+    });
+  });
+});

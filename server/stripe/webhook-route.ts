@@ -9,10 +9,11 @@ import { processEvent } from '../modules/billing/process-event.ts';
 import { recordWebhookRejection, type WebhookRejectionReason } from '../modules/billing/record-webhook-rejection.ts';
 import { tryFastPath } from './fast-path.ts';
 import { stripeHandlers } from './handlers/index.ts';
+import { metrics } from '../lib/metrics.ts';
 import { pipelineContext, webhookSecrets } from './pipeline.ts';
 import { verifyStripeSignature } from './verify-signature.ts';
 
-export const STRIPE_WEBHOOK_PATH = '/api/stripe/webhook';
+const STRIPE_WEBHOOK_PATH = '/api/stripe/webhook';
 
 export interface StripeWebhookOptions {
   deps: Deps;
@@ -78,6 +79,7 @@ export async function stripeWebhookRoutes(app: FastifyInstance, options: StripeW
 
   async function reject(req: FastifyRequest, reply: FastifyReply, reason: WebhookRejectionReason, status = 400) {
     await recordWebhookRejection(deps.prisma, { reason, ip: req.ip ?? null });
+    metrics.webhookRejected(reason);
     req.log.warn({ reason, ip: req.ip }, 'stripe webhook rejected');
     // 503 for our own misconfiguration, so Stripe keeps retrying until it is fixed.
     return reply
@@ -109,12 +111,18 @@ export async function stripeWebhookRoutes(app: FastifyInstance, options: StripeW
     const handled = Object.hasOwn(handlers, event.type);
     // Per request: the Stripe connection may be attached after the app was built (the emulator
     // needs the app's address before it can deliver to it).
-    const ctx = pipelineContext(deps, handlers);
+    // Logged under this request's id (req.log): the inline attempt's lines carry it.
+    const ctx = { ...pipelineContext(deps, handlers), log: req.log };
     // Durable first: the 2xx below is only reached once the event row has committed. A paid pack
     // checkout is stored and applied by one statement (fast-path.ts); anything else, and anything
     // the fast path leaves, is stored here and applied below.
+    const fast = await tryFastPath(deps, handlers, event, rawJson, performance.now() - started, req.log, req.id);
+    // The fast path applied it in its one statement: that was this event's processing attempt.
+    if (fast && !fast.duplicate && fast.status === 'processed') {
+      metrics.eventAttempt(event.type, 'processed', new Date(event.created * 1000));
+    }
     const stored =
-      (await tryFastPath(deps, handlers, event, rawJson, performance.now() - started, req.log)) ??
+      fast ??
       (await ingestEvent(deps.prisma, {
         event,
         rawJson,
@@ -122,6 +130,7 @@ export async function stripeWebhookRoutes(app: FastifyInstance, options: StripeW
         handled,
         source: 'webhook',
         elapsedMs: performance.now() - started,
+        requestId: req.id,
       }));
 
     let status = stored.status;
@@ -154,6 +163,7 @@ export async function stripeWebhookRoutes(app: FastifyInstance, options: StripeW
         req.log.error({ err, eventId: event.id }, 'inline processing of stripe event failed');
       }
     }
+    metrics.webhookDelivery(event.type, stored.duplicate ? 'duplicate' : (status ?? 'received'));
     return reply.code(200).send({ received: true, eventId: event.id, duplicate: stored.duplicate, status });
   });
 }

@@ -87,12 +87,17 @@ describe('tRPC role matrix', () => {
     const tierOf = (path: string) => procedures.find(([p]) => p === path)?.[1]._def.meta?.roles;
     for (const [path, proc] of procedures) {
       const roles = proc._def.meta?.roles;
-      if (/^(refunds\.(confirm|approve|request)|staff\.|apiKeys\.|catalog\.import)/.test(path) && roles !== undefined) {
+      if (
+        /^(refunds\.(confirm|approve|request)|staff\.|apiKeys\.|outbound\.|catalog\.import)/.test(path) &&
+        roles !== undefined
+      ) {
         expect(roles, `${path} must not be open to support`).not.toContain('support');
         expect(roles).not.toBe('public');
       }
     }
     expect(tierOf('staff.list')).toEqual(['admin']);
+    expect(tierOf('outbound.createEndpoint')).toEqual(['admin']);
+    expect(tierOf('outbound.resend')).toEqual(['admin']);
   });
 });
 

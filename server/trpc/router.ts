@@ -1,4 +1,5 @@
 import { router } from './init.ts';
+import { accountRouter } from './routers/account.ts';
 import { apiKeysRouter } from './routers/api-keys.ts';
 import { auditRouter } from './routers/audit.ts';
 import { blocksRouter } from './routers/blocks.ts';
@@ -7,6 +8,7 @@ import { catalogAdminRouter } from './routers/catalog-admin.ts';
 import { customersRouter } from './routers/customers.ts';
 import { disputesRouter } from './routers/disputes.ts';
 import { ledgerRouter } from './routers/ledger.ts';
+import { outboundRouter } from './routers/outbound.ts';
 import { refundsRouter } from './routers/refunds.ts';
 import { reportsRouter } from './routers/reports.ts';
 import { staffRouter } from './routers/staff.ts';
@@ -18,6 +20,7 @@ import { webhooksAdminRouter } from './routers/webhooks-admin.ts';
 export const appRouter = router({
   system: systemRouter,
   staff: staffRouter,
+  account: accountRouter,
   webhooks: webhooksRouter,
   webhooksAdmin: webhooksAdminRouter,
   customers: customersRouter,
@@ -31,6 +34,7 @@ export const appRouter = router({
   reports: reportsRouter,
   disputes: disputesRouter,
   blocks: blocksRouter,
+  outbound: outboundRouter,
 });
 
 export type AppRouter = typeof appRouter;

@@ -32,7 +32,7 @@ export const NAV_ITEMS: readonly NavItem[] = [
   { label: 'Reports', path: '/reports', icon: ChartColumnIcon, roles: ['finance', 'admin'], shortcut: 'p' },
   { label: 'Catalog', path: '/catalog', icon: BookOpenIcon, roles: ['admin'], shortcut: 'k' },
   { label: 'Audit log', path: '/audit', icon: ScrollTextIcon, roles: ['finance', 'admin'], shortcut: 'a' },
-  { label: 'Settings', path: '/settings', icon: SettingsIcon, roles: ['admin'], shortcut: 's' },
+  { label: 'Settings', path: '/settings', icon: SettingsIcon, roles: ['support', 'finance', 'admin'], shortcut: 's' },
 ];
 
 export function canSee(role: Role, item: Pick<NavItem, 'roles'>): boolean {

@@ -108,7 +108,7 @@ export function KeyboardShortcuts({ children }: { children: ReactNode }) {
   );
 }
 
-export function CommandPalette({
+function CommandPalette({
   open,
   onOpenChange,
   commands,

@@ -2,7 +2,7 @@
 // password stretching needed for keys nobody chose), and lets a lookup be one indexed query.
 import { createHash, randomBytes } from 'node:crypto';
 
-export const API_KEY_PREFIX = 'cdk_';
+const API_KEY_PREFIX = 'cdk_';
 
 export function hashApiKey(key: string): string {
   return createHash('sha256').update(key, 'utf8').digest('hex');

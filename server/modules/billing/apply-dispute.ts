@@ -14,11 +14,12 @@ import type { EventEnvelope, HandlerOutcome } from './event-handler.ts';
 import { DeferEventError } from './event-errors.ts';
 import { findPaymentForCharge, isSettled, type ChargeRef } from './find-payment.ts';
 import { stripeId } from './resolve-event-customer.ts';
+import { recordOutboundEvent } from '../outbound/record-outbound-event.ts';
 
 const RELEASED = new Set(['won', 'warning_closed', 'prevented']);
 const CLOSED = new Set([...RELEASED, 'lost']);
 
-export function disputeIsOpen(status: string): boolean {
+function disputeIsOpen(status: string): boolean {
   return !CLOSED.has(status);
 }
 
@@ -72,6 +73,32 @@ export async function applyDispute(
       ? await tx.dispute.update({ where: { id: dispute.id }, data: state })
       : existing
     : await tx.dispute.create({ data: { id: dispute.id, ...state } });
+  // Outbox: opened on the first sight of the dispute, closed when it first reaches a closed status.
+  const closedNow = CLOSED.has(row.status) && (!existing || !CLOSED.has(existing.status));
+  const disputeData = {
+    disputeId: dispute.id,
+    chargeId: row.chargeId,
+    amount: row.amount,
+    currency: row.currency,
+    reason: row.reason,
+    status: row.status,
+  };
+  if (!existing) {
+    await recordOutboundEvent(tx, {
+      type: 'dispute.opened',
+      customerId: row.customerId,
+      sourceKey: `dispute.opened:${dispute.id}`,
+      data: { ...disputeData, evidenceDueBy: row.evidenceDueBy?.toISOString() ?? null },
+    });
+  }
+  if (closedNow) {
+    await recordOutboundEvent(tx, {
+      type: 'dispute.closed',
+      customerId: row.customerId,
+      sourceKey: `dispute.closed:${dispute.id}`,
+      data: disputeData,
+    });
+  }
 
   const parts = [
     existing

@@ -66,16 +66,25 @@ export async function applyInvoicePaid(
     ...(facts.paymentIntentId ? { paymentIntentId: facts.paymentIntentId } : {}),
     ...(facts.chargeId ? { chargeId: facts.chargeId } : {}),
   };
+  // Where the buyer was when our checkout endpoint made the subscription's session: its metadata
+  // (client_ip / user_agent) rides on the subscription, and the invoice carries a snapshot of it.
+  // Dispute evidence and Visa CE 3.0 matching read it from the payment, as for packs.
+  const meta = facts.subscriptionMetadata ?? {};
+  const origin = {
+    ...(meta.client_ip ? { purchaseIp: meta.client_ip } : {}),
+    ...(meta.user_agent ? { purchaseUserAgent: meta.user_agent } : {}),
+  };
   const existing = await tx.payment.findUnique({ where: { invoiceId: invoice.id } });
   const payment = existing
     ? await tx.payment.update({
         where: { id: existing.id },
         data: {
           ...paymentData,
+          ...(existing.purchaseIp || existing.purchaseUserAgent ? {} : origin),
           status: existing.status === 'refunded' || existing.status === 'partially_refunded' ? existing.status : 'paid',
         },
       })
-    : await tx.payment.create({ data: { ...paymentData, invoiceId: invoice.id, status: 'paid' } });
+    : await tx.payment.create({ data: { ...paymentData, ...origin, invoiceId: invoice.id, status: 'paid' } });
 
   const parts: string[] = [];
   const reason = invoice.billing_reason ?? 'unknown';

@@ -9,6 +9,7 @@ import type { EventEnvelope, HandlerOutcome } from './event-handler.ts';
 import { findSubscriptionForInvoice } from './find-subscription-for-invoice.ts';
 import { invoiceFacts } from './invoice-facts.ts';
 import { syncCustomerPlan } from './sync-customer-plan.ts';
+import { recordOutboundEvent } from '../outbound/record-outbound-event.ts';
 
 export async function applyInvoicePaymentFailed(
   tx: Tx,
@@ -74,6 +75,18 @@ export async function applyInvoicePaymentFailed(
   const rules = await getRules(tx);
   const graceUntil = new Date(event.created.getTime() + rules.gracePeriodDays * 86_400_000);
   await tx.subscription.update({ where: { id: sub.id }, data: { graceStartedAt: event.created, graceUntil } });
+  await recordOutboundEvent(tx, {
+    type: 'payment.failed',
+    customerId: sub.customerId,
+    sourceKey: `payment.failed:${invoice.id}:${sub.id}`,
+    data: {
+      invoiceId: invoice.id,
+      subscriptionId: sub.id,
+      amount: invoice.amount_due,
+      currency: invoice.currency,
+      graceUntil: graceUntil.toISOString(),
+    },
+  });
   const synced = await syncCustomerPlan(tx, {
     customerId: sub.customerId,
     now,

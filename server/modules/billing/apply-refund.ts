@@ -17,6 +17,7 @@ import { DeferEventError } from './event-errors.ts';
 import { findPaymentForCharge, isSettled, type ChargeRef } from './find-payment.ts';
 import { refundClawbackCredits } from './refund-clawback-credits.ts';
 import { stripeId } from './resolve-event-customer.ts';
+import { recordOutboundEvent } from '../outbound/record-outbound-event.ts';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const MONEY_MOVING: ReadonlySet<RefundStatus> = new Set(['pending', 'succeeded']);
@@ -169,6 +170,23 @@ export async function applyRefund(
     } else {
       parts.push('no unused credits to claw back');
     }
+  }
+
+  if (row.status === 'succeeded') {
+    // Once per Stripe refund, however many events report it succeeded (source key).
+    await recordOutboundEvent(tx, {
+      type: 'refund.completed',
+      customerId: row.customerId,
+      sourceKey: `refund.completed:${refund.id}`,
+      data: {
+        refundId: refund.id,
+        paymentId: payment.id,
+        amount: row.amount,
+        currency: row.currency,
+        creditsClawedBack: row.creditsClawedBack,
+        origin: row.origin,
+      },
+    });
   }
 
   if (FINAL.has(row.status) && row.creditsClawedBack > 0 && payment.lotId) {

@@ -17,6 +17,8 @@ export interface IngestEventInput {
   source: EventSource;
   /** Time spent on this arrival so far (verification), recorded on the delivery. */
   elapsedMs?: number;
+  /** The delivering request's id: kept on a new event so its background attempts log under it. */
+  requestId?: string | null;
 }
 
 export interface IngestEventResult {
@@ -34,11 +36,11 @@ export async function ingestEvent(db: Db, input: IngestEventInput): Promise<Inge
   const rows = await db.$queryRaw<Array<{ id: bigint; duplicate: boolean; status: EventStatus | null }>>`
     WITH ins AS (
       INSERT INTO stripe_event (id, type, api_version, created, livemode, payload, object_id, status, source,
-                                received_at, updated_at)
+                                request_id, received_at, updated_at)
       VALUES (${event.id}, ${event.type}, ${event.api_version ?? null},
               to_timestamp(${event.created}::double precision) AT TIME ZONE 'UTC', ${event.livemode},
               ${input.rawJson}::jsonb, ${input.objectId}, ${initial}::"EventStatus", ${input.source},
-              now() AT TIME ZONE 'UTC', now() AT TIME ZONE 'UTC')
+              ${input.requestId ?? null}, now() AT TIME ZONE 'UTC', now() AT TIME ZONE 'UTC')
       ON CONFLICT (id) DO NOTHING
       RETURNING status
     ), del AS (

@@ -110,15 +110,21 @@ export async function ingestPackCheckout(
     lockKeys: string[];
     /** Time spent on this arrival so far (verification), recorded on the delivery. */
     elapsedMs: number;
+    /** The delivering request's id, stored on the event (stripe_event.request_id's default). */
+    requestId?: string | null;
   },
 ): Promise<PackCheckoutResult> {
-  const { rawJson, purchaseIp, purchaseUserAgent, ...fields } = input;
+  const { rawJson, purchaseIp, purchaseUserAgent, requestId, ...fields } = input;
   // Straight on the pool: a single statement needs no transaction, and Prisma's per-query work
   // would cost more than the round trip itself. Unnamed (not prepared): the embedded database
   // shares one session between connections, where a named statement would collide.
+  // The request id reaches the event row through a trigger (migration stripe_event_request_id)
+  // reading a setting local to this statement's transaction: set first (a volatile FROM item runs
+  // before the select list), gone when the statement ends, so no other statement sees it.
   const { rows } = await pgPool(db).query<{ r: Answer }>(
-    'SELECT stripe_ingest_pack_checkout($1::jsonb, $2::jsonb) AS r',
-    [JSON.stringify({ ...fields, elapsedMs: Math.round(fields.elapsedMs) }), rawJson],
+    `SELECT stripe_ingest_pack_checkout($1::jsonb, $2::jsonb) AS r
+       FROM (SELECT set_config('creditdesk.request_id', COALESCE($3::text, ''), true)) AS request`,
+    [JSON.stringify({ ...fields, elapsedMs: Math.round(fields.elapsedMs) }), rawJson, requestId ?? null],
   );
   const r = rows[0]?.r;
   if (r?.status === 'stored' && r.deliveryId && r.eventStatus) {

@@ -8,6 +8,7 @@ import type { Db } from '../../db/client.ts';
 import type { Tx } from '../../db/tx.ts';
 import type { EventStatus } from '../../generated/prisma/enums.ts';
 import { AppError } from '../../lib/app-error.ts';
+import { metrics } from '../../lib/metrics.ts';
 import type { EventEnvelope, EventHandler, HandlerMap, HandlerOutcome } from './event-handler.ts';
 import { describeEventCause, type EventCause } from '../../contracts/event-causes.ts';
 import { EventFailedError, StripeNeededError } from './event-errors.ts';
@@ -19,6 +20,8 @@ export interface PipelineLogger {
   info(obj: object, msg?: string): void;
   warn(obj: object, msg?: string): void;
   error(obj: object, msg?: string): void;
+  /** pino's: a logger whose every line carries `bindings` (the delivery's request id). */
+  child?(bindings: Record<string, unknown>): PipelineLogger;
 }
 
 export interface PipelineContext {
@@ -40,6 +43,8 @@ export interface StoredEventRow {
   customerId: string | null;
   payload: unknown;
   status: EventStatus;
+  /** The delivering request's id (null for reconciliation or manual ingest). */
+  requestId?: string | null;
 }
 
 export interface ProcessOptions {
@@ -99,17 +104,30 @@ export function toEnvelope(row: {
 }
 
 export async function processEvent(
-  ctx: PipelineContext,
+  pipeline: PipelineContext,
   eventId: string,
   options: ProcessOptions = {},
 ): Promise<ProcessResult> {
   const row =
     options.stored ??
-    (await ctx.prisma.stripeEvent.findUnique({
+    (await pipeline.prisma.stripeEvent.findUnique({
       where: { id: eventId },
-      select: { id: true, type: true, created: true, livemode: true, customerId: true, payload: true, status: true },
+      select: {
+        id: true,
+        type: true,
+        created: true,
+        livemode: true,
+        customerId: true,
+        payload: true,
+        status: true,
+        requestId: true,
+      },
     }));
   if (!row) throw new AppError('NOT_FOUND', `No stored Stripe event ${eventId}`);
+  // Away from the delivery (retry job, staff), lines about this event carry the delivery's request
+  // id, so one id follows it from delivery to ledger entry. Inline, the request's logger has it.
+  const background = !options.inline && !!row.requestId && !!pipeline.log.child;
+  const ctx = background ? { ...pipeline, log: pipeline.log.child!({ reqId: row.requestId, eventId }) } : pipeline;
   if (!options.force && (row.status === 'processed' || row.status === 'ignored')) {
     return { eventId, status: row.status, skipped: true };
   }
@@ -123,7 +141,7 @@ export async function processEvent(
 
   const started = Date.now();
   const mismatch = livemodeMismatch(ctx, row);
-  if (mismatch) return recordFailure(ctx, eventId, mismatch, options, 0);
+  if (mismatch) return counted(ctx, row, options, await recordFailure(ctx, eventId, mismatch, options, 0));
   try {
     const { envelope, object } = toEnvelope(row);
     const prepared = handler.prepare
@@ -131,14 +149,34 @@ export async function processEvent(
       : undefined;
     for (let attempt = 1; ; attempt++) {
       try {
-        return await applyInTransaction(ctx, handler, envelope, object, prepared, options, started);
+        const applied = await applyInTransaction(ctx, handler, envelope, object, prepared, options, started);
+        return counted(ctx, row, options, applied);
       } catch (err) {
         if (attempt >= CONFLICT_RETRIES || !isTransientConflict(err)) throw err;
       }
     }
   } catch (err) {
-    return recordFailure(ctx, eventId, err, options, Date.now() - started);
+    return counted(ctx, row, options, await recordFailure(ctx, eventId, err, options, Date.now() - started));
   }
+}
+
+/** Every attempt that ran is counted once, by type and resulting status (metrics.ts); one not
+ * answering a delivery (retry job, staff) is also logged, under the delivery's request id. */
+function counted(
+  ctx: PipelineContext,
+  row: { type: string; created: Date },
+  options: ProcessOptions,
+  result: ProcessResult,
+): ProcessResult {
+  if (result.skipped) return result;
+  metrics.eventAttempt(row.type, result.status, row.created);
+  if (!options.inline) {
+    ctx.log.info(
+      { eventId: result.eventId, type: row.type, status: result.status, cause: result.cause?.code },
+      'stripe event attempt',
+    );
+  }
+  return result;
 }
 
 /** A live event on a test deployment (or the reverse) is a misrouted endpoint: never applied. */

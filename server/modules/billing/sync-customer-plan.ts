@@ -8,7 +8,7 @@ import { setCustomerPlan } from '../entitlements/set-customer-plan.ts';
 
 const ENTITLING = new Set(['active', 'trialing', 'past_due']);
 
-export function subscriptionEntitles(
+function subscriptionEntitles(
   sub: { status: string; graceUntil: Date | null; planKey: string | null },
   now: Date,
 ): boolean {

@@ -10,7 +10,7 @@ import { getRules } from '../catalog/get-rules.ts';
 import { recordBlock } from './record-block.ts';
 
 const DAY_MS = 86_400_000;
-export const AUTO_BLOCK_ACTOR: Actor = { type: 'system', id: 'auto-block-rule' };
+const AUTO_BLOCK_ACTOR: Actor = { type: 'system', id: 'auto-block-rule' };
 
 export interface AutoBlockOutcome {
   blocked: boolean;

@@ -12,7 +12,7 @@ import { getRules } from '../catalog/get-rules.ts';
 import { entitlementValues, resolveEntitlements } from '../entitlements/resolve-entitlements.ts';
 
 /** BlockEvent.actorId of the auto-block rule (the verdict and the timeline name it so). */
-export const RULE_ACTOR_ID = 'system';
+const RULE_ACTOR_ID = 'system';
 
 export interface BlockChange {
   customerId: string;

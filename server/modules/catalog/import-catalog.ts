@@ -10,7 +10,7 @@ import { canonicalJson } from '../../lib/json.ts';
 import { recordAudit } from '../audit/record-audit.ts';
 import { canonicalCatalog, rowsToCatalog, rulesToJson } from './catalog-shape.ts';
 import { getCatalog } from './get-catalog.ts';
-import { validateCatalog } from './validate-catalog.ts';
+import { validateCatalog } from '../../contracts/validate-catalog.ts';
 
 export interface CatalogDiff {
   added: string[];
@@ -26,7 +26,7 @@ export interface CatalogImportResult {
   rules: boolean;
 }
 
-export function catalogProblemsError(problems: CatalogProblem[]): AppError {
+function catalogProblemsError(problems: CatalogProblem[]): AppError {
   const shown = problems
     .slice(0, 3)
     .map((p) => `${p.path || 'catalog'}: ${p.message}`)

@@ -13,7 +13,7 @@ import { canonicalCatalog, rowsToCatalog, rulesToJson } from './catalog-shape.ts
 import { findEventsWaitingOnPrices } from './find-events-waiting-on-prices.ts';
 import { getCatalog } from './get-catalog.ts';
 import { diff, type CatalogDiff } from './import-catalog.ts';
-import { validateCatalog } from './validate-catalog.ts';
+import { validateCatalog } from '../../contracts/validate-catalog.ts';
 
 const SAMPLE_SIZE = 5;
 /** Subscriptions in these states renew no more: a price change cannot touch them. */

@@ -1,14 +1,10 @@
-// Lookups by each handle a caller has: our id, the product's user id, the Stripe customer id.
+// Lookups by each handle a caller has: our id and the product's user id.
 import type { DbOrTx } from '../../db/tx.ts';
 import type { Customer } from '../../generated/prisma/client.ts';
 import { AppError } from '../../lib/app-error.ts';
 
-export function findCustomerByExternalId(tx: DbOrTx, externalId: string): Promise<Customer | null> {
+function findCustomerByExternalId(tx: DbOrTx, externalId: string): Promise<Customer | null> {
   return tx.customer.findUnique({ where: { externalId } });
-}
-
-export function findCustomerByStripeId(tx: DbOrTx, stripeCustomerId: string): Promise<Customer | null> {
-  return tx.customer.findUnique({ where: { stripeCustomerId } });
 }
 
 /** NOT_FOUND when the product never told us about this user. */

@@ -1,7 +1,8 @@
 // Gathers the evidence for one dispute from our own records: who the customer is, what they
 // bought and from where, every use of the credits that purchase bought (timestamps, operations,
 // result references, IP and user agent from the usage metadata, found through the ledger's
-// allocations on the disputed lot), where the account was used from, the policies in Settings,
+// allocations on the disputed lot), where the account was used from (read the same way as the
+// usage rows, and always including every pair they show), the policies in Settings,
 // the receipt, the earlier payments nobody disputed and the Visa CE 3.0 candidates among them.
 // Then writes the Stripe text fields from those facts (evidence-fields.ts). Reads only.
 import type {
@@ -24,8 +25,8 @@ const MAX_ACCESS_ROWS = 25;
 const MAX_PRIOR_PAYMENTS = 20;
 const DAY_MS = 86_400_000;
 /** Visa CE 3.0: prior undisputed transactions 120 to 365 days before the disputed one. */
-export const CE3_MIN_DAYS = 120;
-export const CE3_MAX_DAYS = 365;
+const CE3_MIN_DAYS = 120;
+const CE3_MAX_DAYS = 365;
 
 interface UsageRow {
   created_at: Date;
@@ -50,6 +51,33 @@ function usageLine(r: UsageRow): EvidenceUsageLine {
     userAgent: str(m.userAgent),
     status: r.status,
   };
+}
+
+type AccessRow = EvidenceFacts['access'][number];
+const accessKey = (ip: string | null, ua: string | null) => JSON.stringify([ip, ua]);
+
+/**
+ * "Where the account was used from" must agree with the usage rows (issue 16.3): every IP /
+ * device pair a listed usage row shows is in it, whatever the account-wide query kept (it keeps
+ * the first few pairs, over all of the account's usage). Pairs only the rows show are counted from
+ * the rows; the section is never "none recorded" while a row names an IP or a device.
+ */
+export function accessWithUsageLines(access: AccessRow[], lines: EvidenceUsageLine[]): AccessRow[] {
+  const known = new Set(access.map((a) => accessKey(a.ip, a.userAgent)));
+  const extra = new Map<string, AccessRow>();
+  for (const u of lines) {
+    if (!u.clientIp && !u.userAgent) continue;
+    const key = accessKey(u.clientIp, u.userAgent);
+    if (known.has(key)) continue;
+    const row = extra.get(key);
+    if (row) {
+      row.requests += 1;
+      row.lastAt = u.at;
+    } else {
+      extra.set(key, { ip: u.clientIp, userAgent: u.userAgent, firstAt: u.at, lastAt: u.at, requests: 1 });
+    }
+  }
+  return [...access, ...extra.values()];
 }
 
 function paymentFacts(p: Payment): EvidencePayment {
@@ -107,11 +135,11 @@ async function accountUsage(db: DbOrTx, customerId: string, since: Date, until: 
 
 async function accessLog(db: DbOrTx, customerId: string, until: Date): Promise<EvidenceFacts['access']> {
   const rows = await db.$queryRaw<Array<{ ip: string | null; ua: string | null; first: Date; last: Date; n: bigint }>>`
-    SELECT metadata->>'clientIp' AS ip, metadata->>'userAgent' AS ua,
+    SELECT NULLIF(btrim(metadata->>'clientIp'), '') AS ip, NULLIF(btrim(metadata->>'userAgent'), '') AS ua,
            min(created_at) AS first, max(created_at) AS last, count(*) AS n
     FROM usage
     WHERE customer_id = ${customerId}::uuid AND created_at <= ${until}
-      AND (metadata ? 'clientIp' OR metadata ? 'userAgent')
+      AND (NULLIF(btrim(metadata->>'clientIp'), '') IS NOT NULL OR NULLIF(btrim(metadata->>'userAgent'), '') IS NOT NULL)
     GROUP BY 1, 2
     ORDER BY min(created_at)
     LIMIT ${MAX_ACCESS_ROWS}`;
@@ -266,7 +294,7 @@ export async function assembleEvidencePack(
       lines,
       omitted: Math.max(0, requests - lines.length),
     },
-    access,
+    access: accessWithUsageLines(access, lines),
     priorPayments: prior,
     visaCe3: visaCe3(dispute.reason, purchase, prior),
     policies: { refund: rules.refundPolicy.trim(), cancellation: rules.cancellationPolicy.trim() },

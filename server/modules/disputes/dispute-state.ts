@@ -4,8 +4,8 @@ import type { DisputeState, DisputeUrgency } from '../../contracts/disputes.ts';
 
 const HOUR_MS = 3_600_000;
 /** Red under a day left, amber under three days. */
-export const CRITICAL_MS = 24 * HOUR_MS;
-export const SOON_MS = 72 * HOUR_MS;
+const CRITICAL_MS = 24 * HOUR_MS;
+const SOON_MS = 72 * HOUR_MS;
 
 const WAITING_FOR_US = new Set(['needs_response', 'warning_needs_response', 'appeal_needs_response']);
 const WITH_THE_BANK = new Set(['under_review', 'warning_under_review', 'appeal_under_review']);

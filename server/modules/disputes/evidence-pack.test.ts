@@ -2,10 +2,17 @@
 // right records (usage paid by the disputed lot only, access log, earlier undisputed payments,
 // Visa CE 3.0 candidates), the Stripe text fields are filled and within Stripe's limits, and the
 // PDF renders within the size and page limits, also for a very large history.
+import { execFileSync } from 'node:child_process';
 import { PDFDocument } from 'pdf-lib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestDeps, type TestContext } from '../../../test/deps.ts';
-import { evidenceFields, EVIDENCE_TEXT_FIELDS, EVIDENCE_TEXT_FIELD_NAMES } from '../../contracts/disputes.ts';
+import {
+  evidenceFields,
+  EVIDENCE_TEXT_FIELDS,
+  EVIDENCE_TEXT_FIELD_NAMES,
+  NO_ACCESS_RECORDED,
+  type EvidencePack,
+} from '../../contracts/disputes.ts';
 import type { Db } from '../../db/client.ts';
 import { grant, makeCustomer } from '../support/testing/history-builder.ts';
 import { assembleEvidencePack, MAX_USAGE_LINES } from './assemble-evidence-pack.ts';
@@ -223,4 +230,79 @@ describe('assembleEvidencePack', () => {
     });
     await expect(assembleEvidencePack(db, { disputeId: d.id })).rejects.toMatchObject({ code: 'UNPROCESSABLE' });
   });
+
+  // Issue 16.3: one source of truth. Every IP / device a usage row shows is in "Where the account
+  // was used from", which never says none were recorded while a row names one, in the facts, the
+  // PDF and the text fields alike; blank metadata values count as not recorded everywhere.
+  it('never says no IP or device was recorded while a usage row shows one', async () => {
+    const now = new Date();
+    const c = await makeCustomer(db, { email: 'one-truth@example.com', createdAt: daysAgo(30, now) });
+    const p = await paidPurchase(db, { customerId: c.id, paidAt: daysAgo(10, now), credits: 500 });
+    // Blank values: not an IP, not a device, in the rows and in the access section alike.
+    await useWithMetadata(db, {
+      customerId: c.id,
+      feature: 'chat',
+      credits: 1,
+      at: daysAgo(9, now),
+      metadata: { clientIp: '  ', userAgent: '' },
+    });
+    // More distinct addresses than the account-wide access query keeps, the last ones used after
+    // the dispute opened: the rows list them, so the access section must too.
+    for (let i = 0; i < 30; i++) {
+      await useWithMetadata(db, {
+        customerId: c.id,
+        feature: 'chat',
+        credits: 1,
+        at: new Date(daysAgo(i < 28 ? 8 : 0.5, now).getTime() + i * 1000),
+        metadata: { clientIp: `198.51.100.${i + 1}`, userAgent: i % 2 ? UA : '' },
+      });
+    }
+    const d = await disputeRow(db, {
+      paymentId: p.id,
+      customerId: c.id,
+      chargeId: p.chargeId!,
+      openedAt: daysAgo(1, now),
+    });
+    const pack = await assembleEvidencePack(db, { disputeId: d.id, now });
+    const f = pack.facts;
+    const shown = f.usage.lines.filter((u) => u.clientIp || u.userAgent);
+    expect(shown).toHaveLength(30);
+    for (const u of f.usage.lines) {
+      expect(u.clientIp === null || u.clientIp.trim() !== '').toBe(true);
+      expect(u.userAgent === null || u.userAgent.trim() !== '').toBe(true);
+      if (!u.clientIp && !u.userAgent) continue;
+      expect(f.access.some((a) => a.ip === u.clientIp && a.userAgent === u.userAgent)).toBe(true);
+    }
+    expect(f.access.every((a) => (a.ip ?? '').trim() !== '' || (a.userAgent ?? '').trim() !== '')).toBe(true);
+    expect(pack.fields.access_activity_log).toContain('198.51.100.30');
+    expect(pack.fields.access_activity_log).toMatch(/The account was used from:[\s\S]*198\.51\.100\.30/);
+    const text = pdfText((await renderEvidencePdf(pack)).bytes);
+    expect(text).not.toContain(NO_ACCESS_RECORDED);
+    const whereFrom = text.slice(text.indexOf('Where the account was used from'));
+    expect(whereFrom).toContain('198.51.100.30');
+
+    // And the other way round: no row names an IP or device, so the section says so.
+    const quiet = await makeCustomer(db, { email: 'quiet@example.com', createdAt: daysAgo(30, now) });
+    const q = await paidPurchase(db, { customerId: quiet.id, paidAt: daysAgo(10, now), credits: 500 });
+    await useWithMetadata(db, {
+      customerId: quiet.id,
+      feature: 'chat',
+      credits: 1,
+      at: daysAgo(9, now),
+      metadata: { clientIp: ' ', userAgent: '' },
+    });
+    const qd = await disputeRow(db, {
+      paymentId: q.id,
+      customerId: quiet.id,
+      chargeId: q.chargeId!,
+      openedAt: daysAgo(1, now),
+    });
+    const quietPack: EvidencePack = await assembleEvidencePack(db, { disputeId: qd.id, now });
+    expect(quietPack.facts.access).toEqual([]);
+    expect(pdfText((await renderEvidencePdf(quietPack)).bytes)).toContain(NO_ACCESS_RECORDED);
+  });
 });
+
+function pdfText(bytes: Uint8Array): string {
+  return execFileSync('pdftotext', ['-', '-'], { input: Buffer.from(bytes), encoding: 'utf8' }).replace(/\s+/g, ' ');
+}

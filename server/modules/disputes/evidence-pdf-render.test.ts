@@ -14,9 +14,10 @@ import { createTestDeps, type TestContext } from '../../../test/deps.ts';
 import type { EvidencePack } from '../../contracts/disputes.ts';
 import { buildApp } from '../../app.ts';
 import type { Db } from '../../db/client.ts';
+import { createStaff } from '../staff/create-staff.ts';
 import { makeCustomer } from '../support/testing/history-builder.ts';
 import { assembleEvidencePack } from './assemble-evidence-pack.ts';
-import { getEvidencePdf } from './get-evidence-pdf.ts';
+import { getEvidencePageImage, getEvidencePdf } from './get-evidence-pdf.ts';
 import { renderEvidencePdf } from './render-evidence-pdf.ts';
 import { renderEvidencePdfInWorker } from './render-evidence-pdf-in-worker.ts';
 import { saveEvidence } from './save-evidence.ts';
@@ -161,5 +162,48 @@ describe('evidence PDF rendering', () => {
     });
     const ok = await renderEvidencePdfInWorker(withFields(pack, { uncategorized_text: 'fast' }));
     expect(pdfText(ok.bytes)).toContain('fast');
+  });
+
+  // Issue 16.4: the preview tab shows page images (our CSP and headless browsers leave an embedded
+  // PDF blank); each is a real PNG of that page of the same document, behind the staff session.
+  it('draws each page of the evidence PDF as a PNG, refuses pages it does not have, and needs a session', async () => {
+    const d = await disputedPurchase('page-image@example.com', 3);
+    const pdf = await getEvidencePdf(db, { disputeId: d.id });
+    expect(pdf.version).toMatch(/^[0-9a-f]{16}$/);
+    const png = await getEvidencePageImage(db, { disputeId: d.id, page: 1 });
+    expect(png.subarray(1, 4).toString('latin1')).toBe('PNG');
+    const width = png.readUInt32BE(16);
+    const height = png.readUInt32BE(20);
+    expect(width).toBeGreaterThan(800);
+    expect(height).toBeGreaterThan(width); // A4 portrait
+    await expect(getEvidencePageImage(db, { disputeId: d.id, page: pdf.pages + 1 })).rejects.toMatchObject({
+      code: 'NOT_FOUND',
+    });
+
+    const url = `/api/staff/disputes/${d.id}/evidence-pages/1.png?v=${pdf.version}`;
+    expect((await app.inject({ method: 'GET', url })).statusCode).toBe(401);
+    await createStaff(
+      db,
+      t.deps.auth,
+      { type: 'system', id: 'test' },
+      {
+        email: 'support@pages.test',
+        password: 'support-password-1234',
+        name: 'Sam Support',
+        role: 'support',
+      },
+    );
+    const signIn = await app.inject({
+      method: 'POST',
+      url: '/api/auth/sign-in/email',
+      payload: { email: 'support@pages.test', password: 'support-password-1234' },
+    });
+    const cookie = String(signIn.headers['set-cookie']).split(';')[0]!;
+    const res = await app.inject({ method: 'GET', url, headers: { cookie } });
+    expect(res.statusCode).toBe(200);
+    expect(res.headers['content-type']).toBe('image/png');
+    expect(res.rawPayload.equals(png)).toBe(true);
+    const missing = await app.inject({ method: 'GET', url: url.replace('/1.png', '/99.png'), headers: { cookie } });
+    expect(missing.statusCode).toBe(404);
   });
 });

@@ -15,7 +15,7 @@ import type { PdfJob, PdfJobResult } from './evidence-pdf-worker.ts';
 import type { RenderedEvidencePdf } from './render-evidence-pdf.ts';
 
 /** A pack of Stripe's maximum size renders in well under a second; this only stops the pathological. */
-export const PDF_TIME_LIMIT_MS = 20_000;
+const PDF_TIME_LIMIT_MS = 20_000;
 const CACHED_PDFS = 32;
 
 // From the TypeScript sources (dev, tests) the worker needs tsx's loader (it is not inherited when

@@ -9,7 +9,7 @@ import { recordAudit } from '../audit/record-audit.ts';
 import { disputeDue } from './dispute-state.ts';
 import { dateTime } from './evidence-words.ts';
 
-export const REMIND_BEFORE_MS = 48 * 3_600_000;
+const REMIND_BEFORE_MS = 48 * 3_600_000;
 const REMINDER_ACTOR: Actor = { type: 'system', id: 'dispute-reminders' };
 
 export async function sendDisputeReminders(db: Db, options: { now?: Date } = {}) {

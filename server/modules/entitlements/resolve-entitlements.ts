@@ -30,7 +30,7 @@ export interface ResolvedEntitlements {
 }
 
 /** Orders values by generosity: off < 0 < 1 < ... < on/unlimited. */
-export function generosity(value: boolean | number): number {
+function generosity(value: boolean | number): number {
   if (value === true) return Number.POSITIVE_INFINITY;
   if (value === false) return Number.NEGATIVE_INFINITY;
   return value;
@@ -62,7 +62,7 @@ export async function resolveEntitlements(
   return combine(customer, features, plan, overrides);
 }
 
-export function combine(
+function combine(
   customer: Pick<Customer, 'id' | 'status'>,
   features: Feature[],
   plan: Plan | null,

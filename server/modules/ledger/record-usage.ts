@@ -8,7 +8,8 @@ import { inTransaction, type DbOrTx } from '../../db/tx.ts';
 import { hotQuery } from '../../db/client.ts';
 import type { Prisma, Usage } from '../../generated/prisma/client.ts';
 import type { Actor } from '../../lib/actor.ts';
-import { AppError } from '../../lib/app-error.ts';
+import { AppError, isAppError } from '../../lib/app-error.ts';
+import { metrics } from '../../lib/metrics.ts';
 import { canonicalJson, jsonColumn } from '../../lib/json.ts';
 import { isUniqueViolation } from '../../lib/prisma-errors.ts';
 import { loadCatalogSnapshot, type CatalogSnapshot } from '../catalog/catalog-snapshot.ts';
@@ -39,7 +40,7 @@ export interface RecordUsageResult {
   replayed: boolean;
 }
 
-export function usageEntryKey(idempotencyKey: string): string {
+function usageEntryKey(idempotencyKey: string): string {
   return `usage:${idempotencyKey}`;
 }
 
@@ -53,10 +54,32 @@ function requestHash(input: RecordUsageInput): string {
   return createHash('sha256').update(canonicalJson(payload)).digest('hex');
 }
 
+/** A refusal the product's backend is told about (402/403/404/409), counted by its code. */
+const REFUSALS = new Set(['BLOCKED', 'NOT_ENTITLED', 'INSUFFICIENT_CREDITS', 'NOT_FOUND', 'CONFLICT', 'VALIDATION']);
+
 export async function recordUsage(
   db: DbOrTx,
   input: RecordUsageInput,
   catalog: () => Promise<CatalogSnapshot> = () => loadCatalogSnapshot(db),
+): Promise<RecordUsageResult> {
+  try {
+    const result = await chargeUsage(db, input, catalog);
+    metrics.usage(result.replayed ? { outcome: 'replayed' } : { outcome: 'charged', credits: result.credits });
+    return result;
+  } catch (err) {
+    metrics.usage(
+      isAppError(err) && REFUSALS.has(err.code)
+        ? { outcome: 'refused', reason: err.code.toLowerCase() }
+        : { outcome: 'error' },
+    );
+    throw err;
+  }
+}
+
+async function chargeUsage(
+  db: DbOrTx,
+  input: RecordUsageInput,
+  catalog: () => Promise<CatalogSnapshot>,
 ): Promise<RecordUsageResult> {
   const hash = requestHash(input);
   const snapshot = await catalog();

@@ -61,7 +61,7 @@ export interface RefundCalculation extends RefundFigures {
 // Texts stored with a refund (formula, audit reason) use the shared exact formatting.
 export { creditsText, moneyText } from '../../contracts/money.ts';
 
-export function refundFingerprint(f: RefundFigures): string {
+function refundFingerprint(f: RefundFigures): string {
   return [
     'v1',
     f.currency,

@@ -46,7 +46,7 @@ export interface ReportCharts {
 }
 
 /** YYYY-MM for every month the range touches. */
-export function monthsOf(range: ExportRange): string[] {
+function monthsOf(range: ExportRange): string[] {
   const months: string[] = [];
   let [y, m] = range.from.split('-').map(Number) as [number, number];
   const [ty, tm] = range.to.split('-').map(Number) as [number, number];

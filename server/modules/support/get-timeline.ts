@@ -11,6 +11,7 @@ import {
 } from '../../contracts/support.ts';
 import { AppError } from '../../lib/app-error.ts';
 import { auditItem, blockItem, entitlementItem, ledgerItem, noteItem, usageItem } from './timeline/account-items.ts';
+import { outboundItem, topupItem } from './timeline/outbound-items.ts';
 import {
   disputeItem,
   eventItem,
@@ -68,6 +69,8 @@ const DETAILED: Source[] = [
   'block',
   'audit',
   'note',
+  'outbound',
+  'topup',
 ];
 
 function toDraft(src: Source, row: Row | undefined, steps: ReturnType<typeof eventSteps>): Draft | null {
@@ -95,6 +98,10 @@ function toDraft(src: Source, row: Row | undefined, steps: ReturnType<typeof eve
       return auditItem(row);
     case 'note':
       return noteItem(row);
+    case 'outbound':
+      return outboundItem(row);
+    case 'topup':
+      return topupItem(row);
     default:
       return null;
   }

@@ -58,4 +58,3 @@ export const stripeHandlers = {
 } satisfies HandlerMap;
 
 export type HandledEventType = keyof typeof stripeHandlers;
-export const HANDLED_EVENT_TYPES = Object.keys(stripeHandlers) as HandledEventType[];

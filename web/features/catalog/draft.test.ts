@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { validateCatalog } from '../../../server/modules/catalog/validate-catalog.ts';
+import { validateCatalog } from '../../../server/contracts/validate-catalog.ts';
 import {
   fieldId,
   isLoadable,

@@ -13,7 +13,7 @@ function calendar(kind: 'day' | 'hour' | 'at', iso: string): string {
   return kind === 'day' ? utc.slice(0, 10) : utc.slice(11, 16);
 }
 
-export function renderWords(text: string, options: { dates?: 'relative' | 'utc' } = {}): ReactNode[] {
+function renderWords(text: string, options: { dates?: 'relative' | 'utc' } = {}): ReactNode[] {
   const out: ReactNode[] = [];
   let last = 0;
   for (const match of text.matchAll(TOKEN)) {

@@ -3,7 +3,7 @@
 import { Badge } from '@/components/ui/badge';
 import type { DisputeState, DisputeUrgency } from '../../../server/contracts/disputes.ts';
 
-export const STATE_LABEL: Record<DisputeState, string> = {
+const STATE_LABEL: Record<DisputeState, string> = {
   overdue: 'past due',
   needs_response: 'needs response',
   staged: 'staged, not submitted',

@@ -1,8 +1,9 @@
 // The evidence PDF exactly as staging would upload it (from the saved pack), previewed in the page
-// and downloadable, with its size against Stripe's limits.
+// as page images drawn by the server (an embedded PDF needs a PDF viewer and object-src, which our
+// CSP refuses) and downloadable, with its size against Stripe's limits.
 import { useQuery } from '@tanstack/react-query';
 import { DownloadIcon, FileTextIcon } from 'lucide-react';
-import { useEffect, useMemo } from 'react';
+import { useEffect, useMemo, useState } from 'react';
 import { ErrorState, SkeletonRows } from '@/components/states';
 import { Button } from '@/components/ui/button';
 import { useTRPC } from '@/lib/trpc';
@@ -57,21 +58,44 @@ export function EvidencePdf({ disputeId, dirty }: { disputeId: string; dirty: bo
           {d.usageLinesDropped} usage lines were left out of the PDF to stay within Stripe’s limits.
         </p>
       )}
-      {url && (
-        // <object> falls back to its content where the browser has no PDF viewer (some kiosk and
-        // headless browsers); the download link works everywhere.
-        <object
-          data={url}
-          type="application/pdf"
-          aria-label="Evidence PDF preview"
-          data-testid="pdf-preview"
-          className="h-[640px] w-full rounded-md border bg-white"
-        >
-          <p className="p-4 text-sm text-muted-foreground">
-            This browser cannot show the PDF here. Use “Download PDF” to open it.
-          </p>
-        </object>
-      )}
+      <div className="flex flex-col gap-3" aria-label="Evidence PDF preview" role="group" data-testid="pdf-preview">
+        {Array.from({ length: d.pages }, (_, i) => (
+          <PdfPage key={`${d.version}-${i}`} disputeId={disputeId} version={d.version} page={i + 1} pages={d.pages} />
+        ))}
+      </div>
     </div>
+  );
+}
+
+function PdfPage({
+  disputeId,
+  version,
+  page,
+  pages,
+}: {
+  disputeId: string;
+  version: string;
+  page: number;
+  pages: number;
+}) {
+  const [failed, setFailed] = useState(false);
+  const label = `Evidence PDF, page ${page} of ${pages}`;
+  if (failed) {
+    return (
+      <p role="alert" className="rounded-md border px-3 py-2 text-sm text-muted-foreground">
+        Page {page} could not be drawn here. Use “Download PDF” to read it.
+      </p>
+    );
+  }
+  return (
+    <img
+      src={`/api/staff/disputes/${encodeURIComponent(disputeId)}/evidence-pages/${page}.png?v=${version}`}
+      alt={label}
+      title={label}
+      loading={page > 2 ? 'lazy' : 'eager'}
+      onError={() => setFailed(true)}
+      data-testid="pdf-page"
+      className="mx-auto w-full max-w-[820px] rounded-md border bg-white shadow-sm"
+    />
   );
 }

@@ -11,7 +11,7 @@ export type ExportState =
   | { status: 'cancelled'; kind: ExportKindValue; rows: number }
   | { status: 'error'; kind: ExportKindValue; message: string };
 
-export function exportUrl(kind: ExportKindValue, range: ReportRange): string {
+function exportUrl(kind: ExportKindValue, range: ReportRange): string {
   return `/api/staff/exports/${kind}.csv?${new URLSearchParams({ from: range.from, to: range.to })}`;
 }
 

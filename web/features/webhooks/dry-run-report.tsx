@@ -14,7 +14,7 @@ const signed = (n: number) => `${n > 0 ? '+' : ''}${formatCredits(n)}`;
 const arrow = (before: unknown, after: unknown) =>
   before === after ? String(after ?? '—') : `${String(before ?? '—')} → ${String(after ?? '—')}`;
 
-export function dryRunSummary(report: DryRunReport): string {
+function dryRunSummary(report: DryRunReport): string {
   const t = report.totals;
   const parts = [
     t.entries

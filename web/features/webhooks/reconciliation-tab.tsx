@@ -21,7 +21,13 @@ interface Findings {
   since?: string;
   ingested?: Array<{ id: string; type: string; status: string }>;
   drift?: {
-    paidWithoutGrant?: Array<{ stripeObject: string; kind: string; amount: number; currency: string }>;
+    paidWithoutGrant?: Array<{
+      stripeObject: string;
+      kind: string;
+      amount: number;
+      currency: string;
+      stripeCustomer?: string | null;
+    }>;
     grantsWithoutPayment?: Array<{ lotId: string; customerId: string; stripeReference: string; granted: number }>;
     grantsOnRefundedPayments?: Array<{ lotId: string; customerId: string; stripeReference: string; remaining: number }>;
     localOnly?: boolean;
@@ -41,6 +47,25 @@ export function reconciliationSummary(
     (d?.grantsWithoutPayment?.length ?? 0) +
     (d?.grantsOnRefundedPayments?.length ?? 0);
   return `${formatCredits(run.eventsSeen)} Stripe events checked, ${formatCredits(run.eventsIngested)} missing ingested, ${formatCredits(drift)} drift finding${drift === 1 ? '' : 's'}`;
+}
+
+/** The customer a finding is about, by name and email, linked to their page. */
+function CustomerRef({ run, id, stripeCustomer }: { run: Run; id?: string; stripeCustomer?: string | null }) {
+  const c = run.customers.find((x) => (id ? x.id === id : !!stripeCustomer && x.stripeCustomerId === stripeCustomer));
+  if (!c) {
+    return stripeCustomer ? (
+      <span className="text-muted-foreground">
+        Stripe customer <CopyId value={stripeCustomer} /> (no customer here yet)
+      </span>
+    ) : (
+      <span className="text-muted-foreground">customer unknown</span>
+    );
+  }
+  return (
+    <Link to={`/customers/${c.id}`} className="underline-offset-2 hover:underline">
+      {c.name ? `${c.name} (${c.email})` : c.email}
+    </Link>
+  );
 }
 
 function RunDetails({ run }: { run: Run }) {
@@ -74,25 +99,19 @@ function RunDetails({ run }: { run: Run }) {
           {(d.paidWithoutGrant ?? []).map((p) => (
             <li key={p.stripeObject}>
               <Badge tone="danger">paid, no credits</Badge> <CopyId value={p.stripeObject} /> {p.kind},{' '}
-              {formatMoney(p.amount, p.currency)}
+              {formatMoney(p.amount, p.currency)} · <CustomerRef run={run} stripeCustomer={p.stripeCustomer} />
             </li>
           ))}
           {(d.grantsWithoutPayment ?? []).map((g) => (
             <li key={g.lotId}>
               <Badge tone="warning">credits, no payment</Badge> {formatCredits(g.granted)} credits for{' '}
-              <CopyId value={g.stripeReference} /> ·{' '}
-              <Link to={`/customers/${g.customerId}`} className="underline-offset-2 hover:underline">
-                customer
-              </Link>
+              <CopyId value={g.stripeReference} /> · <CustomerRef run={run} id={g.customerId} />
             </li>
           ))}
           {(d.grantsOnRefundedPayments ?? []).map((g) => (
             <li key={g.lotId}>
               <Badge tone="warning">refunded, credits left</Badge> {formatCredits(g.remaining)} credits on{' '}
-              <CopyId value={g.stripeReference} /> ·{' '}
-              <Link to={`/customers/${g.customerId}`} className="underline-offset-2 hover:underline">
-                customer
-              </Link>
+              <CopyId value={g.stripeReference} /> · <CustomerRef run={run} id={g.customerId} />
             </li>
           ))}
         </ul>

@@ -19,7 +19,7 @@ export type Draft = Omit<TimelineItem, 'chain'> & { rank: number };
 const join = (parts: Array<string | number | null | false | undefined>, sep = ', ') => parts.filter(Boolean).join(sep);
 
 /** The Stripe ids an event's object names: itself and what it points to. */
-export function eventStripeIds(objectId: string | null, payload: unknown): string[] {
+function eventStripeIds(objectId: string | null, payload: unknown): string[] {
   const object = ((payload as { data?: { object?: Record<string, unknown> } } | null)?.data?.object ?? {}) as Record<
     string,
     unknown

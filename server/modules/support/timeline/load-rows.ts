@@ -29,7 +29,9 @@ export type Source =
   | 'usage'
   | 'block'
   | 'audit'
-  | 'note';
+  | 'note'
+  | 'outbound'
+  | 'topup';
 
 export interface LoadArgs {
   customerId: string;
@@ -172,6 +174,23 @@ export async function loadTimelineRows(db: DbOrTx, args: LoadArgs): Promise<Reco
     });
   }
   if (k.has('note')) simple('note', RANK.note, 'customer_note', 'created_at', 'uuid');
+  if (k.has('outbound')) {
+    sources.push({
+      src: 'outbound',
+      rank: RANK.outbound,
+      idType: 'text',
+      keys: Prisma.sql`SELECT o.created_at AS t, o.id AS k FROM outbound_event o
+                       WHERE o.customer_id = ${c} AND ${after(RANK.outbound, 'o.created_at', 'o.id', '::text')}
+                       ORDER BY o.created_at DESC, o.id DESC LIMIT ${take}`,
+      // With how its deliveries went, so support can say whether the product was told.
+      detail: (ids) => Prisma.sql`SELECT o.*,
+          (SELECT count(*) FROM outbound_delivery d WHERE d.event_id = o.id AND d.status = 'succeeded')::int AS delivered,
+          (SELECT count(*) FROM outbound_delivery d WHERE d.event_id = o.id AND d.status IN ('retrying', 'failed'))::int AS failing,
+          (SELECT count(*) FROM outbound_delivery d WHERE d.event_id = o.id)::int AS deliveries
+        FROM outbound_event o WHERE o.id IN (${ids})`,
+    });
+  }
+  if (k.has('topup')) simple('topup', RANK.topup, 'auto_topup', 'created_at', 'uuid');
 
   // CTEs are prefixed (k_, t_): a CTE named like a table would shadow it (and, under WITH
   // RECURSIVE, refer to itself).

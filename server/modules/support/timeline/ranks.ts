@@ -14,6 +14,8 @@ export const RANK = {
   block: 9,
   audit: 10,
   note: 11,
+  outbound: 12,
+  topup: 13,
 } as const;
 
 /** Every entry type but usage, which the usage groups stand for. */

@@ -100,6 +100,8 @@ export interface CustomerHistory {
   /** Grant entries referencing the payments' Stripe objects. */
   grants: GrantRef[];
   subscriptions: Subscription[];
+  /** Plan and pack key -> its name, for the catalog keys the payments name. */
+  catalogNames: Record<string, string>;
   /** Stripe price -> plan key, for the prices the subscriptions use. */
   pricePlans: Record<string, string | null>;
   /** Events needing attention (not processed) linked to the customer or matched to them. */

@@ -12,18 +12,32 @@ const CARRIERS = new Set([
   'invoice.payment_succeeded',
 ]);
 
+/** A refunded payment reads as refunded, not as a plain "Paid" (issue 16). */
+function refundWords(p: CustomerHistory['payments'][number]): string {
+  if (p.status === 'refunded') return ` (refunded in full)`;
+  if (p.status === 'partially_refunded') {
+    return p.amountRefunded > 0 ? ` (${money(p.amountRefunded, p.currency)} refunded)` : ' (partly refunded)';
+  }
+  return '';
+}
+
 export function lastPaymentChain(h: CustomerHistory): ChainStep[] | null {
   const payment = h.payments.find((p) => SETTLED.has(p.status));
   if (!payment) return null;
   const ids = [payment.checkoutSessionId, payment.invoiceId, payment.paymentIntentId, payment.chargeId].filter(
     (x): x is string => !!x,
   );
+  // Plans and packs by name ("Starter pack"), the key only where the catalog no longer has it.
+  const bought = payment.catalogKey
+    ?.split(',')
+    .map((k) => h.catalogNames[k] ?? k)
+    .join(' + ');
   const head = payment.checkoutSessionId ?? payment.invoiceId ?? payment.paymentIntentId ?? payment.id;
   const steps: ChainStep[] = [
     {
       kind: payment.invoiceId ? 'invoice' : payment.checkoutSessionId ? 'session' : 'payment',
       id: head,
-      label: `Paid ${money(payment.amount, payment.currency)}${payment.catalogKey ? ` for ${payment.catalogKey}` : ''}`,
+      label: `Paid ${money(payment.amount, payment.currency)}${bought ? ` for ${bought}` : ''}${refundWords(payment)}`,
       at: payment.paidAt ?? payment.createdAt,
     },
   ];

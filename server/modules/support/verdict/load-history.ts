@@ -16,7 +16,7 @@ import { STRIPE_NOT_CHECKED, type CustomerHistory, type HistoryEvent } from './h
 const OPEN = ['failed', 'deferred', 'received'] as const;
 const NON_USAGE_TYPES = TIMELINE_ENTRY_TYPES.filter((t) => t !== 'reversal');
 
-export function toHistoryEvent(
+function toHistoryEvent(
   row: EventRow,
   customer: Pick<Customer, 'externalId' | 'stripeCustomerId'> | null,
 ): HistoryEvent {
@@ -101,7 +101,8 @@ export async function loadHistory(db: DbOrTx, customerId: string, now: Date = ne
   ];
   const subPrices = subscriptions.map((s) => s.stripePriceId).filter((x): x is string => !!x);
 
-  const [grants, paymentEvents, prices, priceDetails] = await Promise.all([
+  const catalogKeys = [...new Set(payments.flatMap((p) => (p.catalogKey ? p.catalogKey.split(',') : [])))];
+  const [grants, paymentEvents, prices, priceDetails, plans, packs] = await Promise.all([
     paymentIds.length
       ? db.ledgerEntry.findMany({
           where: { customerId, reference: { in: paymentIds }, credits: { gt: 0 } },
@@ -121,6 +122,12 @@ export async function loadHistory(db: DbOrTx, customerId: string, now: Date = ne
     db.catalogPrice.findMany({ where: { stripePriceId: { in: [...pricesInErrors, ...subPrices] } } }),
     // From stored payloads here; getVerdict asks Stripe when connected.
     describePrices(db, null, pricesInErrors),
+    catalogKeys.length
+      ? db.plan.findMany({ where: { key: { in: catalogKeys } }, select: { key: true, name: true } })
+      : [],
+    catalogKeys.length
+      ? db.creditPack.findMany({ where: { key: { in: catalogKeys } }, select: { key: true, name: true } })
+      : [],
   ]);
 
   const entryTotals: CustomerHistory['entryTotals'] = {};
@@ -145,6 +152,7 @@ export async function loadHistory(db: DbOrTx, customerId: string, now: Date = ne
       createdAt: g.createdAt,
     })),
     subscriptions,
+    catalogNames: Object.fromEntries([...plans, ...packs].map((x) => [x.key, x.name])),
     pricePlans: Object.fromEntries(prices.map((p) => [p.stripePriceId, p.planKey])),
     openEvents,
     paymentEvents: paymentEvents.map((r) => toHistoryEvent({ ...r, payload: null }, null)),

@@ -31,7 +31,7 @@ function withTimeout<T>(work: Promise<T>, ms: number): Promise<T> {
 const idOf = (v: string | { id: string } | null | undefined) => (typeof v === 'string' ? v : (v?.id ?? null));
 
 /** The event Stripe sent for a paid object, searched in its event list around the object's creation. */
-export async function findStripeEventFor(
+async function findStripeEventFor(
   stripe: Stripe,
   object: { id: string; kind: 'session' | 'invoice'; created: Date },
 ): Promise<{ id: string; type: string } | null> {

@@ -80,6 +80,38 @@ describe('nothing wrong', () => {
     expect(verdict.lastChain?.map((s) => s.kind)).toEqual(['session', 'event', 'entry']);
     expect(verdict.lastChain?.[0]?.id).toBe(session);
     expect(verdict.lastChain?.[2]?.label).toBe('{{credits 500}} credits granted');
+    // The pack by its name, not its key.
+    expect(verdict.lastChain?.[0]?.label).toBe('Paid {{money 600 eur}} for Starter');
+  });
+
+  it('shows a refunded last payment as refunded (issue 16)', async () => {
+    const c = await makeCustomer(db.prisma);
+    const full = uid('cs_');
+    await makePayment(db.prisma, {
+      customerId: c.id,
+      checkoutSessionId: full,
+      status: 'refunded',
+      amountRefunded: 600,
+      creditsGranted: 500,
+      createdAt: ago(2),
+    });
+    const refunded = judge(await history(c.id, {}));
+    expect(refunded.lastChain?.[0]).toMatchObject({
+      id: full,
+      label: 'Paid {{money 600 eur}} for Starter (refunded in full)',
+    });
+
+    const d = await makeCustomer(db.prisma);
+    await makePayment(db.prisma, {
+      customerId: d.id,
+      checkoutSessionId: uid('cs_'),
+      status: 'partially_refunded',
+      amountRefunded: 200,
+      creditsGranted: 500,
+      createdAt: ago(2),
+    });
+    const partly = judge(await history(d.id, {}));
+    expect(partly.lastChain?.[0]?.label).toBe('Paid {{money 600 eur}} for Starter ({{money 200 eur}} refunded)');
   });
 });
 

@@ -3,8 +3,8 @@
 // (unknown features, duplicate keys and price ids, exactly one default plan, values that do not
 // fit their feature). The cross checks read the raw input defensively, so a file with a negative
 // number and an unknown feature gets both reported at once.
-import { catalogJson, type CatalogJson, type CatalogProblem } from '../../contracts/catalog.ts';
-import { zodProblems } from '../../lib/zod-problems.ts';
+import { catalogJson, type CatalogJson, type CatalogProblem } from './catalog.ts';
+import { zodProblems } from './zod-problems.ts';
 
 export type CatalogValidation = { ok: true; catalog: CatalogJson } | { ok: false; problems: CatalogProblem[] };
 
