@@ -2,6 +2,7 @@
 import type { ColumnDef } from '@tanstack/react-table';
 import { Link } from 'react-router';
 import { CopyId } from '@/components/copy-id';
+import { StaffName } from '@/components/staff-name';
 import { TimeAgo } from '@/components/time-ago';
 import { Badge } from '@/components/ui/badge';
 import type { RouterOutputs } from '@/lib/trpc';
@@ -17,8 +18,8 @@ export function auditColumns(open: (row: AuditRow) => void): Array<ColumnDef<Aud
       cell: ({ row: { original: r } }) => (
         <>
           <span className="flex items-center gap-1.5">
-            <span className="block max-w-40 truncate" title={r.actorEmail ?? r.actorId ?? undefined}>
-              {r.actorEmail ?? r.actorId ?? 'unknown'}
+            <span className="block max-w-40 truncate">
+              <StaffName id={r.actorId ?? r.actorEmail} fallback={r.actorEmail ?? undefined} />
             </span>
             {r.actorRole && <Badge tone="outline">{r.actorRole}</Badge>}
           </span>

@@ -12,6 +12,7 @@ import { Button } from '@/components/ui/button';
 import { Dialog, DialogContent, DialogDescription, DialogHeader, DialogTitle } from '@/components/ui/dialog';
 import { Input } from '@/components/ui/input';
 import { Label } from '@/components/ui/label';
+import { StaffName } from '@/components/staff-name';
 import { formatUtc } from '@/lib/format';
 import { useTRPC } from '@/lib/trpc';
 import { auditColumns, type AuditRow as Row } from './audit-columns';
@@ -46,7 +47,8 @@ function RecordDialog({ row, onClose }: { row: Row | null; onClose: () => void }
             <DialogHeader>
               <DialogTitle className="font-mono">{row.action}</DialogTitle>
               <DialogDescription>
-                {formatUtc(row.createdAt)} by {row.actorEmail ?? row.actorId ?? 'unknown'}
+                {formatUtc(row.createdAt)} by{' '}
+                <StaffName id={row.actorId ?? row.actorEmail} fallback={row.actorEmail ?? undefined} />
                 {row.actorRole ? ` (${row.actorRole})` : ''}
                 {row.ip ? ` from ${row.ip}` : ''}
               </DialogDescription>

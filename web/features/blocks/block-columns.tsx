@@ -1,6 +1,7 @@
 // The columns of the two block lists: who is blocked now, and every block and unblock.
 import type { ColumnDef } from '@tanstack/react-table';
 import { Link } from 'react-router';
+import { StaffName } from '@/components/staff-name';
 import { TimeAgo } from '@/components/time-ago';
 import { Badge } from '@/components/ui/badge';
 import type { RouterOutputs } from '@/lib/trpc';
@@ -100,7 +101,12 @@ export const historyColumns: Array<ColumnDef<HistoryRow>> = [
     meta: { className: 'max-w-80 truncate' },
     cell: ({ row: { original: e } }) => <span title={e.reason}>{e.reason}</span>,
   },
-  { id: 'by', header: 'By', cell: ({ row }) => row.original.actor.label },
+  {
+    id: 'by',
+    header: 'By',
+    cell: ({ row: { original: e } }) =>
+      e.actor.kind === 'rule' ? e.actor.label : <StaffName id={e.actorId} fallback={e.actor.label} />,
+  },
   {
     id: 'radar',
     header: 'Radar',

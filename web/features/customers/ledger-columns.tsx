@@ -1,6 +1,7 @@
 // The columns of a customer's ledger: every entry with its signed credits and the balance after.
 import type { ColumnDef } from '@tanstack/react-table';
 import { CopyId } from '@/components/copy-id';
+import { StaffName } from '@/components/staff-name';
 import { TimeAgo } from '@/components/time-ago';
 import { formatCredits } from '@/lib/format';
 import type { RouterOutputs } from '@/lib/trpc';
@@ -48,6 +49,6 @@ export const ledgerColumns: Array<ColumnDef<LedgerRow>> = [
     id: 'by',
     header: 'By',
     meta: { className: 'text-xs text-muted-foreground' },
-    cell: ({ row: { original: e } }) => (e.actorType === 'staff' ? e.actorId : e.actorType),
+    cell: ({ row: { original: e } }) => <StaffName id={e.actorId} actorType={e.actorType} />,
   },
 ];
