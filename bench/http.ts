@@ -12,7 +12,8 @@
 // shared machine hits every path alike. Afterwards: no balance below zero, every 200 of /usage is
 // one usage row and one ledger entry, and the ledger invariants (verify-ledger.ts) hold.
 //
-//   npm run bench -- http [--seconds 5] [--clients 32] [--customers 2000]
+//   npm run bench -- http [--seconds 5] [--clients 32] [--customers 2000] [--only all|api|webhooks]
+//                         [--month-scale 1] [--no-peer] [--cpu-prof]
 //
 // PostgreSQL: TEST_DATABASE_URL, DATABASE_URL or the local default (see bench/lib/common.ts); a
 // scratch database is created there and dropped at the end.
@@ -36,9 +37,13 @@ import {
 } from './lib/common.ts';
 import { BASELINE_TABLES } from './lib/http-baseline.ts';
 import { httpSegment, type HttpRequestSpec } from './lib/http-load.ts';
+import { installPeer } from './lib/peer.ts';
 import { startServer, type ServerProcess } from './lib/server-process.ts';
+import { runWebhookMix } from './lib/webhook-mix.ts';
 
 const API_KEY = 'cdk_bench_http_service_key_0123456789';
+const WEBHOOK_SECRET = 'whsec_bench_http_mix';
+const PEER_SKIPS = 'it calls Stripe’s API for these (line items), which it has no key for here | — | —';
 const HOT = 4;
 const FUNDS = 10_000_000;
 /** The server's pool (createPrisma's default); the baseline gets the same. */
@@ -74,8 +79,14 @@ export async function run(args: string[]): Promise<void> {
       seconds: { type: 'string', default: '5' },
       clients: { type: 'string', default: '32' },
       customers: { type: 'string', default: '2000' },
+      only: { type: 'string', default: 'all' },
+      'month-scale': { type: 'string', default: '1' },
+      peer: { type: 'boolean', default: true },
+      'cpu-prof': { type: 'boolean', default: false },
     },
   });
+  const only = values.only as 'all' | 'api' | 'webhooks';
+  if (!['all', 'api', 'webhooks'].includes(only)) throw new Error('--only takes all, api or webhooks');
   const seconds = Number(values.seconds);
   const clients = Number(values.clients);
   const cold = Number(values.customers);
@@ -88,15 +99,38 @@ export async function run(args: string[]): Promise<void> {
     await setup(url, cold);
     let app: ServerProcess | null = null;
     let baseline: ServerProcess | null = null;
+    let peer: ServerProcess | null = null;
+    // The peer of the webhook mix: installed with npm into bench/.peer on first use.
+    const peerInstall = only !== 'api' && values.peer ? await installPeer() : { error: 'not run (--no-peer)' };
+    const peerNote = 'error' in peerInstall ? peerInstall.error : null;
     try {
-      [app, baseline] = await Promise.all([
-        startServer({ databaseUrl: url, port: await sparePort(), env: { SERVICE_API_KEY: API_KEY } }),
+      [app, baseline, peer] = await Promise.all([
+        startServer({
+          databaseUrl: url,
+          port: await sparePort(),
+          env: {
+            SERVICE_API_KEY: API_KEY,
+            STRIPE_WEBHOOK_SECRET: WEBHOOK_SECRET,
+            // --cpu-prof: the server's CPU profile, written when it stops (open it in Chrome DevTools).
+            ...(values['cpu-prof']
+              ? { NODE_OPTIONS: `--cpu-prof --cpu-prof-dir=${PROJECT_ROOT}/bench/results/cpu-prof` }
+              : {}),
+          },
+        }),
         startServer({
           databaseUrl: url,
           port: await sparePort(),
           entry: 'bench/lib/http-baseline.ts',
           env: { POOL_MAX: String(POOL) },
         }),
+        'dir' in peerInstall
+          ? startServer({
+              databaseUrl: url,
+              port: await sparePort(),
+              entry: 'bench/lib/peer-server.ts',
+              env: { POOL_MAX: String(POOL), PEER_DIR: peerInstall.dir, WEBHOOK_SECRET },
+            })
+          : Promise.resolve(null),
       ]);
       const bases = { app: app.base, baseline: baseline.base };
       let usageOk = 0;
@@ -148,6 +182,7 @@ export async function run(args: string[]): Promise<void> {
         },
       ];
 
+      if (only === 'webhooks') paths.splice(1);
       const segments = new Map<string, Segment[]>(paths.map((p) => [p.name, []]));
       for (const p of [...paths, ...[...paths].reverse()]) {
         const base = bases[p.server];
@@ -157,6 +192,23 @@ export async function run(args: string[]): Promise<void> {
         console.log(
           `  ${p.name.padEnd(52)} ${String(Math.round((s.ops / s.ms) * 1000)).padStart(6)} req/s  errors ${s.errors}`,
         );
+      }
+
+      const mix =
+        only === 'api'
+          ? null
+          : await runWebhookMix({
+              url,
+              app: app.base,
+              peer: peer?.base ?? null,
+              clients,
+              scale: Number(values['month-scale']),
+              secret: WEBHOOK_SECRET,
+            });
+      if (mix) {
+        // The baseline once more after the mix, so it brackets the webhook figures too.
+        const s = await httpSegment(baseline.base, clients, seconds, paths[0]!.request);
+        segments.get(paths[0]!.name)!.push(s);
       }
 
       const base = summarizeSegments(segments.get(paths[0]!.name)!);
@@ -170,6 +222,9 @@ export async function run(args: string[]): Promise<void> {
           `  ${r.path.padEnd(52)} ${String(r.opsPerSecond).padStart(6)} req/s  p50 ${r.p50Ms.toFixed(2)} ms  p99 ${r.p99Ms.toFixed(2)} ms  x${r.ratio.toFixed(2)}${r.target ? ` (target ${r.target})` : ''}  errors ${r.errors}`,
         );
       }
+
+      const webhooks = mix ? webhookRows(mix, base.opsPerSecond, peerNote) : null;
+      if (webhooks) printWebhooks(webhooks);
 
       const check = await checkOutcome(url, usageOk);
       console.log(
@@ -188,16 +243,19 @@ export async function run(args: string[]): Promise<void> {
         hotCustomers: HOT,
         results,
         check,
+        webhooks,
       };
       const file = writeResults('http', report);
-      updateReadme(report);
+      if (only !== 'webhooks') updateReadme(report);
+      if (webhooks) updateWebhookReadme(webhooks, report.at, base.opsPerSecond);
       console.log(`\nwrote ${file} and the table in README.md`);
       if (!check.ok) throw new Error('HTTP bench: overdraft, usage rows off the answers, or ledger problems');
+      if (webhooks && !webhooks.check.ok) throw new Error('HTTP bench: the webhook mix did not settle as expected');
     } catch (err) {
       if (app) console.error(`server output (tail):\n${app.output()}`);
       throw err;
     } finally {
-      await Promise.all([app?.stop(), baseline?.stop()]);
+      await Promise.all([app?.stop(), baseline?.stop(), peer?.stop()]);
     }
   });
 }
@@ -294,4 +352,81 @@ function updateReadme(report: {
     '',
     `Cold = one of ${report.coldCustomers.toLocaleString('en')} customers per request; hot = 4 customers shared by every client (their row locks queue). Afterwards: ${report.check.usageRows.toLocaleString('en')} usage rows, one per 200, lowest balance ${report.check.minBalance}, ${report.check.problems} ledger problems.`,
   ]);
+}
+
+type Mix = Awaited<ReturnType<typeof runWebhookMix>>;
+export type WebhookReport = ReturnType<typeof webhookRows>;
+
+function webhookRows(mix: Mix, baseline: number, peerNote: string | null) {
+  const ratio = (x: number) => Number((x / baseline).toFixed(2));
+  return {
+    ...mix,
+    peerNote,
+    mixRatio: ratio(mix.mix.opsPerSecond),
+    rows: mix.results.map((r) => ({
+      ...r,
+      ratio: ratio(r.opsPerSecond),
+      vsPeer:
+        r.peer && r.peer.errors === 0 && r.peer.opsPerSecond > 0
+          ? Number((r.opsPerSecond / r.peer.opsPerSecond).toFixed(2))
+          : null,
+    })),
+  };
+}
+
+function printWebhooks(w: WebhookReport): void {
+  console.log(`\nwebhook mix (${w.month.map((m) => `${m.customers} x ${m.story}`).join('; ')}):`);
+  for (const r of w.rows) {
+    const peer = r.peer
+      ? `  peer ${String(r.peer.opsPerSecond).padStart(5)} req/s p50 ${r.peer.p50Ms.toFixed(2)} p99 ${r.peer.p99Ms.toFixed(2)} errors ${r.peer.errors}${r.vsPeer ? `  ours/peer x${r.vsPeer.toFixed(2)}` : ''}`
+      : '';
+    console.log(
+      `  ${r.type.padEnd(40)} ${String(r.events).padStart(5)} ev ${String(r.opsPerSecond).padStart(6)} req/s  p50 ${r.p50Ms.toFixed(2)} ms  p99 ${r.p99Ms.toFixed(2)} ms  x${r.ratio.toFixed(2)}  errors ${r.errors}${peer}`,
+    );
+  }
+  console.log(`  whole mix: ${w.mix.events} events, ${w.mix.opsPerSecond} req/s, x${w.mixRatio}`);
+  if (w.peerNote) console.log(`  peer: ${w.peerNote}`);
+  const c = w.check;
+  console.log(
+    `  after the mix: ${JSON.stringify(c.byStatus)}, ${c.pending} pending, ${c.wrongStatus} with the wrong status, ${c.duplicateDeliveries} of ${c.duplicatesSent} repeats recorded as duplicates, credits granted ${c.granted} (expected ${c.expectedGranted})`,
+  );
+  for (const s of c.stories)
+    console.log(`    ${s.story}: ${s.customers} customers, ${s.off} off the reference (${s.expected})`);
+}
+
+function updateWebhookReadme(w: WebhookReport, at: string, baseline: number): void {
+  const verdict = (r: WebhookReport['rows'][number]) =>
+    r.kind === 'duplicate' ? '' : `${r.ratio >= 0.5 && r.p99Ms < 50 ? 'met' : 'NOT met'}`;
+  const peerCell = (r: WebhookReport['rows'][number]) => {
+    if (!r.peer) return r.type.startsWith('checkout.session.') && !w.peerNote ? `not run: ${PEER_SKIPS}` : '— | — | —';
+    if (r.peer.errors > 0) return `errors: ${r.peer.errors} of ${r.peer.events} (${noteOf(r.peer.note)}) | — | —`;
+    return `${r.peer.opsPerSecond.toLocaleString('en')} | ${r.peer.p99Ms.toFixed(2)} | ${r.vsPeer?.toFixed(2) ?? '—'}${r.vsPeer !== null && r.kind === 'applied' ? (r.vsPeer >= 1.5 ? ' (met)' : ' (NOT met)') : ''}`;
+  };
+  const c = w.check;
+  updateReadmeTable('http-webhooks', [
+    `Webhook mix over real HTTP, same run as the table above (${at.slice(0, 16).replace('T', ' ')} UTC, HTTP baseline ${baseline.toLocaleString('en')} req/s): a month of ${w.month.map((m) => `${m.customers} × ${m.story} (${m.events} events)`).join('; ')}, then 10% of it delivered again. ${w.peerNote ? `Peer: ${w.peerNote}.` : `Peer: @supabase/stripe-sync-engine 0.48.5 on the same events, same PostgreSQL (schema \`stripe\`), behind a minimal Fastify route.`}`,
+    '',
+    '| event type | ours | events | req/s | p50 ms | p99 ms | vs baseline | >= 0.5, p99 < 50 | peer req/s | peer p99 ms | ours / peer | errors |',
+    '| --- | --- | ---: | ---: | ---: | ---: | ---: | --- | ---: | ---: | ---: | ---: |',
+    ...w.rows.map(
+      (r) =>
+        `| ${r.type} | ${r.kind} | ${r.events.toLocaleString('en')} | ${r.opsPerSecond.toLocaleString('en')} | ${r.p50Ms.toFixed(2)} | ${r.p99Ms.toFixed(2)} | ${r.ratio.toFixed(2)} | ${verdict(r)} | ${peerCell(r)} | ${r.errors} |`,
+    ),
+    `| whole month (every wave) | | ${w.mix.events.toLocaleString('en')} | ${w.mix.opsPerSecond.toLocaleString('en')} | ${w.mix.p50Ms.toFixed(2)} | ${w.mix.p99Ms.toFixed(2)} | ${w.mixRatio.toFixed(2)} | | | | | ${w.mix.errors} |`,
+    '',
+    `Afterwards: ${Object.entries(c.byStatus)
+      .map(([k, v]) => `${v.toLocaleString('en')} ${k}`)
+      .join(
+        ', ',
+      )}, ${c.pending} still pending, ${c.wrongStatus} with a wrong status; ${c.duplicateDeliveries} of ${c.duplicatesSent} repeats recorded as duplicates; credits granted ${c.granted.toLocaleString('en')} (expected ${c.expectedGranted.toLocaleString('en')}); every customer's ledger equal to its story's reference copy: ${c.stories.map((s) => `${s.story} ${s.off === 0 ? 'yes' : `${s.off} off`} (${s.expected})`).join('; ')}.`,
+  ]);
+}
+
+function noteOf(note: string | undefined): string {
+  if (!note) return 'no answer';
+  try {
+    return String((JSON.parse(note) as { error?: string }).error ?? note).slice(0, 80);
+  } catch {
+    return note.slice(0, 80);
+  }
 }

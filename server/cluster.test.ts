@@ -1,8 +1,11 @@
 // Two real server processes on one empty PostgreSQL database, started at the same moment: the
 // production shape of issue 20. Migrations run once (advisory lock), the bootstrap key is one row,
-// both answer /livez and /healthz, a key revoked through one database is refused by both, and every
-// scheduled pg-boss job runs once per tick across the pair.
+// both answer /livez and /healthz, a key revoked through one database is refused by both, failed
+// sign-ins on one count on the other, and every scheduled pg-boss job runs once per tick across the
+// pair. A third process on the same database shows the drain: SIGTERM lets in-flight requests
+// finish, refuses new ones and exits within SHUTDOWN_GRACE_SECONDS.
 import { randomBytes } from 'node:crypto';
+import http from 'node:http';
 import pg from 'pg';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { sparePort } from '../bench/lib/common.ts';
@@ -38,7 +41,12 @@ beforeAll(async () => {
   startedAt = Date.now();
   servers = await Promise.all(
     ports.map((port) =>
-      startServer({ databaseUrl: url, port, bootSeconds: 150, env: { SERVICE_API_KEY, LOG_LEVEL: 'warn' } }),
+      startServer({
+        databaseUrl: url,
+        port,
+        bootSeconds: 150,
+        env: { SERVICE_API_KEY, LOG_LEVEL: 'warn', LOGIN_MAX_FAILURES: '3' },
+      }),
     ),
   );
   prisma = createPrisma(url, { max: 2 });
@@ -73,6 +81,97 @@ it.skipIf(!base)('a key revoked in one place is refused by both processes', asyn
   await revokeApiKey(prisma, { id: apiKey.id, reason: 'cluster test', actor: SYSTEM_ACTOR });
   for (const s of servers) await until(async () => (await call(s)) === 401, 10_000);
 });
+
+it.skipIf(!base)('counts failed sign-ins on one process against the other (the limiter is in PostgreSQL)', async () => {
+  const signIn = (s: ServerProcess) =>
+    fetch(`${s.base}/api/auth/sign-in/email`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', origin: s.base },
+      body: JSON.stringify({ email: 'nobody@cluster.example', password: 'wrong-password-1' }),
+    }).then((r) => r.status);
+  const [a, b] = servers as [ServerProcess, ServerProcess];
+  // LOGIN_MAX_FAILURES=3: two failures on A and one on B use up the window for this IP and email.
+  expect(await signIn(a)).toBe(401);
+  expect(await signIn(a)).toBe(401);
+  expect(await signIn(b)).toBe(401);
+  expect(await signIn(b)).toBe(429);
+  expect(await signIn(a)).toBe(429);
+});
+
+it.skipIf(!base)(
+  'drains on SIGTERM: an in-flight request completes, new ones are refused, the process exits within the grace period',
+  async () => {
+    const grace = 4;
+    const port = await sparePort();
+    const s = await startServer({
+      databaseUrl: url,
+      port,
+      bootSeconds: 150,
+      env: { SERVICE_API_KEY, LOG_LEVEL: 'warn', SHUTDOWN_GRACE_SECONDS: String(grace) },
+    });
+    try {
+      // Two requests in flight: each has sent its headers and half its body.
+      const slow = (externalId: string) => {
+        const body = JSON.stringify({ email: `${externalId}@cluster.example` });
+        const half = Math.floor(body.length / 2);
+        let finish = () => {};
+        const answer = new Promise<number>((resolve, reject) => {
+          const req = http.request(
+            {
+              host: '127.0.0.1',
+              port,
+              method: 'PUT',
+              path: `/api/v1/customers/${externalId}`,
+              headers: {
+                'content-type': 'application/json',
+                'content-length': Buffer.byteLength(body),
+                authorization: `Bearer ${SERVICE_API_KEY}`,
+              },
+            },
+            (res) => {
+              res.resume();
+              res.on('end', () => resolve(res.statusCode ?? 0));
+            },
+          );
+          req.on('error', reject);
+          req.write(body.slice(0, half));
+          finish = () => req.end(body.slice(half));
+        });
+        return { answer, finish: () => finish() };
+      };
+      const completes = slow('drain_completes');
+      const neverFinishes = slow('drain_cut_off');
+      neverFinishes.answer.catch(() => {}); // cut off at the deadline
+      await new Promise((r) => setTimeout(r, 300)); // both reached the server
+      const signalled = Date.now();
+      s.child.kill('SIGTERM');
+      await new Promise((r) => setTimeout(r, 500));
+
+      // New requests: refused (the listener is closed) or answered 503, never served.
+      const fresh = await fetch(`${s.base}/livez`).then(
+        (r) => r.status,
+        () => 'refused' as const,
+      );
+      expect([503, 'refused']).toContain(fresh);
+
+      // The slow one is still served after the signal.
+      completes.finish();
+      expect(await completes.answer).toBe(200);
+      expect(await prisma.customer.count({ where: { externalId: 'drain_completes' } })).toBe(1);
+
+      // The other never completes: the process exits at the deadline (exit 1), not later.
+      const code = await s.exited;
+      const took = (Date.now() - signalled) / 1000;
+      expect(code).toBe(1);
+      expect(took).toBeLessThan(grace + 2);
+      expect(took).toBeGreaterThanOrEqual(grace - 0.5);
+      expect(await prisma.customer.count({ where: { externalId: 'drain_cut_off' } })).toBe(0);
+    } finally {
+      await s.stop();
+    }
+  },
+  180_000,
+);
 
 it.skipIf(!base)(
   'runs each scheduled job once per tick across both processes',

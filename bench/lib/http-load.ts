@@ -81,3 +81,51 @@ export function send(url: URL, agent: http.Agent, spec: HttpRequestSpec): Promis
     req.end();
   });
 }
+
+export interface BatchResult {
+  ms: number;
+  errors: number;
+  /** Latency of each request by its index; null for an error. */
+  latencies: Array<number | null>;
+}
+
+/** Sends exactly `count` requests (built when sent, in index order) over `clients` connections. */
+export async function httpBatch(
+  base: string,
+  clients: number,
+  count: number,
+  request: (i: number) => HttpRequestSpec,
+  accept: (answer: HttpAnswer, i: number) => boolean = (a) => a.status === 200,
+): Promise<BatchResult> {
+  const url = new URL(base);
+  const agent = new http.Agent({ keepAlive: true, maxSockets: clients, maxFreeSockets: clients });
+  let next = 0;
+  let errors = 0;
+  const latencies: Array<number | null> = new Array<number | null>(count).fill(null);
+  const started = performance.now();
+  try {
+    await Promise.all(
+      Array.from({ length: Math.min(clients, count) }, async () => {
+        while (next < count) {
+          const n = next++;
+          const spec = request(n);
+          const t0 = performance.now();
+          try {
+            const answer = await send(url, agent, spec);
+            if (accept(answer, n)) latencies[n] = performance.now() - t0;
+            else {
+              errors += 1;
+              if (errors === 1) console.error(`  first error: HTTP ${answer.status} ${answer.body.slice(0, 300)}`);
+            }
+          } catch (err) {
+            errors += 1;
+            if (errors === 1) console.error('  first error:', err instanceof Error ? err.message : err);
+          }
+        }
+      }),
+    );
+  } finally {
+    agent.destroy();
+  }
+  return { ms: performance.now() - started, errors, latencies };
+}

@@ -12,6 +12,8 @@ export interface InvoiceLineInput {
   period: { start: number; end: number };
   subscriptionItem: string | null;
   description: string;
+  /** A proration line's own amount (negative for unused time); default unit_amount x quantity. */
+  prorated?: number;
 }
 
 export interface InvoiceInput {
@@ -26,7 +28,8 @@ export interface InvoiceInput {
 }
 
 function buildLine(invoiceId: string, sub: Stripe.Subscription | null, line: InvoiceLineInput): Stripe.InvoiceLineItem {
-  const amount = (line.price.unit_amount ?? 0) * line.quantity;
+  const amount = line.prorated ?? (line.price.unit_amount ?? 0) * line.quantity;
+  const proration = line.prorated !== undefined;
   const product = typeof line.price.product === 'string' ? line.price.product : line.price.product.id;
   return {
     id: newId('il'),
@@ -46,7 +49,7 @@ function buildLine(invoiceId: string, sub: Stripe.Subscription | null, line: Inv
           invoice_item_details: null,
           subscription_item_details: {
             invoice_item: null,
-            proration: false,
+            proration,
             proration_details: { credited_items: null },
             subscription: sub?.id ?? null,
             subscription_item: line.subscriptionItem,

@@ -2,6 +2,7 @@
 // cancel_at_period_end, plan change without proration), cancel, list.
 import type Stripe from 'stripe';
 import type { Emulator, Origin } from '../emulator.ts';
+import { invoicePlanChange, type PriceChange } from '../flows/plan-change.ts';
 import { attemptInvoicePayment, invoicePaymentIntent, updateSubscription } from '../flows/invoices.ts';
 import {
   activate,
@@ -103,6 +104,23 @@ function updateSub(emu: Emulator, sub: Stripe.Subscription, p: Params, origin: O
   const comment = details?.str('comment') ?? null;
   const feedback = (details?.str('feedback') as Stripe.Subscription.CancellationDetails.Feedback | undefined) ?? null;
   const changes = itemChanges(emu, sub, p);
+  const proration = p.oneOf('proration_behavior', ['always_invoice', 'create_prorations', 'none'] as const);
+  // Only always_invoice bills a price change at once; otherwise the new price applies from the renewal.
+  const priceChanges: PriceChange[] =
+    proration === 'always_invoice'
+      ? changes.flatMap((c) =>
+          c.kind === 'set' && c.existing && c.existing.price.id !== c.price.id
+            ? [
+                {
+                  item: c.existing.id,
+                  from: c.existing.price,
+                  to: c.price,
+                  quantity: c.quantity ?? c.existing.quantity ?? 1,
+                },
+              ]
+            : [],
+        )
+      : [];
   updateSubscription(emu, sub, origin, (s) => {
     s.metadata = metadata;
     if (description !== undefined) s.description = description;
@@ -133,6 +151,7 @@ function updateSub(emu: Emulator, sub: Stripe.Subscription, p: Params, origin: O
       }
     }
   });
+  invoicePlanChange(emu, sub, priceChanges, origin);
   return sub;
 }
 

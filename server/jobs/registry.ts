@@ -9,6 +9,7 @@ import { radarBlockSyncJob } from './radar-block-sync.ts';
 import { stripeEventRetryJob } from './stripe-event-retry.ts';
 import { stripeReconciliationJob } from './stripe-reconciliation.ts';
 import { subscriptionRereadJob } from './subscription-reread.ts';
+import { webhookRejectionPruneJob } from './webhook-rejection-prune.ts';
 
 // The handlers' data types differ; the runner only passes each its own queue's payloads.
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
@@ -20,5 +21,6 @@ export const JOBS: ReadonlyArray<JobDefinition<any>> = [
   disputeRemindersJob,
   radarBlockSyncJob,
   subscriptionRereadJob,
+  webhookRejectionPruneJob,
   outboundDispatchJob,
 ];

@@ -61,12 +61,13 @@ function stateEvent(
   from: string | null,
   created: number,
   type?: string,
+  priceId: string = PRICES.pro,
 ) {
   const object = subscription({
     id: ids.sub,
     customer: ids.cus,
     userId: ids.user,
-    priceId: PRICES.pro,
+    priceId,
     status,
     periodStart: created,
     periodEnd: created + 30 * DAY,
@@ -141,5 +142,30 @@ describe('a cycle within one second', () => {
     expect(results.map((r) => r.subscriptionId)).toContain(ids.sub);
     const row = await h.prisma.subscription.findUniqueOrThrow({ where: { id: ids.sub } });
     expect(row).toMatchObject({ status: 'active', rereadRequestedAt: null });
+  });
+});
+
+describe('a plan change in the same second as another update', () => {
+  it('two active states billing different prices cannot be ordered: Stripe is re-read, either order', async () => {
+    for (const order of [0, 1]) {
+      const ids = await customerWithSubscription(`plan_change_${order}`);
+      const second = unix(Date.now());
+      const signedUp = stateEvent(ids, 'active', 'incomplete', second);
+      const upgraded = stateEvent(ids, 'active', null, second, 'customer.subscription.updated', PRICES.max);
+      await deliverAll(order ? [upgraded, signedUp] : [signedUp, upgraded]);
+      const flagged = await h.prisma.subscription.findUniqueOrThrow({ where: { id: ids.sub } });
+      expect(flagged.rereadRequestedAt).not.toBeNull();
+
+      const current = upgraded.data as { object: unknown };
+      const stripe = { subscriptions: { retrieve: async () => current.object } };
+      await rereadSubscriptions({
+        prisma: h.prisma,
+        stripe: stripe as never,
+        now: () => new Date((second + 5) * 1000),
+      });
+      const row = await h.prisma.subscription.findUniqueOrThrow({ where: { id: ids.sub } });
+      expect(row).toMatchObject({ status: 'active', planKey: 'max', rereadRequestedAt: null });
+      expect((await h.prisma.customer.findUniqueOrThrow({ where: { externalId: ids.user } })).planKey).toBe('max');
+    }
   });
 });

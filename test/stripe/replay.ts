@@ -199,6 +199,48 @@ export async function dispute(ctx: StoryContext, p: Purchase, outcome: 'won' | '
   return opened;
 }
 
+/**
+ * A mid-period plan change billed at once (`proration_behavior=always_invoice`, billing_reason
+ * `subscription_update`). An upgrade grants the prorated difference of the period's credits once:
+ * floor((new plan's credits - old plan's) x time left / the period), time left being the proration
+ * line's period; a downgrade grants nothing and takes nothing back. Either way the plan changes.
+ */
+export async function changePlan(ctx: StoryContext, sub: Subscribed, to: keyof typeof PLANS) {
+  const { h, model } = ctx;
+  const item = (await h.stripe.subscriptions.retrieve(sub.subscriptionId)).items.data[0]!;
+  const updated = await h.stripe.subscriptions.update(sub.subscriptionId, {
+    items: [{ id: item.id, price: h.prices[to] }],
+    proration_behavior: 'always_invoice',
+  });
+  const invoice = await h.stripe.invoices.retrieve(String(updated.latest_invoice));
+  if (invoice.billing_reason !== 'subscription_update' || invoice.status !== 'paid') {
+    throw new Error(
+      `plan change of ${sub.subscriptionId} left ${invoice.id} ${invoice.status} (${invoice.billing_reason})`,
+    );
+  }
+  const remaining = invoice.lines.data.find((l) => l.amount > 0)?.period;
+  const diff = PLANS[to].credits - PLANS[sub.plan].credits;
+  const period = item.current_period_end - item.current_period_start;
+  const credits = diff > 0 && remaining ? Math.floor((diff * (remaining.end - remaining.start)) / period) : 0;
+  if (credits) {
+    model.entries.push(['subscription_grant', credits]);
+    model.available += credits;
+  }
+  model.payments.push([invoice.id, 'paid', 0]);
+  model.plan = to;
+  sub.plan = to;
+  if (!invoice.amount_paid) return { invoice, credits, purchase: null };
+  const { charge, pi } = await chargeOfInvoice(h, invoice.id);
+  const purchase: Purchase = {
+    ref: invoice.id,
+    chargeId: charge,
+    paymentIntentId: pi,
+    credits,
+    amount: invoice.amount_paid,
+  };
+  return { invoice, credits, purchase };
+}
+
 /** Cancel at period end, then the period ends: back to the free plan (credits stay until they expire). */
 export async function cancelAtPeriodEnd(ctx: StoryContext, sub: Subscribed) {
   await ctx.h.driver.cancelSubscription(sub.subscriptionId, { atPeriodEnd: true });
@@ -220,6 +262,8 @@ export interface ReplayOptions {
   seed: number;
   /** Parallel senders (Stripe delivers many events at once). */
   senders?: number;
+  /** false: deliver in the stream's order, one sender (copies still 1-3, some concurrent). */
+  shuffle?: boolean;
 }
 
 export interface ReplayReport {
@@ -239,11 +283,12 @@ export async function replay(h: ReplayHarness, events: Stripe.Event[], options: 
       units.push({ event: e, copies }); // a concurrent burst
     else for (let i = 0; i < copies; i++) units.push({ event: e, copies: 1 });
   }
-  const queue = r.shuffle(units);
+  const ordered = options.shuffle === false;
+  const queue = ordered ? units : r.shuffle(units);
   const statuses: number[] = [];
   let deliveries = 0;
   await Promise.all(
-    Array.from({ length: options.senders ?? 4 }, async () => {
+    Array.from({ length: ordered ? 1 : (options.senders ?? 4) }, async () => {
       for (let unit = queue.shift(); unit; unit = queue.shift()) {
         const { event, copies } = unit;
         const responses = await Promise.all(Array.from({ length: copies }, () => h.deliver(event)));
@@ -319,6 +364,44 @@ export async function expectModel(h: ReplayHarness, model: Model, events?: Strip
   expect(await unsettledEvents(h, events)).toEqual([]);
   expect(await verifyLedger(h.prisma)).toEqual([]);
   expect(await actualOf(h, model)).toEqual(sortedModel(model));
+}
+
+/**
+ * The stream with the refund's own events forced into one order around `charge.refunded`:
+ * `refund_first` puts every charge.refunded after all refund.* / charge.refund.* events,
+ * `charge_first` before them. Everything else keeps its place.
+ */
+export function forceRefundOrder(events: Stripe.Event[], order: 'refund_first' | 'charge_first'): Stripe.Event[] {
+  const isRefund = (e: Stripe.Event) => e.type.startsWith('refund.') || e.type.startsWith('charge.refund.');
+  const charge = events.filter((e) => e.type === 'charge.refunded');
+  const refunds = events.filter(isRefund);
+  const rest = events.filter((e) => e.type !== 'charge.refunded' && !isRefund(e));
+  if (!charge.length || !refunds.length) throw new Error('forceRefundOrder: the stream has no refund');
+  return [...rest, ...(order === 'refund_first' ? [...refunds, ...charge] : [...charge, ...refunds])];
+}
+
+export type Story = (ctx: StoryContext) => Promise<unknown>;
+
+/**
+ * Plays `story` on the emulator, delivers the recorded stream (`reorder` first, then shuffled
+ * unless told otherwise, each event 1-3 times), settles the background jobs and checks the model.
+ */
+export async function playStory(
+  h: ReplayHarness,
+  name: string,
+  story: Story,
+  options: ReplayOptions & { reorder?: (events: Stripe.Event[]) => Stripe.Event[] },
+): Promise<{ ctx: StoryContext; events: Stripe.Event[]; report: ReplayReport }> {
+  const ctx = newStory(h, name.replace(/\W+/g, '_'));
+  await story(ctx);
+  const recorded = await takeNewEvents(h);
+  const events = options.reorder ? options.reorder(recorded) : recorded;
+  const report = await replay(h, events, options);
+  expect(report.statuses.every((s) => s === 200)).toBe(true);
+  expect(report.deliveries).toBeGreaterThan(events.length); // some events arrived more than once
+  await settle(h);
+  await expectModel(h, ctx.model, events);
+  return { ctx, events, report };
 }
 
 // ---------------------------------------------------------------------------------------------

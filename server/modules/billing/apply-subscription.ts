@@ -8,7 +8,7 @@ import { findPriceMapping } from '../catalog/find-price-mapping.ts';
 import type { HandlerOutcome } from '../stripe-events/event-handler.ts';
 import { DeferEventError, EventFailedError } from '../stripe-events/event-errors.ts';
 import { resolveEventCustomer, stripeId } from './resolve-event-customer.ts';
-import { decideTie, FINAL_SUBSCRIPTION_STATUSES } from './subscription-tie.ts';
+import { decideTie, FINAL_SUBSCRIPTION_STATUSES, subscriptionTerms } from './subscription-tie.ts';
 import { syncCustomerPlan } from './sync-customer-plan.ts';
 import { priceSeen, unknownPrice } from '../stripe-events/unknown-price.ts';
 
@@ -69,7 +69,21 @@ export async function applySubscription(
   const statusBefore = input.previousStatus ?? null;
   if (existing?.stripeEventCreated && asOf.getTime() === existing.stripeEventCreated.getTime()) {
     // Same second: never backwards in the lifecycle (subscription-tie.ts).
-    const tie = decideTie({ status: existing.status, statusBefore: existing.statusBefore }, { status, statusBefore });
+    const stored = {
+      status: existing.status,
+      statusBefore: existing.statusBefore,
+      terms: subscriptionTerms({
+        priceId: existing.stripePriceId,
+        periodEnd: existing.currentPeriodEnd,
+        cancelAtPeriodEnd: existing.cancelAtPeriodEnd,
+      }),
+    };
+    const terms = subscriptionTerms({
+      priceId: priceId ?? existing.stripePriceId,
+      periodEnd: fromUnix(item?.current_period_end) ?? existing.currentPeriodEnd,
+      cancelAtPeriodEnd: sub.cancel_at_period_end ?? false,
+    });
+    const tie = decideTie(stored, { status, statusBefore, terms });
     if (tie.ambiguous) {
       await tx.subscription.update({ where: { id: sub.id }, data: { rereadRequestedAt: input.now } });
     }

@@ -3,7 +3,9 @@
 // `incomplete` and updates it `active` in the same second, a renewal can fail and be retried in
 // one, a trial can end into `paused`. On a tie a state must never move the subscription backwards.
 // In order of strength:
-//   1. the same status: apply (other fields may have moved on);
+//   1. the same status: apply (other fields may have moved on); when the two states differ in what
+//      they bill (price, period, cancel at period end: a plan change in the signup's second), the
+//      snapshots cannot tell which is last, so Stripe is asked again (below);
 //   2. the stored state left the incoming status (its event's previous_attributes.status): the
 //      incoming state is older, skip (active <- past_due, then the past_due event: skip);
 //   3. the incoming event left the stored status (previous_attributes.status): it is newer, apply;
@@ -37,6 +39,8 @@ export interface SubscriptionStateOnTie {
   status: string;
   /** previous_attributes.status of the event that brought this state; null when it named none. */
   statusBefore: string | null;
+  /** What the state bills (price, period end, cancel at period end), to compare same-status states. */
+  terms?: string;
 }
 
 export interface TieDecision {
@@ -52,7 +56,9 @@ export interface TieDecision {
 
 /** Whether `incoming`, stamped the same second as `stored`, should replace it. */
 export function decideTie(stored: SubscriptionStateOnTie, incoming: SubscriptionStateOnTie): TieDecision {
-  if (incoming.status === stored.status) return { apply: true, ambiguous: false };
+  if (incoming.status === stored.status) {
+    return { apply: true, ambiguous: stored.terms !== undefined && stored.terms !== incoming.terms };
+  }
   const storedLeftIncoming = stored.statusBefore === incoming.status;
   const incomingLeftStored = incoming.statusBefore === stored.status;
   if (storedLeftIncoming && incomingLeftStored) {
@@ -61,6 +67,15 @@ export function decideTie(stored: SubscriptionStateOnTie, incoming: Subscription
   if (storedLeftIncoming) return { apply: false, ambiguous: false };
   if (incomingLeftStored) return { apply: true, ambiguous: false };
   return { apply: rank(incoming.status) > rank(stored.status), ambiguous: false };
+}
+
+/** The `terms` of a state: the price, period end and cancel-at-period-end it bills. */
+export function subscriptionTerms(state: {
+  priceId: string | null;
+  periodEnd: Date | null;
+  cancelAtPeriodEnd: boolean;
+}): string {
+  return `${state.priceId ?? '-'}|${state.periodEnd?.getTime() ?? '-'}|${state.cancelAtPeriodEnd}`;
 }
 
 /** previous_attributes.status of an event, when it carries one. */

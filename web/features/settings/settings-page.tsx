@@ -3,6 +3,7 @@ import { PageHeader } from '@/components/states';
 import { ApiKeysCard } from './api-keys-card';
 import { ApiReferenceCard } from './api-reference-card';
 import { ChangePasswordCard } from './change-password-card';
+import { OutboundEndpointsCard } from './outbound-endpoints-card';
 import { StaffCard } from './staff-card';
 
 // Every role opens Settings for their own password; staff, keys and the API reference are admin's.
@@ -21,6 +22,7 @@ export function SettingsPage() {
       <PageHeader title="Settings" description="Staff, API keys, policies and the Stripe connection." />
       <StaffCard />
       <ApiKeysCard />
+      <OutboundEndpointsCard />
       <ApiReferenceCard />
       <ChangePasswordCard />
     </div>
