@@ -10,6 +10,7 @@ import {
   recordWebhookRejection,
   type WebhookRejectionReason,
 } from '../modules/stripe-events/record-webhook-rejection.ts';
+import { STRIPE_EVENT_RETRY_JOB } from '../jobs/stripe-event-retry.ts';
 import { tryFastPath } from './fast-path.ts';
 import { stripeHandlers } from './handlers/index.ts';
 import { metrics } from '../lib/metrics.ts';
@@ -137,6 +138,9 @@ export async function stripeWebhookRoutes(app: FastifyInstance, options: StripeW
       }));
 
     let status = stored.status;
+    // Stripe API work left for the background job (or an inline attempt that crashed): wake the
+    // job now, after the event's state has committed, instead of waiting for its next minute.
+    let wake = false;
     if (handled && (status === 'received' || status === 'deferred' || status === null)) {
       try {
         const result = await processEvent(ctx, event.id, {
@@ -161,11 +165,14 @@ export async function stripeWebhookRoutes(app: FastifyInstance, options: StripeW
               }),
         });
         status = result.status;
+        wake = result.status === 'deferred' && result.cause?.code === 'stripe_call_pending';
       } catch (err) {
         // Stored but not applied: the retry sweep picks it up; Stripe still gets its 2xx.
         req.log.error({ err, eventId: event.id }, 'inline processing of stripe event failed');
+        wake = true;
       }
     }
+    if (wake) deps.jobs?.wake(STRIPE_EVENT_RETRY_JOB);
     metrics.webhookDelivery(event.type, stored.duplicate ? 'duplicate' : (status ?? 'received'));
     return reply.code(200).send({ received: true, eventId: event.id, duplicate: stored.duplicate, status });
   });

@@ -1,3 +1,4 @@
+import { staffDirectory } from '../../modules/staff/staff-directory.ts';
 import { publicProcedure, router, staffProcedure } from '../init.ts';
 
 export const systemRouter = router({
@@ -7,4 +8,6 @@ export const systemRouter = router({
     environment: ctx.deps.env.NODE_ENV,
   })),
   me: staffProcedure.query(({ ctx }) => ctx.user),
+  /** Names for the staff ids that records carry (ledger, blocks, refunds, audit); every staff role reads it. */
+  staffDirectory: staffProcedure.query(({ ctx }) => staffDirectory(ctx.deps.prisma)),
 });

@@ -13,6 +13,7 @@ import { Dialog, DialogContent, DialogDescription, DialogHeader, DialogTitle } f
 import { Input } from '@/components/ui/input';
 import { Label } from '@/components/ui/label';
 import { Table, TableBody, TableCell, TableHead, TableHeader, TableRow } from '@/components/ui/table';
+import { StaffName } from '@/components/staff-name';
 import { formatUtc } from '@/lib/format';
 import { useTRPC, type RouterOutputs } from '@/lib/trpc';
 
@@ -46,7 +47,8 @@ function RecordDialog({ row, onClose }: { row: Row | null; onClose: () => void }
             <DialogHeader>
               <DialogTitle className="font-mono">{row.action}</DialogTitle>
               <DialogDescription>
-                {formatUtc(row.createdAt)} by {row.actorEmail ?? row.actorId ?? 'unknown'}
+                {formatUtc(row.createdAt)} by{' '}
+                <StaffName id={row.actorId ?? row.actorEmail} fallback={row.actorEmail ?? undefined} />
                 {row.actorRole ? ` (${row.actorRole})` : ''}
                 {row.ip ? ` from ${row.ip}` : ''}
               </DialogDescription>
@@ -206,8 +208,8 @@ export function AuditPage() {
                     </TableCell>
                     <TableCell>
                       <span className="flex items-center gap-1.5">
-                        <span className="block max-w-40 truncate" title={r.actorEmail ?? r.actorId ?? undefined}>
-                          {r.actorEmail ?? r.actorId ?? 'unknown'}
+                        <span className="block max-w-40 truncate">
+                          <StaffName id={r.actorId ?? r.actorEmail} fallback={r.actorEmail ?? undefined} />
                         </span>
                         {r.actorRole && <Badge tone="outline">{r.actorRole}</Badge>}
                       </span>

@@ -8,6 +8,7 @@ import { TimeAgo } from '@/components/time-ago';
 import { Badge } from '@/components/ui/badge';
 import { Button } from '@/components/ui/button';
 import { Table, TableBody, TableCell, TableHead, TableHeader, TableRow } from '@/components/ui/table';
+import { StaffName } from '@/components/staff-name';
 import { useTRPC } from '@/lib/trpc';
 import { BlockActions } from './block-actions';
 
@@ -154,7 +155,9 @@ function History({ page, onPage }: { page: number; onPage: (p: number) => void }
                 <TableCell className="max-w-80 truncate" title={e.reason}>
                   {e.reason}
                 </TableCell>
-                <TableCell>{e.actor.label}</TableCell>
+                <TableCell>
+                  {e.actor.kind === 'rule' ? e.actor.label : <StaffName id={e.actorId} fallback={e.actor.label} />}
+                </TableCell>
                 <TableCell>
                   <RadarBadge status={e.radarStatus} error={e.radarError} />
                 </TableCell>

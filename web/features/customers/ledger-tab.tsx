@@ -8,6 +8,7 @@ import { TimeAgo } from '@/components/time-ago';
 import { Button } from '@/components/ui/button';
 import { NativeSelect } from '@/components/ui/native-select';
 import { Table, TableBody, TableCell, TableHead, TableHeader, TableRow } from '@/components/ui/table';
+import { StaffName } from '@/components/staff-name';
 import { formatCredits } from '@/lib/format';
 import { useTRPC } from '@/lib/trpc';
 import { cn } from '@/lib/utils';
@@ -99,7 +100,7 @@ export function LedgerTab({ customerId }: { customerId: string }) {
                     </TableCell>
                     <TableCell>{e.reference ? <CopyId value={e.reference} className="max-w-44" /> : '—'}</TableCell>
                     <TableCell className="text-xs text-muted-foreground">
-                      {e.actorType === 'staff' ? e.actorId : e.actorType}
+                      <StaffName id={e.actorId} actorType={e.actorType} />
                     </TableCell>
                   </TableRow>
                 ))}

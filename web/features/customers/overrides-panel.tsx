@@ -26,6 +26,7 @@ import { Label } from '@/components/ui/label';
 import { NativeSelect } from '@/components/ui/native-select';
 import { Table, TableBody, TableCell, TableHead, TableHeader, TableRow } from '@/components/ui/table';
 import { Textarea } from '@/components/ui/textarea';
+import { StaffName } from '@/components/staff-name';
 import { describeError, toastError } from '@/lib/errors';
 import { formatCredits, formatUtc } from '@/lib/format';
 import { useTRPC, type RouterOutputs } from '@/lib/trpc';
@@ -132,7 +133,7 @@ export function OverridesPanel({ customerId, email }: { customerId: string; emai
                     {o.reason}
                   </TableCell>
                   <TableCell className="text-muted-foreground">
-                    <TimeAgo date={o.createdAt} /> by {o.createdBy}
+                    <TimeAgo date={o.createdAt} /> by <StaffName id={o.createdBy} />
                   </TableCell>
                   {admin && (
                     <TableCell className="text-right">

@@ -14,6 +14,7 @@ import { ReasonDialog } from '@/components/reason-dialog';
 import { ErrorState, SkeletonRows } from '@/components/states';
 import { TimeAgo } from '@/components/time-ago';
 import { Button } from '@/components/ui/button';
+import { StaffName } from '@/components/staff-name';
 import { toastError } from '@/lib/errors';
 import { formatMoney, formatUtc } from '@/lib/format';
 import { useTRPC, type RouterOutputs } from '@/lib/trpc';
@@ -222,7 +223,7 @@ export function DisputePage() {
                 )}
                 {v.pack.editedAt && (
                   <p className="mb-3 text-sm text-muted-foreground">
-                    Edited by {v.pack.editedBy} <TimeAgo date={v.pack.editedAt} />.
+                    Edited by <StaffName id={v.pack.editedBy} /> <TimeAgo date={v.pack.editedAt} />.
                   </p>
                 )}
                 <EvidenceEditor

@@ -21,6 +21,7 @@ import {
 } from '@/components/ui/dialog';
 import { NativeSelect } from '@/components/ui/native-select';
 import { Table, TableBody, TableCell, TableHead, TableHeader, TableRow } from '@/components/ui/table';
+import { StaffName } from '@/components/staff-name';
 import { describeError, toastError } from '@/lib/errors';
 import { formatCredits, formatMoney } from '@/lib/format';
 import { useTRPC, type RouterOutputs } from '@/lib/trpc';
@@ -206,9 +207,19 @@ function RefundRow({ item }: { item: Item }) {
             : '—'}
       </TableCell>
       <TableCell className="text-xs">
-        <div>{item.requestedBy?.email ?? (item.origin === 'stripe_dashboard' ? 'Stripe' : '—')}</div>
+        <div>
+          {item.requestedBy ? (
+            <StaffName id={item.requestedBy.id} fallback={item.requestedBy.email ?? undefined} />
+          ) : item.origin === 'stripe_dashboard' ? (
+            'Stripe'
+          ) : (
+            '—'
+          )}
+        </div>
         {item.decidedBy && !awaiting && (
-          <div className="text-muted-foreground">decided: {item.decidedBy.email ?? item.decidedBy.id}</div>
+          <div className="text-muted-foreground">
+            decided: <StaffName id={item.decidedBy.id} fallback={item.decidedBy.email ?? undefined} />
+          </div>
         )}
         {item.reason && (
           <div className="max-w-56 truncate text-muted-foreground" title={item.reason}>
@@ -301,7 +312,13 @@ function Decide({ item }: { item: Item }) {
             <DialogHeader>
               <DialogTitle>Approve the refund</DialogTitle>
               <DialogDescription>
-                Requested by {item.requestedBy?.email ?? 'someone'}: “{item.reason}”
+                Requested by{' '}
+                {item.requestedBy ? (
+                  <StaffName id={item.requestedBy.id} fallback={item.requestedBy.email ?? undefined} />
+                ) : (
+                  'someone'
+                )}
+                : “{item.reason}”
               </DialogDescription>
             </DialogHeader>
             <p className="rounded-md border border-destructive/30 bg-destructive/5 px-3 py-3 text-sm">
