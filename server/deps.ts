@@ -13,6 +13,8 @@ export interface StripeConnection {
   webhookSecrets: string[];
   /** The event pipeline's client (short timeout, background retries); derived from `client` when unset. */
   pipelineClient?: Stripe;
+  /** Emulator only: what its control API requires (the app drives demo payments through it). */
+  emulatorControlToken?: string;
 }
 
 export interface Deps {
