@@ -10,6 +10,7 @@ import { ReasonDialog } from '@/components/reason-dialog';
 import { Button } from '@/components/ui/button';
 import { toastError } from '@/lib/errors';
 import { useTRPC } from '@/lib/trpc';
+import { blockCustomerInput, unblockCustomerInput } from '../../../server/contracts/blocks.ts';
 
 interface Target {
   id: string;
@@ -90,6 +91,7 @@ export function BlockActions({ customer, size = 'sm' }: { customer: Target; size
           }
           confirmLabel="Unblock customer"
           pending={unblock.isPending}
+          schema={unblockCustomerInput.shape.reason}
           onConfirm={(reason) => unblock.mutate({ customerId: customer.id, reason })}
         />
       </>
@@ -115,6 +117,7 @@ export function BlockActions({ customer, size = 'sm' }: { customer: Target; size
         confirmLabel="Block customer"
         destructive
         pending={block.isPending}
+        schema={blockCustomerInput.shape.reason}
         onConfirm={(reason) => block.mutate({ customerId: customer.id, reason })}
       />
     </>

@@ -30,6 +30,7 @@ import { StaffName } from '@/components/staff-name';
 import { describeError, toastError } from '@/lib/errors';
 import { formatCredits, formatUtc } from '@/lib/format';
 import { useTRPC, type RouterOutputs } from '@/lib/trpc';
+import { revokeOverrideInput } from '../../../server/contracts/customers.ts';
 
 type Override = RouterOutputs['customers']['overrides'][number];
 
@@ -166,6 +167,7 @@ export function OverridesPanel({ customerId, email }: { customerId: string; emai
         confirmLabel="Revoke"
         destructive
         pending={revoke.isPending}
+        schema={revokeOverrideInput.shape.reason}
         onConfirm={(reason) => revoking && revoke.mutate({ overrideId: revoking.id, reason })}
       />
     </Card>

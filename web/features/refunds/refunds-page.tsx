@@ -25,7 +25,7 @@ import { StaffName } from '@/components/staff-name';
 import { describeError, toastError } from '@/lib/errors';
 import { formatCredits, formatMoney } from '@/lib/format';
 import { useTRPC, type RouterOutputs } from '@/lib/trpc';
-import { REFUND_STATUSES } from '../../../server/contracts/refunds.ts';
+import { REFUND_STATUSES, rejectRefundInput } from '../../../server/contracts/refunds.ts';
 import { RefundStatusBadge } from './refund-status-badge';
 
 type Item = RouterOutputs['refunds']['list']['items'][number];
@@ -350,6 +350,7 @@ function Decide({ item }: { item: Item }) {
         effect={`No money moves and no credits are taken back: the ${formatMoney(item.amount, item.currency)} request is closed.`}
         confirmLabel={mine ? 'Withdraw' : 'Reject'}
         pending={reject.isPending}
+        schema={rejectRefundInput.shape.reason}
         onConfirm={(reason) => reject.mutate({ refundId: item.id, reason })}
       />
     </div>
