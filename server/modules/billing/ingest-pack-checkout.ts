@@ -66,6 +66,8 @@ export function packCheckoutInput(event: PackCheckoutEvent): PackCheckoutInput |
     !paid ||
     meta.kind !== 'pack' ||
     !meta.key ||
+    // Auto top-up sign-ups also turn the setting on: the general path (applyCheckoutSession) does that.
+    meta.auto_topup === '1' ||
     !userId ||
     // The ledger's own limits (assertEntryText, grantCredits): left to the general path to report.
     `grant:${session.id}`.length > 255 ||

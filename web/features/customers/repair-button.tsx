@@ -3,10 +3,10 @@
 // read again so the effect shows in the timeline at once.
 import { useMutation } from '@tanstack/react-query';
 import { useState } from 'react';
-import { Link } from 'react-router';
 import { toast } from 'sonner';
 import { useStaff } from '@/app/session';
 import { ReasonDialog } from '@/components/reason-dialog';
+import { WhoCanUnblock } from '@/components/who-can-unblock';
 import { Button } from '@/components/ui/button';
 import { MapPriceDialog } from '@/features/catalog/map-price-dialog';
 import { toastError } from '@/lib/errors';
@@ -99,14 +99,7 @@ export function RepairButton({
     );
   }
   if (repair.kind === 'unblock' && me.role === 'support') {
-    return (
-      <span className="flex flex-wrap items-center gap-2 text-sm text-muted-foreground">
-        Unblocking needs the finance or admin role.
-        <Button asChild size="sm" variant="outline">
-          <Link to="/blocks">Open the Blocks page</Link>
-        </Button>
-      </span>
-    );
+    return <WhoCanUnblock where="customer" />;
   }
   if (repair.kind === 'manual_grant') {
     return (

@@ -13,6 +13,8 @@ import { ReasonDialog } from '@/components/reason-dialog';
 import { StaffName } from '@/components/staff-name';
 import { EmptyState, PageHeader } from '@/components/states';
 import { Button } from '@/components/ui/button';
+import { Label } from '@/components/ui/label';
+import { Textarea } from '@/components/ui/textarea';
 import {
   Dialog,
   DialogContent,
@@ -142,6 +144,7 @@ function Decide({ item }: { item: Item }) {
   const [approving, setApproving] = useState(false);
   const [rejecting, setRejecting] = useState(false);
   const [error, setError] = useState<string | null>(null);
+  const [approveReason, setApproveReason] = useState('');
   const refresh = () => queryClient.invalidateQueries(trpc.refunds.pathFilter());
   const approve = useMutation(
     trpc.refunds.approve.mutationOptions({
@@ -177,6 +180,7 @@ function Decide({ item }: { item: Item }) {
         size="sm"
         onClick={() => {
           setError(null);
+          setApproveReason('');
           setApproving(true);
         }}
         disabled={mine || !current || tooMuch || !!current?.blockedReason}
@@ -201,8 +205,12 @@ function Decide({ item }: { item: Item }) {
             className="flex flex-col gap-4"
             onSubmit={(e) => {
               e.preventDefault();
+              if (approveReason.trim().length < 5) {
+                setError('Say why you approve it in a few words (5 characters or more).');
+                return;
+              }
               if (current && !approve.isPending)
-                approve.mutate({ refundId: item.id, fingerprint: current.fingerprint });
+                approve.mutate({ refundId: item.id, fingerprint: current.fingerprint, reason: approveReason.trim() });
             }}
           >
             <DialogHeader>
@@ -222,7 +230,30 @@ function Decide({ item }: { item: Item }) {
               <span className="font-mono">{target(item) ?? 'the payment'}</span>, claw back{' '}
               <strong>{formatCredits(item.currentCredits ?? 0)}</strong> credits.
             </p>
-            {current && <p className="font-mono text-xs text-muted-foreground">Now: {current.formula}</p>}
+            {item.currentRequestFormula && (
+              <div className="flex flex-col gap-1 text-sm">
+                <p className="font-medium">This request</p>
+                <p data-testid="request-formula" className="font-mono text-xs">
+                  {item.currentRequestFormula}
+                </p>
+              </div>
+            )}
+            {current && (
+              <p className="text-xs text-muted-foreground">
+                For comparison, the most that can be refunded now: <span className="font-mono">{current.formula}</span>
+              </p>
+            )}
+            <div className="flex flex-col gap-1.5">
+              <Label htmlFor={`approve-reason-${item.id}`}>Reason (recorded in the audit log)</Label>
+              <Textarea
+                id={`approve-reason-${item.id}`}
+                value={approveReason}
+                onChange={(e) => setApproveReason(e.target.value)}
+                rows={2}
+                maxLength={500}
+                placeholder="Why this refund may go out"
+              />
+            </div>
             {error && (
               <p role="alert" className="text-sm text-destructive">
                 {error}
@@ -232,7 +263,7 @@ function Decide({ item }: { item: Item }) {
               <Button type="button" variant="outline" onClick={() => setApproving(false)}>
                 Cancel
               </Button>
-              <Button type="submit" variant="destructive" autoFocus disabled={approve.isPending}>
+              <Button type="submit" variant="destructive" disabled={approve.isPending}>
                 {approve.isPending ? 'Refunding…' : 'Approve and refund'}
               </Button>
             </DialogFooter>
