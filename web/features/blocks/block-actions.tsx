@@ -11,6 +11,7 @@ import { Button } from '@/components/ui/button';
 import { WhoCanUnblock } from '@/components/who-can-unblock';
 import { toastError } from '@/lib/errors';
 import { useTRPC } from '@/lib/trpc';
+import { blockCustomerInput, unblockCustomerInput } from '../../../server/contracts/blocks.ts';
 
 interface Target {
   id: string;
@@ -93,6 +94,7 @@ export function BlockActions({ customer, size = 'sm' }: { customer: Target; size
           }
           confirmLabel="Unblock customer"
           pending={unblock.isPending}
+          schema={unblockCustomerInput.shape.reason}
           onConfirm={(reason) => unblock.mutate({ customerId: customer.id, reason })}
         />
       </>
@@ -118,6 +120,7 @@ export function BlockActions({ customer, size = 'sm' }: { customer: Target; size
         confirmLabel="Block customer"
         destructive
         pending={block.isPending}
+        schema={blockCustomerInput.shape.reason}
         onConfirm={(reason) => block.mutate({ customerId: customer.id, reason })}
       />
     </>

@@ -14,6 +14,8 @@ import { useTRPC } from '@/lib/trpc';
 import type { Repair } from '../../../server/contracts/support.ts';
 import { useCustomerRefresh } from './use-customer-refresh';
 import { plainWords, Words } from './words';
+import { unblockCustomerInput } from '../../../server/contracts/blocks.ts';
+import { reprocessReason } from '../../../server/contracts/webhooks.ts';
 
 interface Outcome {
   status: string;
@@ -149,6 +151,7 @@ export function RepairButton({
         }
         confirmLabel={plainWords(repair.label)}
         pending={pending}
+        schema={repair.kind === 'unblock' ? unblockCustomerInput.shape.reason : reprocessReason}
         onConfirm={confirm}
       />
     </>

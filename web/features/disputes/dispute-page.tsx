@@ -24,6 +24,7 @@ import { DueCountdown, formatLeft, useNow } from './due-countdown';
 import { EvidenceEditor } from './evidence-editor';
 import { EvidenceFacts } from './evidence-facts';
 import { EvidencePdf } from './evidence-pdf';
+import { evidenceActionInput } from '../../../server/contracts/disputes.ts';
 
 export type DisputeView = RouterOutputs['disputes']['get'];
 
@@ -106,6 +107,7 @@ function Actions({ v, dirty }: { v: DisputeView; dirty: boolean }) {
         }
         confirmLabel="Stage evidence"
         pending={stage.isPending}
+        schema={evidenceActionInput.shape.reason}
         onConfirm={(reason) => stage.mutate({ disputeId: d.id, reason })}
       />
       <ReasonDialog
@@ -121,6 +123,7 @@ function Actions({ v, dirty }: { v: DisputeView; dirty: boolean }) {
         confirmLabel="Submit to the bank"
         destructive
         pending={submit.isPending}
+        schema={evidenceActionInput.shape.reason}
         onConfirm={(reason) => submit.mutate({ disputeId: d.id, reason })}
       />
     </div>
