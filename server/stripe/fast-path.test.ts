@@ -7,7 +7,7 @@ import { checkoutSession, event, signedHeader, uid } from '../../test/stripe/bui
 import { createWebhookHarness, WEBHOOK_SECRET, type WebhookHarness } from '../../test/stripe/harness.ts';
 import { buildApp } from '../app.ts';
 import { pgPool } from '../db/client.ts';
-import type { HandlerMap } from '../modules/billing/event-handler.ts';
+import type { HandlerMap } from '../modules/stripe-events/event-handler.ts';
 import { verifyLedger } from '../modules/ledger/verify-ledger.ts';
 import { stripeHandlers } from './handlers/index.ts';
 

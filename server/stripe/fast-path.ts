@@ -1,17 +1,17 @@
 // The webhook route's fast path: a new, paid credit-pack checkout.session.completed is stored and
 // applied in one statement, and a repeat of one is recorded in one statement too
-// (modules/billing/ingest-pack-checkout.ts). It stands in for the production handler only: a
+// (modules/stripe-events/ingest-pack-checkout.ts). It stands in for the production handler only: a
 // replaced handler (tests inject failures into the map) always runs through the general pipeline,
 // so what it does is what the test sees.
 import type { Deps } from '../deps.ts';
-import type { EventHandler, HandlerMap } from '../modules/billing/event-handler.ts';
-import type { IngestEventResult } from '../modules/billing/ingest-event.ts';
+import type { EventHandler, HandlerMap } from '../modules/stripe-events/event-handler.ts';
+import type { IngestEventResult } from '../modules/stripe-events/ingest-event.ts';
 import {
   ingestPackCheckout,
   packCheckoutInput,
   type PackCheckoutEvent,
-} from '../modules/billing/ingest-pack-checkout.ts';
-import type { PipelineLogger } from '../modules/billing/process-event.ts';
+} from '../modules/stripe-events/ingest-pack-checkout.ts';
+import type { PipelineLogger } from '../modules/stripe-events/process-event.ts';
 import { stripeHandlers } from './handlers/index.ts';
 import { deploymentLivemode } from './pipeline.ts';
 

@@ -12,7 +12,7 @@ import type Stripe from 'stripe';
 import { pgPool, type Db } from '../../db/client.ts';
 import type { EventStatus } from '../../generated/prisma/enums.ts';
 import type { IngestEventResult } from './ingest-event.ts';
-import { stripeId } from './resolve-event-customer.ts';
+import { stripeId } from '../billing/resolve-event-customer.ts';
 
 export interface PackCheckoutEvent {
   id: string;
