@@ -144,15 +144,19 @@ BEGIN
       RETURNING *)
     SELECT jsonb_agg(to_jsonb(ins) || jsonb_build_object('id', ins.id::text, 'entry_id', ins.entry_id::text) ORDER BY ins.position)
       INTO v_allocations FROM ins;
+    PERFORM set_config('creditdesk.ledger_write', 'on', true);
     UPDATE "credit_lot" l SET remaining = l.remaining + a.delta
       FROM unnest(v_lot_ids, v_deltas) AS a(lot_id, delta)
      WHERE l.id = a.lot_id;
   END IF;
 
   IF v_delta <> 0 THEN
+    -- ledger_guard_projection lets balance change only while this flag is on (this statement).
+    PERFORM set_config('creditdesk.ledger_write', 'on', true);
     UPDATE "customer" SET balance = v_balance + v_delta, updated_at = now() AT TIME ZONE 'UTC'
      WHERE id = v_customer;
   END IF;
+  PERFORM set_config('creditdesk.ledger_write', 'off', true);
 
   RETURN jsonb_build_object('status', 'posted',
     'entry', to_jsonb(v_entry) || jsonb_build_object('id', v_entry.id::text),

@@ -89,7 +89,7 @@ export function ReviewDialog({
     trpc.catalogAdmin.save.mutationOptions({
       onSuccess: async (r) => {
         toast.success(
-          r.changed ? `Catalog saved as version #${r.version}` : 'Nothing changed: the catalog already matched',
+          r.changed ? `Catalog saved as version ${r.versionNumber}` : 'Nothing changed: the catalog already matched',
         );
         form.reset();
         onOpenChange(false);

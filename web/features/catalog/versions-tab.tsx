@@ -77,7 +77,8 @@ export function VersionsTab({ editor }: { editor: CatalogEditor }) {
           {versions.data.items.map((v) => (
             <TableRow key={v.id}>
               <TableCell className="font-mono text-xs">
-                #{v.id} {v.current && <Badge tone="success">current</Badge>}
+                <span title={`audit record #${v.id}`}>Version {v.number}</span>{' '}
+                {v.current && <Badge tone="success">current</Badge>}
               </TableCell>
               <TableCell>
                 <TimeAgo date={v.createdAt} />
@@ -92,11 +93,11 @@ export function VersionsTab({ editor }: { editor: CatalogEditor }) {
               <TableCell className="text-right">
                 <div className="flex justify-end gap-2">
                   <Button size="sm" variant="outline" onClick={() => setViewing(v.id)}>
-                    View #{v.id}
+                    View version {v.number}
                   </Button>
                   {!v.current && (
                     <Button size="sm" variant="outline" disabled={editor.dirty} onClick={() => setRestoring(v.id)}>
-                      Restore #{v.id}
+                      Restore version {v.number}
                     </Button>
                   )}
                 </div>
@@ -137,7 +138,7 @@ function ViewDialog({ versionId, onClose }: { versionId: string | null; onClose:
     <Dialog open={!!versionId} onOpenChange={(o) => !o && onClose()}>
       <DialogContent className="sm:max-w-3xl">
         <DialogHeader>
-          <DialogTitle>Catalog version #{versionId}</DialogTitle>
+          <DialogTitle>Catalog version {version.data?.number ?? ''}</DialogTitle>
           <DialogDescription>The catalog as it was right after this change, in the JSON file format.</DialogDescription>
         </DialogHeader>
         {version.isPending && <SkeletonRows rows={6} />}
@@ -217,9 +218,9 @@ function RestoreDialog({
           })}
         >
           <DialogHeader>
-            <DialogTitle>Restore version #{versionId}</DialogTitle>
+            <DialogTitle>Restore this version</DialogTitle>
             <DialogDescription>
-              The catalog becomes what it was after #{versionId}, saved as a new version. What that changes now:
+              The catalog becomes what it was after that version, saved as a new version. What that changes now:
             </DialogDescription>
           </DialogHeader>
           {preview.isPending && <SkeletonRows rows={4} />}
