@@ -1,6 +1,11 @@
+import { randomBytes } from 'node:crypto';
 import { defineConfig, devices } from '@playwright/test';
 
 const PORT = Number(process.env.E2E_PORT ?? 3100);
+// The Stripe emulator's control API answers only holders of this token: the e2e server passes it
+// to the emulator, and the specs' EmulatorDriver reads it. Workers inherit the runner's env, so
+// `??=` keeps one value for the whole run.
+process.env.STRIPE_EMULATOR_CONTROL_TOKEN ??= randomBytes(24).toString('base64url');
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 
 export default defineConfig({
@@ -37,6 +42,6 @@ export default defineConfig({
     reuseExistingServer: false,
     stdout: 'ignore',
     stderr: 'pipe',
-    env: { E2E_PORT: String(PORT) },
+    env: { E2E_PORT: String(PORT), STRIPE_EMULATOR_CONTROL_TOKEN: process.env.STRIPE_EMULATOR_CONTROL_TOKEN },
   },
 });

@@ -1,58 +1,35 @@
-// Webhook chaos at scale: a generated Stripe history (test/stripe/history.ts: pack purchases,
-// delayed payments, subscriptions with renewals, failed renewals that recover, upgrades, dashboard
-// refunds, disputes won and lost), topped up with extra pack purchases to --events events for
-// --customers customers, is delivered shuffled: every event 1-3 times, some copies at the same
-// moment (concurrent duplicates), and 10% of events fail their first processing attempt (half
-// before the handler ran, half after it wrote, so the transaction rolls back), as
-// server/stripe/webhook-chaos.test.ts does. The retry sweep then settles what was deferred. The
-// final ledger must equal the model computed from the history alone: lost = 0, doubled = 0, or the
-// run fails.
+// Webhook chaos at scale, on two real server processes: a generated Stripe history
+// (test/stripe/history.ts: pack purchases, delayed payments, subscriptions with renewals, failed
+// renewals that recover, upgrades, dashboard refunds, disputes won and lost), topped up with extra
+// pack purchases to --events events for --customers customers, is delivered shuffled by a
+// round-robin client to two server processes (server/index.ts) on one database: every event 1-3
+// times, its copies split across both processes, some copies at the same moment (concurrent
+// duplicates on both). One process is SIGKILLed after --kill-at of the deliveries and started again
+// on the same database; every delivery without a 2xx is sent again (as Stripe retries), to the other
+// process. The retry sweep then settles what was left stored but not applied. The final ledger must
+// equal the model computed from the history alone: lost = 0, doubled = 0, or the run fails.
 //
-//   npm run bench -- chaos [--events 10000] [--customers 500] [--senders 16] [--max-seconds 900]
+//   npm run bench -- chaos [--events 10000] [--customers 500] [--senders 16] [--kill-at 0.4]
+//                          [--max-seconds 900]
 //
-// Requests go through Fastify's in-process injection on a scratch database (TEST_DATABASE_URL or
-// DATABASE_URL). The run stops by itself after --max-seconds (and then fails).
+// Needs real PostgreSQL on 127.0.0.1 (TEST_DATABASE_URL or DATABASE_URL). The run stops by itself
+// after --max-seconds (and then fails).
 import os from 'node:os';
 import { parseArgs } from 'node:util';
 import pino from 'pino';
-import { buildApp } from '../server/app.ts';
-import { createAuth } from '../server/auth.ts';
 import { createPrisma } from '../server/db/client.ts';
 import { applyMigrations } from '../server/db/migrator.ts';
-import { parseEnv } from '../server/env.ts';
-import type { EventHandler, HandlerMap } from '../server/modules/billing/event-handler.ts';
 import { processDueEvents } from '../server/modules/billing/process-due-events.ts';
 import { verifyLedger } from '../server/modules/ledger/verify-ledger.ts';
 import { stripeHandlers } from '../server/stripe/handlers/index.ts';
-import { pipelineContext } from '../server/stripe/pipeline.ts';
+import type { PipelineContext } from '../server/modules/billing/process-event.ts';
 import { charge, checkoutSession, event, signedHeader, uid, unix } from '../test/stripe/builders.ts';
 import { CATALOG, seedTestCatalog, WEBHOOK_SECRET } from '../test/stripe/harness.ts';
 import { compareEntries, generateHistory, rng, type History } from '../test/stripe/history.ts';
-import { updateReadmeTable, withScratchDatabase, writeResults } from './lib/common.ts';
+import { sparePort, updateReadmeTable, withScratchDatabase, writeResults } from './lib/common.ts';
+import { startServer, type ServerProcess } from './lib/server-process.ts';
 
 const SEED = Number(process.env.CHAOS_SEED ?? 20261121);
-const FAIL_RATE = 0.1;
-
-/** Fails the first attempt of chosen events: half before the handler runs, half after it wrote. */
-function flakyHandlers(failOnce: Map<string, 'before' | 'after'>): HandlerMap {
-  const wrapped: Record<string, EventHandler<unknown, unknown>> = {};
-  for (const [type, handler] of Object.entries(stripeHandlers) as Array<[string, EventHandler<unknown, unknown>]>) {
-    wrapped[type] = {
-      ...handler,
-      async apply(tx, input) {
-        const id = input.event.id;
-        if (failOnce.get(id) === 'before' && failOnce.delete(id))
-          throw new Error('injected failure before the handler');
-        const outcome = await handler.apply(tx, input);
-        if (failOnce.get(id) === 'after' && failOnce.delete(id)) {
-          throw new Error('injected failure after the handler wrote (rolled back)');
-        }
-        return outcome;
-      },
-    };
-  }
-  return wrapped as HandlerMap;
-}
 
 /** The generated history, plus extra pack purchases (paid at once) until it has `total` events. */
 function buildHistory(customers: number, total: number): History {
@@ -98,69 +75,97 @@ export async function run(args: string[]): Promise<void> {
       events: { type: 'string', default: '10000' },
       customers: { type: 'string', default: '500' },
       senders: { type: 'string', default: '16' },
+      'kill-at': { type: 'string', default: '0.4' },
       'max-seconds': { type: 'string', default: '900' },
     },
   });
   const total = Number(values.events);
   const customers = Number(values.customers);
   const senders = Number(values.senders);
+  const killAt = Number(values['kill-at']);
   const deadline = Date.now() + Number(values['max-seconds']) * 1000;
   const overTime = () => Date.now() > deadline;
 
   await withScratchDatabase('chaos', async (url, version) => {
     const history = buildHistory(customers, total);
     console.log(
-      `chaos bench: PostgreSQL ${version}, ${history.events.length} events for ${customers} customers (seed ${SEED}), ${senders} senders`,
+      `chaos bench: PostgreSQL ${version}, two server processes, ${history.events.length} events for ${customers} customers (seed ${SEED}), ${senders} senders, SIGKILL of one after ${Math.round(killAt * 100)}% of the deliveries`,
     );
     await applyMigrations(url);
-    const db = createPrisma(url, { max: senders + 2 });
-    const env = parseEnv({ NODE_ENV: 'test', LOG_LEVEL: 'silent', STRIPE_WEBHOOK_SECRET: WEBHOOK_SECRET });
-    const auth = createAuth({ prisma: db, secret: env.AUTH_SECRET, baseURL: env.PUBLIC_URL });
-    const deps = { env, prisma: db, auth, log: pino({ level: 'silent' }), stripe: null, databaseUrl: url };
-    const failOnce = new Map<string, 'before' | 'after'>();
-    const flaky = flakyHandlers(failOnce);
-    const app = await buildApp(deps, { logger: false, stripeHandlers: flaky });
+    const db = createPrisma(url, { max: 4 });
+    await seedTestCatalog(db);
+    const ports = [await sparePort(), await sparePort()];
+    const env = { STRIPE_WEBHOOK_SECRET: WEBHOOK_SECRET };
+    const servers: Array<ServerProcess | null> = await Promise.all(
+      ports.map((port) => startServer({ databaseUrl: url, port, env })),
+    );
+    const bases = ports.map((port) => `http://127.0.0.1:${port}`);
     try {
-      await seedTestCatalog(db);
       const r = rng(SEED + 2);
-      for (const e of history.events) {
-        if (r.chance(FAIL_RATE)) failOnce.set(e.id as string, r.chance(0.5) ? 'before' : 'after');
-      }
-      const injected = failOnce.size;
       // Units of delivery: 1-3 copies of every event; a third of the multi-copy ones arrive together.
-      const units: Array<{ event: Record<string, unknown>; copies: number }> = [];
+      // Copy k of unit u goes to process (u + k) % 2, so the copies of one event split across both.
+      const units: Array<{ event: Record<string, unknown>; copies: number; first: number }> = [];
       let deliveries = 0;
       let concurrentDuplicates = 0;
       for (const e of history.events) {
         const copies = r.int(1, 3);
         deliveries += copies;
         if (copies > 1 && r.chance(0.33)) {
-          units.push({ event: e, copies });
+          units.push({ event: e, copies, first: units.length % 2 });
           concurrentDuplicates += 1;
-        } else for (let k = 0; k < copies; k++) units.push({ event: e, copies: 1 });
+        } else for (let k = 0; k < copies; k++) units.push({ event: e, copies: 1, first: (units.length + k) % 2 });
       }
       const queue = r.shuffle(units);
-      const statuses = new Map<number, number>();
+      const statuses = new Map<number | 'refused', number>();
+      /** Deliveries that got no 2xx: Stripe sends them again later. */
+      const retries: Array<{ event: Record<string, unknown>; target: number }> = [];
+      const deliver = async (e: Record<string, unknown>, target: number): Promise<boolean> => {
+        const payload = JSON.stringify(e);
+        let status: number | 'refused';
+        try {
+          const res = await fetch(`${bases[target]}/api/stripe/webhook`, {
+            method: 'POST',
+            headers: {
+              'content-type': 'application/json',
+              'stripe-signature': signedHeader(payload, WEBHOOK_SECRET),
+            },
+            body: payload,
+            signal: AbortSignal.timeout(30_000),
+          });
+          await res.arrayBuffer();
+          status = res.status;
+        } catch {
+          status = 'refused';
+        }
+        statuses.set(status, (statuses.get(status) ?? 0) + 1);
+        return typeof status === 'number' && status >= 200 && status < 300;
+      };
+
       let next = 0;
       let sent = 0;
-      const started = performance.now();
-      const deliver = (e: Record<string, unknown>) => {
-        const payload = JSON.stringify(e);
-        return app.inject({
-          method: 'POST',
-          url: '/api/stripe/webhook',
-          headers: { 'content-type': 'application/json', 'stripe-signature': signedHeader(payload, WEBHOOK_SECRET) },
-          payload,
-        });
-      };
+      let killed = false;
+      let inFlight = 0;
+      let inFlightAtKill = 0;
       let lastReport = Date.now();
+      const victim = servers[0]!;
+      const started = performance.now();
       await Promise.all(
         Array.from({ length: senders }, async () => {
           while (next < queue.length && !overTime()) {
             const unit = queue[next++]!;
-            const responses = await Promise.all(Array.from({ length: unit.copies }, () => deliver(unit.event)));
-            for (const res of responses) statuses.set(res.statusCode, (statuses.get(res.statusCode) ?? 0) + 1);
+            inFlight += unit.copies;
+            const targets = Array.from({ length: unit.copies }, (_, k) => (unit.first + k) % 2);
+            const oks = await Promise.all(targets.map((target) => deliver(unit.event, target)));
+            inFlight -= unit.copies;
+            oks.forEach((ok, k) => {
+              if (!ok) retries.push({ event: unit.event, target: (targets[k]! + 1) % 2 });
+            });
             sent += unit.copies;
+            if (!killed && sent >= deliveries * killAt) {
+              killed = true;
+              inFlightAtKill = inFlight;
+              victim.child.kill('SIGKILL');
+            }
             if (Date.now() - lastReport > 10_000) {
               lastReport = Date.now();
               console.log(`  ${sent} of ${deliveries} deliveries sent`);
@@ -168,43 +173,72 @@ export async function run(args: string[]): Promise<void> {
           }
         }),
       );
+      await victim.sigkill();
+      servers[0] = null;
       const deliverMs = performance.now() - started;
       if (sent < deliveries) throw new Error(`Out of time after ${sent} of ${deliveries} deliveries`);
-      const fired = injected - failOnce.size;
+      const failedInBurst = retries.length;
+      console.log(
+        `  burst: ${sent} deliveries in ${(deliverMs / 1000).toFixed(1)} s, ${failedInBurst} without a 2xx (process 0 killed with ${inFlightAtKill} in flight)`,
+      );
 
-      // The retry sweep (as the stripe-event-retry job would, minutes later), with the same flaky handlers.
+      // Restart the killed process; Stripe retries every delivery without a 2xx, to the other process.
+      const restartStarted = performance.now();
+      servers[0] = await startServer({ databaseUrl: url, port: ports[0]!, env });
+      const restartMs = performance.now() - restartStarted;
+      let resent = 0;
+      for (let round = 0; round < 5 && retries.length && !overTime(); round++) {
+        const pending = retries.splice(0);
+        resent += pending.length;
+        let i = 0;
+        await Promise.all(
+          Array.from({ length: senders }, async () => {
+            while (i < pending.length) {
+              const p = pending[i++]!;
+              if (!(await deliver(p.event, p.target))) retries.push({ event: p.event, target: (p.target + 1) % 2 });
+            }
+          }),
+        );
+      }
+      const never2xx = retries.length;
+
+      // The retry sweep (as the stripe-event-retry job would, minutes later), once both processes
+      // are stopped: events stored before the kill but never applied, and any deferred ones.
+      await Promise.all(servers.map((s) => s?.stop()));
+      servers.fill(null);
       const sweepStarted = performance.now();
-      const ctx = pipelineContext(deps, flaky);
+      const ctx: PipelineContext = {
+        prisma: db,
+        stripe: null,
+        log: pino({ level: 'silent' }),
+        handlers: stripeHandlers,
+        livemode: false,
+      };
       let sweepRounds = 0;
       for (; sweepRounds < 200 && !overTime(); sweepRounds++) {
         const results = await processDueEvents(ctx, { now: new Date(Date.now() + 365 * 86_400_000), limit: 1000 });
         if (!results.length) break;
       }
       const sweepMs = performance.now() - sweepStarted;
-      const firedTotal = injected - failOnce.size;
 
       const check = await compare(db, history);
-      const errorAttempts = await db.eventProcessingAttempt.count({ where: { outcome: 'error' } });
       const storedEvents = await db.stripeEvent.count();
       const recordedDeliveries = await db.webhookDelivery.count();
       const unsettled = await db.stripeEvent.count({ where: { status: { notIn: ['processed', 'ignored'] } } });
       const problems = (await verifyLedger(db)).length;
-      const non2xx = [...statuses].filter(([s]) => s < 200 || s >= 300).reduce((n, [, c]) => n + c, 0);
       const eventsPerSecond = Math.round((history.events.length / deliverMs) * 1000);
       const deliveriesPerSecond = Math.round((sent / deliverMs) * 1000);
+      const answers = Object.fromEntries([...statuses].map(([k, v]) => [String(k), v]));
 
       console.log(
-        `  deliveries: ${sent} (${concurrentDuplicates} concurrent duplicate bursts), non-2xx answers ${non2xx}`,
+        `  deliveries: ${sent} (${concurrentDuplicates} concurrent duplicate bursts), ${failedInBurst} failed in the burst, re-sent ${resent}, never answered 2xx ${never2xx}; answers ${JSON.stringify(answers)}`,
       );
       console.log(
-        `  injected first-attempt failures: ${injected}, fired ${fired} during delivery and ${firedTotal - fired} in the sweep, error attempts recorded ${errorAttempts}`,
-      );
-      console.log(
-        `  stored events ${storedEvents} of ${history.events.length}, deliveries recorded ${recordedDeliveries}, unsettled ${unsettled}`,
+        `  restart ${(restartMs / 1000).toFixed(1)} s; stored events ${storedEvents} of ${history.events.length}, deliveries recorded ${recordedDeliveries}, unsettled ${unsettled}`,
       );
       console.log(`  sweep: ${sweepRounds} rounds in ${(sweepMs / 1000).toFixed(1)} s`);
       console.log(
-        `  throughput: ${deliveriesPerSecond} deliveries/s, ${eventsPerSecond} distinct events/s (${(deliverMs / 1000).toFixed(1)} s)`,
+        `  throughput: ${deliveriesPerSecond} deliveries/s, ${eventsPerSecond} distinct events/s (${(deliverMs / 1000).toFixed(1)} s, including the kill)`,
       );
       console.log(
         `\n  lost = ${check.lost}, doubled = ${check.doubled}, wrong balances ${check.wrongBalances}, wrong plans ${check.wrongPlans}, ledger problems ${problems}`,
@@ -216,20 +250,23 @@ export async function run(args: string[]): Promise<void> {
         postgres: version,
         node: process.version,
         cpus: os.cpus().length,
+        processes: 2,
         seed: SEED,
         customers,
         events: history.events.length,
         deliveries: sent,
         concurrentDuplicates,
         senders,
-        injectedFailures: injected,
-        firedFailures: firedTotal,
-        firedDuringDelivery: fired,
-        errorAttempts,
-        non2xx,
+        killAt,
+        inFlightAtKill,
+        failedInBurst,
+        resent,
+        never2xx,
+        answers,
         storedEvents,
         recordedDeliveries,
         unsettled,
+        restartSeconds: Number((restartMs / 1000).toFixed(1)),
         deliverSeconds: Number((deliverMs / 1000).toFixed(1)),
         deliveriesPerSecond,
         eventsPerSecond,
@@ -245,23 +282,25 @@ export async function run(args: string[]): Promise<void> {
         check.wrongPlans === 0 &&
         problems === 0 &&
         unsettled === 0 &&
-        non2xx === 0 &&
-        storedEvents === history.events.length &&
-        errorAttempts === firedTotal;
+        never2xx === 0 &&
+        storedEvents === history.events.length;
       const file = writeResults('chaos', report);
       updateReadmeTable('chaos', [
-        `Webhook chaos, last run ${report.at.slice(0, 16).replace('T', ' ')} UTC: PostgreSQL ${version}, Node ${report.node}, ${report.cpus} CPUs shared with the database, ${senders} concurrent senders (in-process injection), seed ${SEED}.`,
+        `Webhook chaos, last run ${report.at.slice(0, 16).replace('T', ' ')} UTC: PostgreSQL ${version}, Node ${report.node}, ${report.cpus} CPUs shared with the database; two real server processes on one database behind a round-robin client, ${senders} concurrent senders, one process SIGKILLed after ${Math.round(killAt * 100)}% of the deliveries and restarted, seed ${SEED}.`,
         '',
-        '| events | customers | deliveries | concurrent duplicate bursts | first attempts failed | deliveries/s | events/s | lost | doubled | wrong balances | ledger problems |',
+        '| events | customers | deliveries | concurrent duplicate bursts | failed at the kill (re-sent) | deliveries/s | events/s | lost | doubled | wrong balances | ledger problems |',
         '| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |',
-        `| ${report.events.toLocaleString('en')} | ${customers} | ${sent.toLocaleString('en')} | ${concurrentDuplicates} | ${firedTotal} | ${deliveriesPerSecond} | ${eventsPerSecond} | ${check.lost} | ${check.doubled} | ${check.wrongBalances} | ${problems} |`,
+        `| ${report.events.toLocaleString('en')} | ${customers} | ${sent.toLocaleString('en')} | ${concurrentDuplicates} | ${failedInBurst} | ${deliveriesPerSecond} | ${eventsPerSecond} | ${check.lost} | ${check.doubled} | ${check.wrongBalances} | ${problems} |`,
         '',
-        'Every event is delivered 1-3 times, shuffled; 10% fail their first processing attempt (before or after the handler wrote); the retry sweep settles the rest. The final ledger of every customer is compared with the one computed from the history alone.',
+        'Every event is delivered 1-3 times, shuffled, its copies split across the two processes (a third of the multi-copy events as simultaneous copies). Deliveries that fail at the kill or reach the dead process are sent again to the other one, as Stripe retries; the retry sweep settles events stored but not applied. The final ledger of every customer is compared with the one computed from the history alone. Injected handler failures (the in-process variant) are covered by server/stripe/webhook-chaos.test.ts.',
       ]);
       console.log(`\nwrote ${file} and the table in README.md`);
       if (!ok) throw new Error('Chaos bench: the final ledger does not equal the model (see the figures above)');
+    } catch (err) {
+      for (const s of servers) if (s) console.error(`server output (tail):\n${s.output()}`);
+      throw err;
     } finally {
-      await app.close();
+      await Promise.all(servers.map((s) => s?.stop()));
       await db.$disconnect();
     }
   });

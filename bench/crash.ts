@@ -1,11 +1,14 @@
-// Crash: the real server (server/index.ts as a child process, on a scratch database and a spare
-// port) takes a webhook burst (signed pack purchases, as Stripe sends them) and a usage burst
-// (POST /api/v1/usage with idempotency keys, as a product backend sends them) at the same time, and
-// is killed with SIGKILL in the middle. It is started again on the same database; every request
-// that did not get a 2xx is sent again (as Stripe and a well-behaved backend retry), and the retry
-// sweep gets time to settle stored-but-unapplied events. Then: every event stored once and
-// processed, every grant once, every usage charged once, balances as the requests imply, and the
-// ledger invariants (verify-ledger.ts) hold. Any loss or double counts fails the run.
+// Crash: two real server processes (server/index.ts as child processes, on one scratch database,
+// each on its own spare port) behind a round-robin client take a webhook burst (signed pack
+// purchases, as Stripe sends them; every event delivered twice, once to each process) and a usage
+// burst (POST /api/v1/usage with idempotency keys, as a product backend sends them; one customer's
+// uses alternate between the processes) at the same time. One process is killed with SIGKILL in the
+// middle; the other keeps serving, and the requests routed to the dead one fail. It is started
+// again on the same database; every request that did not get a 2xx is sent again (as Stripe and a
+// well-behaved backend retry, to the other process this time), and the retry sweep gets time to
+// settle stored-but-unapplied events. Then: every event stored once and processed, every grant
+// once, every usage charged once, balances as the requests imply (so no overdraft), and the ledger
+// invariants (verify-ledger.ts) hold. Any loss or double counts fails the run.
 //
 //   npm run bench -- crash [--webhooks 2000] [--usage 3000] [--kill-at 0.4] [--senders 16]
 //                          [--settle-seconds 150]
@@ -36,6 +39,8 @@ const stripe = new Stripe('sk_test_bench', { apiVersion: '2026-10-28.endive' });
 interface Request {
   kind: 'webhook' | 'usage';
   key: string;
+  /** Which process the round-robin client sends it to (0 or 1); a retry goes to the other one. */
+  target: number;
   userId: string;
   credits: number;
   body: string;
@@ -43,6 +48,15 @@ interface Request {
   done: boolean;
   /** Answered on a retry as already done (duplicate event, replayed usage): it committed before the kill. */
   committedUnanswered: boolean;
+}
+
+/** Both deliveries of event i: one to each process. */
+function webhookRequests(i: number, run: string): Request[] {
+  const first = webhookRequest(i, run);
+  return [
+    { ...first, target: i % 2 },
+    { ...first, target: (i + 1) % 2 },
+  ];
 }
 
 function webhookRequest(i: number, run: string): Request {
@@ -78,6 +92,7 @@ function webhookRequest(i: number, run: string): Request {
   return {
     kind: 'webhook',
     key: id,
+    target: 0,
     userId,
     credits: PACK.credits,
     body,
@@ -92,11 +107,15 @@ function usageRequest(i: number, run: string): Request {
   const key = `crash-${run}-usage-${i}`;
   const credits = 1 + (i % 7);
   const body = JSON.stringify({ customerId: userId, feature: 'chat', idempotencyKey: key, credits });
-  return { kind: 'usage', key, userId, credits, body, attempts: 0, done: false, committedUnanswered: false };
+  // Customer k's successive uses (i = k, k + 50, k + 100, ...) alternate between the processes.
+  const target = Math.floor(i / USAGE_CUSTOMERS) % 2;
+  return { kind: 'usage', key, target, userId, credits, body, attempts: 0, done: false, committedUnanswered: false };
 }
 
 /** One attempt; true on a 2xx. Stripe signs every attempt anew (fresh timestamp). */
-async function send(base: string, r: Request): Promise<boolean> {
+async function send(bases: string[], r: Request): Promise<boolean> {
+  // The first attempt goes where the round-robin put it; each retry to the next process.
+  const base = bases[(r.target + r.attempts) % bases.length]!;
   r.attempts += 1;
   try {
     const res =
@@ -148,46 +167,51 @@ export async function run(args: string[]): Promise<void> {
 
   await withScratchDatabase('crash', async (url, version) => {
     console.log(
-      `crash bench: PostgreSQL ${version}, ${webhookCount} webhooks + ${usageCount} usage requests, ${senders} senders each, SIGKILL after ${Math.round(killAt * 100)}% of the answers`,
+      `crash bench: PostgreSQL ${version}, two server processes, ${webhookCount} webhook events (each delivered to both) + ${usageCount} usage requests, ${senders} senders each, SIGKILL of one after ${Math.round(killAt * 100)}% of the answers`,
     );
     await applyMigrations(url);
     await setup(url);
-    const port = await sparePort();
+    const ports = [await sparePort(), await sparePort()];
     const env = { SERVICE_API_KEY: API_KEY, STRIPE_WEBHOOK_SECRET: SECRET };
-    let server: ServerProcess | null = await startServer({ databaseUrl: url, port, env });
+    const servers: Array<ServerProcess | null> = await Promise.all(
+      ports.map((port) => startServer({ databaseUrl: url, port, env })),
+    );
+    const bases = ports.map((port) => `http://127.0.0.1:${port}`);
     try {
-      const webhooks = Array.from({ length: webhookCount }, (_, i) => webhookRequest(i, runId));
+      const webhooks = Array.from({ length: webhookCount }, (_, i) => webhookRequests(i, runId)).flat();
       const usages = Array.from({ length: usageCount }, (_, i) => usageRequest(i, runId));
 
-      // The burst: both streams at once; SIGKILL once killAt of all requests have been answered.
-      const total = webhookCount + usageCount;
+      // The burst: both streams at once; SIGKILL process 0 once killAt of all requests have been
+      // answered. The burst goes on: process 1 serves its share, process 0's share fails.
+      const total = webhooks.length + usageCount;
       let answered = 0;
       let killed = false;
       let inFlightAtKill = 0;
       let inFlight = 0;
-      const first = server;
+      const victim = servers[0]!;
       const started = performance.now();
       const stream = async (queue: Request[]) => {
         let next = 0;
         await Promise.all(
           Array.from({ length: senders }, async () => {
-            while (next < queue.length && !killed) {
+            while (next < queue.length) {
               const r = queue[next++]!;
               inFlight += 1;
-              await send(first.base, r);
+              await send(bases, r);
               inFlight -= 1;
               answered += 1;
               if (!killed && answered >= total * killAt) {
                 killed = true;
                 inFlightAtKill = inFlight;
-                first.child.kill('SIGKILL');
+                victim.child.kill('SIGKILL');
               }
             }
           }),
         );
       };
       await Promise.all([stream(webhooks), stream(usages)]);
-      await first.sigkill();
+      await victim.sigkill();
+      servers[0] = null;
       const burstMs = performance.now() - started;
       const all = [...webhooks, ...usages];
       const beforeKill = {
@@ -195,13 +219,13 @@ export async function run(args: string[]): Promise<void> {
         usage2xx: usages.filter((r) => r.done).length,
         failedOrUnsent: all.filter((r) => !r.done).length,
       };
+      const survivorAnswered = all.filter((r) => r.done && r.target === 1).length;
       console.log(
-        `  burst: ${beforeKill.webhooks2xx} webhooks and ${beforeKill.usage2xx} usage requests answered 2xx before the SIGKILL (${inFlightAtKill} in flight), ${beforeKill.failedOrUnsent} to retry`,
+        `  burst: ${beforeKill.webhooks2xx} webhook deliveries and ${beforeKill.usage2xx} usage requests answered 2xx (${survivorAnswered} by the surviving process; ${inFlightAtKill} in flight at the SIGKILL), ${beforeKill.failedOrUnsent} to retry`,
       );
 
-      server = null;
       const restartStarted = performance.now();
-      server = await startServer({ databaseUrl: url, port, env });
+      servers[0] = await startServer({ databaseUrl: url, port: ports[0]!, env });
       const restartMs = performance.now() - restartStarted;
       console.log(`  restarted in ${(restartMs / 1000).toFixed(1)} s`);
 
@@ -213,10 +237,9 @@ export async function run(args: string[]): Promise<void> {
         if (!pending.length) break;
         resent += pending.length;
         let next = 0;
-        const base = server.base;
         await Promise.all(
           Array.from({ length: senders }, async () => {
-            while (next < pending.length) await send(base, pending[next++]!);
+            while (next < pending.length) await send(bases, pending[next++]!);
           }),
         );
       }
@@ -228,7 +251,7 @@ export async function run(args: string[]): Promise<void> {
       const db = createPrisma(url, { max: 2 });
       try {
         const settleStarted = performance.now();
-        const ids = webhooks.map((r) => r.key);
+        const ids = [...new Set(webhooks.map((r) => r.key))];
         let unsettled = 0;
         const settleDeadline = Date.now() + settleSeconds * 1000;
         for (;;) {
@@ -247,11 +270,11 @@ export async function run(args: string[]): Promise<void> {
           Object.values(check.doubled).every((n) => n === 0);
 
         console.log(
-          `  re-sent ${resent} requests in ${(resendMs / 1000).toFixed(1)} s; never answered 2xx: ${never2xx}; ${committedUnanswered} of them had committed before the kill (answered as duplicate/replayed)`,
+          `  re-sent ${resent} requests in ${(resendMs / 1000).toFixed(1)} s; never answered 2xx: ${never2xx}; ${committedUnanswered} answered as already done (duplicate event / replayed use)`,
         );
         console.log(`  settled in ${(settleMs / 1000).toFixed(1)} s; events not processed: ${unsettled}`);
         console.log(
-          `  events stored ${check.eventsStored} of ${webhookCount}, grants ${check.grants} (${check.grantedCredits.toLocaleString('en')} credits), usage rows ${check.usageRows} of ${usageCount}, usage entries ${check.usageEntries}, charged ${check.chargedCredits.toLocaleString('en')} of ${check.expectedCharge.toLocaleString('en')} credits`,
+          `  events stored ${check.eventsStored} of ${webhookCount} (${webhooks.length} deliveries), grants ${check.grants} (${check.grantedCredits.toLocaleString('en')} credits), usage rows ${check.usageRows} of ${usageCount}, usage entries ${check.usageEntries}, charged ${check.chargedCredits.toLocaleString('en')} of ${check.expectedCharge.toLocaleString('en')} credits`,
         );
         console.log(
           `\n  lost: events ${check.lost.events}, grants ${check.lost.grants}, usage ${check.lost.usage}; doubled: events ${check.doubled.events}, grants ${check.doubled.grants}, usage ${check.doubled.usage}; wrong balances ${check.wrongBalances}; ledger problems ${problems}`,
@@ -263,8 +286,11 @@ export async function run(args: string[]): Promise<void> {
           postgres: version,
           node: process.version,
           cpus: os.cpus().length,
+          processes: 2,
           webhooks: webhookCount,
+          webhookDeliveries: webhooks.length,
           usage: usageCount,
+          survivorAnswered,
           senders,
           killAt,
           burstSeconds: Number((burstMs / 1000).toFixed(1)),
@@ -282,13 +308,13 @@ export async function run(args: string[]): Promise<void> {
         };
         const file = writeResults('crash', report);
         updateReadmeTable('crash', [
-          `Crash, last run ${report.at.slice(0, 16).replace('T', ' ')} UTC: PostgreSQL ${version}, Node ${report.node}, ${report.cpus} CPUs shared with the database; the real server process, SIGKILLed after ${Math.round(killAt * 100)}% of the answers, restarted on the same database.`,
+          `Crash, last run ${report.at.slice(0, 16).replace('T', ' ')} UTC: PostgreSQL ${version}, Node ${report.node}, ${report.cpus} CPUs shared with the database; two real server processes on one database behind a round-robin client (each event delivered to both, each customer's uses alternating), one SIGKILLed after ${Math.round(killAt * 100)}% of the answers while the other kept serving, then restarted.`,
           '',
-          '| requests | 2xx before the kill | in flight at the kill | re-sent | committed but unanswered | lost | doubled | wrong balances | ledger problems |',
-          '| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |',
-          `| ${webhookCount} webhooks + ${usageCount} usage | ${beforeKill.webhooks2xx + beforeKill.usage2xx} | ${inFlightAtKill} | ${resent} | ${committedUnanswered} | ${check.lost.events + check.lost.grants + check.lost.usage} | ${check.doubled.events + check.doubled.grants + check.doubled.usage} | ${check.wrongBalances} | ${problems} |`,
+          '| requests | 2xx in the burst | by the survivor | in flight at the kill | re-sent | answered as already done | lost | doubled | wrong balances (overdraft) | ledger problems |',
+          '| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |',
+          `| ${webhookCount} events × 2 deliveries + ${usageCount} usage | ${beforeKill.webhooks2xx + beforeKill.usage2xx} | ${survivorAnswered} | ${inFlightAtKill} | ${resent} | ${committedUnanswered} | ${check.lost.events + check.lost.grants + check.lost.usage} | ${check.doubled.events + check.doubled.grants + check.doubled.usage} | ${check.wrongBalances} | ${problems} |`,
           '',
-          '"Committed but unanswered": requests the retry found already done (duplicate event / replayed usage). Every request without a 2xx (failed at the kill, or not sent yet) is sent again after the restart (webhooks re-signed, usage with the same idempotency key); events stored but not applied are left to the retry sweep. Lost and doubled count events, grants and usage charges.',
+          '"Answered as already done": retries answered as a duplicate event or a replayed use (committed by the other delivery, or before the kill). Every request without a 2xx (failed at the kill, routed to the dead process, or not sent yet) is sent again to the other process (webhooks re-signed, usage with the same idempotency key); events stored but not applied are left to the retry sweep. Lost and doubled count events, grants and usage charges; a wrong balance would also show an overdraft.',
         ]);
         console.log(`\nwrote ${file} and the table in README.md`);
         if (!ok) throw new Error('Crash bench: something was lost or doubled (see the figures above)');
@@ -296,10 +322,10 @@ export async function run(args: string[]): Promise<void> {
         await db.$disconnect();
       }
     } catch (err) {
-      if (server) console.error(`server output (tail):\n${server.output()}`);
+      for (const s of servers) if (s) console.error(`server output (tail):\n${s.output()}`);
       throw err;
     } finally {
-      await server?.stop();
+      await Promise.all(servers.map((s) => s?.stop()));
     }
   });
 }
@@ -337,7 +363,9 @@ async function setup(url: string): Promise<void> {
 
 /** Counts from the rows themselves, per customer, against what the requests imply. */
 async function verify(db: ReturnType<typeof createPrisma>, webhooks: Request[], usages: Request[]) {
-  const eventsStored = await db.stripeEvent.count({ where: { id: { in: webhooks.map((r) => r.key) } } });
+  // Two deliveries per event: count each event once.
+  const events = [...new Map(webhooks.map((r) => [r.key, r])).values()];
+  const eventsStored = await db.stripeEvent.count({ where: { id: { in: events.map((r) => r.key) } } });
   const customers = await db.customer.findMany({ select: { id: true, externalId: true, balance: true } });
   const byExternal = new Map(customers.map((c) => [c.externalId, c]));
   const grantRows = await db.ledgerEntry.groupBy({
@@ -356,7 +384,7 @@ async function verify(db: ReturnType<typeof createPrisma>, webhooks: Request[], 
   const usageByKey = new Map(usageRows.map((u) => [u.idempotencyKey, u]));
 
   const expectedGrants = new Map<string, number>();
-  for (const r of webhooks) expectedGrants.set(r.userId, (expectedGrants.get(r.userId) ?? 0) + 1);
+  for (const r of events) expectedGrants.set(r.userId, (expectedGrants.get(r.userId) ?? 0) + 1);
   const expectedCharge = new Map<string, number>();
   for (const r of usages) expectedCharge.set(r.userId, (expectedCharge.get(r.userId) ?? 0) + r.credits);
 
@@ -392,7 +420,7 @@ async function verify(db: ReturnType<typeof createPrisma>, webhooks: Request[], 
     expectedCharge: usages.reduce((s, r) => s + r.credits, 0),
     wrongUsage,
     wrongBalances,
-    lost: { events: webhooks.length - eventsStored, grants: grantsLost, usage: usageLost },
+    lost: { events: events.length - eventsStored, grants: grantsLost, usage: usageLost },
     // Events are keyed by id, so a second row cannot exist; usage entries beyond one per usage would.
     doubled: { events: 0, grants: grantsDoubled, usage: Math.max(0, usageEntries - usageRows.length) },
   };

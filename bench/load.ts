@@ -1,13 +1,16 @@
-// Load: the service API of the real server (server/index.ts as a child process on a scratch
-// database and a spare port) under --clients concurrent clients for --seconds on a few hot
+// Load: the service API of the real server in its production shape (the built dist/server/index.js
+// as a child process, NODE_ENV=production, on a scratch database and a spare port) under
+// --clients concurrent clients for --seconds on a few hot
 // customers: usage (POST /api/v1/usage, a fresh idempotency key each, 1-5 credits) and access
 // checks (POST /api/v1/access/check). Balances are small enough to run dry, so refusals (402) are
 // part of the load. Reports throughput and p50/p99 per operation, and fails unless it stayed
 // correct: no balance ever seen below zero (sampled during the run and in every answer), the
 // credits of the successful charges equal each balance's drop and the usage rows, and the ledger
-// invariants (verify-ledger.ts) hold.
+// invariants (verify-ledger.ts) hold. Also measures the server process's resident memory (VmRSS
+// from /proc/<pid>/status): idle after boot, during the load (sampled every 250 ms) and after it.
 //
 //   npm run bench -- load [--seconds 60] [--clients 64] [--customers 4] [--credits 5000]
+//                         [--idle-seconds 15]
 //
 // Needs real PostgreSQL on 127.0.0.1: TEST_DATABASE_URL or DATABASE_URL.
 import { readFileSync } from 'node:fs';
@@ -21,7 +24,10 @@ import { importCatalog } from '../server/modules/catalog/import-catalog.ts';
 import { grantCredits } from '../server/modules/ledger/grant-credits.ts';
 import { verifyLedger } from '../server/modules/ledger/verify-ledger.ts';
 import { percentile, sleep, sparePort, updateReadmeTable, withScratchDatabase, writeResults } from './lib/common.ts';
-import { startServer, type ServerProcess } from './lib/server-process.ts';
+import { residentMb, startServer, type ServerProcess } from './lib/server-process.ts';
+
+/** Issue 20's goal for an idle production server (external PostgreSQL). */
+const IDLE_GOAL_MB = 150;
 
 const API_KEY = 'cdk_bench_load_service_key_0123456789';
 
@@ -41,8 +47,10 @@ export async function run(args: string[]): Promise<void> {
       clients: { type: 'string', default: '64' },
       customers: { type: 'string', default: '4' },
       credits: { type: 'string', default: '5000' },
+      'idle-seconds': { type: 'string', default: '15' },
     },
   });
+  const idleSeconds = Number(values['idle-seconds']);
   const seconds = Math.min(Number(values.seconds), 600);
   const clients = Number(values.clients);
   const hot = Number(values.customers);
@@ -57,8 +65,19 @@ export async function run(args: string[]): Promise<void> {
     let server: ServerProcess | null = null;
     try {
       await setup(db, hot, funds);
-      server = await startServer({ databaseUrl: url, port: await sparePort(), env: { SERVICE_API_KEY: API_KEY } });
+      server = await startServer({
+        databaseUrl: url,
+        port: await sparePort(),
+        production: true,
+        env: { SERVICE_API_KEY: API_KEY },
+      });
       const base = server.base;
+      const pid = server.child.pid;
+      // Idle: booted, answering /healthz, nothing else asked of it yet.
+      await sleep(idleSeconds * 1000);
+      const idleMb = residentMb(pid);
+      console.log(`  idle resident memory (VmRSS, ${idleSeconds} s after boot): ${idleMb} MB`);
+      const loadMb: number[] = [];
       const users = Array.from({ length: hot }, (_, i) => `load-hot-${i}`);
       const usage: OpStats = { op: 'usage', ok: 0, refused: 0, errors: 0, latencies: [] };
       const access: OpStats = { op: 'access check', ok: 0, refused: 0, errors: 0, latencies: [] };
@@ -128,6 +147,8 @@ export async function run(args: string[]): Promise<void> {
         while (running) {
           const row = await db.customer.aggregate({ where: { externalId: { in: users } }, _min: { balance: true } });
           minSampled = Math.min(minSampled, row._min.balance ?? Infinity);
+          const rss = residentMb(pid);
+          if (rss !== null) loadMb.push(rss);
           await sleep(250);
         }
       })();
@@ -141,6 +162,14 @@ export async function run(args: string[]): Promise<void> {
       const ms = performance.now() - started;
       running = false;
       await sampler;
+      const peakMb = loadMb.length ? Math.max(...loadMb) : null;
+      const meanMb = loadMb.length ? Math.round((loadMb.reduce((s, n) => s + n, 0) / loadMb.length) * 10) / 10 : null;
+      await sleep(idleSeconds * 1000);
+      const afterMb = residentMb(pid);
+      const memory = { idleMb, loadPeakMb: peakMb, loadMeanMb: meanMb, afterMb, idleGoalMb: IDLE_GOAL_MB };
+      console.log(
+        `  resident memory: idle ${idleMb} MB (goal < ${IDLE_GOAL_MB}: ${idleMb !== null && idleMb < IDLE_GOAL_MB ? 'met' : 'NOT met'}), under load peak ${peakMb} MB / mean ${meanMb} MB, ${idleSeconds} s after the load ${afterMb} MB`,
+      );
 
       const customers = await db.customer.findMany({
         where: { externalId: { in: users } },
@@ -206,11 +235,12 @@ export async function run(args: string[]): Promise<void> {
         minBalance,
         mismatches,
         ledgerProblems: problems,
+        memory,
         ok,
       };
       const file = writeResults('load', report);
       updateReadmeTable('load', [
-        `Service API load, last run ${report.at.slice(0, 16).replace('T', ' ')} UTC: PostgreSQL ${version}, Node ${report.node}, ${report.cpus} CPUs shared by the server process, the clients and the database; ${clients} concurrent HTTP clients for ${seconds} s on ${hot} hot customers (${funds.toLocaleString('en')} credits each).`,
+        `Service API load, last run ${report.at.slice(0, 16).replace('T', ' ')} UTC: PostgreSQL ${version}, Node ${report.node}, ${report.cpus} CPUs shared by the server process, the clients and the database; the built server (\`node dist/server/index.js\`, NODE_ENV=production, a test-mode Stripe key, external PostgreSQL); ${clients} concurrent HTTP clients for ${seconds} s on ${hot} hot customers (${funds.toLocaleString('en')} credits each).`,
         '',
         '| operation | req/s | p50 ms | p99 ms | ok | refused (402 / not allowed) | errors |',
         '| --- | ---: | ---: | ---: | ---: | ---: | ---: |',
@@ -220,6 +250,14 @@ export async function run(args: string[]): Promise<void> {
         ),
         '',
         `Correctness: lowest balance seen ${minBalance} (sampled every 250 ms and in every answer), ${mismatches} balances off the sum of their successful charges, ${problems} ledger problems.`,
+        '',
+        '| server resident memory (VmRSS) | idle, ' +
+          idleSeconds +
+          ' s after boot | under load: peak | under load: mean | ' +
+          idleSeconds +
+          ' s after the load | idle goal |',
+        '| --- | ---: | ---: | ---: | ---: | --- |',
+        `| MB | ${idleMb} | ${peakMb} | ${meanMb} | ${afterMb} | < ${IDLE_GOAL_MB}: ${idleMb !== null && idleMb < IDLE_GOAL_MB ? 'met' : 'NOT met'} |`,
       ]);
       console.log(`\nwrote ${file} and the table in README.md`);
       if (!ok) throw new Error('Load bench: overdraft, mismatched charges, errors or ledger problems (see above)');

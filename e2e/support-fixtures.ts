@@ -115,15 +115,16 @@ export async function trpc<T>(page: Page, path: string, input?: unknown, method:
 }
 
 /**
- * The webhook answer makes no Stripe call: the session's line items are listed by the retry job
- * (every minute), which then fails the event on the unknown price. Waits for that, as a person would.
+ * The webhook answer makes no Stripe call: the session's line items are listed by the retry job,
+ * which the webhook wakes at once (server/jobs/wake.ts) and which then fails the event on the
+ * unknown price, within seconds. Waits for that, as a person would.
  */
 export async function untilFailed(page: Page, who: Person): Promise<void> {
   await expect
     .poll(
       async () =>
         (await trpc<{ total: number }>(page, 'webhooksAdmin.events', { status: 'failed', customer: who.email })).total,
-      { timeout: 120_000, intervals: [2_000] },
+      { timeout: 30_000, intervals: [1_000] },
     )
     .toBe(1);
 }

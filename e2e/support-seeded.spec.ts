@@ -117,6 +117,12 @@ test('seeded: blocked after disputes — support sees why; finance unblocks', as
   await expect(verdict).toContainText('Blocked since');
   await expect(verdict).toContainText('4 disputes');
   await expect(verdict).toContainText('Unblocking needs the finance or admin role');
+  // Issue 16: who, by name, and no link to a page where the button is disabled too.
+  await expect(verdict).toContainText(
+    'Ask Alex Admin (admin@creditdesk.demo) or Fran Finance (finance@creditdesk.demo) to open this customer',
+  );
+  await expect(verdict.getByRole('link', { name: 'Open the Blocks page' })).toHaveCount(0);
+  await expect(page.getByRole('button', { name: 'Unblock' })).toHaveCount(0);
 
   await signIn(page, 'finance');
   await openByEmail(page, who);

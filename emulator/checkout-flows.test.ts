@@ -297,11 +297,13 @@ describe('the hosted page', () => {
     expect(html).toContain('EUR 10.00');
     expect(html).toContain('data-testid="checkout-submit"');
     expect(html).toContain('browser@example.com');
+    // The page's own form token (a cross-site form has none: control-token.test.ts).
+    const token = encodeURIComponent(/name="form_token" value="([^"]+)"/.exec(html)?.[1] ?? '');
 
     const declined = await fetch(String(s.url), {
       method: 'POST',
       headers: { 'content-type': 'application/x-www-form-urlencoded' },
-      body: 'outcome=card_declined&email=browser%40example.com',
+      body: `outcome=card_declined&email=browser%40example.com&form_token=${token}`,
       redirect: 'manual',
     });
     expect(declined.status).toBe(402);
@@ -310,7 +312,7 @@ describe('the hosted page', () => {
     const paid = await fetch(String(s.url), {
       method: 'POST',
       headers: { 'content-type': 'application/x-www-form-urlencoded' },
-      body: 'outcome=card_success&email=browser%40example.com',
+      body: `outcome=card_success&email=browser%40example.com&form_token=${token}`,
       redirect: 'manual',
     });
     expect(paid.status).toBe(303);

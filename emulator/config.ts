@@ -1,4 +1,5 @@
 // Options for one emulator instance and their defaults.
+import { newControlToken } from './control/control-token.ts';
 
 export interface EmulatorLogger {
   info(obj: object, msg?: string): void;
@@ -25,6 +26,8 @@ export interface EmulatorOptions {
   /** Persist the store to this JSON file (debounced) and reload it on start. */
   stateFile?: string | null;
   log?: EmulatorLogger;
+  /** Required on every control request (control/control-token.ts); random when unset. */
+  controlToken?: string;
 }
 
 export interface EmulatorConfig {
@@ -36,6 +39,7 @@ export interface EmulatorConfig {
   deliveryConcurrency: number;
   stateFile: string | null;
   log: EmulatorLogger;
+  controlToken: string;
 }
 
 export const API_VERSION = '2026-10-28.endive';
@@ -58,5 +62,6 @@ export function resolveConfig(o: EmulatorOptions): EmulatorConfig {
     deliveryConcurrency: o.deliveryConcurrency ?? 1,
     stateFile: o.stateFile ?? null,
     log: o.log ?? silent,
+    controlToken: o.controlToken || newControlToken(),
   };
 }

@@ -1,6 +1,7 @@
 // A typed client for the emulator's control endpoints, for tests, e2e fixtures and the demo
 // seed. It talks HTTP only, so it works against an emulator in another process too.
 import type Stripe from 'stripe';
+import { CONTROL_TOKEN_HEADER, controlTokenFor } from './control/control-token.ts';
 import type { PayOutcome } from './flows/checkout.ts';
 import type { Delivery } from './webhooks/deliverer.ts';
 import type { ApiFault, ApiFaultSpec, Fault, WebhookFault, WebhookFaultSpec } from './webhooks/faults.ts';
@@ -41,23 +42,29 @@ export class EmulatorError extends Error {
 
 export class EmulatorDriver {
   readonly baseUrl: string;
+  private readonly controlToken: string | undefined;
 
-  constructor(baseUrl: string) {
+  /** `controlToken` defaults to the token of the emulator at that URL in this process, else STRIPE_EMULATOR_CONTROL_TOKEN. */
+  constructor(baseUrl: string, controlToken?: string) {
     this.baseUrl = baseUrl.replace(/\/+$/, '');
+    this.controlToken = controlToken ?? controlTokenFor(this.baseUrl);
   }
 
   /** The driver for the emulator a `stripe` client points at (host/port/protocol options). */
-  static fromStripe(client: Stripe): EmulatorDriver {
+  static fromStripe(client: Stripe, controlToken?: string): EmulatorDriver {
     const host = client.getApiField('host');
     const port = client.getApiField('port');
     const protocol = client.getApiField('protocol');
-    return new EmulatorDriver(`${protocol}://${host}:${port}`);
+    return new EmulatorDriver(`${protocol}://${host}:${port}`, controlToken);
   }
 
   private async call<T>(method: string, path: string, body?: unknown): Promise<T> {
     const res = await fetch(`${this.baseUrl}${path}`, {
       method,
-      headers: body === undefined ? {} : { 'content-type': 'application/json' },
+      headers: {
+        ...(this.controlToken ? { [CONTROL_TOKEN_HEADER]: this.controlToken } : {}),
+        ...(body === undefined ? {} : { 'content-type': 'application/json' }),
+      },
       body: body === undefined ? undefined : JSON.stringify(body),
     });
     const text = await res.text();

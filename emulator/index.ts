@@ -3,6 +3,7 @@
 // loads it with a dynamic import only when STRIPE_SECRET_KEY is unset.
 import type { AddressInfo } from 'node:net';
 import { resolveConfig, type EmulatorOptions } from './config.ts';
+import { forgetControlToken, registerControlToken } from './control/control-token.ts';
 import { controlRouter } from './control/routes.ts';
 import { Emulator } from './emulator.ts';
 import type { ApiHandler } from './http/context.ts';
@@ -35,6 +36,8 @@ export interface RunningEmulator {
   host: string;
   port: number;
   emulator: Emulator;
+  /** What control requests must carry (header Emulator-Control-Token; control/control-token.ts). */
+  controlToken: string;
   /** Webhook signing secrets currently valid for an endpoint (the newest first). */
   webhookSecrets(endpointId: string): string[];
   stop(): Promise<void>;
@@ -93,14 +96,17 @@ export async function startStripeEmulator(options: EmulatorOptions = {}): Promis
   const host = config.host.includes(':') ? `[${config.host}]` : config.host;
   emu.baseUrl = `http://${host}:${port}`;
   rebaseUrls(emu);
+  registerControlToken(emu.baseUrl, config.controlToken);
   const stopPersisting = config.stateFile ? persistState(emu, config.stateFile) : () => {};
   return {
     url: emu.baseUrl,
     host: config.host,
     port,
     emulator: emu,
+    controlToken: config.controlToken,
     webhookSecrets: (id) => emu.webhooks.activeSecrets(id),
     async stop() {
+      forgetControlToken(emu.baseUrl);
       stopPersisting();
       emu.stop();
       server.closeAllConnections();

@@ -76,6 +76,8 @@ export interface StoreSnapshot {
 export interface SessionInternals {
   paymentIntentMetadata: Record<string, string>;
   paymentIntentDescription: string | null;
+  /** payment_intent_data.setup_future_usage: 'off_session' saves the card as the customer's default. */
+  paymentIntentSetupFutureUsage?: 'off_session' | 'on_session' | null;
   subscriptionMetadata: Record<string, string>;
   subscriptionDescription: string | null;
   invoiceMetadata: Record<string, string> | null;

@@ -4,6 +4,7 @@ import type Stripe from 'stripe';
 import type { Auth } from './auth.ts';
 import type { Db } from './db/client.ts';
 import type { Env } from './env.ts';
+import type { JobWaker } from './jobs/wake.ts';
 
 export interface StripeConnection {
   client: Stripe;
@@ -12,6 +13,8 @@ export interface StripeConnection {
   webhookSecrets: string[];
   /** The event pipeline's client (short timeout, background retries); derived from `client` when unset. */
   pipelineClient?: Stripe;
+  /** Emulator only: what its control API requires (the app drives demo payments through it). */
+  emulatorControlToken?: string;
 }
 
 export interface Deps {
@@ -22,4 +25,6 @@ export interface Deps {
   stripe: StripeConnection | null;
   /** The database's postgresql:// URL, for code that streams rows with node-postgres (CSV exports). */
   databaseUrl?: string;
+  /** Wakes a background job now; attached once the job runner has started (server/index.ts). */
+  jobs?: JobWaker | null;
 }

@@ -84,6 +84,8 @@ const schema = z
       })
       .optional(),
     STRIPE_EMULATOR_PORT: z.coerce.number().int().min(0).max(65535).default(0),
+    /** Token the emulator's control API requires (header Emulator-Control-Token); unset: random per process. */
+    STRIPE_EMULATOR_CONTROL_TOKEN: z.string().min(24, 'must be at least 24 characters').optional(),
     SERVICE_API_KEY: z.string().min(24, 'must be at least 24 characters').optional(),
     LOGIN_MAX_FAILURES: z.coerce.number().int().min(1).default(5),
     LOGIN_WINDOW_SECONDS: z.coerce.number().int().min(1).default(900),

@@ -110,6 +110,7 @@ if (demoSeed && seedNeeded) {
   seeding = false;
 }
 jobs = await startJobRunner({ deps, databaseUrl: booted.databaseUrl });
+deps.jobs = jobs; // webhooks that leave Stripe work wake the retry job (server/jobs/wake.ts)
 
 const url = env.PUBLIC_URL;
 const lines = [

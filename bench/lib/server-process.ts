@@ -1,7 +1,8 @@
 // The real server (server/index.ts) as a child process on a given database and port, as
 // e2e/server.ts starts it but without the demo seed: the reliability suites SIGKILL it and start
 // it again on the same database. Only 127.0.0.1.
-import { spawn, type ChildProcess } from 'node:child_process';
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { PROJECT_ROOT } from '../../server/db/migrator.ts';
 import { sleep } from './common.ts';
 
@@ -23,6 +24,22 @@ export interface ServerOptions {
   bootSeconds?: number;
   /** The script to run instead of the real server (bench/http.ts's baseline); it must answer /healthz. */
   entry?: string;
+  /**
+   * The production shape: the built server (`node dist/server/index.js`, built first when missing or
+   * stale), NODE_ENV=production, a test-mode Stripe key (no emulator), no tsx in the process.
+   */
+  production?: boolean;
+}
+
+/** Resident memory of a process in MB (VmRSS from /proc), null when it is gone or not on Linux. */
+export function residentMb(pid: number | undefined): number | null {
+  if (!pid) return null;
+  try {
+    const kb = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1];
+    return kb ? Math.round(Number(kb) / 102.4) / 10 : null;
+  } catch {
+    return null;
+  }
 }
 
 export async function startServer(options: ServerOptions): Promise<ServerProcess> {
@@ -38,9 +55,21 @@ export async function startServer(options: ServerOptions): Promise<ServerProcess
     SEED_DEMO: 'never',
     LOG_LEVEL: 'error',
     STRIPE_EMULATOR_PORT: '0',
+    ...(options.production
+      ? {
+          NODE_ENV: 'production',
+          AUTH_SECRET: 'bench-production-auth-secret-0123456789abcdef',
+          STRIPE_SECRET_KEY: 'sk_test_bench_production_shape',
+        }
+      : {}),
     ...options.env,
   };
-  const child = spawn(process.execPath, ['--import', 'tsx', options.entry ?? 'server/index.ts'], {
+  if (options.production) {
+    const built = spawnSync(process.execPath, ['scripts/ensure-built.mjs'], { cwd: PROJECT_ROOT, stdio: 'inherit' });
+    if (built.status !== 0) throw new Error('Building dist/ for the production server failed');
+  }
+  const argv = options.production ? ['dist/server/index.js'] : ['--import', 'tsx', options.entry ?? 'server/index.ts'];
+  const child = spawn(process.execPath, argv, {
     cwd: PROJECT_ROOT,
     env,
     stdio: ['ignore', 'pipe', 'pipe'],

@@ -188,4 +188,5 @@ export interface CreateCheckoutSessionRequest {
   cancelUrl: string;
   clientIp?: string;
   userAgent?: string;
+  autoTopup?: boolean;
 }

@@ -151,6 +151,7 @@ export function payCheckoutSession(
               metadata: { ...internals.paymentIntentMetadata },
               payment_method_types: session.payment_method_types,
               receipt_email: null,
+              setup_future_usage: internals.paymentIntentSetupFutureUsage ?? null,
             },
             page,
           );
@@ -163,6 +164,12 @@ export function payCheckoutSession(
       emu.store.sessionInternals.set(session.id, internals);
       result.error = internals.lastError;
       return result;
+    }
+    // A card saved for later (setup_future_usage) becomes the customer's default, as Stripe's
+    // dashboard shows it; off-session charges (automatic top-ups) use it.
+    if (internals.paymentIntentSetupFutureUsage && customer && !('deleted' in customer)) {
+      (customer as Stripe.Customer).invoice_settings.default_payment_method = pm.id;
+      emu.store.touch();
     }
     complete(emu, session, customer, payer, pi.status === 'succeeded');
   } else {

@@ -95,10 +95,12 @@ export function attemptPayment(
   pm: Stripe.PaymentMethod,
   mode: AttemptMode,
   origin: Origin,
+  /** A decline other than the generic one (authentication_required for off-session payments). */
+  declineAs?: { code: string; decline_code: string; message: string },
 ): Stripe.Charge {
   const blocked = isBlocked(emu, pm, typeof pi.customer === 'string' ? pi.customer : null);
   const effective: AttemptMode = blocked ? 'decline' : mode;
-  const failure = blocked ? BLOCKED : DECLINE;
+  const failure = blocked ? BLOCKED : (declineAs ?? DECLINE);
   const ch = emu.store.insert(
     'charge',
     buildCharge(emu, {

@@ -2,6 +2,7 @@
 // /c/pay/:id (hosted Checkout), file contents and simple receipt/invoice pages.
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { ControlHandler } from '../control/context.ts';
+import { checkoutFormToken, CONTROL_TOKEN_HEADER, tokenMatches } from '../control/control-token.ts';
 import type { Emulator } from '../emulator.ts';
 import { payCheckoutSession } from '../flows/checkout.ts';
 import { isPayOutcome, renderCheckoutPage, successRedirect } from '../pages/checkout-page.ts';
@@ -55,6 +56,29 @@ async function handleControl(
   if (req.method === 'GET' && (url.pathname === '/_emulator' || url.pathname === '/_emulator/')) {
     return sendHtml(res, 200, renderDashboard(emu));
   }
+  // Only the app may drive the emulator (control/control-token.ts): no token, no action, and a
+  // body must be JSON, so neither a cross-site form nor a text/plain "simple request" gets through.
+  if (!tokenMatches(emu.config.controlToken, req.headers[CONTROL_TOKEN_HEADER])) {
+    return sendJson(res, 403, {
+      error: {
+        type: 'invalid_request_error',
+        code: 'control_token_required',
+        message: `Control endpoints accept only requests from the app that started the emulator (header ${CONTROL_TOKEN_HEADER}).`,
+      },
+    });
+  }
+  const contentType = String(req.headers['content-type'] ?? '')
+    .split(';')[0]
+    ?.trim()
+    .toLowerCase();
+  if (body.length && contentType !== 'application/json') {
+    return sendJson(res, 415, {
+      error: {
+        type: 'invalid_request_error',
+        message: 'Control endpoints take a JSON body (Content-Type: application/json).',
+      },
+    });
+  }
   const match = router.match(req.method ?? 'GET', url.pathname);
   if (!match)
     return sendJson(res, 404, {
@@ -90,6 +114,19 @@ function handleCheckoutPage(emu: Emulator, req: IncomingMessage, res: ServerResp
     );
   if (req.method !== 'POST') return sendHtml(res, 200, renderCheckoutPage(emu, session));
   const form = parseForm(body.toString('utf8'));
+  // Only this page's own form pays: it carries a token derived from the session id and the
+  // emulator's secret, which a page on another site cannot read.
+  if (!tokenMatches(checkoutFormToken(emu.config.controlToken, id), form.form_token)) {
+    return sendHtml(
+      res,
+      403,
+      renderCheckoutPage(
+        emu,
+        session,
+        'This payment did not come from this checkout page. Reload the page and pay again.',
+      ),
+    );
+  }
   const outcome = form.outcome;
   if (!isPayOutcome(outcome)) return sendHtml(res, 400, renderCheckoutPage(emu, session, 'Choose a payment method.'));
   try {

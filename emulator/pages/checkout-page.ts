@@ -1,6 +1,7 @@
 // The hosted Checkout page at a session's `url`. A "customer" picks a test payment method and
 // pays; the POST runs the same flow as the control endpoint, then redirects to success_url.
 import type Stripe from 'stripe';
+import { checkoutFormToken } from '../control/control-token.ts';
 import type { Emulator } from '../emulator.ts';
 import { PAY_OUTCOMES, type PayOutcome } from '../flows/checkout.ts';
 import { esc, money, page } from './html.ts';
@@ -56,6 +57,7 @@ export function renderCheckoutPage(
       <table><tbody>${rows}</tbody></table>
       ${error ? `<p class="error" role="alert" data-testid="checkout-error">${esc(error)}</p>` : ''}
       <form method="post" action="/c/pay/${esc(session.id)}">
+        <input type="hidden" name="form_token" value="${esc(checkoutFormToken(emu.config.controlToken, session.id))}">
         <p><label>Email<br><input type="email" name="email" value="${esc(email)}" ${customer ? 'readonly' : ''} required data-testid="checkout-email"></label></p>
         <p><label>Name<br><input type="text" name="name" value="${esc(customer?.name ?? '')}" data-testid="checkout-name"></label></p>
         <fieldset style="border:0;padding:0"><legend>Payment method</legend>${methods}</fieldset>

@@ -117,6 +117,7 @@ function create(ctx: ApiContext): unknown {
   const internals = {
     paymentIntentMetadata: applyMetadata({}, pid?.raw.metadata),
     paymentIntentDescription: pid?.str('description') ?? null,
+    paymentIntentSetupFutureUsage: pid?.oneOf('setup_future_usage', ['off_session', 'on_session'] as const) ?? null,
     subscriptionMetadata: applyMetadata({}, sd?.raw.metadata),
     subscriptionDescription: sd?.str('description') ?? null,
     invoiceMetadata: null,

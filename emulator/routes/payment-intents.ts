@@ -14,20 +14,39 @@ import { render, renderList } from '../wire/render.ts';
 import { updateMetadataRoute } from './shared.ts';
 
 /** Stripe's test PaymentMethod tokens. */
-const TEST_METHODS: Record<string, { kind: 'card' | 'sepa_debit'; mode: AttemptMode; last4: string; brand: string }> = {
+type TestMethod = {
+  kind: 'card' | 'sepa_debit';
+  mode: AttemptMode;
+  last4: string;
+  brand: string;
+  declineAs?: { code: string; decline_code: string; message: string };
+};
+const AUTHENTICATION_REQUIRED = {
+  code: 'authentication_required',
+  decline_code: 'authentication_required',
+  message: 'Your card was declined. This transaction requires authentication.',
+};
+/** Saved cards that decline when charged later (off-session), whatever they are saved as. */
+const DECLINE_LATER: Record<string, TestMethod> = {
+  '0341': { kind: 'card', mode: 'decline', last4: '0341', brand: 'visa' },
+  '3184': { kind: 'card', mode: 'decline', last4: '3184', brand: 'visa', declineAs: AUTHENTICATION_REQUIRED },
+};
+const TEST_METHODS: Record<string, TestMethod> = {
   pm_card_visa: { kind: 'card', mode: 'succeed', last4: '4242', brand: 'visa' },
   pm_card_mastercard: { kind: 'card', mode: 'succeed', last4: '4444', brand: 'mastercard' },
   pm_card_chargeDeclined: { kind: 'card', mode: 'decline', last4: '0002', brand: 'visa' },
   pm_card_visa_chargeDeclined: { kind: 'card', mode: 'decline', last4: '0341', brand: 'visa' },
   pm_card_chargeDeclinedInsufficientFunds: { kind: 'card', mode: 'decline', last4: '9995', brand: 'visa' },
   pm_sepa_debit: { kind: 'sepa_debit', mode: 'process', last4: '3000', brand: 'sepa' },
+  // Off-session: the bank wants the customer present (3DS); Stripe answers authentication_required.
+  pm_card_authenticationRequired: DECLINE_LATER['3184']!,
 };
 
 function resolveMethod(
   emu: Emulator,
   id: string,
   customer: string | null,
-): { pm: Stripe.PaymentMethod; mode: AttemptMode } {
+): { pm: Stripe.PaymentMethod; mode: AttemptMode; declineAs?: TestMethod['declineAs'] } {
   const test = TEST_METHODS[id];
   if (test) {
     const email = customer ? (emu.store.get('customer', customer)?.email ?? null) : null;
@@ -35,9 +54,12 @@ function resolveMethod(
       'payment_method',
       buildPaymentMethod(emu, test.kind, { email, name: null }, customer, { last4: test.last4, brand: test.brand }),
     );
-    return { pm, mode: test.mode };
+    return { pm, mode: test.mode, declineAs: test.declineAs };
   }
   const pm = emu.store.require('payment_method', id, 'payment_method');
+  // A saved card charged again: Stripe's "attaches, then declines" test cards (…0341, …3184).
+  const later = pm.card ? DECLINE_LATER[pm.card.last4] : undefined;
+  if (later) return { pm, mode: later.mode, declineAs: later.declineAs };
   return { pm, mode: pm.type === 'sepa_debit' ? 'process' : 'succeed' };
 }
 
@@ -62,8 +84,8 @@ function confirm(
       'payment_intent_unexpected_state',
     );
   }
-  const { pm, mode } = resolveMethod(emu, pmId, typeof pi.customer === 'string' ? pi.customer : null);
-  const ch = attemptPayment(emu, pi, pm, mode, origin);
+  const { pm, mode, declineAs } = resolveMethod(emu, pmId, typeof pi.customer === 'string' ? pi.customer : null);
+  const ch = attemptPayment(emu, pi, pm, mode, origin, declineAs);
   if (pi.status === 'requires_payment_method') {
     throw cardDeclined(
       pi.last_payment_error?.message ?? 'Your card was declined.',
@@ -71,6 +93,7 @@ function confirm(
       {
         charge: ch.id,
         payment_intent: render(emu.store, pi),
+        ...(declineAs ? { code: declineAs.code } : {}),
       },
     );
   }

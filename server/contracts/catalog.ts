@@ -34,6 +34,19 @@ const catalogPlan = z.strictObject({
   rollover: z.boolean().optional(),
   stripePriceIds: z.array(stripePriceId),
   entitlements: z.record(z.string(), entitlementValue),
+  /** credits.low is sent when a customer's balance crosses below this (a customer's own value wins). */
+  lowBalanceThreshold: credits.optional(),
+  /** Auto top-up defaults for customers on this plan who turned it on. */
+  autoTopup: z
+    .strictObject({
+      /** Buy when a consume takes the balance below this many credits. */
+      threshold: credits,
+      /** The credit pack bought. */
+      pack: catalogKey,
+      /** Most spent per calendar month, minor units of the pack price's currency. */
+      monthlyCap: credits.optional(),
+    })
+    .optional(),
 });
 
 const catalogPack = z.strictObject({

@@ -22,6 +22,12 @@ export const createCheckoutSessionBody = z
       .max(500, 'at most 500 characters')
       .regex(/^[\x20-\x7e]+$/, 'printable ASCII only')
       .optional(),
+    /** Packs only: save the card for off-session use and turn on automatic top-ups once paid. */
+    autoTopup: z.boolean().optional(),
   })
-  .refine((b) => !!b.pack !== !!b.plan, { message: 'give exactly one of pack or plan', path: ['pack'] });
+  .refine((b) => !!b.pack !== !!b.plan, { message: 'give exactly one of pack or plan', path: ['pack'] })
+  .refine((b) => !b.autoTopup || !!b.pack, {
+    message: 'automatic top-ups are set up with a pack',
+    path: ['autoTopup'],
+  });
 export type CreateCheckoutSessionBody = z.infer<typeof createCheckoutSessionBody>;

@@ -1,5 +1,6 @@
 // Staff-side customer procedures (tRPC), shared with the web forms.
 import { z } from 'zod';
+import { cursor } from './paging.ts';
 import { entitlementValue } from './catalog.ts';
 
 const reason = z.string().trim().min(3, 'Say why (at least 3 characters)').max(500);
@@ -7,7 +8,7 @@ const reason = z.string().trim().min(3, 'Say why (at least 3 characters)').max(5
 export const listCustomersInput = z.object({
   query: z.string().trim().max(200).optional(),
   status: z.enum(['active', 'blocked']).optional(),
-  page: z.number().int().min(1).default(1),
+  cursor,
   pageSize: z.number().int().min(1).max(100).default(25),
 });
 export type ListCustomersInput = z.input<typeof listCustomersInput>;

@@ -1,6 +1,7 @@
 // Disputes: list filters, the evidence pack (assembled facts plus the text fields sent to Stripe,
 // editable before staging), and the stage / submit actions. Shared by the procedures and the web.
 import { z } from 'zod';
+import { cursor, pageLimit } from './paging.ts';
 
 const reason = z
   .string()
@@ -26,8 +27,8 @@ export const listDisputesInput = z.object({
   filter: z.enum(DISPUTE_LIST_FILTERS).default('open'),
   /** Dispute, charge or customer email/user id (prefix). */
   q: z.string().trim().max(200).default(''),
-  page: z.number().int().min(1).max(10_000).default(1),
-  limit: z.number().int().min(1).max(100).default(25),
+  cursor,
+  limit: pageLimit(),
 });
 export type ListDisputesInput = z.input<typeof listDisputesInput>;
 

@@ -1,5 +1,6 @@
 // Staff-side ledger procedures (tRPC), shared with the web forms.
 import { z } from 'zod';
+import { cursor } from './paging.ts';
 
 export const ledgerEntryTypes = [
   'grant',
@@ -19,7 +20,7 @@ const ledgerEntryType = z.enum(ledgerEntryTypes);
 
 export const listEntriesInput = z.object({
   customerId: z.uuid(),
-  page: z.number().int().min(1).default(1),
+  cursor,
   pageSize: z.number().int().min(1).max(200).default(25),
   types: z.array(ledgerEntryType).optional(),
   lotId: z.uuid().optional(),

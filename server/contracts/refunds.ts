@@ -38,7 +38,12 @@ export const requestRefundInput = z.object({
 });
 export type RequestRefundForm = z.input<typeof requestRefundInput>;
 
-export const approveRefundInput = z.object({ refundId: z.uuid(), fingerprint: z.string().min(1).max(500) });
+export const approveRefundInput = z.object({
+  refundId: z.uuid(),
+  fingerprint: z.string().min(1).max(500),
+  /** Why the approver lets it go out (the web asks for it); recorded in the audit log. */
+  reason: reason.optional(),
+});
 export const rejectRefundInput = z.object({ refundId: z.uuid(), reason });
 
 export const listRefundsInput = z.object({

@@ -52,6 +52,10 @@ export function validateCatalog(input: unknown): CatalogValidation {
       if (type === undefined) add(path, `unknown feature "${key}" (not in features)`);
       else if (type === 'boolean' && value !== true) add(path, `"${key}" is an on/off feature: use true`);
     }
+    const topupPack = text(record(plan.autoTopup).pack);
+    if (topupPack && !packs.some((p) => text(p.key) === topupPack)) {
+      add(`plans[${i}].autoTopup.pack`, `unknown credit pack "${topupPack}" (not in creditPacks)`);
+    }
   });
 
   const defaults = plans.flatMap((p, i) => (p.default === true ? [i] : []));

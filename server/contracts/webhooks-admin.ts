@@ -1,6 +1,7 @@
 // Inputs of the webhook monitor (zod only; shared with web/): the searchable, paged event list,
 // and the reprocess dry run. Reprocessing itself is webhooks.reprocess.
 import { z } from 'zod';
+import { cursor } from './paging.ts';
 import { EVENT_STATUSES } from './webhooks.ts';
 
 export const searchEventsInput = z.object({
@@ -14,7 +15,7 @@ export const searchEventsInput = z.object({
   /** Stripe's `created`, from (inclusive) and to (exclusive). */
   from: z.coerce.date().optional(),
   to: z.coerce.date().optional(),
-  page: z.number().int().min(1).max(10_000).default(1),
+  cursor,
   pageSize: z.number().int().min(1).max(100).default(50),
 });
 export type SearchEventsInput = z.input<typeof searchEventsInput>;

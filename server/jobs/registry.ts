@@ -1,5 +1,6 @@
 // Every background job the server runs. Add a job: create server/jobs/<name>.ts exporting a
 // JobDefinition (see job.ts and credit-expiry.ts) and append it here.
+import { autoTopupJob } from './auto-topup.ts';
 import { creditExpiryJob } from './credit-expiry.ts';
 import { disputeRemindersJob } from './dispute-reminders.ts';
 import { graceExpiryJob } from './grace-expiry.ts';
@@ -23,4 +24,5 @@ export const JOBS: ReadonlyArray<JobDefinition<any>> = [
   subscriptionRereadJob,
   webhookRejectionPruneJob,
   outboundDispatchJob,
+  autoTopupJob,
 ];

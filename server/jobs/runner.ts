@@ -6,8 +6,9 @@ import type { Deps } from '../deps.ts';
 import { metrics } from '../lib/metrics.ts';
 import type { JobDefinition } from './job.ts';
 import { JOBS } from './registry.ts';
+import { bossWaker, type JobWaker } from './wake.ts';
 
-export interface JobRunner {
+export interface JobRunner extends JobWaker {
   boss: PgBoss;
   /** Queue a job now (e.g. an admin's "run expiry now", or a retry). */
   send(name: string, data?: object): Promise<string | null>;
@@ -98,9 +99,11 @@ export async function startJobRunner(options: StartJobRunnerOptions): Promise<Jo
     );
   log.info({ jobs: jobs.map((j) => j.name) }, 'job runner started');
 
+  const waker = bossWaker(boss, (err, name) => log.warn({ err, job: name }, 'could not wake the job'));
   return {
     boss,
     send: (name, data) => boss.send(name, data ?? null),
+    wake: (name) => waker.wake(name),
     async stop() {
       for (const t of tickers) clearInterval(t);
       await boss.stop({ graceful: true, timeout: 10_000 });

@@ -5,9 +5,12 @@ import { processDueEvents } from '../modules/billing/process-due-events.ts';
 import { pipelineContext } from '../stripe/pipeline.ts';
 import { defineJob } from './job.ts';
 
+export const STRIPE_EVENT_RETRY_JOB = 'stripe-event-retry';
+
 export const stripeEventRetryJob = defineJob<{ limit?: number }>({
-  name: 'stripe-event-retry',
-  description: 'Apply deferred Stripe events whose next attempt is due, with backoff (every minute)',
+  name: STRIPE_EVENT_RETRY_JOB,
+  description:
+    'Apply deferred Stripe events whose next attempt is due, with backoff (every minute, and at once when a webhook leaves it Stripe work)',
   schedule: { cron: '* * * * *' },
   queue: { policy: 'singleton', retryLimit: 2, retryDelay: 30, expireInSeconds: 10 * 60 },
   async handler({ deps, data }) {

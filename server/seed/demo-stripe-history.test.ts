@@ -5,6 +5,7 @@
 import type { FastifyInstance } from 'fastify';
 import type Stripe from 'stripe';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { EmulatorDriver } from '../../emulator/driver.ts';
 import { createTestDeps, type TestContext } from '../../test/deps.ts';
 import { buildApp } from '../app.ts';
 import type { Db } from '../db/client.ts';
@@ -67,7 +68,7 @@ const session = async (order: string) => {
 };
 
 async function snapshot() {
-  const health = (await (await fetch(`${stripeUrl()}/_emulator/health`)).json()) as { counts: Record<string, number> };
+  const health = await new EmulatorDriver(stripeUrl()).health();
   return {
     customers: await db.customer.count(),
     entries: await db.ledgerEntry.count(),

@@ -85,7 +85,11 @@ export class DemoStripe {
     }
     // Through the dev loader, as in server/stripe/client.ts: production never loads the emulator's code.
     const EmulatorDriver = await loadEmulatorDriver();
-    return new DemoStripe(deps, deps.stripe.client, EmulatorDriver.fromStripe(deps.stripe.client));
+    return new DemoStripe(
+      deps,
+      deps.stripe.client,
+      EmulatorDriver.fromStripe(deps.stripe.client, deps.stripe.emulatorControlToken),
+    );
   }
 
   get db() {

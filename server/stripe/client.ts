@@ -112,6 +112,7 @@ export function createStripeFactory(options: EmulatorConnectionOptions = {}): St
       timeScale: options.timeScale ?? DEV_TIME_SCALE,
       stateFile,
       log: log.child({ component: 'stripe-emulator' }),
+      controlToken: env.STRIPE_EMULATOR_CONTROL_TOKEN,
     });
     try {
       const sdkOptions = {
@@ -132,7 +133,13 @@ export function createStripeFactory(options: EmulatorConnectionOptions = {}): St
         'Stripe emulator started (no STRIPE_SECRET_KEY)',
       );
       return {
-        connection: { client, pipelineClient, mode: 'emulator', webhookSecrets },
+        connection: {
+          client,
+          pipelineClient,
+          mode: 'emulator',
+          webhookSecrets,
+          emulatorControlToken: emulator.controlToken,
+        },
         stop: () => emulator.stop(),
       };
     } catch (err) {
@@ -170,7 +177,11 @@ export async function retryWebhooksNow(connection: StripeConnection | null, log:
   try {
     const res = await fetch(`${url}/_emulator/deliveries/flush`, {
       method: 'POST',
-      headers: { 'content-type': 'application/json' },
+      headers: {
+        'content-type': 'application/json',
+        // The emulator's control API answers only the app that started it (emulator/control/control-token.ts).
+        'emulator-control-token': connection.emulatorControlToken ?? '',
+      },
       body: JSON.stringify({ once: true }),
     });
     if (!res.ok) throw new Error(`HTTP ${res.status}`);

@@ -7,6 +7,7 @@ import type { HandlerMap } from '../modules/billing/event-handler.ts';
 import { ingestEvent } from '../modules/billing/ingest-event.ts';
 import { processEvent, storeAndProcessEvent } from '../modules/billing/process-event.ts';
 import { recordWebhookRejection, type WebhookRejectionReason } from '../modules/billing/record-webhook-rejection.ts';
+import { STRIPE_EVENT_RETRY_JOB } from '../jobs/stripe-event-retry.ts';
 import { stripeHandlers } from './handlers/index.ts';
 import { metrics } from '../lib/metrics.ts';
 import { pipelineContext, webhookSecrets } from './pipeline.ts';
@@ -128,6 +129,9 @@ export async function stripeWebhookRoutes(app: FastifyInstance, options: StripeW
     const stored = once?.stored ?? (await ingestEvent(deps.prisma, input));
 
     let status = once?.done ? once.status : stored.status;
+    // Stripe API work left for the background job (or an inline attempt that crashed): wake the
+    // job now, after the event's state has committed, instead of waiting for its next minute.
+    let wake = once?.wake ?? false;
     if (!once?.done && handled && (status === 'received' || status === 'deferred' || status === null)) {
       try {
         const result = await processEvent(ctx, event.id, {
@@ -152,11 +156,14 @@ export async function stripeWebhookRoutes(app: FastifyInstance, options: StripeW
               }),
         });
         status = result.status;
+        wake = result.status === 'deferred' && result.cause?.code === 'stripe_call_pending';
       } catch (err) {
         // Stored but not applied: the retry sweep picks it up; Stripe still gets its 2xx.
         req.log.error({ err, eventId: event.id }, 'inline processing of stripe event failed');
+        wake = true;
       }
     }
+    if (wake) deps.jobs?.wake(STRIPE_EVENT_RETRY_JOB);
     metrics.webhookDelivery(event.type, stored.duplicate ? 'duplicate' : (status ?? 'received'));
     return reply.code(200).send({ received: true, eventId: event.id, duplicate: stored.duplicate, status });
   });

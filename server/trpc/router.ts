@@ -12,6 +12,7 @@ import { outboundRouter } from './routers/outbound.ts';
 import { refundsRouter } from './routers/refunds.ts';
 import { reportsRouter } from './routers/reports.ts';
 import { staffRouter } from './routers/staff.ts';
+import { topupsRouter } from './routers/topups.ts';
 import { supportRouter } from './routers/support.ts';
 import { systemRouter } from './routers/system.ts';
 import { webhooksRouter } from './routers/webhooks.ts';
@@ -35,6 +36,7 @@ export const appRouter = router({
   disputes: disputesRouter,
   blocks: blocksRouter,
   outbound: outboundRouter,
+  topups: topupsRouter,
 });
 
 export type AppRouter = typeof appRouter;

@@ -1,6 +1,16 @@
 import type { ReactNode } from 'react';
 import { Label } from './ui/label';
 
+/** A field's error in words, tied to its control by id (`aria-describedby={`${id}-error`}`). */
+export function FieldError({ id, children }: { id: string; children?: ReactNode }) {
+  if (!children) return null;
+  return (
+    <p id={`${id}-error`} className="text-sm text-destructive">
+      {children}
+    </p>
+  );
+}
+
 /** Label + control + error message, wired for screen readers. */
 export function Field({
   id,
@@ -20,11 +30,7 @@ export function Field({
       <Label htmlFor={id}>{label}</Label>
       {children}
       {hint && !error && <p className="text-xs text-muted-foreground">{hint}</p>}
-      {error && (
-        <p id={`${id}-error`} className="text-sm text-destructive">
-          {error}
-        </p>
-      )}
+      <FieldError id={id}>{error}</FieldError>
     </div>
   );
 }

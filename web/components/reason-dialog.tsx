@@ -1,12 +1,20 @@
-import { useState, type ReactNode } from 'react';
+import { zodResolver } from '@hookform/resolvers/zod';
+import type { ReactNode } from 'react';
+import { useForm } from 'react-hook-form';
+import { z } from 'zod';
+import { Field } from './field';
+import { ReasonTextarea } from './reason-textarea';
 import { Button } from './ui/button';
 import { Dialog, DialogContent, DialogDescription, DialogFooter, DialogHeader, DialogTitle } from './ui/dialog';
-import { Label } from './ui/label';
-import { Textarea } from './ui/textarea';
+
+/** The reason field of the procedure the dialog confirms (e.g. `blockCustomerInput.shape.reason`). */
+export type ReasonSchema = z.ZodType<string, string>;
 
 /**
  * The confirm dialog for consequential actions: restates the effect in words and numbers and
- * asks for the reason that goes into the audit log. Enter confirms, Esc cancels.
+ * asks for the reason that goes into the audit log. Enter confirms, Esc cancels. The reason is
+ * checked by the procedure's own contract (its length rule and words), so the dialog cannot
+ * drift from what the server accepts.
  */
 export function ReasonDialog({
   open,
@@ -16,6 +24,7 @@ export function ReasonDialog({
   confirmLabel,
   destructive,
   pending,
+  schema,
   onConfirm,
 }: {
   open: boolean;
@@ -25,57 +34,80 @@ export function ReasonDialog({
   confirmLabel: string;
   destructive?: boolean;
   pending?: boolean;
+  schema: ReasonSchema;
   onConfirm: (reason: string) => void;
 }) {
-  const [reason, setReason] = useState('');
-  const valid = reason.trim().length >= 3;
   return (
-    <Dialog
-      open={open}
-      onOpenChange={(o) => {
-        if (!o) setReason('');
-        onOpenChange(o);
-      }}
-    >
+    <Dialog open={open} onOpenChange={onOpenChange}>
       <DialogContent>
-        <form
-          className="flex flex-col gap-4"
-          onSubmit={(e) => {
-            e.preventDefault();
-            if (valid && !pending) onConfirm(reason.trim());
-          }}
-        >
-          <DialogHeader>
-            <DialogTitle>{title}</DialogTitle>
-            <DialogDescription asChild>
-              <div>{effect}</div>
-            </DialogDescription>
-          </DialogHeader>
-          <div className="flex flex-col gap-1.5">
-            <Label htmlFor="reason">Reason (recorded in the audit log)</Label>
-            <Textarea
-              id="reason"
-              autoFocus
-              value={reason}
-              onChange={(e) => setReason(e.target.value)}
-              onKeyDown={(e) => {
-                if (e.key === 'Enter' && !e.shiftKey) {
-                  e.preventDefault();
-                  e.currentTarget.form?.requestSubmit();
-                }
-              }}
-            />
-          </div>
-          <DialogFooter>
-            <Button type="button" variant="outline" onClick={() => onOpenChange(false)}>
-              Cancel
-            </Button>
-            <Button type="submit" variant={destructive ? 'destructive' : 'default'} disabled={!valid || pending}>
-              {pending ? 'Working…' : confirmLabel}
-            </Button>
-          </DialogFooter>
-        </form>
+        {/* Mounted per opening: the reason starts empty each time. */}
+        {open && (
+          <ReasonForm
+            title={title}
+            effect={effect}
+            confirmLabel={confirmLabel}
+            destructive={destructive}
+            pending={pending}
+            schema={schema}
+            onConfirm={onConfirm}
+            onCancel={() => onOpenChange(false)}
+          />
+        )}
       </DialogContent>
     </Dialog>
+  );
+}
+
+function ReasonForm({
+  title,
+  effect,
+  confirmLabel,
+  destructive,
+  pending,
+  schema,
+  onConfirm,
+  onCancel,
+}: {
+  title: string;
+  effect: ReactNode;
+  confirmLabel: string;
+  destructive?: boolean;
+  pending?: boolean;
+  schema: ReasonSchema;
+  onConfirm: (reason: string) => void;
+  onCancel: () => void;
+}) {
+  const form = useForm<{ reason: string }, unknown, { reason: string }>({
+    resolver: zodResolver(z.object({ reason: schema })),
+    mode: 'onTouched',
+    defaultValues: { reason: '' },
+  });
+  const { errors, isValid } = form.formState;
+  return (
+    <form
+      noValidate
+      className="flex flex-col gap-4"
+      onSubmit={form.handleSubmit(({ reason }) => {
+        if (!pending) onConfirm(reason);
+      })}
+    >
+      <DialogHeader>
+        <DialogTitle>{title}</DialogTitle>
+        <DialogDescription asChild>
+          <div>{effect}</div>
+        </DialogDescription>
+      </DialogHeader>
+      <Field id="reason" label="Reason (recorded in the audit log)" error={errors.reason?.message}>
+        <ReasonTextarea id="reason" autoFocus invalid={!!errors.reason} {...form.register('reason')} />
+      </Field>
+      <DialogFooter>
+        <Button type="button" variant="outline" onClick={onCancel}>
+          Cancel
+        </Button>
+        <Button type="submit" variant={destructive ? 'destructive' : 'default'} disabled={!isValid || pending}>
+          {pending ? 'Working…' : confirmLabel}
+        </Button>
+      </DialogFooter>
+    </form>
   );
 }

@@ -13,6 +13,7 @@ import { EventFailedError } from './event-errors.ts';
 import { resolveEventCustomer, stripeId } from './resolve-event-customer.ts';
 import { stripeForPrepare } from './stripe-access.ts';
 import { priceSeen, unknownPrice, type PriceSeen } from './unknown-price.ts';
+import { enableAutoTopupFromCheckout } from '../topups/auto-topup-settings.ts';
 
 export type CheckoutPhase = 'completed' | 'async_payment_succeeded' | 'async_payment_failed' | 'expired';
 
@@ -212,6 +213,9 @@ export async function applyCheckoutSession(
       },
     });
   }
+
+  // Bought with "auto top-up" on: the card is saved, so automatic top-ups start (paid only).
+  if (grant && session.metadata?.auto_topup === '1') await enableAutoTopupFromCheckout(tx, customer.id);
 
   if (!grant) {
     return {

@@ -17,6 +17,8 @@ export interface CreateCheckoutSessionInput {
   /** The buyer's IP and user agent, kept in the session metadata for dispute evidence. */
   clientIp?: string | undefined;
   userAgent?: string | undefined;
+  /** Save the card (setup_future_usage: off_session) and turn on automatic top-ups once paid. */
+  autoTopup?: boolean | undefined;
 }
 
 export interface CreatedCheckoutSession {
@@ -90,6 +92,7 @@ export async function createCheckoutSession(
     credits: String(credits),
     ...(input.clientIp ? { client_ip: input.clientIp } : {}),
     ...(input.userAgent ? { user_agent: input.userAgent } : {}),
+    ...(input.autoTopup ? { auto_topup: '1' } : {}),
   };
   const mode = kind === 'pack' ? 'payment' : 'subscription';
   const session = await stripeCall('create the Checkout Session', () =>
@@ -101,7 +104,14 @@ export async function createCheckoutSession(
       success_url: input.successUrl,
       cancel_url: input.cancelUrl,
       metadata,
-      ...(mode === 'payment' ? { payment_intent_data: { metadata } } : { subscription_data: { metadata } }),
+      ...(mode === 'payment'
+        ? {
+            payment_intent_data: {
+              metadata,
+              ...(input.autoTopup ? { setup_future_usage: 'off_session' as const } : {}),
+            },
+          }
+        : { subscription_data: { metadata } }),
     }),
   );
   return { id: session.id, url: session.url ?? null, mode };

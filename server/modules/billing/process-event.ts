@@ -196,13 +196,13 @@ function counted(
  * `done: false` when the event turned out to be a repeat (stored by another delivery first): only
  * this arrival was recorded, and the caller treats it as any repeat. null when nothing was
  * written and the caller must take the two steps (prepare needs Stripe or failed, a livemode
- * mismatch, a conflict to retry).
+ * mismatch, a conflict to retry). `wake`: work was left for the retry job.
  */
 export async function storeAndProcessEvent(
   ctx: PipelineContext,
   input: IngestEventInput & { payload: unknown },
   startedAt: number,
-): Promise<{ stored: IngestEventResult; status: EventStatus | null; done: boolean } | null> {
+): Promise<{ stored: IngestEventResult; status: EventStatus | null; done: boolean; wake?: boolean } | null> {
   const handler = ctx.handlers[input.event.type as keyof HandlerMap] as EventHandler<unknown, unknown> | undefined;
   if (!handler) return null;
   const row = {
@@ -243,11 +243,12 @@ export async function storeAndProcessEvent(
     try {
       const failed = await recordFailure(ctx, row.id, err, delivered, Date.now() - started);
       counted(ctx, row, delivered, failed);
-      return { stored, status: failed.status, done: true };
+      const wake = failed.status === 'deferred' && failed.cause?.code === 'stripe_call_pending';
+      return { stored, status: failed.status, done: true, wake };
     } catch (recordErr) {
       // Stored but its attempt not recorded: the retry sweep picks it up; Stripe still gets its 2xx.
       ctx.log.error({ err: recordErr, eventId: row.id }, 'recording a failed stripe event attempt failed');
-      return { stored, status: stored.status, done: true };
+      return { stored, status: stored.status, done: true, wake: true };
     }
   }
 }

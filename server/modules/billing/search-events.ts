@@ -1,12 +1,15 @@
 // The webhook monitor's event list: every stored event, filtered by status, type (exact or a
 // "invoice." prefix), customer (any handle), object or event id and Stripe's created date, newest
 // first, a page at a time with the total, so a filtered view can be pasted into a ticket as a URL.
+// Paged by a (created, id) keyset cursor: events that arrive while someone pages land on page one
+// instead of pushing a row already seen onto the next page.
 // The customer filter also finds unfinished events not linked to anyone whose payload names them.
 import type { SearchEventsQuery } from '../../contracts/webhooks-admin.ts';
 import type { DbOrTx } from '../../db/tx.ts';
 import type { Prisma } from '../../generated/prisma/client.ts';
 import { findUnlinkedEvents } from '../support/find-unlinked-events.ts';
 import { EVENT_SUMMARY_SELECT, toEventSummary } from './event-summary.ts';
+import { decodeKeyset, olderThan, pageOf } from '../../lib/keyset-cursor.ts';
 import { likeLiteral } from '../../lib/like-pattern.ts';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
@@ -28,8 +31,8 @@ async function resolveCustomers(db: DbOrTx, handle: string) {
 }
 
 export async function searchEvents(db: DbOrTx, input: Partial<SearchEventsQuery>) {
-  const page = input.page ?? 1;
   const pageSize = input.pageSize ?? 50;
+  const after = decodeKeyset(input.cursor);
   const where: Prisma.StripeEventWhereInput[] = [];
   if (input.status) where.push({ status: input.status });
   if (input.type)
@@ -46,16 +49,16 @@ export async function searchEvents(db: DbOrTx, input: Partial<SearchEventsQuery>
   }
 
   const filter = { AND: where };
-  const [total, rows] = await Promise.all([
+  const [total, fetched] = await Promise.all([
     db.stripeEvent.count({ where: filter }),
     db.stripeEvent.findMany({
-      where: filter,
+      where: after ? { AND: [...where, olderThan('created', after)] } : filter,
       orderBy: [{ created: 'desc' }, { id: 'desc' }],
-      skip: (page - 1) * pageSize,
-      take: pageSize,
+      take: pageSize + 1,
       select: EVENT_SUMMARY_SELECT,
     }),
   ]);
+  const { items: rows, nextCursor } = pageOf(fetched, pageSize, (r) => ({ at: r.created, id: r.id }));
   const linked = [...new Set(rows.map((r) => r.customerId).filter((id): id is string => !!id))];
   const names = new Map(
     (
@@ -71,8 +74,8 @@ export async function searchEvents(db: DbOrTx, input: Partial<SearchEventsQuery>
       customer: row.customerId ? (names.get(row.customerId) ?? null) : null,
     })),
     total,
-    page,
     pageSize,
+    nextCursor,
     /** The customers the customer filter matched (empty: it matched nobody). */
     customers,
   };

@@ -28,6 +28,8 @@ export function canonicalCatalog(catalog: CatalogJson, currentRules: Rules): Req
       rollover: p.rollover ?? false,
       stripePriceIds: [...p.stripePriceIds].sort(),
       entitlements: sortKeys(p.entitlements),
+      ...(p.lowBalanceThreshold !== undefined ? { lowBalanceThreshold: p.lowBalanceThreshold } : {}),
+      ...(p.autoTopup ? { autoTopup: p.autoTopup } : {}),
     })),
     creditPacks: catalog.creditPacks.map((p) => ({
       key: p.key,
@@ -99,6 +101,16 @@ export function rowsToCatalog(rows: {
         rollover: p.rollover,
         stripePriceIds: p.prices.map((x) => x.stripePriceId),
         entitlements: planEntitlements(p),
+        ...(p.lowBalanceThreshold !== null ? { lowBalanceThreshold: p.lowBalanceThreshold } : {}),
+        ...(p.autoTopupThreshold !== null && p.autoTopupPackKey !== null
+          ? {
+              autoTopup: {
+                threshold: p.autoTopupThreshold,
+                pack: p.autoTopupPackKey,
+                ...(p.autoTopupMonthlyCap !== null ? { monthlyCap: p.autoTopupMonthlyCap } : {}),
+              },
+            }
+          : {}),
       })),
       creditPacks: rows.packs.map((p) => ({
         key: p.key,

@@ -137,6 +137,10 @@ async function writeCatalog(tx: Tx, catalog: Required<CatalogJson>, changes: Cat
       rollover: p.rollover ?? false,
       entitlements: p.entitlements,
       position,
+      lowBalanceThreshold: p.lowBalanceThreshold ?? null,
+      autoTopupThreshold: p.autoTopup?.threshold ?? null,
+      autoTopupPackKey: p.autoTopup?.pack ?? null,
+      autoTopupMonthlyCap: p.autoTopup?.monthlyCap ?? null,
     };
     await tx.plan.upsert({ where: { key: p.key }, create: { key: p.key, ...data }, update: data });
   }

@@ -117,8 +117,15 @@ describe('the list, reminders and the win rate', () => {
       (await listDisputes(db, { filter: 'needs_response', q: 'due@example.com' }, { now })).items.map((d) => d.id),
     ).toEqual([overdue.id, soon.id, later.id]);
     expect((await listDisputes(db, { filter: 'closed', q: 'due@example.com' }, { now })).total).toBe(2);
-    const page2 = await listDisputes(db, { filter: 'all', q: 'due@example.com', limit: 4, page: 2 }, { now });
+    const page1 = await listDisputes(db, { filter: 'all', q: 'due@example.com', limit: 4 }, { now });
+    expect(page1.nextCursor).not.toBeNull();
+    const page2 = await listDisputes(
+      db,
+      { filter: 'all', q: 'due@example.com', limit: 4, cursor: page1.nextCursor },
+      { now },
+    );
     expect(page2.items.map((d) => d.id)).toEqual([lost.id, won.id]);
+    expect(page2.nextCursor).toBeNull();
     expect((await listDisputes(db, { filter: 'all', q: soon.chargeId }, { now })).items.map((d) => d.id)).toEqual([
       soon.id,
     ]);

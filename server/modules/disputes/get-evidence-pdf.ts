@@ -7,7 +7,7 @@ import { AppError } from '../../lib/app-error.ts';
 import { assembleEvidencePack } from './assemble-evidence-pack.ts';
 import { renderPdfPageImage } from './evidence-page-image.ts';
 import { readStoredEvidence } from './evidence-store.ts';
-import { MAX_PDF_BYTES, MAX_PDF_PAGES } from './render-evidence-pdf.ts';
+import { MAX_PDF_BYTES, MAX_PDF_PAGES } from './evidence-pdf-limits.ts';
 import { renderEvidencePdfInWorker } from './render-evidence-pdf-in-worker.ts';
 
 async function currentEvidencePdf(db: DbOrTx, input: { disputeId: string; now?: Date }) {

@@ -9,13 +9,9 @@ import { AppError } from '../../lib/app-error.ts';
 import { usageText } from './evidence-fields.ts';
 import { printableLine, wrapText } from './pdf-text.ts';
 import { credits, dateTime, day, money, plural } from './evidence-words.ts';
+import { MAX_PDF_BYTES, MAX_PDF_PAGES } from './evidence-pdf-limits.ts';
 
-/**
- * Stripe's evidence limits: each file under 5 MB and the combined evidence under 4.5 MB; card
- * networks cap the page count (Mastercard's 19 is the lowest), so the pack stays within both.
- */
-export const MAX_PDF_BYTES = 4_500_000;
-export const MAX_PDF_PAGES = 19;
+export { MAX_PDF_BYTES, MAX_PDF_PAGES };
 
 const PAGE = { width: 595.28, height: 841.89 }; // A4
 const MARGIN = 50;

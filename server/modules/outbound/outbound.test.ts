@@ -14,7 +14,7 @@ import { consumeCredits } from '../ledger/consume-credits.ts';
 import { grantCredits } from '../ledger/grant-credits.ts';
 import { announceExpiringLots } from './announce-expiring-lots.ts';
 import { createEndpoint } from './create-endpoint.ts';
-import { dispatchOutbound } from './dispatch-outbound.ts';
+import { dispatchOutbound, fanOutEvents } from './dispatch-outbound.ts';
 import { checkEndpointUrl } from './endpoint-url.ts';
 import { resendOutboundEvent, sendTestEvent } from './resend-outbound-event.ts';
 import { SIGNATURE_HEADER, verifySignature } from './sign-payload.ts';
@@ -224,6 +224,40 @@ describe('deliveries', () => {
     expect(received.filter((r) => JSON.parse(r.body).id === eventId).map((r) => JSON.parse(r.body).type)).toEqual([
       'endpoint.test',
     ]);
+    await t.deps.prisma.outboundEndpoint.delete({ where: { id: endpoint.id } });
+  });
+
+  it('a worker that died mid-send leaves the delivery to be sent again once its claim expires (at least once)', async () => {
+    const { endpoint } = await createEndpoint(t.deps.prisma, {
+      url: receiverUrl,
+      description: 'crash',
+      eventTypes: [],
+      actor: admin,
+      policy: dev,
+    });
+    await t.deps.prisma.outboundEvent.updateMany({ where: { fannedOutAt: null }, data: { fannedOutAt: new Date() } });
+    answer = { status: 200 };
+    const { eventId } = await sendTestEvent(t.deps.prisma, { endpointId: endpoint.id, actor: admin });
+    // A worker fanned it out, claimed it and died before recording anything.
+    const t0 = new Date(Date.now() + 1000);
+    await fanOutEvents(t.deps.prisma, t0);
+    await t.deps.prisma.outboundDelivery.updateMany({
+      where: { endpointId: endpoint.id },
+      data: { status: 'sending', lockedUntil: new Date(t0.getTime() + 60_000) },
+    });
+    const sendingRun = await dispatchOutbound(t.deps.prisma, {
+      policy: dev,
+      now: () => new Date(t0.getTime() + 30_000),
+    });
+    expect(sendingRun.sent).toBe(0); // still claimed
+    const before = received.filter((r) => JSON.parse(r.body).id === eventId).length;
+    await dispatchOutbound(t.deps.prisma, { policy: dev, now: () => new Date(t0.getTime() + 61_000) });
+    expect(received.filter((r) => JSON.parse(r.body).id === eventId).length).toBe(before + 1);
+    expect(await t.deps.prisma.outboundDelivery.findFirstOrThrow({ where: { endpointId: endpoint.id } })).toMatchObject(
+      {
+        status: 'succeeded',
+      },
+    );
     await t.deps.prisma.outboundEndpoint.delete({ where: { id: endpoint.id } });
   });
 

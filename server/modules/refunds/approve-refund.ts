@@ -23,7 +23,7 @@ import type { RefundResult } from './request-refund.ts';
 
 export async function approveRefund(
   deps: RefundDeps,
-  input: { refundId: string; fingerprint: string },
+  input: { refundId: string; fingerprint: string; reason?: string | undefined },
   actor: Actor,
 ): Promise<RefundResult> {
   if (actor.type !== 'staff' || (actor.role !== 'finance' && actor.role !== 'admin')) {
@@ -83,8 +83,14 @@ export async function approveRefund(
       targetId: refund.id,
       customerId: payment.customerId,
       before: { status: 'pending_approval', requestedBy: current.requestedBy },
-      after: { status: refund.status, amount: refund.amount, currency: refund.currency, creditsToClawBack: credits },
-      reason: current.reason,
+      after: {
+        status: refund.status,
+        amount: refund.amount,
+        currency: refund.currency,
+        creditsToClawBack: credits,
+        requestReason: current.reason,
+      },
+      reason: input.reason ?? current.reason,
     });
     return { refund, replayed: false };
   }, TX_OPTIONS);

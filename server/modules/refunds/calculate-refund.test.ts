@@ -2,7 +2,13 @@
 // expired, frozen, already partly refunded (with and without the credits taken back), rounding.
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { calculateRefund, clawbackCreditsFor, moneyText, type RefundFigures } from './calculate-refund.ts';
+import {
+  calculateRefund,
+  clawbackCreditsFor,
+  clawbackFormulaFor,
+  moneyText,
+  type RefundFigures,
+} from './calculate-refund.ts';
 
 const base: RefundFigures = {
   currency: 'eur',
@@ -208,5 +214,33 @@ describe('moneyText', () => {
     expect(moneyText(600, 'eur')).toBe('EUR 6.00');
     expect(moneyText(5, 'usd')).toBe('USD 0.05');
     expect(moneyText(1200, 'jpy')).toBe('JPY 1200');
+  });
+});
+
+// Issue 16: the approval dialog shows the requested amount's own calculation, not the proposal's.
+describe('clawbackFormulaFor', () => {
+  it('spells out the request, not the proposal, and agrees with clawbackCreditsFor', () => {
+    const c = calc({ used: 400, remaining: 600 });
+    expect(clawbackFormulaFor(c, 300)).toBe(
+      'EUR 3.00 requested: EUR 3.00 of EUR 10.00 paid × 1,000 granted = 300 credits (rounded up) → 300 credits taken back',
+    );
+    expect(clawbackCreditsFor(c, 300)).toBe(300);
+    // More than the lot still holds: capped, and said so.
+    const few = calc({ used: 900, remaining: 100 });
+    expect(clawbackFormulaFor(few, few.proposal)).toBe(
+      'EUR 1.00 requested: EUR 1.00 of EUR 10.00 paid × 1,000 granted = 100 credits (rounded up) → 100 credits taken back',
+    );
+    const odd = calc({ amountPaid: 999, granted: 1000, remaining: 1000 });
+    expect(clawbackFormulaFor(odd, 1)).toBe(
+      'EUR 0.01 requested: EUR 0.01 of EUR 9.99 paid × 1,000 granted = 2 credits (rounded up) → 2 credits taken back',
+    );
+    expect(clawbackFormulaFor(calc({ granted: 0, remaining: 0 }), 500)).toBe(
+      'EUR 5.00 requested; this payment granted no credits, so none are taken back',
+    );
+  });
+
+  it('says when a request is above what can be refunded now', () => {
+    const c = calc({ used: 400, remaining: 600 });
+    expect(clawbackFormulaFor(c, 800)).toContain('EUR 8.00 requested (at most EUR 6.00 can be refunded now)');
   });
 });

@@ -158,3 +158,32 @@ export function clawbackCreditsFor(
     remainingCredits: calc.remaining,
   });
 }
+
+/**
+ * How a request for `amount` becomes the credits it takes back, with its own numbers (not the
+ * proposal's): what finance approves is this request, which may be less than the most that could
+ * be refunded. "EUR 3.00 of EUR 10.00 paid × 1,000 granted = 300 credits (rounded up) → 300 taken back".
+ */
+export function clawbackFormulaFor(
+  calc: Pick<RefundCalculation, 'remaining' | 'proposal' | 'amountPaid' | 'granted' | 'currency'>,
+  amount: number,
+): string {
+  const money = (m: number) => moneyText(m, calc.currency);
+  const back = clawbackCreditsFor(calc, amount);
+  if (calc.granted <= 0) return `${money(amount)} requested; this payment granted no credits, so none are taken back`;
+  const counted = Math.min(amount, calc.proposal);
+  const paidFor = refundClawbackCredits({
+    refundAmount: counted,
+    paidAmount: calc.amountPaid,
+    grantedCredits: calc.granted,
+    remainingCredits: Number.MAX_SAFE_INTEGER,
+  });
+  return (
+    `${money(amount)} requested` +
+    (counted < amount ? ` (at most ${money(counted)} can be refunded now)` : '') +
+    `: ${money(counted)} of ${money(calc.amountPaid)} paid × ${creditsText(calc.granted)} granted = ` +
+    `${creditsText(paidFor)} credits (rounded up)` +
+    (paidFor > calc.remaining ? `, but only ${creditsText(calc.remaining)} remain` : '') +
+    ` → ${creditsText(back)} credits taken back`
+  );
+}

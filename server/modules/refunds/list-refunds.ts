@@ -3,7 +3,7 @@
 // (createdAt, id) cursor. Staff ids are shown with their email.
 import type { DbOrTx } from '../../db/tx.ts';
 import type { Prisma, RefundStatus } from '../../generated/prisma/client.ts';
-import { calculateRefund, clawbackCreditsFor, type RefundCalculation } from './calculate-refund.ts';
+import { calculateRefund, clawbackCreditsFor, clawbackFormulaFor, type RefundCalculation } from './calculate-refund.ts';
 import { loadRefundFigures } from './load-refund-figures.ts';
 
 export interface ListRefundsInput {
@@ -83,6 +83,8 @@ export async function listRefunds(db: DbOrTx, input: ListRefundsInput) {
         current,
         /** What approving now would take back (the figures as they stand, for this amount). */
         currentCredits: current ? clawbackCreditsFor(current, r.amount) : null,
+        /** How this request's amount becomes those credits, with its own numbers. */
+        currentRequestFormula: current ? clawbackFormulaFor(current, r.amount) : null,
       };
     }),
   );

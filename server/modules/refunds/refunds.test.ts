@@ -248,7 +248,16 @@ describe('maker-checker', () => {
         code: 'CONFLICT',
       });
 
-      const approved = await w.as('finance', 'fin-checker').refunds.approve({ refundId: refund.id, fingerprint });
+      // The list shows the request's own calculation (issue 16).
+      expect(waiting!.currentRequestFormula).toMatch(/requested: .* granted = .* credits taken back$/);
+      await expect(
+        w.as('finance', 'fin-checker').refunds.approve({ refundId: refund.id, fingerprint, reason: 'no' }),
+      ).rejects.toMatchObject({ code: 'BAD_REQUEST' });
+      const approved = await w.as('finance', 'fin-checker').refunds.approve({
+        refundId: refund.id,
+        fingerprint,
+        reason: 'Checked the ticket: goodwill',
+      });
       expect(approved.refund).toMatchObject({ status: 'succeeded', approvedBy: 'fin-checker', creditsClawedBack: 500 });
       expect(await w.balance(customerId)).toBe(0);
       // A double click on approve is the same refund; someone else is told it is decided.
@@ -260,9 +269,11 @@ describe('maker-checker', () => {
       });
       await w.settled();
       expect(await stripeRefundsOf(chargeId)).toHaveLength(1);
-      expect(
-        await w.db.auditLog.count({ where: { targetId: refund.id, action: 'refund.approve', actorId: 'fin-checker' } }),
-      ).toBe(1);
+      const audits = await w.db.auditLog.findMany({
+        where: { targetId: refund.id, action: 'refund.approve', actorId: 'fin-checker' },
+      });
+      expect(audits).toHaveLength(1);
+      expect(audits[0]?.reason).toBe('Checked the ticket: goodwill');
     } finally {
       await setApprovalAbove(10_000);
     }

@@ -4,7 +4,11 @@
 // between batches (the embedded database serialises open transactions). PostgreSQL writes each CSV
 // line itself, escaping included: Node only forwards text, which keeps a million rows fast and its
 // memory flat. Every batch query returns (cursor time, cursor id, line). Times are UTC ISO 8601;
-// money is integer minor units beside its currency; credits are integers.
+// money is integer minor units beside its currency, each followed by the same amount as a decimal
+// in major units (`amount`: "9.00", "500" for JPY) for spreadsheets; credits are integers; staff
+// appear by name beside their id.
+
+import { ZERO_DECIMAL_CURRENCIES } from '../../contracts/money.ts';
 
 export const EXPORT_KINDS = ['payments', 'refunds', 'ledger', 'disputes', 'liability'] as const;
 export type ExportKind = (typeof EXPORT_KINDS)[number];
@@ -38,6 +42,18 @@ export type CellKind = 'plain' | 'text' | 'ts';
 type Column = [name: string, expr: string, kind?: CellKind];
 
 const Q = "'";
+
+/** Minor units as a decimal in major units ("9.00"; "500" for a zero-decimal currency). */
+export function decimalSql(minorExpr: string, currencyExpr: string): string {
+  const zero = [...ZERO_DECIMAL_CURRENCIES].map((c) => `'${c}'`).join(', ');
+  return (
+    `CASE WHEN (${minorExpr}) IS NULL THEN NULL WHEN lower(${currencyExpr}) IN (${zero}) THEN (${minorExpr})::text ` +
+    `ELSE to_char((${minorExpr})::numeric / 100, 'FM999999999999990.00') END`
+  );
+}
+
+/** A staff user's name by the id a record keeps (null for non-staff actors). */
+const staffName = (idExpr: string) => `(SELECT su.name FROM "user" su WHERE su.id = ${idExpr})`;
 export function cellSql(expr: string, kind: CellKind = 'plain'): string {
   if (kind === 'ts') return `COALESCE(replace((${expr})::text, ' ', 'T') || 'Z', '')`;
   if (kind === 'plain') return `COALESCE((${expr})::text, '')`;
@@ -109,7 +125,9 @@ export const KIND_QUERIES: Record<Exclude<ExportKind, 'liability'>, KindQuery> =
       ['status', 'p.status'],
       ['currency', 'p.currency', 'text'],
       ['amount_minor', 'p.amount'],
+      ['amount', decimalSql('p.amount', 'p.currency')],
       ['amount_refunded_minor', 'p.amount_refunded'],
+      ['amount_refunded', decimalSql('p.amount_refunded', 'p.currency')],
       ['credits_granted', 'p.credits_granted'],
       ['checkout_session_id', 'p.checkout_session_id', 'text'],
       ['invoice_id', 'p.invoice_id', 'text'],
@@ -136,11 +154,14 @@ export const KIND_QUERIES: Record<Exclude<ExportKind, 'liability'>, KindQuery> =
       ['charge_id', 'p.charge_id', 'text'],
       ['currency', 'r.currency', 'text'],
       ['amount_minor', 'r.amount'],
+      ['amount', decimalSql('r.amount', 'r.currency')],
       ['credits_clawed_back', 'r.credits_clawed_back'],
       ['stripe_reason', 'r.stripe_reason', 'text'],
       ['reason', 'r.reason', 'text'],
       ['requested_by', 'r.requested_by', 'text'],
+      ['requested_by_name', staffName('r.requested_by'), 'text'],
       ['approved_by', 'r.approved_by', 'text'],
+      ['approved_by_name', staffName('r.approved_by'), 'text'],
       ['error', 'r.error', 'text'],
     ],
     `${customerJoin('r')} LEFT JOIN payment p ON p.id = r.payment_id`,
@@ -157,6 +178,7 @@ export const KIND_QUERIES: Record<Exclude<ExportKind, 'liability'>, KindQuery> =
     ['reference', 'e.reference', 'text'],
     ['actor_type', 'e.actor_type'],
     ['actor_id', 'e.actor_id', 'text'],
+    ['actor_name', `CASE WHEN e.actor_type = 'staff' THEN ${staffName('e.actor_id')} END`, 'text'],
     ['reason', 'e.reason', 'text'],
     ['idempotency_key', 'e.idempotency_key', 'text'],
   ]),
@@ -176,6 +198,7 @@ export const KIND_QUERIES: Record<Exclude<ExportKind, 'liability'>, KindQuery> =
       ['reason', 'd.reason', 'text'],
       ['currency', 'd.currency', 'text'],
       ['amount_minor', 'd.amount'],
+      ['amount', decimalSql('d.amount', 'd.currency')],
       ['evidence_due_by', 'd.evidence_due_by', 'ts'],
       ['submitted_at', 'd.submitted_at', 'ts'],
       ['outcome', 'd.outcome', 'text'],
@@ -202,11 +225,14 @@ export const LIABILITY_QUERY: KindQuery = {
     'paid_credits',
     'free_credits',
     'paid_value_minor',
+    'paid_value',
     'expiring_30d',
     'expiring_60d',
     'expiring_90d',
   ],
   batch(_range, after, limit) {
+    const paidValue = `COALESCE(sum(CASE WHEN lots.cost_basis = 'paid' AND lots.granted > 0
+                                THEN (COALESCE(lots.amount_paid, 0)::bigint * lots.remaining) / lots.granted END), 0)`;
     const within = (days: number) =>
       `COALESCE(sum(lots.remaining) FILTER (WHERE lots.expires_at <= (SELECT t FROM now_utc) + interval '${days} days'), 0)`;
     return {
@@ -234,8 +260,8 @@ export const LIABILITY_QUERY: KindQuery = {
                              c.status::text, ${cellSql('lots.bucket', 'text')},
                              COALESCE(sum(lots.remaining) FILTER (WHERE lots.cost_basis = 'paid'), 0),
                              COALESCE(sum(lots.remaining) FILTER (WHERE lots.cost_basis = 'free'), 0),
-                             COALESCE(sum(CASE WHEN lots.cost_basis = 'paid' AND lots.granted > 0
-                                               THEN (COALESCE(lots.amount_paid, 0)::bigint * lots.remaining) / lots.granted END), 0),
+                             ${paidValue},
+                             ${decimalSql(paidValue, 'lots.bucket')},
                              ${within(30)}, ${within(60)}, ${within(90)}) AS line
               FROM c JOIN lots ON lots.customer_id = c.id
              GROUP BY c.id, c.external_id, c.email, c.status, lots.bucket

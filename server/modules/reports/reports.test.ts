@@ -12,7 +12,7 @@ import { consumeCredits } from '../ledger/consume-credits.ts';
 import { grantCredits } from '../ledger/grant-credits.ts';
 import { createStaff } from '../staff/create-staff.ts';
 import { csvCell } from './csv.ts';
-import { cellSql } from './export-kinds.ts';
+import { cellSql, decimalSql } from './export-kinds.ts';
 import { getReportCharts } from './get-report-charts.ts';
 import { pgRowSource, prismaRowSource } from './row-source.ts';
 import { countExport, streamExport } from './stream-export.ts';
@@ -243,11 +243,12 @@ describe('CSV exports', () => {
       'reference',
       'actor_type',
       'actor_id',
+      'actor_name',
       'reason',
       'idempotency_key',
     ]);
     const body = rows.slice(1);
-    expect(body.map((r) => [r[3], r[4], r[11]])).toEqual([
+    expect(body.map((r) => [r[3], r[4], r[12]])).toEqual([
       ['purchase', '1000', 'Pack, "big", with = sign'],
       ['grant', '100', `'=HYPERLINK("http://evil")`],
       ['usage', '-100', 'chat'],
@@ -308,6 +309,7 @@ describe('CSV exports', () => {
     expect(byKind.pack).toMatchObject({
       customer_email: 'ada@example.com',
       amount_minor: '1000',
+      amount: '10.00',
       currency: 'eur',
       status: 'paid',
       charge_id: 'ch_1',
@@ -315,7 +317,9 @@ describe('CSV exports', () => {
     });
     expect(byKind.subscription).toMatchObject({
       amount_minor: '1900',
+      amount: '19.00',
       amount_refunded_minor: '500',
+      amount_refunded: '5.00',
       status: 'partially_refunded',
       invoice_id: 'in_1',
     });
@@ -333,6 +337,7 @@ describe('CSV exports', () => {
       stripe_refund_id: 're_1',
       status: 'succeeded',
       amount_minor: '500',
+      amount: '5.00',
       reason: 'Line one\nline two, "quoted"',
     });
 
@@ -356,6 +361,7 @@ describe('CSV exports', () => {
         paid_credits: '700',
         free_credits: '80',
         paid_value_minor: '700',
+        paid_value: '7.00',
         expiring_30d: '0',
         expiring_60d: '80',
         expiring_90d: '80',
@@ -365,6 +371,7 @@ describe('CSV exports', () => {
         paid_credits: '300',
         free_credits: '0',
         paid_value_minor: '600',
+        paid_value: '6.00',
         expiring_30d: '0',
         expiring_60d: '0',
         expiring_90d: '300',
@@ -517,5 +524,39 @@ describe('charts', () => {
     });
     const year = await getReportCharts(db, { from: `${Number(today.slice(0, 4)) - 1}-01-01`, to: today });
     expect(year.months.length).toBeGreaterThanOrEqual(13);
+  });
+});
+
+// Last: its ledger entry would change the earlier totals and charts.
+describe('CSV names and decimals', () => {
+  // Issue 16: staff by name beside their ids, and each minor-unit amount also as a decimal.
+  it('names staff beside their ids and gives each amount as a decimal too, JPY without decimals', async () => {
+    const finance = await db.user.findUniqueOrThrow({ where: { email: 'finance@reports.test' } });
+    await db.refund.updateMany({ where: { stripeRefundId: 're_1' }, data: { requestedBy: finance.id } });
+    const refunds = parseCsv(await collect(streamExport(pgRowSource(pool), 'refunds', { from: today, to: today })));
+    const r = Object.fromEntries(refunds[0]!.map((h, i) => [h, refunds[1]![i]]));
+    expect(r).toMatchObject({ requested_by: finance.id, requested_by_name: 'finance', approved_by_name: '' });
+
+    const staffed = await ensureCustomer(db, { externalId: 'staffed', email: 'staffed@example.com' });
+    await grantCredits(db, {
+      customerId: staffed.id,
+      credits: 5,
+      type: 'grant',
+      source: 'manual',
+      costBasis: 'free',
+      idempotencyKey: 'staffed-grant',
+      reason: 'goodwill',
+      actor: { type: 'staff', id: finance.id, email: finance.email, role: 'finance', ip: null },
+    });
+    const ledger = parseCsv(await collect(streamExport(pgRowSource(pool), 'ledger', { from: today, to: today })));
+    const named = ledger.slice(1).find((row) => row[ledger[0]!.indexOf('reason')] === 'goodwill')!;
+    expect(named[ledger[0]!.indexOf('actor_name')]).toBe('finance');
+    const system = ledger.slice(1).find((row) => row[ledger[0]!.indexOf('actor_type')] === 'system')!;
+    expect(system[ledger[0]!.indexOf('actor_name')]).toBe('');
+
+    const rows = await db.$queryRawUnsafe<Array<{ eur: string; jpy: string; neg: string }>>(
+      `SELECT ${decimalSql('905', "'eur'")} AS eur, ${decimalSql('500', "'JPY'")} AS jpy, ${decimalSql('-5', "'usd'")} AS neg`,
+    );
+    expect(rows[0]).toEqual({ eur: '9.05', jpy: '500', neg: '-0.05' });
   });
 });

@@ -99,3 +99,14 @@ describe('staff management', () => {
     });
   });
 });
+
+describe('staff directory (issue 16: names, not ids)', () => {
+  it('gives every staff role the names behind the staff ids that records carry, and nothing secret', async () => {
+    const dir = await caller('support').system.staffDirectory();
+    const admin = dir.find((s) => s.id === adminId);
+    expect(admin).toMatchObject({ email: 'admin@creditdesk.demo', role: 'admin', disabled: false });
+    expect(admin?.name.length).toBeGreaterThan(0);
+    expect(Object.keys(admin!).sort()).toEqual(['disabled', 'email', 'id', 'name', 'role']);
+    expect((await caller('finance').system.staffDirectory()).length).toBe(dir.length);
+  });
+});

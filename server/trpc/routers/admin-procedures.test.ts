@@ -195,9 +195,11 @@ describe('what the screens get', () => {
       to: new Date('2026-03-02T00:00:00Z'),
     });
     expect(march.items.map((e) => e.id)).toEqual(['evt_admin_procs_2']);
-    const paged = await support.webhooksAdmin.events({ page: 2, pageSize: 1 });
-    expect(paged).toMatchObject({ page: 2, pageSize: 1 });
+    const first = await support.webhooksAdmin.events({ pageSize: 1 });
+    const paged = await support.webhooksAdmin.events({ cursor: first.nextCursor, pageSize: 1 });
+    expect(paged).toMatchObject({ pageSize: 1 });
     expect(paged.items).toHaveLength(1);
+    expect(paged.items[0]!.id).not.toBe(first.items[0]!.id);
     expect(paged.total).toBeGreaterThanOrEqual(3);
   });
 

@@ -1,4 +1,7 @@
-import { publicProcedure, router, staffProcedure } from '../init.ts';
+import { getRules } from '../../modules/catalog/get-rules.ts';
+import { stripeConnectionStatus } from '../../modules/settings/stripe-connection-status.ts';
+import { staffDirectory } from '../../modules/staff/staff-directory.ts';
+import { adminProcedure, publicProcedure, router, staffProcedure } from '../init.ts';
 
 export const systemRouter = router({
   /** What the header shows: whether Stripe is real or the emulator. Public so the login page can say it too. */
@@ -7,4 +10,10 @@ export const systemRouter = router({
     environment: ctx.deps.env.NODE_ENV,
   })),
   me: staffProcedure.query(({ ctx }) => ctx.user),
+  /** Names for the staff ids that records carry (ledger, blocks, refunds, audit); every staff role reads it. */
+  staffDirectory: staffProcedure.query(({ ctx }) => staffDirectory(ctx.deps.prisma)),
+  /** Settings: the Stripe account, mode and webhook endpoint as Stripe reports them now. */
+  stripeStatus: adminProcedure.query(({ ctx }) => stripeConnectionStatus(ctx.deps)),
+  /** Settings: the policies and rules in force (they are edited in the Catalog, as a new version). */
+  policies: adminProcedure.query(({ ctx }) => getRules(ctx.deps.prisma)),
 });

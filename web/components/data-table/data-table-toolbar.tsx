@@ -19,6 +19,8 @@ export function DataTableSearch({
   onChange,
   placeholder,
   className,
+  inputClassName,
+  hideLabel = false,
   delayMs = 300,
 }: {
   id: string;
@@ -27,6 +29,9 @@ export function DataTableSearch({
   onChange: (value: string) => void;
   placeholder?: string;
   className?: string;
+  inputClassName?: string;
+  /** The placeholder says what to type; the label is still there for screen readers. */
+  hideLabel?: boolean;
   delayMs?: number;
 }) {
   const [draft, setDraft] = useState(value);
@@ -42,7 +47,7 @@ export function DataTableSearch({
   }, [draft, value, onChange, delayMs]);
   return (
     <div className={cn('flex flex-col gap-1', className)}>
-      <label htmlFor={id} className="text-xs text-muted-foreground">
+      <label htmlFor={id} className={hideLabel ? 'sr-only' : 'text-xs text-muted-foreground'}>
         {label}
       </label>
       <div className="relative">
@@ -53,7 +58,7 @@ export function DataTableSearch({
           autoComplete="off"
           spellCheck={false}
           placeholder={placeholder}
-          className="h-8 pl-8"
+          className={cn('h-8 pl-8', inputClassName)}
           value={draft}
           onChange={(e) => setDraft(e.target.value)}
           onKeyDown={(e) => {

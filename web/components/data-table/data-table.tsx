@@ -7,8 +7,10 @@ import {
   getCoreRowModel,
   useReactTable,
   type ColumnDef,
+  type OnChangeFn,
   type Row,
   type RowData,
+  type RowSelectionState,
 } from '@tanstack/react-table';
 import type { ReactNode } from 'react';
 import { ErrorState, SkeletonRows } from '@/components/states';
@@ -45,6 +47,9 @@ export interface DataTableProps<TData> {
   rowProps?: (row: Row<TData>) => Record<string, string | boolean | undefined> & { className?: string };
   skeletonRows?: number;
   className?: string;
+  /** Row selection by row id (kept across pages by the caller); enables `row.getIsSelected()`. */
+  rowSelection?: RowSelectionState;
+  onRowSelectionChange?: OnChangeFn<RowSelectionState>;
 }
 
 export function DataTable<TData>({
@@ -61,6 +66,8 @@ export function DataTable<TData>({
   rowProps,
   skeletonRows = 6,
   className,
+  rowSelection,
+  onRowSelectionChange,
 }: DataTableProps<TData>) {
   // TanStack Table hands back fresh functions each render, so the React Compiler leaves this
   // component unmemoized; that is expected and cheap for a page of rows.
@@ -73,6 +80,9 @@ export function DataTable<TData>({
     manualPagination: true,
     manualFiltering: true,
     manualSorting: true,
+    enableRowSelection: !!onRowSelectionChange,
+    state: rowSelection ? { rowSelection } : {},
+    onRowSelectionChange,
   });
 
   if (error && !data) return <ErrorState error={error} onRetry={onRetry} />;
@@ -103,6 +113,7 @@ export function DataTable<TData>({
               <TableRow
                 key={row.id}
                 className={cn(onRowClick && 'cursor-pointer', rowClass)}
+                data-state={row.getIsSelected() ? 'selected' : undefined}
                 onClick={
                   onRowClick
                     ? (e) => {

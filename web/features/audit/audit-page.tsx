@@ -3,20 +3,21 @@
 // record. Filters and the page (a stack of cursors) live in the URL.
 import { keepPreviousData, useQuery } from '@tanstack/react-query';
 import { useState } from 'react';
-import { Link, useSearchParams } from 'react-router';
 import { CopyId } from '@/components/copy-id';
-import { EmptyState, ErrorState, PageHeader, SkeletonRows } from '@/components/states';
-import { TimeAgo } from '@/components/time-ago';
-import { Badge } from '@/components/ui/badge';
+import { DataTable } from '@/components/data-table/data-table';
+import { DataTablePagination } from '@/components/data-table/data-table-pagination';
+import { useListParams } from '@/components/data-table/use-list-params';
+import { EmptyState, PageHeader } from '@/components/states';
 import { Button } from '@/components/ui/button';
 import { Dialog, DialogContent, DialogDescription, DialogHeader, DialogTitle } from '@/components/ui/dialog';
 import { Input } from '@/components/ui/input';
 import { Label } from '@/components/ui/label';
-import { Table, TableBody, TableCell, TableHead, TableHeader, TableRow } from '@/components/ui/table';
+import { StaffName } from '@/components/staff-name';
 import { formatUtc } from '@/lib/format';
-import { useTRPC, type RouterOutputs } from '@/lib/trpc';
+import { useTRPC } from '@/lib/trpc';
+import { auditColumns, type AuditRow as Row } from './audit-columns';
 
-type Row = RouterOutputs['audit']['list']['items'][number];
+const FILTER_KEYS = ['actor', 'action', 'targetId', 'customerId', 'from', 'to'] as const;
 const FILTERS = [
   ['actor', 'Who', 'email, staff id, system, stripe'],
   ['action', 'Action', 'e.g. ledger. or stripe_event.reprocess'],
@@ -46,7 +47,8 @@ function RecordDialog({ row, onClose }: { row: Row | null; onClose: () => void }
             <DialogHeader>
               <DialogTitle className="font-mono">{row.action}</DialogTitle>
               <DialogDescription>
-                {formatUtc(row.createdAt)} by {row.actorEmail ?? row.actorId ?? 'unknown'}
+                {formatUtc(row.createdAt)} by{' '}
+                <StaffName id={row.actorId ?? row.actorEmail} fallback={row.actorEmail ?? undefined} />
                 {row.actorRole ? ` (${row.actorRole})` : ''}
                 {row.ip ? ` from ${row.ip}` : ''}
               </DialogDescription>
@@ -80,12 +82,11 @@ function RecordDialog({ row, onClose }: { row: Row | null; onClose: () => void }
 
 export function AuditPage() {
   const trpc = useTRPC();
-  const [params, setParams] = useSearchParams();
+  const { filters, setFilters, pager } = useListParams(FILTER_KEYS);
   const [open, setOpen] = useState<Row | null>(null);
-  const stack = (params.get('after') ?? '').split(',').filter(Boolean);
-  const filter = (key: string) => params.get(key)?.trim() || undefined;
-  const from = dayStart(params.get('from'));
-  const toDay = dayStart(params.get('to'));
+  const filter = (key: (typeof FILTER_KEYS)[number]) => filters[key].trim() || undefined;
+  const from = dayStart(filters.from);
+  const toDay = dayStart(filters.to);
   const input = {
     actor: filter('actor'),
     action: filter('action'),
@@ -93,27 +94,16 @@ export function AuditPage() {
     customerId: filter('customerId'),
     from,
     to: toDay ? new Date(toDay.getTime() + 86_400_000) : undefined,
-    cursor: stack.at(-1) ?? null,
+    cursor: pager.cursor,
     limit: 50,
   };
   const log = useQuery(trpc.audit.list.queryOptions(input, { placeholderData: keepPreviousData }));
-  const [draft, setDraft] = useState(() =>
-    Object.fromEntries(
-      ['actor', 'action', 'targetId', 'customerId', 'from', 'to'].map((k) => [k, params.get(k) ?? '']),
-    ),
+  const [draft, setDraft] = useState<Record<string, string>>(() =>
+    Object.fromEntries(FILTER_KEYS.map((k) => [k, filters[k]])),
   );
+  const filtered = FILTER_KEYS.some((k) => filters[k]);
 
-  const apply = () => {
-    const p = new URLSearchParams();
-    for (const [k, v] of Object.entries(draft)) if (v.trim()) p.set(k, v.trim());
-    setParams(p);
-  };
-  const page = (next: string[]) => {
-    const p = new URLSearchParams(params);
-    if (next.length) p.set('after', next.join(','));
-    else p.delete('after');
-    setParams(p);
-  };
+  const apply = () => setFilters(Object.fromEntries(FILTER_KEYS.map((k) => [k, draft[k]?.trim() || null])));
 
   return (
     <div className="flex flex-col gap-4">
@@ -163,111 +153,38 @@ export function AuditPage() {
         <Button type="submit" size="sm">
           Filter
         </Button>
-        {[...params.keys()].length > 0 && (
+        {filtered && (
           <Button
             type="button"
             size="sm"
             variant="ghost"
             onClick={() => {
               setDraft({});
-              setParams({});
+              setFilters(Object.fromEntries(FILTER_KEYS.map((k) => [k, null])));
             }}
           >
             Clear
           </Button>
         )}
       </form>
-      {log.isPending && <SkeletonRows rows={10} />}
-      {log.isError && <ErrorState error={log.error} onRetry={() => void log.refetch()} />}
-      {log.data &&
-        (log.data.items.length === 0 ? (
+      <DataTable
+        label="Audit records, newest first"
+        columns={auditColumns(setOpen)}
+        data={log.data?.items}
+        getRowId={(r) => String(r.id)}
+        isPending={log.isPending}
+        isFetching={log.isFetching}
+        error={log.error}
+        onRetry={() => void log.refetch()}
+        skeletonRows={10}
+        empty={
           <EmptyState title="No audit records match">
             Staff actions (grants, reprocessing, notes, refunds, catalog changes…) are recorded here as they happen.
             Loosen the filters to see more.
           </EmptyState>
-        ) : (
-          <div className="rounded-lg border" aria-busy={log.isFetching}>
-            <Table aria-label="Audit records, newest first">
-              <TableHeader>
-                <TableRow>
-                  <TableHead>When</TableHead>
-                  <TableHead>Who (IP)</TableHead>
-                  <TableHead>Action</TableHead>
-                  <TableHead>Target</TableHead>
-                  <TableHead>Customer</TableHead>
-                  <TableHead>Reason</TableHead>
-                </TableRow>
-              </TableHeader>
-              <TableBody>
-                {log.data.items.map((r) => (
-                  <TableRow key={r.id}>
-                    <TableCell>
-                      <TimeAgo date={r.createdAt} />
-                    </TableCell>
-                    <TableCell>
-                      <span className="flex items-center gap-1.5">
-                        <span className="block max-w-40 truncate" title={r.actorEmail ?? r.actorId ?? undefined}>
-                          {r.actorEmail ?? r.actorId ?? 'unknown'}
-                        </span>
-                        {r.actorRole && <Badge tone="outline">{r.actorRole}</Badge>}
-                      </span>
-                      {/* The IP under the person, not a column of its own: the table then fits its box. */}
-                      {r.ip && <span className="block font-mono text-xs text-muted-foreground">{r.ip}</span>}
-                    </TableCell>
-                    <TableCell>
-                      <button
-                        type="button"
-                        className="max-w-44 text-left font-mono text-xs whitespace-normal [overflow-wrap:anywhere] outline-none hover:underline focus-visible:ring-2 focus-visible:ring-ring"
-                        onClick={() => setOpen(r)}
-                      >
-                        {r.action}
-                      </button>
-                    </TableCell>
-                    <TableCell className="text-xs">
-                      <span className="block text-muted-foreground">{r.targetType}</span>
-                      {r.targetId && <CopyId value={r.targetId} className="max-w-40" />}
-                    </TableCell>
-                    <TableCell>
-                      {r.customer ? (
-                        <Link
-                          className="block max-w-40 truncate hover:underline"
-                          title={r.customer.email || r.customer.externalId}
-                          to={`/customers/${r.customer.id}?tab=timeline&kinds=audit`}
-                        >
-                          {r.customer.email || r.customer.externalId}
-                        </Link>
-                      ) : (
-                        '—'
-                      )}
-                    </TableCell>
-                    <TableCell>
-                      {/* Wraps (two lines at most) so the table fits its box; a cell's own max-width would not bind. */}
-                      <span className="line-clamp-2 max-w-72 min-w-36 whitespace-normal" title={r.reason ?? undefined}>
-                        {r.reason ?? '—'}
-                      </span>
-                    </TableCell>
-                  </TableRow>
-                ))}
-              </TableBody>
-            </Table>
-          </div>
-        ))}
-      {log.data && (stack.length > 0 || log.data.nextCursor) && (
-        <nav aria-label="Pages" className="flex items-center justify-end gap-2 text-sm">
-          <span className="text-muted-foreground">Page {stack.length + 1}</span>
-          <Button size="sm" variant="outline" disabled={!stack.length} onClick={() => page(stack.slice(0, -1))}>
-            Newer
-          </Button>
-          <Button
-            size="sm"
-            variant="outline"
-            disabled={!log.data.nextCursor}
-            onClick={() => log.data?.nextCursor && page([...stack, log.data.nextCursor])}
-          >
-            Older
-          </Button>
-        </nav>
-      )}
+        }
+      />
+      {log.data && <DataTablePagination pager={pager} nextCursor={log.data.nextCursor} words={['Newer', 'Older']} />}
       <RecordDialog row={open} onClose={() => setOpen(null)} />
     </div>
   );

@@ -8,8 +8,10 @@ import { toast } from 'sonner';
 import { useStaff } from '@/app/session';
 import { ReasonDialog } from '@/components/reason-dialog';
 import { Button } from '@/components/ui/button';
+import { WhoCanUnblock } from '@/components/who-can-unblock';
 import { toastError } from '@/lib/errors';
 import { useTRPC } from '@/lib/trpc';
+import { blockCustomerInput, unblockCustomerInput } from '../../../server/contracts/blocks.ts';
 
 interface Target {
   id: string;
@@ -66,6 +68,8 @@ export function BlockActions({ customer, size = 'sm' }: { customer: Target; size
 
   if (customer.status === 'blocked') {
     const canUnblock = me.role === 'finance' || me.role === 'admin';
+    // No disabled button as a dead end: say who can, by name (issue 16).
+    if (!canUnblock) return <WhoCanUnblock where="blocks" compact />;
     return (
       <>
         <Button
@@ -90,6 +94,7 @@ export function BlockActions({ customer, size = 'sm' }: { customer: Target; size
           }
           confirmLabel="Unblock customer"
           pending={unblock.isPending}
+          schema={unblockCustomerInput.shape.reason}
           onConfirm={(reason) => unblock.mutate({ customerId: customer.id, reason })}
         />
       </>
@@ -115,6 +120,7 @@ export function BlockActions({ customer, size = 'sm' }: { customer: Target; size
         confirmLabel="Block customer"
         destructive
         pending={block.isPending}
+        schema={blockCustomerInput.shape.reason}
         onConfirm={(reason) => block.mutate({ customerId: customer.id, reason })}
       />
     </>

@@ -11,21 +11,15 @@ import { useForm, useWatch } from 'react-hook-form';
 import { toast } from 'sonner';
 import type { z } from 'zod';
 import { Field } from '@/components/field';
+import { ReasonTextarea } from '@/components/reason-textarea';
 import { ErrorState, SkeletonRows } from '@/components/states';
 import { Button } from '@/components/ui/button';
-import {
-  Dialog,
-  DialogContent,
-  DialogDescription,
-  DialogFooter,
-  DialogHeader,
-  DialogTitle,
-} from '@/components/ui/dialog';
+import { DialogDescription, DialogFooter, DialogHeader, DialogTitle } from '@/components/ui/dialog';
 import { Input } from '@/components/ui/input';
 import { NativeSelect } from '@/components/ui/native-select';
-import { Textarea } from '@/components/ui/textarea';
 import { DryRunReportView } from '@/features/webhooks/dry-run-report';
 import { ReprocessProgress, useInvalidateAfterReprocess, useReprocessRun } from '@/features/webhooks/reprocess-run';
+import { RunDialog, RunFooter } from '@/features/webhooks/run-dialog';
 import { describeError } from '@/lib/errors';
 import { formatCredits, formatMoney } from '@/lib/format';
 import { useTRPC, useTRPCClient, type RouterOutputs } from '@/lib/trpc';
@@ -61,23 +55,17 @@ export function MapPriceDialog({
     onDone?.();
   };
   return (
-    <Dialog open={!!priceId} onOpenChange={(o) => !o && !running && close()}>
-      <DialogContent
-        className="max-h-[90vh] overflow-y-auto sm:max-w-3xl"
-        onEscapeKeyDown={(e) => running && e.preventDefault()}
-        onPointerDownOutside={(e) => running && e.preventDefault()}
-      >
-        {priceId && (
-          <MapPriceLoader
-            key={priceId}
-            priceId={priceId}
-            onRunning={setRunning}
-            onSaved={() => setSaved(true)}
-            onClose={close}
-          />
-        )}
-      </DialogContent>
-    </Dialog>
+    <RunDialog open={!!priceId} running={running} onClose={close}>
+      {priceId && (
+        <MapPriceLoader
+          key={priceId}
+          priceId={priceId}
+          onRunning={setRunning}
+          onSaved={() => setSaved(true)}
+          onClose={close}
+        />
+      )}
+    </RunDialog>
   );
 }
 
@@ -345,17 +333,11 @@ function MapPriceForm({
             label="Reason (recorded with the catalog version and each reprocess)"
             error={errors.reason?.message}
           >
-            <Textarea
+            <ReasonTextarea
               id="map-reason"
-              aria-invalid={!!errors.reason}
+              invalid={!!errors.reason}
               placeholder="e.g. spring promo launched by marketing"
               {...form.register('reason')}
-              onKeyDown={(e) => {
-                if (e.key === 'Enter' && !e.shiftKey) {
-                  e.preventDefault();
-                  e.currentTarget.form?.requestSubmit();
-                }
-              }}
             />
           </Field>
           {serverError && (
@@ -384,17 +366,7 @@ function MapPriceForm({
             Saved: {saved}.
           </p>
           {runner.phase !== 'idle' && <ReprocessProgress state={runner} />}
-          <DialogFooter>
-            {runner.phase === 'running' ? (
-              <Button type="button" variant="outline" disabled={runner.cancelRequested} onClick={runner.cancel}>
-                {runner.cancelRequested ? 'Stopping…' : 'Cancel'}
-              </Button>
-            ) : (
-              <Button type="button" onClick={onClose}>
-                Done
-              </Button>
-            )}
-          </DialogFooter>
+          <RunFooter runner={runner} onClose={onClose} />
         </>
       )}
     </form>

@@ -19,6 +19,7 @@ import {
 import { Label } from '@/components/ui/label';
 import { Table, TableBody, TableCell, TableHead, TableHeader, TableRow } from '@/components/ui/table';
 import { Textarea } from '@/components/ui/textarea';
+import { StaffName } from '@/components/staff-name';
 import { describeError } from '@/lib/errors';
 import { useTRPC, useTRPCClient } from '@/lib/trpc';
 import { downloadJson } from './download';
@@ -73,7 +74,9 @@ export function VersionsTab({ editor }: { editor: CatalogEditor }) {
               <TableCell>
                 <TimeAgo date={v.createdAt} />
               </TableCell>
-              <TableCell className="text-muted-foreground">{v.actorEmail ?? v.actorId ?? '—'}</TableCell>
+              <TableCell className="text-muted-foreground">
+                <StaffName id={v.actorId ?? v.actorEmail} fallback={v.actorEmail ?? '—'} />
+              </TableCell>
               <TableCell>{ACTION_WORDS[v.action] ?? v.action}</TableCell>
               <TableCell className="max-w-md truncate whitespace-normal text-muted-foreground">
                 {v.reason ?? '—'}

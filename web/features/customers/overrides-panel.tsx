@@ -2,12 +2,16 @@
 // plan (a feature, a value, until when), each with its reason and author, and whether it still
 // applies. Admins grant (the dialog restates the effect) and revoke (with a reason); both are
 // audited and appear in the timeline. Overrides only add: the most generous source wins.
+import { zodResolver } from '@hookform/resolvers/zod';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { PlusIcon } from 'lucide-react';
 import { useState } from 'react';
+import { useForm, useWatch } from 'react-hook-form';
 import { toast } from 'sonner';
 import { useStaff } from '@/app/session';
+import { Field } from '@/components/field';
 import { ReasonDialog } from '@/components/reason-dialog';
+import { ReasonTextarea } from '@/components/reason-textarea';
 import { EmptyState, ErrorState, SkeletonRows } from '@/components/states';
 import { TimeAgo } from '@/components/time-ago';
 import { Badge } from '@/components/ui/badge';
@@ -25,10 +29,12 @@ import { Input } from '@/components/ui/input';
 import { Label } from '@/components/ui/label';
 import { NativeSelect } from '@/components/ui/native-select';
 import { Table, TableBody, TableCell, TableHead, TableHeader, TableRow } from '@/components/ui/table';
-import { Textarea } from '@/components/ui/textarea';
+import { StaffName } from '@/components/staff-name';
 import { describeError, toastError } from '@/lib/errors';
 import { formatCredits, formatUtc } from '@/lib/format';
 import { useTRPC, type RouterOutputs } from '@/lib/trpc';
+import { revokeOverrideInput, type GrantOverrideInput } from '../../../server/contracts/customers.ts';
+import { grantOverrideSchema, overrideValue, untilDate, type GrantOverrideFields } from './grant-override-form';
 
 type Override = RouterOutputs['customers']['overrides'][number];
 
@@ -132,7 +138,7 @@ export function OverridesPanel({ customerId, email }: { customerId: string; emai
                     {o.reason}
                   </TableCell>
                   <TableCell className="text-muted-foreground">
-                    <TimeAgo date={o.createdAt} /> by {o.createdBy}
+                    <TimeAgo date={o.createdAt} /> by <StaffName id={o.createdBy} />
                   </TableCell>
                   {admin && (
                     <TableCell className="text-right">
@@ -165,6 +171,7 @@ export function OverridesPanel({ customerId, email }: { customerId: string; emai
         confirmLabel="Revoke"
         destructive
         pending={revoke.isPending}
+        schema={revokeOverrideInput.shape.reason}
         onConfirm={(reason) => revoking && revoke.mutate({ overrideId: revoking.id, reason })}
       />
     </Card>
@@ -217,22 +224,23 @@ function GrantForm({
   onDone: () => Promise<unknown>;
 }) {
   const trpc = useTRPC();
-  const [featureKey, setFeatureKey] = useState(features[0]?.key ?? '');
-  const [limit, setLimit] = useState('');
-  const [unlimited, setUnlimited] = useState(false);
-  const [until, setUntil] = useState('');
-  const [reason, setReason] = useState('');
   const [error, setError] = useState<string | null>(null);
-  // "In the future" as of opening the dialog; the server checks again when granting.
   const [openedAt] = useState(() => Date.now());
+  const form = useForm<GrantOverrideFields, unknown, GrantOverrideInput>({
+    resolver: zodResolver(grantOverrideSchema(features, openedAt)),
+    mode: 'onTouched',
+    defaultValues: { customerId, feature: features[0]?.key ?? '', limit: '', unlimited: false, until: '', reason: '' },
+  });
+  const { errors } = form.formState;
+  const [featureKey, limit, unlimited, until] = useWatch({
+    control: form.control,
+    name: ['feature', 'limit', 'unlimited', 'until'],
+  });
   const feature = features.find((f) => f.key === featureKey);
   const isLimit = feature?.type === 'limit';
-  const limitValue = /^\d+$/.test(limit.trim()) ? Number(limit) : null;
-  const value: true | number | null = !isLimit || unlimited ? true : limitValue;
-  // datetime-local is the admin's local time; the grant stores the instant.
-  const expiresAt = until ? new Date(until) : null;
+  const value = overrideValue(feature, { limit, unlimited });
+  const expiresAt = untilDate(until);
   const validUntil = !expiresAt || (!Number.isNaN(expiresAt.getTime()) && expiresAt.getTime() > openedAt);
-  const valid = !!feature && value !== null && validUntil && reason.trim().length >= 3;
   const grant = useMutation(
     trpc.customers.grantOverride.mutationOptions({
       onSuccess: async () => {
@@ -253,68 +261,57 @@ function GrantForm({
     <form
       className="flex flex-col gap-4"
       noValidate
-      onSubmit={(e) => {
-        e.preventDefault();
-        if (valid && value !== null && !grant.isPending) {
-          grant.mutate({ customerId, feature: featureKey, value, expiresAt, reason: reason.trim() });
-        }
-      }}
+      onSubmit={form.handleSubmit((input) => {
+        if (!grant.isPending) grant.mutate(input);
+      })}
     >
       <DialogHeader>
         <DialogTitle>Grant an override</DialogTitle>
         <DialogDescription>{effect}</DialogDescription>
       </DialogHeader>
-      <div className="flex flex-col gap-1.5">
-        <Label htmlFor="override-feature">Feature</Label>
-        <NativeSelect id="override-feature" value={featureKey} onChange={(e) => setFeatureKey(e.target.value)}>
+      <Field id="override-feature" label="Feature" error={errors.feature?.message}>
+        <NativeSelect id="override-feature" {...form.register('feature')}>
           {features.map((f) => (
             <option key={f.key} value={f.key}>
               {f.name} ({f.type === 'limit' ? 'limit' : 'on/off'})
             </option>
           ))}
         </NativeSelect>
-      </div>
+      </Field>
       {isLimit && (
         <div className="flex flex-wrap items-end gap-3">
-          <div className="flex flex-col gap-1.5">
-            <Label htmlFor="override-limit">Limit</Label>
+          <Field id="override-limit" label="Limit" error={errors.limit?.message}>
             <Input
               id="override-limit"
               inputMode="numeric"
               className="h-8 w-28 tabular-nums"
               disabled={unlimited}
-              value={limit}
-              aria-invalid={!unlimited && limit !== '' && limitValue === null}
-              onChange={(e) => setLimit(e.target.value)}
+              aria-invalid={!!errors.limit}
+              {...form.register('limit')}
             />
-          </div>
+          </Field>
           <Label className="mb-2 font-normal">
-            <input
-              type="checkbox"
-              className="size-4 accent-primary"
-              checked={unlimited}
-              onChange={(e) => setUnlimited(e.target.checked)}
-            />
+            <input type="checkbox" className="size-4 accent-primary" {...form.register('unlimited')} />
             Unlimited
           </Label>
         </div>
       )}
-      <div className="flex flex-col gap-1.5">
-        <Label htmlFor="override-until">Until (your local time; empty: permanent)</Label>
+      <Field
+        id="override-until"
+        label="Until (your local time; empty: permanent)"
+        error={errors.until?.message ?? (validUntil ? undefined : 'A temporary grant must end in the future.')}
+      >
         <Input
           id="override-until"
           type="datetime-local"
           className="h-8 w-60"
-          value={until}
           aria-invalid={!validUntil}
-          onChange={(e) => setUntil(e.target.value)}
+          {...form.register('until')}
         />
-        {!validUntil && <p className="text-sm text-destructive">A temporary grant must end in the future.</p>}
-      </div>
-      <div className="flex flex-col gap-1.5">
-        <Label htmlFor="override-reason">Reason (recorded in the audit log)</Label>
-        <Textarea id="override-reason" value={reason} onChange={(e) => setReason(e.target.value)} />
-      </div>
+      </Field>
+      <Field id="override-reason" label="Reason (recorded in the audit log)" error={errors.reason?.message}>
+        <ReasonTextarea id="override-reason" invalid={!!errors.reason} {...form.register('reason')} />
+      </Field>
       {error && (
         <p role="alert" className="text-sm text-destructive">
           {error}
@@ -324,7 +321,7 @@ function GrantForm({
         <Button type="button" variant="outline" onClick={onClose}>
           Cancel
         </Button>
-        <Button type="submit" disabled={!valid || grant.isPending}>
+        <Button type="submit" disabled={!form.formState.isValid || grant.isPending}>
           {grant.isPending ? 'Granting…' : expiresAt ? 'Grant until then' : 'Grant override'}
         </Button>
       </DialogFooter>

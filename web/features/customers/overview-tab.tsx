@@ -7,6 +7,7 @@ import { TimeAgo } from '@/components/time-ago';
 import { Badge } from '@/components/ui/badge';
 import { Card, CardContent, CardDescription, CardHeader, CardTitle } from '@/components/ui/card';
 import { Table, TableBody, TableCell, TableHead, TableHeader, TableRow } from '@/components/ui/table';
+import { StaffName } from '@/components/staff-name';
 import { formatCredits, formatDate, formatMoney } from '@/lib/format';
 import { paymentTone, ToneBadge } from './customer-badges';
 import type { Overview } from './customer-page';
@@ -288,7 +289,8 @@ function NotesBlocksPanel({ o }: { o: Overview }) {
                   </Badge>
                   <span>{b.reason}</span>
                   <span className="text-xs text-muted-foreground">
-                    {b.actorId === 'system' ? 'auto-block rule' : b.actorId} · {formatDate(b.createdAt)}
+                    {b.actorId === 'system' ? 'auto-block rule' : <StaffName id={b.actorId} />} ·{' '}
+                    {formatDate(b.createdAt)}
                   </span>
                 </li>
               ))}

@@ -3,10 +3,10 @@
 // read again so the effect shows in the timeline at once.
 import { useMutation } from '@tanstack/react-query';
 import { useState } from 'react';
-import { Link } from 'react-router';
 import { toast } from 'sonner';
 import { useStaff } from '@/app/session';
 import { ReasonDialog } from '@/components/reason-dialog';
+import { WhoCanUnblock } from '@/components/who-can-unblock';
 import { Button } from '@/components/ui/button';
 import { MapPriceDialog } from '@/features/catalog/map-price-dialog';
 import { toastError } from '@/lib/errors';
@@ -14,6 +14,8 @@ import { useTRPC } from '@/lib/trpc';
 import type { Repair } from '../../../server/contracts/support.ts';
 import { useCustomerRefresh } from './use-customer-refresh';
 import { plainWords, Words } from './words';
+import { unblockCustomerInput } from '../../../server/contracts/blocks.ts';
+import { reprocessReason } from '../../../server/contracts/webhooks.ts';
 
 interface Outcome {
   status: string;
@@ -97,14 +99,7 @@ export function RepairButton({
     );
   }
   if (repair.kind === 'unblock' && me.role === 'support') {
-    return (
-      <span className="flex flex-wrap items-center gap-2 text-sm text-muted-foreground">
-        Unblocking needs the finance or admin role.
-        <Button asChild size="sm" variant="outline">
-          <Link to="/blocks">Open the Blocks page</Link>
-        </Button>
-      </span>
-    );
+    return <WhoCanUnblock where="customer" />;
   }
   if (repair.kind === 'manual_grant') {
     return (
@@ -156,6 +151,7 @@ export function RepairButton({
         }
         confirmLabel={plainWords(repair.label)}
         pending={pending}
+        schema={repair.kind === 'unblock' ? unblockCustomerInput.shape.reason : reprocessReason}
         onConfirm={confirm}
       />
     </>

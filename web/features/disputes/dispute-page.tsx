@@ -14,6 +14,7 @@ import { ReasonDialog } from '@/components/reason-dialog';
 import { ErrorState, SkeletonRows } from '@/components/states';
 import { TimeAgo } from '@/components/time-ago';
 import { Button } from '@/components/ui/button';
+import { StaffName } from '@/components/staff-name';
 import { toastError } from '@/lib/errors';
 import { formatMoney, formatUtc } from '@/lib/format';
 import { useTRPC, type RouterOutputs } from '@/lib/trpc';
@@ -23,6 +24,7 @@ import { DueCountdown, formatLeft, useNow } from './due-countdown';
 import { EvidenceEditor } from './evidence-editor';
 import { EvidenceFacts } from './evidence-facts';
 import { EvidencePdf } from './evidence-pdf';
+import { evidenceActionInput } from '../../../server/contracts/disputes.ts';
 
 export type DisputeView = RouterOutputs['disputes']['get'];
 
@@ -105,6 +107,7 @@ function Actions({ v, dirty }: { v: DisputeView; dirty: boolean }) {
         }
         confirmLabel="Stage evidence"
         pending={stage.isPending}
+        schema={evidenceActionInput.shape.reason}
         onConfirm={(reason) => stage.mutate({ disputeId: d.id, reason })}
       />
       <ReasonDialog
@@ -120,6 +123,7 @@ function Actions({ v, dirty }: { v: DisputeView; dirty: boolean }) {
         confirmLabel="Submit to the bank"
         destructive
         pending={submit.isPending}
+        schema={evidenceActionInput.shape.reason}
         onConfirm={(reason) => submit.mutate({ disputeId: d.id, reason })}
       />
     </div>
@@ -222,7 +226,7 @@ export function DisputePage() {
                 )}
                 {v.pack.editedAt && (
                   <p className="mb-3 text-sm text-muted-foreground">
-                    Edited by {v.pack.editedBy} <TimeAgo date={v.pack.editedAt} />.
+                    Edited by <StaffName id={v.pack.editedBy} /> <TimeAgo date={v.pack.editedAt} />.
                   </p>
                 )}
                 <EvidenceEditor

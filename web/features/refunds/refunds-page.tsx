@@ -1,16 +1,20 @@
 // Refunds: requests waiting for a second pair of eyes (with the figures as they stand now), and the
 // history of every refund with its status. The tab and the status filter live in the URL.
-import { useInfiniteQuery, useMutation, useQueryClient } from '@tanstack/react-query';
+import { keepPreviousData, useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { Tabs } from 'radix-ui';
 import { useState } from 'react';
-import { Link, useSearchParams } from 'react-router';
+import { useSearchParams } from 'react-router';
 import { toast } from 'sonner';
 import { useStaff } from '@/app/session';
-import { CopyId } from '@/components/copy-id';
+import { DataTable } from '@/components/data-table/data-table';
+import { DataTablePagination } from '@/components/data-table/data-table-pagination';
+import { useListParams } from '@/components/data-table/use-list-params';
 import { ReasonDialog } from '@/components/reason-dialog';
-import { EmptyState, ErrorState, PageHeader, SkeletonRows } from '@/components/states';
-import { TimeAgo } from '@/components/time-ago';
+import { StaffName } from '@/components/staff-name';
+import { EmptyState, PageHeader } from '@/components/states';
 import { Button } from '@/components/ui/button';
+import { Label } from '@/components/ui/label';
+import { Textarea } from '@/components/ui/textarea';
 import {
   Dialog,
   DialogContent,
@@ -20,20 +24,14 @@ import {
   DialogTitle,
 } from '@/components/ui/dialog';
 import { NativeSelect } from '@/components/ui/native-select';
-import { Table, TableBody, TableCell, TableHead, TableHeader, TableRow } from '@/components/ui/table';
 import { describeError, toastError } from '@/lib/errors';
 import { formatCredits, formatMoney } from '@/lib/format';
-import { useTRPC, type RouterOutputs } from '@/lib/trpc';
-import { REFUND_STATUSES } from '../../../server/contracts/refunds.ts';
-import { RefundStatusBadge } from './refund-status-badge';
+import { useTRPC } from '@/lib/trpc';
+import { REFUND_STATUSES, rejectRefundInput } from '../../../server/contracts/refunds.ts';
+import { refundColumns, target, type RefundItem as Item } from './refund-columns';
 
-type Item = RouterOutputs['refunds']['list']['items'][number];
 type View = 'awaiting' | 'history';
-
-function target(item: Item): string | null {
-  const p = item.payment;
-  return p?.chargeId ?? p?.paymentIntentId ?? p?.invoiceId ?? p?.checkoutSessionId ?? null;
-}
+const PAGE_SIZE = 25;
 
 export function RefundsPage() {
   const [params, setParams] = useSearchParams();
@@ -43,6 +41,8 @@ export function RefundsPage() {
     const p = new URLSearchParams(params);
     if (value) p.set(key, value);
     else p.delete(key);
+    // Another tab or status is another list: its pages start again.
+    p.delete('after');
     setParams(p, { replace: true });
   };
   return (
@@ -98,133 +98,42 @@ export function RefundsPage() {
 
 function RefundList({ view, status }: { view: View; status: (typeof REFUND_STATUSES)[number] | null }) {
   const trpc = useTRPC();
-  const list = useInfiniteQuery(
-    trpc.refunds.list.infiniteQueryOptions(
-      { view, status, limit: 25 },
-      { getNextPageParam: (last) => last.nextCursor ?? undefined },
+  const { pager } = useListParams([]);
+  const list = useQuery(
+    trpc.refunds.list.queryOptions(
+      { view, status, cursor: pager.cursor, limit: PAGE_SIZE },
+      { placeholderData: keepPreviousData },
     ),
   );
-  if (list.isPending) return <SkeletonRows rows={6} />;
-  if (list.isError) return <ErrorState error={list.error} onRetry={() => void list.refetch()} />;
-  const items = list.data.pages.flatMap((p) => p.items);
-  if (!items.length) {
-    return view === 'awaiting' ? (
-      <EmptyState title="Nothing waits for approval">
-        Refunds above the catalog's approval threshold appear here after finance requests them from a payment on a
-        customer's Payments tab.
-      </EmptyState>
-    ) : (
-      <EmptyState title="No refunds yet">
-        Refunds appear when finance refunds a payment from a customer's Payments tab, or when someone refunds in
-        Stripe's dashboard.
-      </EmptyState>
-    );
-  }
   return (
     <div className="flex flex-col gap-3">
-      <div className="rounded-lg border">
-        <Table aria-label={view === 'awaiting' ? 'Refunds awaiting approval' : 'Refund history'}>
-          <TableHeader>
-            <TableRow>
-              <TableHead>Requested</TableHead>
-              <TableHead>Customer</TableHead>
-              <TableHead>Payment</TableHead>
-              <TableHead>Status</TableHead>
-              <TableHead className="text-right">Amount</TableHead>
-              <TableHead className="text-right">Credits</TableHead>
-              <TableHead>By</TableHead>
-              <TableHead />
-            </TableRow>
-          </TableHeader>
-          <TableBody>
-            {items.map((item) => (
-              <RefundRow key={item.id} item={item} />
-            ))}
-          </TableBody>
-        </Table>
-      </div>
-      {list.hasNextPage && (
-        <Button
-          variant="outline"
-          size="sm"
-          className="self-center"
-          onClick={() => void list.fetchNextPage()}
-          disabled={list.isFetchingNextPage}
-        >
-          {list.isFetchingNextPage ? 'Loading…' : 'Load more'}
-        </Button>
-      )}
+      <DataTable
+        label={view === 'awaiting' ? 'Refunds awaiting approval' : 'Refund history'}
+        columns={refundColumns((item) => (
+          <Decide item={item} />
+        ))}
+        data={list.data?.items}
+        getRowId={(item) => item.id}
+        isPending={list.isPending}
+        isFetching={list.isFetching}
+        error={list.error}
+        onRetry={() => void list.refetch()}
+        empty={
+          view === 'awaiting' ? (
+            <EmptyState title="Nothing waits for approval">
+              Refunds above the catalog's approval threshold appear here after finance requests them from a payment on a
+              customer's Payments tab.
+            </EmptyState>
+          ) : (
+            <EmptyState title="No refunds yet">
+              Refunds appear when finance refunds a payment from a customer's Payments tab, or when someone refunds in
+              Stripe's dashboard.
+            </EmptyState>
+          )
+        }
+      />
+      {list.data && <DataTablePagination pager={pager} nextCursor={list.data.nextCursor} words={['Newer', 'Older']} />}
     </div>
-  );
-}
-
-function RefundRow({ item }: { item: Item }) {
-  const awaiting = item.status === 'pending_approval';
-  const calc = item.current ?? item.calculation;
-  const id = target(item);
-  return (
-    <TableRow>
-      <TableCell className="whitespace-nowrap">
-        <TimeAgo date={item.createdAt} />
-      </TableCell>
-      <TableCell>
-        {item.customer ? (
-          <Link
-            to={`/customers/${item.customer.id}?tab=payments`}
-            className="block max-w-48 truncate hover:underline"
-            title={item.customer.email || item.customer.externalId}
-          >
-            {item.customer.email || item.customer.externalId}
-          </Link>
-        ) : (
-          '—'
-        )}
-      </TableCell>
-      <TableCell>
-        <div className="flex flex-col gap-0.5">
-          {id ? <CopyId value={id} className="max-w-48" /> : '—'}
-          {item.stripeRefundId && <CopyId value={item.stripeRefundId} className="max-w-48" />}
-        </div>
-      </TableCell>
-      <TableCell>
-        <div className="flex flex-col items-start gap-1">
-          <RefundStatusBadge status={item.status} />
-          {item.origin === 'stripe_dashboard' && (
-            <span className="text-xs text-muted-foreground">Stripe dashboard</span>
-          )}
-          {item.error && item.status !== 'succeeded' && (
-            <span className="max-w-64 text-xs whitespace-normal text-muted-foreground">{item.error}</span>
-          )}
-        </div>
-      </TableCell>
-      <TableCell className="text-right tabular-nums">{formatMoney(item.amount, item.currency)}</TableCell>
-      <TableCell className="text-right tabular-nums">
-        {awaiting
-          ? formatCredits(item.currentCredits ?? 0)
-          : item.creditsClawedBack
-            ? `−${formatCredits(item.creditsClawedBack)}`
-            : '—'}
-      </TableCell>
-      <TableCell className="text-xs">
-        <div>{item.requestedBy?.email ?? (item.origin === 'stripe_dashboard' ? 'Stripe' : '—')}</div>
-        {item.decidedBy && !awaiting && (
-          <div className="text-muted-foreground">decided: {item.decidedBy.email ?? item.decidedBy.id}</div>
-        )}
-        {item.reason && (
-          <div className="max-w-56 truncate text-muted-foreground" title={item.reason}>
-            {item.reason}
-          </div>
-        )}
-      </TableCell>
-      <TableCell className="text-right">
-        {awaiting && calc && <Decide item={item} />}
-        {!awaiting && calc && (
-          <span className="block max-w-72 text-left font-mono text-[11px] text-muted-foreground" title={calc.formula}>
-            {calc.formula}
-          </span>
-        )}
-      </TableCell>
-    </TableRow>
   );
 }
 
@@ -235,6 +144,7 @@ function Decide({ item }: { item: Item }) {
   const [approving, setApproving] = useState(false);
   const [rejecting, setRejecting] = useState(false);
   const [error, setError] = useState<string | null>(null);
+  const [approveReason, setApproveReason] = useState('');
   const refresh = () => queryClient.invalidateQueries(trpc.refunds.pathFilter());
   const approve = useMutation(
     trpc.refunds.approve.mutationOptions({
@@ -270,6 +180,7 @@ function Decide({ item }: { item: Item }) {
         size="sm"
         onClick={() => {
           setError(null);
+          setApproveReason('');
           setApproving(true);
         }}
         disabled={mine || !current || tooMuch || !!current?.blockedReason}
@@ -294,14 +205,24 @@ function Decide({ item }: { item: Item }) {
             className="flex flex-col gap-4"
             onSubmit={(e) => {
               e.preventDefault();
+              if (approveReason.trim().length < 5) {
+                setError('Say why you approve it in a few words (5 characters or more).');
+                return;
+              }
               if (current && !approve.isPending)
-                approve.mutate({ refundId: item.id, fingerprint: current.fingerprint });
+                approve.mutate({ refundId: item.id, fingerprint: current.fingerprint, reason: approveReason.trim() });
             }}
           >
             <DialogHeader>
               <DialogTitle>Approve the refund</DialogTitle>
               <DialogDescription>
-                Requested by {item.requestedBy?.email ?? 'someone'}: “{item.reason}”
+                Requested by{' '}
+                {item.requestedBy ? (
+                  <StaffName id={item.requestedBy.id} fallback={item.requestedBy.email ?? undefined} />
+                ) : (
+                  'someone'
+                )}
+                : “{item.reason}”
               </DialogDescription>
             </DialogHeader>
             <p className="rounded-md border border-destructive/30 bg-destructive/5 px-3 py-3 text-sm">
@@ -309,7 +230,30 @@ function Decide({ item }: { item: Item }) {
               <span className="font-mono">{target(item) ?? 'the payment'}</span>, claw back{' '}
               <strong>{formatCredits(item.currentCredits ?? 0)}</strong> credits.
             </p>
-            {current && <p className="font-mono text-xs text-muted-foreground">Now: {current.formula}</p>}
+            {item.currentRequestFormula && (
+              <div className="flex flex-col gap-1 text-sm">
+                <p className="font-medium">This request</p>
+                <p data-testid="request-formula" className="font-mono text-xs">
+                  {item.currentRequestFormula}
+                </p>
+              </div>
+            )}
+            {current && (
+              <p className="text-xs text-muted-foreground">
+                For comparison, the most that can be refunded now: <span className="font-mono">{current.formula}</span>
+              </p>
+            )}
+            <div className="flex flex-col gap-1.5">
+              <Label htmlFor={`approve-reason-${item.id}`}>Reason (recorded in the audit log)</Label>
+              <Textarea
+                id={`approve-reason-${item.id}`}
+                value={approveReason}
+                onChange={(e) => setApproveReason(e.target.value)}
+                rows={2}
+                maxLength={500}
+                placeholder="Why this refund may go out"
+              />
+            </div>
             {error && (
               <p role="alert" className="text-sm text-destructive">
                 {error}
@@ -319,7 +263,7 @@ function Decide({ item }: { item: Item }) {
               <Button type="button" variant="outline" onClick={() => setApproving(false)}>
                 Cancel
               </Button>
-              <Button type="submit" variant="destructive" autoFocus disabled={approve.isPending}>
+              <Button type="submit" variant="destructive" disabled={approve.isPending}>
                 {approve.isPending ? 'Refunding…' : 'Approve and refund'}
               </Button>
             </DialogFooter>
@@ -333,6 +277,7 @@ function Decide({ item }: { item: Item }) {
         effect={`No money moves and no credits are taken back: the ${formatMoney(item.amount, item.currency)} request is closed.`}
         confirmLabel={mine ? 'Withdraw' : 'Reject'}
         pending={reject.isPending}
+        schema={rejectRefundInput.shape.reason}
         onConfirm={(reason) => reject.mutate({ refundId: item.id, reason })}
       />
     </div>

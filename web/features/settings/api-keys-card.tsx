@@ -4,7 +4,7 @@ import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { CheckIcon, CopyIcon } from 'lucide-react';
 import { useState } from 'react';
 import { toast } from 'sonner';
-import { createApiKeyInput } from '../../../server/contracts/api-keys.ts';
+import { createApiKeyInput, revokeApiKeyInput } from '../../../server/contracts/api-keys.ts';
 import { ReasonDialog } from '@/components/reason-dialog';
 import { EmptyState, ErrorState, SkeletonRows } from '@/components/states';
 import { TimeAgo } from '@/components/time-ago';
@@ -113,6 +113,7 @@ export function ApiKeysCard() {
         confirmLabel="Revoke key"
         destructive
         pending={revoke.isPending}
+        schema={revokeApiKeyInput.shape.reason}
         onConfirm={(reason) => revoking && revoke.mutate({ id: revoking.id, reason })}
       />
     </Card>

@@ -13,6 +13,7 @@ import { Table, TableBody, TableCell, TableHead, TableHeader, TableRow } from '@
 import { toastError } from '@/lib/errors';
 import { useTRPC, type RouterOutputs } from '@/lib/trpc';
 import { CreateStaffDialog } from './create-staff-dialog';
+import { setStaffDisabledInput } from '../../../server/contracts/staff.ts';
 
 type StaffRow = RouterOutputs['staff']['list'][number];
 type Role = 'support' | 'finance' | 'admin';
@@ -122,6 +123,7 @@ export function StaffCard() {
         confirmLabel={toggling?.banned ? 'Enable account' : 'Disable account'}
         destructive={!toggling?.banned}
         pending={setDisabled.isPending}
+        schema={setStaffDisabledInput.shape.reason}
         onConfirm={(reason) =>
           toggling && setDisabled.mutate({ userId: toggling.id, disabled: !toggling.banned, reason })
         }

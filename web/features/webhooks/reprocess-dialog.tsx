@@ -1,25 +1,27 @@
 // Reprocess one or many stored events: a dry run first (what it would do, nothing written), then
 // the reason (audited with each event), then the run itself, one event at a time with progress;
 // Cancel stops after the event in hand. Used by the event list, an event's page, the failure
-// queues and the catalog's price mapping helper.
+// queues and the catalog's price mapping helper. The reason is checked by the reprocess
+// procedure's own contract.
+import { zodResolver } from '@hookform/resolvers/zod';
 import { useQuery } from '@tanstack/react-query';
 import { useState } from 'react';
+import { useForm } from 'react-hook-form';
+import { z } from 'zod';
+import { Field } from '@/components/field';
+import { ReasonTextarea } from '@/components/reason-textarea';
 import { ErrorState, SkeletonRows } from '@/components/states';
 import { Button } from '@/components/ui/button';
-import {
-  Dialog,
-  DialogContent,
-  DialogDescription,
-  DialogFooter,
-  DialogHeader,
-  DialogTitle,
-} from '@/components/ui/dialog';
-import { Label } from '@/components/ui/label';
-import { Textarea } from '@/components/ui/textarea';
+import { DialogDescription, DialogFooter, DialogHeader, DialogTitle } from '@/components/ui/dialog';
 import { formatCredits } from '@/lib/format';
 import { useTRPCClient } from '@/lib/trpc';
+import { reprocessReason } from '../../../server/contracts/webhooks.ts';
 import { DryRunReportView, type DryRunReport } from './dry-run-report';
 import { ReprocessProgress, useReprocessRun } from './reprocess-run';
+import { RunDialog, RunFooter } from './run-dialog';
+
+const reasonForm = z.object({ reason: reprocessReason });
+type ReasonForm = z.input<typeof reasonForm>;
 
 const CHUNK = 50;
 
@@ -51,23 +53,17 @@ export function ReprocessDialog({
 }) {
   const [running, setRunning] = useState(false);
   return (
-    <Dialog open={open} onOpenChange={(o) => !running && onOpenChange(o)}>
-      <DialogContent
-        className="max-h-[90vh] overflow-y-auto sm:max-w-3xl"
-        onEscapeKeyDown={(e) => running && e.preventDefault()}
-        onPointerDownOutside={(e) => running && e.preventDefault()}
-      >
-        {open && (
-          <ReprocessFlow
-            key={eventIds.join(',')}
-            eventIds={eventIds}
-            title={title}
-            onRunning={setRunning}
-            onClose={() => onOpenChange(false)}
-          />
-        )}
-      </DialogContent>
-    </Dialog>
+    <RunDialog open={open} running={running} onClose={() => onOpenChange(false)}>
+      {open && (
+        <ReprocessFlow
+          key={eventIds.join(',')}
+          eventIds={eventIds}
+          title={title}
+          onRunning={setRunning}
+          onClose={() => onOpenChange(false)}
+        />
+      )}
+    </RunDialog>
   );
 }
 
@@ -83,7 +79,12 @@ function ReprocessFlow({
   onClose: () => void;
 }) {
   const client = useTRPCClient();
-  const [reason, setReason] = useState('');
+  const form = useForm<ReasonForm>({
+    resolver: zodResolver(reasonForm),
+    mode: 'onTouched',
+    defaultValues: { reason: '' },
+  });
+  const { errors, isValid } = form.formState;
   const runner = useReprocessRun(onRunning);
   const phase = runner.phase === 'idle' ? 'review' : runner.phase;
   const n = eventIds.length;
@@ -102,15 +103,13 @@ function ReprocessFlow({
     },
   });
 
-  const valid = reason.trim().length >= 5;
-
   return (
     <form
+      noValidate
       className="flex flex-col gap-4"
-      onSubmit={(e) => {
-        e.preventDefault();
-        if (phase === 'review' && valid && dryRun.data) void runner.run(eventIds, reason.trim());
-      }}
+      onSubmit={form.handleSubmit(({ reason }) => {
+        if (phase === 'review' && dryRun.data) void runner.run(eventIds, reason);
+      })}
     >
       <DialogHeader>
         <DialogTitle>{title ?? `Reprocess ${n === 1 ? eventIds[0] : `${formatCredits(n)} events`}`}</DialogTitle>
@@ -128,27 +127,24 @@ function ReprocessFlow({
           {dryRun.isPending && <SkeletonRows rows={4} />}
           {dryRun.isError && <ErrorState error={dryRun.error} onRetry={() => void dryRun.refetch()} />}
           {dryRun.data && <DryRunReportView report={dryRun.data} />}
-          <div className="flex flex-col gap-1.5">
-            <Label htmlFor="reprocess-reason">Reason (recorded in the audit log with each event)</Label>
-            <Textarea
+          <Field
+            id="reprocess-reason"
+            label="Reason (recorded in the audit log with each event)"
+            error={errors.reason?.message}
+            hint="5 characters or more."
+          >
+            <ReasonTextarea
               id="reprocess-reason"
-              value={reason}
               placeholder="e.g. mapped price_… to the Pro plan"
-              onChange={(e) => setReason(e.target.value)}
-              onKeyDown={(e) => {
-                if (e.key === 'Enter' && !e.shiftKey) {
-                  e.preventDefault();
-                  e.currentTarget.form?.requestSubmit();
-                }
-              }}
+              invalid={!!errors.reason}
+              {...form.register('reason')}
             />
-            <p className="text-xs text-muted-foreground">5 characters or more.</p>
-          </div>
+          </Field>
           <DialogFooter>
             <Button type="button" variant="outline" onClick={onClose}>
               Cancel
             </Button>
-            <Button type="submit" disabled={!valid || !dryRun.data}>
+            <Button type="submit" disabled={!isValid || !dryRun.data}>
               Reprocess {n === 1 ? 'event' : `${formatCredits(n)} events`}
             </Button>
           </DialogFooter>
@@ -158,17 +154,7 @@ function ReprocessFlow({
       {phase !== 'review' && (
         <>
           <ReprocessProgress state={runner} />
-          <DialogFooter>
-            {phase === 'running' ? (
-              <Button type="button" variant="outline" disabled={runner.cancelRequested} onClick={runner.cancel}>
-                {runner.cancelRequested ? 'Stopping…' : 'Cancel'}
-              </Button>
-            ) : (
-              <Button type="button" onClick={onClose}>
-                Done
-              </Button>
-            )}
-          </DialogFooter>
+          <RunFooter runner={runner} onClose={onClose} />
         </>
       )}
     </form>

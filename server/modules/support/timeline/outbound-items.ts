@@ -31,8 +31,11 @@ export function outboundItem(o: Row): Draft {
 }
 
 /** Words for a failed top-up; also the verdict's explanation. */
-export function topupFailureWords(t: { failure_code?: unknown; failure_message?: unknown; credits?: unknown }): string {
-  const credits = `{{credits ${Number(t.credits ?? 0)}}} credits`;
+export function topupFailureWords(
+  t: { failure_code?: unknown; credits?: unknown },
+  formatCredits: (n: number) => string = (n) => `{{credits ${n}}}`,
+): string {
+  const credits = `${formatCredits(Number(t.credits ?? 0))} credits`;
   const code = String(t.failure_code ?? '');
   const what =
     code === 'authentication_required'

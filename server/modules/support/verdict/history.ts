@@ -1,6 +1,8 @@
 // What the verdict rules read: one customer's history, loaded once (load-history.ts) plus what
 // Stripe itself says (load-stripe-view.ts). Rules are pure functions over this.
 import type {
+  AutoTopup,
+  AutoTopupSetting,
   BlockEvent,
   CreditLot,
   Customer,
@@ -116,4 +118,6 @@ export interface CustomerHistory {
   disputes: Dispute[];
   entitlements: ResolvedEntitlements;
   stripe: StripeView;
+  /** Auto top-up: the settings and the latest attempt (absent where not loaded). */
+  topup?: { setting: AutoTopupSetting | null; latest: AutoTopup | null };
 }

@@ -162,5 +162,9 @@ export async function loadHistory(db: DbOrTx, customerId: string, now: Date = ne
     disputes,
     entitlements,
     stripe: STRIPE_NOT_CHECKED,
+    topup: {
+      setting: await db.autoTopupSetting.findUnique({ where: { customerId } }),
+      latest: await db.autoTopup.findFirst({ where: { customerId }, orderBy: { createdAt: 'desc' } }),
+    },
   };
 }

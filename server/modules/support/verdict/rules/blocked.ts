@@ -19,7 +19,7 @@ export function blocked(h: CustomerHistory): Finding[] {
     ...recent.slice(0, 6).map((d) => objectEvidence(d.id)),
   ];
   const requirements = [
-    'an admin or finance member unblocks the account on the Blocks page, with a reason',
+    'a finance or admin member presses “Unblock the customer” here (or Unblock on the Blocks page), with a reason',
     open.length ? `the ${open.length} open dispute${open.length === 1 ? '' : 's'} should be answered first` : null,
     byRule && recent.length > h.rules.autoBlockDisputes
       ? `the auto-block rule (more than ${h.rules.autoBlockDisputes} disputes in ${h.rules.autoBlockWindowDays} days) still matches, so unblocking is a deliberate override`

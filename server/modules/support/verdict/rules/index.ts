@@ -5,6 +5,7 @@ import { balanceBreakdown } from './balance-breakdown.ts';
 import { blocked } from './blocked.ts';
 import { failedEvent } from './failed-event.ts';
 import { gracePeriod } from './grace-period.ts';
+import { failedTopup } from './failed-topup.ts';
 import { missingEvent } from './missing-event.ts';
 import { openDispute } from './open-dispute.ts';
 import { pendingPayment } from './pending-payment.ts';
@@ -21,6 +22,7 @@ export const RULES: Rule[] = [
   staleSubscription,
   pendingPayment,
   gracePeriod,
+  failedTopup,
   openDispute,
   balanceBreakdown,
 ];
