@@ -47,12 +47,15 @@ test('a consume under the threshold buys the pack with the saved card; support s
     ).balance;
   await expect.poll(balance, { timeout: 20_000 }).toBe(1000);
 
-  await trpc(
-    page,
-    'topups.set',
-    { customerId, enabled: true, thresholdCredits: 500, packKey: 'pack_1000', reason: 'customer asked' },
-    'POST',
-  );
+  // Support turns it on from the customer's Entitlements tab (the checkout already enabled it; the
+  // demo plans have no default threshold or pack, so one is set here).
+  await page.goto(`/customers/${customerId}?tab=entitlements`);
+  await page.getByLabel('Threshold (credits)').fill('500');
+  await page.getByLabel('Pack', { exact: true }).fill('pack_1000');
+  await page.getByLabel('Reason (audited)').fill('customer asked for top-ups under 500');
+  await page.getByRole('button', { name: 'Save auto top-up' }).click();
+  await expect(page.getByText('Auto top-up saved')).toBeVisible();
+
   const used = await request.post('/api/v1/usage', {
     headers: auth,
     data: { customerId: who.userId, feature: 'chat', credits: 600, idempotencyKey: `e2e-topup-${who.userId}` },

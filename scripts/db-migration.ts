@@ -1,15 +1,30 @@
-// npm run db:migration -- <name>: writes prisma/migrations/<timestamp>_<name>/migration.sql from
-// the difference between the existing migrations and schema.prisma.
-import { mkdirSync, writeFileSync, existsSync } from 'node:fs';
+// npm run db:migration -- <name> [--function <fn>]...: writes
+// prisma/migrations/<timestamp>_<name>/migration.sql from the difference between the existing
+// migrations and schema.prisma, followed by each named database function's current source
+// (prisma/sql/functions/<fn>.sql, its one home: edit the file, then add the migration with it).
+import { mkdirSync, readFileSync, writeFileSync, existsSync } from 'node:fs';
 import path from 'node:path';
 import { diffMigrationsToSchema, MIGRATIONS_DIR } from '../server/db/migrator.ts';
 
-const name = (process.argv[2] ?? '').trim();
-if (!/^[a-z0-9_]+$/.test(name)) {
-  console.error('usage: npm run db:migration -- <name>   (lowercase letters, digits and _)');
+const args = process.argv.slice(2);
+const name = (args[0] ?? '').trim();
+const functions = args.flatMap((a, i) => (args[i - 1] === '--function' ? [a] : []));
+const FUNCTIONS_DIR = path.join(MIGRATIONS_DIR, '../sql/functions');
+if (!/^[a-z0-9_]+$/.test(name) || functions.some((f) => !existsSync(path.join(FUNCTIONS_DIR, `${f}.sql`)))) {
+  console.error(
+    'usage: npm run db:migration -- <name> [--function <fn>]...   (name: lowercase letters, digits and _;\n' +
+      '       each <fn> has its source in prisma/sql/functions/<fn>.sql)',
+  );
   process.exit(1);
 }
-const sql = await diffMigrationsToSchema();
+const sql = [
+  await diffMigrationsToSchema(),
+  ...functions.map(
+    (f) => `-- prisma/sql/functions/${f}.sql\n${readFileSync(path.join(FUNCTIONS_DIR, `${f}.sql`), 'utf8').trim()}`,
+  ),
+]
+  .filter(Boolean)
+  .join('\n\n');
 if (!sql) {
   console.log('schema.prisma and the migrations agree: nothing to write.');
   process.exit(0);

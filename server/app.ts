@@ -13,7 +13,7 @@ import { exportRoutes } from './http/exports-route.ts';
 import { registerMetrics } from './http/metrics-route.ts';
 import { registerSafeJsonParser } from './http/safe-json.ts';
 import { registerSecurity } from './http/security.ts';
-import type { HandlerMap } from './modules/billing/event-handler.ts';
+import type { HandlerMap } from './modules/stripe-events/event-handler.ts';
 import { stripeWebhookRoutes } from './stripe/webhook-route.ts';
 import { loggerOptions } from './lib/logger.ts';
 import { contextFactory } from './trpc/context.ts';

@@ -1,7 +1,7 @@
 // Retries Stripe events that are deferred (waiting for an event they depend on, or after a failed
 // attempt, with backoff) and events stored but never attempted (the process stopped between the
 // 2xx and the inline attempt). After the last attempt an event is `failed` and waits for support.
-import { processDueEvents } from '../modules/billing/process-due-events.ts';
+import { processDueEvents } from '../modules/stripe-events/process-due-events.ts';
 import { pipelineContext } from '../stripe/pipeline.ts';
 import { defineJob } from './job.ts';
 

@@ -1,7 +1,7 @@
 // Lists Stripe's recent events and ingests any that never reached the webhook (Stripe stops
 // retrying after 3 days; an outage can be longer), then runs the drift check. The run and its
 // findings are stored in reconciliation_run for the support desk.
-import { reconcileEvents } from '../modules/billing/reconcile-events.ts';
+import { reconcileEvents } from '../modules/stripe-events/reconcile-events.ts';
 import { pipelineContext } from '../stripe/pipeline.ts';
 import { defineJob } from './job.ts';
 

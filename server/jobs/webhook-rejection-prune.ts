@@ -1,6 +1,6 @@
 // Refused webhook requests are kept as hourly counters for WEBHOOK_REJECTION_RETENTION_DAYS (the
 // webhook monitor shows at most 7 days); older counters are deleted once a day.
-import { pruneWebhookRejections } from '../modules/billing/record-webhook-rejection.ts';
+import { pruneWebhookRejections } from '../modules/stripe-events/record-webhook-rejection.ts';
 import { defineJob } from './job.ts';
 
 export const webhookRejectionPruneJob = defineJob<Record<string, never>>({

@@ -13,7 +13,7 @@ import { loadEmulatorDriver, type EmulatorDriver } from '../dev/emulator-loader.
 import type { Customer } from '../generated/prisma/client.ts';
 import type { Actor } from '../lib/actor.ts';
 import { createCheckoutSession } from '../modules/billing/create-checkout-session.ts';
-import { processDueEvents } from '../modules/billing/process-due-events.ts';
+import { processDueEvents } from '../modules/stripe-events/process-due-events.ts';
 import { rereadSubscriptions } from '../modules/billing/reread-subscriptions.ts';
 import { ensureCustomer } from '../modules/customers/ensure-customer.ts';
 import { expireLot } from '../modules/ledger/expire-lots.ts';

@@ -5,7 +5,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { charge, event, invoice, subscription, uid, unix } from '../../test/stripe/builders.ts';
 import { createWebhookHarness, PRICES, type WebhookHarness } from '../../test/stripe/harness.ts';
-import { normaliseEventObject } from '../modules/billing/normalise-event-object.ts';
+import { normaliseEventObject } from '../modules/stripe-events/normalise-event-object.ts';
 
 type Obj = Record<string, unknown>;
 const OLD = '2024-06-20';

@@ -26,7 +26,7 @@ const DEV_TIME_SCALE = 1 / 60;
 
 /**
  * The event pipeline's Stripe calls run only in the background retry job (never before a
- * webhook's 2xx, see modules/billing/stripe-access.ts): a short timeout and one quick retry,
+ * webhook's 2xx, see modules/stripe-events/stripe-access.ts): a short timeout and one quick retry,
  * because the job tries again on its own schedule. The SDK's defaults (80 s, 2 retries) would
  * hold the job for minutes behind a hanging Stripe.
  */

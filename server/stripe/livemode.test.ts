@@ -4,8 +4,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { checkoutSession, event } from '../../test/stripe/builders.ts';
 import { createWebhookHarness, type WebhookHarness } from '../../test/stripe/harness.ts';
-import { dryRunEvents } from '../modules/billing/dry-run-events.ts';
-import { processEvent } from '../modules/billing/process-event.ts';
+import { dryRunEvents } from '../modules/stripe-events/dry-run-events.ts';
+import { processEvent } from '../modules/stripe-events/process-event.ts';
 import { pipelineContext } from './pipeline.ts';
 
 async function expectRefused(h: WebhookHarness, livemode: boolean, userId: string) {

@@ -1,8 +1,8 @@
 // One place that turns app dependencies into the event pipeline's context, shared by the webhook
 // route, the jobs and the staff procedures.
 import type { Deps } from '../deps.ts';
-import type { HandlerMap } from '../modules/billing/event-handler.ts';
-import type { PipelineContext } from '../modules/billing/process-event.ts';
+import type { HandlerMap } from '../modules/stripe-events/event-handler.ts';
+import type { PipelineContext } from '../modules/stripe-events/process-event.ts';
 import { stripeHandlers } from './handlers/index.ts';
 
 export function pipelineContext(deps: Deps, handlers: HandlerMap = stripeHandlers): PipelineContext {

@@ -9,7 +9,7 @@ import { SYSTEM_ACTOR } from '../lib/actor.ts';
 import { grantCredits } from '../modules/ledger/grant-credits.ts';
 import { createContextInner } from '../trpc/context.ts';
 import { createCallerFactory } from '../trpc/init.ts';
-import { processDueEvents } from '../modules/billing/process-due-events.ts';
+import { processDueEvents } from '../modules/stripe-events/process-due-events.ts';
 import { pipelineContext } from './pipeline.ts';
 import { appRouter } from '../trpc/router.ts';
 

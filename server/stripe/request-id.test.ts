@@ -9,8 +9,8 @@ import { createTestDeps, type TestContext } from '../../test/deps.ts';
 import { checkoutSession, event, signedHeader } from '../../test/stripe/builders.ts';
 import { seedTestCatalog, WEBHOOK_SECRET } from '../../test/stripe/harness.ts';
 import { buildApp } from '../app.ts';
-import type { EventHandler, HandlerMap } from '../modules/billing/event-handler.ts';
-import { processDueEvents } from '../modules/billing/process-due-events.ts';
+import type { EventHandler, HandlerMap } from '../modules/stripe-events/event-handler.ts';
+import { processDueEvents } from '../modules/stripe-events/process-due-events.ts';
 import { stripeHandlers } from './handlers/index.ts';
 import { pipelineContext } from './pipeline.ts';
 

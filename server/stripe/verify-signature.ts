@@ -1,7 +1,7 @@
 // Signature check with the official SDK. STRIPE_WEBHOOK_SECRET may hold several secrets during a
 // rotation; the SDK takes one secret per call, so each is tried in turn (FACTS 1.2).
 import Stripe from 'stripe';
-import type { WebhookRejectionReason } from '../modules/billing/record-webhook-rejection.ts';
+import type { WebhookRejectionReason } from '../modules/stripe-events/record-webhook-rejection.ts';
 
 export type VerifyResult =
   | { ok: true; event: Stripe.Event }

@@ -15,7 +15,7 @@ import {
 } from '../../test/stripe/builders.ts';
 import { createWebhookHarness, PRICES, type WebhookHarness } from '../../test/stripe/harness.ts';
 import { expireGracePeriods } from '../modules/billing/expire-grace-periods.ts';
-import { processDueEvents } from '../modules/billing/process-due-events.ts';
+import { processDueEvents } from '../modules/stripe-events/process-due-events.ts';
 import { createContextInner } from '../trpc/context.ts';
 import { createCallerFactory } from '../trpc/init.ts';
 import { appRouter } from '../trpc/router.ts';

@@ -5,12 +5,12 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { checkoutSession, event, unix } from '../../test/stripe/builders.ts';
 import { createWebhookHarness, type WebhookHarness } from '../../test/stripe/harness.ts';
 import { webhookRejectionPruneJob } from '../jobs/webhook-rejection-prune.ts';
-import { getWebhookHealth } from '../modules/billing/get-webhook-health.ts';
+import { getWebhookHealth } from '../modules/stripe-events/get-webhook-health.ts';
 import {
   recordWebhookRejection,
   rejectionHour,
   WEBHOOK_REJECTION_RETENTION_DAYS,
-} from '../modules/billing/record-webhook-rejection.ts';
+} from '../modules/stripe-events/record-webhook-rejection.ts';
 
 let h: WebhookHarness;
 beforeAll(async () => {

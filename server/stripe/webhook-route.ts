@@ -3,10 +3,13 @@
 // computed over the exact bytes Stripe sent; the rest of the app keeps Fastify's JSON parser.
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { Deps } from '../deps.ts';
-import type { HandlerMap } from '../modules/billing/event-handler.ts';
-import { ingestEvent } from '../modules/billing/ingest-event.ts';
-import { processEvent, storeAndProcessEvent } from '../modules/billing/process-event.ts';
-import { recordWebhookRejection, type WebhookRejectionReason } from '../modules/billing/record-webhook-rejection.ts';
+import type { HandlerMap } from '../modules/stripe-events/event-handler.ts';
+import { ingestEvent } from '../modules/stripe-events/ingest-event.ts';
+import { processEvent, storeAndProcessEvent } from '../modules/stripe-events/process-event.ts';
+import {
+  recordWebhookRejection,
+  type WebhookRejectionReason,
+} from '../modules/stripe-events/record-webhook-rejection.ts';
 import { STRIPE_EVENT_RETRY_JOB } from '../jobs/stripe-event-retry.ts';
 import { stripeHandlers } from './handlers/index.ts';
 import { metrics } from '../lib/metrics.ts';

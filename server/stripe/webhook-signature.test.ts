@@ -8,7 +8,7 @@ import {
   WEBHOOK_SECRET,
   type WebhookHarness,
 } from '../../test/stripe/harness.ts';
-import { getWebhookHealth } from '../modules/billing/get-webhook-health.ts';
+import { getWebhookHealth } from '../modules/stripe-events/get-webhook-health.ts';
 
 let h: WebhookHarness;
 beforeAll(async () => {

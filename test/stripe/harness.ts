@@ -4,7 +4,7 @@ import type { FastifyInstance, LightMyRequestResponse } from 'fastify';
 import { buildApp } from '../../server/app.ts';
 import type { Db } from '../../server/db/client.ts';
 import type { StripeConnection } from '../../server/deps.ts';
-import type { HandlerMap } from '../../server/modules/billing/event-handler.ts';
+import type { HandlerMap } from '../../server/modules/stripe-events/event-handler.ts';
 import { createTestDeps, type TestContext } from '../deps.ts';
 import { signedHeader } from './builders.ts';
 

@@ -7,8 +7,8 @@
 // an event's retries.
 import type Stripe from 'stripe';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { processDueEvents } from '../../server/modules/billing/process-due-events.ts';
-import { MAX_PROCESSING_ATTEMPTS } from '../../server/modules/billing/retry-policy.ts';
+import { processDueEvents } from '../../server/modules/stripe-events/process-due-events.ts';
+import { MAX_PROCESSING_ATTEMPTS } from '../../server/modules/stripe-events/retry-policy.ts';
 import { pipelineContext } from '../../server/stripe/pipeline.ts';
 import {
   buyPack,

@@ -8,12 +8,12 @@ import type Stripe from 'stripe';
 import type { Tx } from '../../db/tx.ts';
 import type { Actor } from '../../lib/actor.ts';
 import { applyRefund } from './apply-refund.ts';
-import type { HandlerOutcome, PrepareContext } from './event-handler.ts';
-import { DeferEventError } from './event-errors.ts';
+import type { HandlerOutcome, PrepareContext } from '../stripe-events/event-handler.ts';
+import { DeferEventError } from '../stripe-events/event-errors.ts';
 import { findPaymentForCharge, type ChargeRef } from './find-payment.ts';
 import { resolveChargePayment } from './resolve-charge-payment.ts';
 import { stripeId } from './resolve-event-customer.ts';
-import { stripeForPrepare } from './stripe-access.ts';
+import { stripeForPrepare } from '../stripe-events/stripe-access.ts';
 
 export interface ChargeRefundedPrepared {
   listed: Stripe.Refund[] | null;

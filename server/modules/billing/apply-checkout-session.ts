@@ -8,11 +8,11 @@ import type { Actor } from '../../lib/actor.ts';
 import { findPriceMapping } from '../catalog/find-price-mapping.ts';
 import { getPack, packExpiry } from '../catalog/get-pack.ts';
 import { grantCredits } from '../ledger/grant-credits.ts';
-import type { EventEnvelope, HandlerOutcome, PrepareContext } from './event-handler.ts';
-import { EventFailedError } from './event-errors.ts';
+import type { EventEnvelope, HandlerOutcome, PrepareContext } from '../stripe-events/event-handler.ts';
+import { EventFailedError } from '../stripe-events/event-errors.ts';
 import { resolveEventCustomer, stripeId } from './resolve-event-customer.ts';
-import { stripeForPrepare } from './stripe-access.ts';
-import { priceSeen, unknownPrice, type PriceSeen } from './unknown-price.ts';
+import { stripeForPrepare } from '../stripe-events/stripe-access.ts';
+import { priceSeen, unknownPrice, type PriceSeen } from '../stripe-events/unknown-price.ts';
 import { enableAutoTopupFromCheckout } from '../topups/auto-topup-settings.ts';
 
 export type CheckoutPhase = 'completed' | 'async_payment_succeeded' | 'async_payment_failed' | 'expired';

@@ -2,8 +2,8 @@
 // it (and can refund before a dispute costs a fee).
 import type Stripe from 'stripe';
 import type { Tx } from '../../db/tx.ts';
-import type { HandlerOutcome } from './event-handler.ts';
-import { DeferEventError } from './event-errors.ts';
+import type { HandlerOutcome } from '../stripe-events/event-handler.ts';
+import { DeferEventError } from '../stripe-events/event-errors.ts';
 import { findPaymentForCharge } from './find-payment.ts';
 import { stripeId } from './resolve-event-customer.ts';
 

@@ -9,13 +9,13 @@ import type { Actor } from '../../lib/actor.ts';
 import { findPriceMapping } from '../catalog/find-price-mapping.ts';
 import { getPlan } from '../catalog/get-plan.ts';
 import { grantCredits } from '../ledger/grant-credits.ts';
-import type { EventEnvelope, HandlerOutcome } from './event-handler.ts';
-import { EventFailedError } from './event-errors.ts';
+import type { EventEnvelope, HandlerOutcome } from '../stripe-events/event-handler.ts';
+import { EventFailedError } from '../stripe-events/event-errors.ts';
 import { findSubscriptionForInvoice } from './find-subscription-for-invoice.ts';
 import { invoiceFacts } from './invoice-facts.ts';
 import { syncCustomerPlan } from './sync-customer-plan.ts';
 import { grantUpgradeCredits } from './upgrade-credits.ts';
-import { unknownPrice } from './unknown-price.ts';
+import { unknownPrice } from '../stripe-events/unknown-price.ts';
 
 const GRANTING_REASONS = new Set(['subscription_create', 'subscription_cycle']);
 

@@ -5,7 +5,7 @@
 import type Stripe from 'stripe';
 import type { Tx } from '../../db/tx.ts';
 import { getRules } from '../catalog/get-rules.ts';
-import type { EventEnvelope, HandlerOutcome } from './event-handler.ts';
+import type { EventEnvelope, HandlerOutcome } from '../stripe-events/event-handler.ts';
 import { findSubscriptionForInvoice } from './find-subscription-for-invoice.ts';
 import { invoiceFacts } from './invoice-facts.ts';
 import { syncCustomerPlan } from './sync-customer-plan.ts';

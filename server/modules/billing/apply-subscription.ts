@@ -5,12 +5,12 @@
 import type Stripe from 'stripe';
 import type { Tx } from '../../db/tx.ts';
 import { findPriceMapping } from '../catalog/find-price-mapping.ts';
-import type { HandlerOutcome } from './event-handler.ts';
-import { DeferEventError, EventFailedError } from './event-errors.ts';
+import type { HandlerOutcome } from '../stripe-events/event-handler.ts';
+import { DeferEventError, EventFailedError } from '../stripe-events/event-errors.ts';
 import { resolveEventCustomer, stripeId } from './resolve-event-customer.ts';
 import { decideTie, FINAL_SUBSCRIPTION_STATUSES, subscriptionTerms } from './subscription-tie.ts';
 import { syncCustomerPlan } from './sync-customer-plan.ts';
-import { priceSeen, unknownPrice } from './unknown-price.ts';
+import { priceSeen, unknownPrice } from '../stripe-events/unknown-price.ts';
 
 const fromUnix = (s: number | null | undefined) => (s ? new Date(s * 1000) : null);
 

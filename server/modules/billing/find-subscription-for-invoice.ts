@@ -5,9 +5,9 @@ import type Stripe from 'stripe';
 import type { Tx } from '../../db/tx.ts';
 import type { Subscription } from '../../generated/prisma/client.ts';
 import { applySubscription } from './apply-subscription.ts';
-import type { PrepareContext } from './event-handler.ts';
-import { DeferEventError } from './event-errors.ts';
-import { stripeForPrepare } from './stripe-access.ts';
+import type { PrepareContext } from '../stripe-events/event-handler.ts';
+import { DeferEventError } from '../stripe-events/event-errors.ts';
+import { stripeForPrepare } from '../stripe-events/stripe-access.ts';
 
 export async function findSubscriptionForInvoice(
   tx: Tx,

@@ -2,7 +2,7 @@
 // parent.subscription_details, the payment under payments[], the price under lines[].pricing.
 import type Stripe from 'stripe';
 import { stripeId } from './resolve-event-customer.ts';
-import type { PriceSeen } from './unknown-price.ts';
+import type { PriceSeen } from '../stripe-events/unknown-price.ts';
 
 export interface InvoiceFacts {
   subscriptionId: string | null;

@@ -2,7 +2,7 @@
 // name only the charge find their purchase.
 import type Stripe from 'stripe';
 import type { Tx } from '../../db/tx.ts';
-import type { HandlerOutcome } from './event-handler.ts';
+import type { HandlerOutcome } from '../stripe-events/event-handler.ts';
 import { findPaymentForCharge } from './find-payment.ts';
 import { stripeId } from './resolve-event-customer.ts';
 

@@ -4,8 +4,8 @@
 // dispute on a subscription charge would find no purchase.
 import type Stripe from 'stripe';
 import type { Tx } from '../../db/tx.ts';
-import type { HandlerOutcome } from './event-handler.ts';
-import { DeferEventError } from './event-errors.ts';
+import type { HandlerOutcome } from '../stripe-events/event-handler.ts';
+import { DeferEventError } from '../stripe-events/event-errors.ts';
 import { linkPaymentIds } from './find-payment.ts';
 import { stripeId } from './resolve-event-customer.ts';
 

@@ -3,9 +3,9 @@
 // never came). Stripe knows the way: charge -> payment intent -> invoice payments -> invoice, and
 // the invoice is how we know subscription payments. Read-only prepare phase; the apply phase
 // links the ids it finds (find-payment.ts).
-import type { PrepareContext } from './event-handler.ts';
+import type { PrepareContext } from '../stripe-events/event-handler.ts';
 import type { ChargeRef } from './find-payment.ts';
-import { stripeForPrepare } from './stripe-access.ts';
+import { stripeForPrepare } from '../stripe-events/stripe-access.ts';
 
 export async function resolveChargePayment(ctx: PrepareContext, ref: ChargeRef): Promise<ChargeRef | null> {
   const or = [

@@ -4,8 +4,8 @@ import type { Actor } from '../../lib/actor.ts';
 import { AppError } from '../../lib/app-error.ts';
 import { recordAudit } from '../audit/record-audit.ts';
 import { applySubscription } from './apply-subscription.ts';
-import type { HandlerOutcome } from './event-handler.ts';
-import type { PipelineContext } from './process-event.ts';
+import type { HandlerOutcome } from '../stripe-events/event-handler.ts';
+import type { PipelineContext } from '../stripe-events/process-event.ts';
 
 export async function resyncSubscription(
   ctx: PipelineContext,

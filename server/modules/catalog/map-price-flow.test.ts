@@ -6,7 +6,7 @@ import { checkoutSession, event } from '../../../test/stripe/builders.ts';
 import { createWebhookHarness, type WebhookHarness } from '../../../test/stripe/harness.ts';
 import type { Actor } from '../../lib/actor.ts';
 import { pipelineContext } from '../../stripe/pipeline.ts';
-import { reprocessEvent } from '../billing/reprocess-event.ts';
+import { reprocessEvent } from '../stripe-events/reprocess-event.ts';
 import { findPriceMapping } from './find-price-mapping.ts';
 import { getPriceToMap } from './get-price-to-map.ts';
 import { mapPrice, packKeyFor } from './map-price.ts';

@@ -4,8 +4,8 @@
 import type { MapPriceTarget } from '../../contracts/catalog-admin.ts';
 import type { Tx } from '../../db/tx.ts';
 import type { Actor } from '../../lib/actor.ts';
-import { dryRunEvents, MAX_DRY_RUN_EVENTS, type DryRunReport } from '../billing/dry-run-events.ts';
-import type { PipelineContext } from '../billing/process-event.ts';
+import { dryRunEvents, MAX_DRY_RUN_EVENTS, type DryRunReport } from '../stripe-events/dry-run-events.ts';
+import type { PipelineContext } from '../stripe-events/process-event.ts';
 import { findEventsWaitingOnPrices } from './find-events-waiting-on-prices.ts';
 import { addPriceToCatalog } from './map-price.ts';
 

@@ -1,6 +1,6 @@
 // The ledger's one write path, TypeScript side. Every movement of credits goes through postEntry,
-// which makes one call of the database function ledger_post_entry (migration
-// 20261121085220_ledger_write_path). That function locks the customer row, checks the idempotency
+// which makes one call of the database function ledger_post_entry (its current source:
+// prisma/sql/functions/ledger_post_entry.sql). That function locks the customer row, checks the idempotency
 // key under the lock, draws or adjusts lots, appends the entry and its allocations, and updates
 // lot.remaining and customer.balance, all in one statement: one round trip holds the lock.
 // Here we only shape the request, check replays against the request, and turn the outcome into

@@ -1,6 +1,6 @@
 // The outbox's one TypeScript entry: called inside the transaction of the change it reports, so a
 // rolled-back change leaves no event and a committed one always has it. The SQL function
-// outbound_record (migration ..._outbound_events) is the table's only writer; the ledger and
+// outbound_record (prisma/sql/functions/outbound_record.sql) is the only writer; the ledger and
 // entitlement triggers use it too. A repeated sourceKey returns the first event's id and writes
 // nothing, so a handler that runs twice (webhook redelivery) reports its change once.
 import type { DbOrTx } from '../../db/tx.ts';

@@ -5,7 +5,7 @@
 import { randomUUID } from 'node:crypto';
 import type Stripe from 'stripe';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { processDueEvents } from '../billing/process-due-events.ts';
+import { processDueEvents } from '../stripe-events/process-due-events.ts';
 import { pipelineContext } from '../../stripe/pipeline.ts';
 import { createWebhookHarness, WEBHOOK_SECRET, type WebhookHarness } from '../../../test/stripe/harness.ts';
 import { startTestEmulator, type TestEmulator } from '../../../emulator/testing.ts';

@@ -4,7 +4,7 @@
 import type Stripe from 'stripe';
 import type { Tx } from '../../db/tx.ts';
 import type { Actor } from '../../lib/actor.ts';
-import type { HandlerOutcome } from '../billing/event-handler.ts';
+import type { HandlerOutcome } from '../stripe-events/event-handler.ts';
 import { grantCredits } from '../ledger/grant-credits.ts';
 import { recordOutboundEvent } from '../outbound/record-outbound-event.ts';
 

@@ -1,5 +1,5 @@
 // Per-customer auto top-up settings and the plan defaults they fall back to. The balance trigger
-// (migration ..._outbound_events) reads the same columns to decide a crossing in SQL; this is the
+// (prisma/sql/functions/outbound_on_balance_drop.sql) reads the same columns to decide a crossing in SQL; this is the
 // TypeScript view of it for staff and the charging job.
 import type { DbOrTx } from '../../db/tx.ts';
 import { inTransaction } from '../../db/tx.ts';

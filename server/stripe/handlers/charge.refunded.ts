@@ -3,7 +3,7 @@ import {
   prepareChargeRefunded,
   type ChargeRefundedPrepared,
 } from '../../modules/billing/apply-charge-refunded.ts';
-import { defineHandler } from '../../modules/billing/event-handler.ts';
+import { defineHandler } from '../../modules/stripe-events/event-handler.ts';
 import { ids } from './lock-keys.ts';
 
 export default defineHandler<'charge.refunded', ChargeRefundedPrepared>('charge.refunded', {

@@ -1,4 +1,4 @@
-import { defineHandler } from '../../modules/billing/event-handler.ts';
+import { defineHandler } from '../../modules/stripe-events/event-handler.ts';
 import { linkCharge } from '../../modules/billing/link-charge.ts';
 import { ids } from './lock-keys.ts';
 

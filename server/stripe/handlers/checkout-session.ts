@@ -6,7 +6,7 @@ import {
   type CheckoutPhase,
   type LineItemPrice,
 } from '../../modules/billing/apply-checkout-session.ts';
-import type { EventHandler } from '../../modules/billing/event-handler.ts';
+import type { EventHandler } from '../../modules/stripe-events/event-handler.ts';
 import { ids, userKey } from './lock-keys.ts';
 
 export function checkoutSessionHandler(

@@ -1,4 +1,4 @@
-import { defineHandler } from '../../modules/billing/event-handler.ts';
+import { defineHandler } from '../../modules/stripe-events/event-handler.ts';
 import { checkoutSessionHandler } from './checkout-session.ts';
 
 export default defineHandler('checkout.session.completed', checkoutSessionHandler('completed'));

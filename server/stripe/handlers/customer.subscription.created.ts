@@ -1,4 +1,4 @@
-import { defineHandler } from '../../modules/billing/event-handler.ts';
+import { defineHandler } from '../../modules/stripe-events/event-handler.ts';
 import { subscriptionHandler } from './subscription.ts';
 
 export default defineHandler('customer.subscription.created', subscriptionHandler({ deleted: false }));

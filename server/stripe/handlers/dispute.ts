@@ -1,7 +1,7 @@
 // Shared by the charge.dispute.* handlers: all carry the dispute object.
 import type Stripe from 'stripe';
 import { applyDispute } from '../../modules/billing/apply-dispute.ts';
-import type { EventHandler } from '../../modules/billing/event-handler.ts';
+import type { EventHandler } from '../../modules/stripe-events/event-handler.ts';
 import type { ChargeRef } from '../../modules/billing/find-payment.ts';
 import { resolveChargePayment } from '../../modules/billing/resolve-charge-payment.ts';
 import { stripeId } from '../../modules/billing/resolve-event-customer.ts';

@@ -1,6 +1,6 @@
 // The typed map from Stripe event type to its handler (one file per type). Types not listed here
 // are stored as `ignored` and answered 200.
-import type { HandlerMap } from '../../modules/billing/event-handler.ts';
+import type { HandlerMap } from '../../modules/stripe-events/event-handler.ts';
 import chargeDisputeClosed from './charge.dispute.closed.ts';
 import chargeDisputeCreated from './charge.dispute.created.ts';
 import chargeDisputeFundsReinstated from './charge.dispute.funds_reinstated.ts';

@@ -1,4 +1,4 @@
-import { defineHandler } from '../../modules/billing/event-handler.ts';
+import { defineHandler } from '../../modules/stripe-events/event-handler.ts';
 import { invoicePaymentFailedHandler } from './invoice.ts';
 
 export default defineHandler('invoice.payment_failed', invoicePaymentFailedHandler());

@@ -2,7 +2,7 @@
 import type Stripe from 'stripe';
 import { applyInvoicePaid } from '../../modules/billing/apply-invoice-paid.ts';
 import { applyInvoicePaymentFailed } from '../../modules/billing/apply-invoice-payment-failed.ts';
-import type { EventHandler } from '../../modules/billing/event-handler.ts';
+import type { EventHandler } from '../../modules/stripe-events/event-handler.ts';
 import { rereadUnknownSubscription } from '../../modules/billing/find-subscription-for-invoice.ts';
 import { invoiceFacts } from '../../modules/billing/invoice-facts.ts';
 import { ids, userKey } from './lock-keys.ts';

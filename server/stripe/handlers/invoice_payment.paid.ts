@@ -1,4 +1,4 @@
-import { defineHandler } from '../../modules/billing/event-handler.ts';
+import { defineHandler } from '../../modules/stripe-events/event-handler.ts';
 import { linkInvoicePayment } from '../../modules/billing/link-invoice-payment.ts';
 import { ids } from './lock-keys.ts';
 

@@ -1,4 +1,4 @@
-import { defineHandler } from '../../modules/billing/event-handler.ts';
+import { defineHandler } from '../../modules/stripe-events/event-handler.ts';
 import { applyTopupPayment } from '../../modules/topups/apply-topup-payment.ts';
 import { ids } from './lock-keys.ts';
 

@@ -1,5 +1,5 @@
 import { applyFraudWarning } from '../../modules/billing/apply-fraud-warning.ts';
-import { defineHandler } from '../../modules/billing/event-handler.ts';
+import { defineHandler } from '../../modules/stripe-events/event-handler.ts';
 import { ids } from './lock-keys.ts';
 
 export default defineHandler('radar.early_fraud_warning.updated', {

@@ -1,7 +1,7 @@
 // Shared by refund.created / refund.updated / refund.failed / charge.refund.updated.
 import type Stripe from 'stripe';
 import { applyRefund } from '../../modules/billing/apply-refund.ts';
-import type { EventHandler } from '../../modules/billing/event-handler.ts';
+import type { EventHandler } from '../../modules/stripe-events/event-handler.ts';
 import type { ChargeRef } from '../../modules/billing/find-payment.ts';
 import { resolveChargePayment } from '../../modules/billing/resolve-charge-payment.ts';
 import { stripeId } from '../../modules/billing/resolve-event-customer.ts';

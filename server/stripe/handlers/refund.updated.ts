@@ -1,4 +1,4 @@
-import { defineHandler } from '../../modules/billing/event-handler.ts';
+import { defineHandler } from '../../modules/stripe-events/event-handler.ts';
 import { refundHandler } from './refund.ts';
 
 export default defineHandler('refund.updated', refundHandler());

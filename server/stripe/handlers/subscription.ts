@@ -1,7 +1,7 @@
 // Shared by the customer.subscription.* handlers.
 import type Stripe from 'stripe';
 import { applySubscription } from '../../modules/billing/apply-subscription.ts';
-import type { EventHandler } from '../../modules/billing/event-handler.ts';
+import type { EventHandler } from '../../modules/stripe-events/event-handler.ts';
 import { previousStatus } from '../../modules/billing/subscription-tie.ts';
 import { ids, userKey } from './lock-keys.ts';
 

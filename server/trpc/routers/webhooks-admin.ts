@@ -2,9 +2,9 @@
 // list, the failed and deferred queues grouped by cause, the event types for the filter, and the
 // reprocess dry run (support and admin, like reprocess itself; it writes nothing).
 import { dryRunInput, searchEventsInput } from '../../contracts/webhooks-admin.ts';
-import { dryRunEvents } from '../../modules/billing/dry-run-events.ts';
-import { listEventTypes, listFailureGroups } from '../../modules/billing/list-failure-groups.ts';
-import { searchEvents } from '../../modules/billing/search-events.ts';
+import { dryRunEvents } from '../../modules/stripe-events/dry-run-events.ts';
+import { listEventTypes, listFailureGroups } from '../../modules/stripe-events/list-failure-groups.ts';
+import { searchEvents } from '../../modules/stripe-events/search-events.ts';
 import { pipelineContext } from '../../stripe/pipeline.ts';
 import { router, staffProcedure, supportProcedure } from '../init.ts';
 

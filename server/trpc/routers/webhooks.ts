@@ -12,15 +12,15 @@ import {
   resyncSubscriptionInput,
   webhookHealthInput,
 } from '../../contracts/webhooks.ts';
-import { fetchMissingEvents } from '../../modules/billing/fetch-and-apply-event.ts';
-import { getEvent } from '../../modules/billing/get-event.ts';
-import { getWebhookHealth } from '../../modules/billing/get-webhook-health.ts';
-import { linkEventCustomer } from '../../modules/billing/link-event-customer.ts';
-import { listDeliveries } from '../../modules/billing/list-deliveries.ts';
-import { listEvents } from '../../modules/billing/list-events.ts';
-import { listReconciliationRuns } from '../../modules/billing/list-reconciliation-runs.ts';
-import { reconcileEvents } from '../../modules/billing/reconcile-events.ts';
-import { reprocessEvent } from '../../modules/billing/reprocess-event.ts';
+import { fetchMissingEvents } from '../../modules/stripe-events/fetch-and-apply-event.ts';
+import { getEvent } from '../../modules/stripe-events/get-event.ts';
+import { getWebhookHealth } from '../../modules/stripe-events/get-webhook-health.ts';
+import { linkEventCustomer } from '../../modules/stripe-events/link-event-customer.ts';
+import { listDeliveries } from '../../modules/stripe-events/list-deliveries.ts';
+import { listEvents } from '../../modules/stripe-events/list-events.ts';
+import { listReconciliationRuns } from '../../modules/stripe-events/list-reconciliation-runs.ts';
+import { reconcileEvents } from '../../modules/stripe-events/reconcile-events.ts';
+import { reprocessEvent } from '../../modules/stripe-events/reprocess-event.ts';
 import { resyncSubscription } from '../../modules/billing/resync-subscription.ts';
 import { pipelineContext } from '../../stripe/pipeline.ts';
 import { router, staffProcedure, supportProcedure } from '../init.ts';

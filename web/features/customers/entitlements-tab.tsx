@@ -10,6 +10,7 @@ import { Table, TableBody, TableCell, TableHead, TableHeader, TableRow } from '@
 import { formatCredits } from '@/lib/format';
 import { useTRPC } from '@/lib/trpc';
 import type { Overview } from './customer-page';
+import { AutoTopupPanel } from './auto-topup-panel';
 import { OverridesPanel } from './overrides-panel';
 import { Words } from './words';
 
@@ -101,6 +102,7 @@ export function EntitlementsTab({ o, customerId }: { o: Overview; customerId: st
         </CardContent>
       </Card>
       <OverridesPanel customerId={customerId} email={o.customer.email} />
+      <AutoTopupPanel customerId={customerId} />
       <Card className="lg:col-span-2">
         <CardHeader>
           <CardTitle className="text-sm">Changes</CardTitle>

@@ -8,8 +8,8 @@ import { Badge } from '@/components/ui/badge';
 import { Card, CardContent, CardDescription, CardHeader, CardTitle } from '@/components/ui/card';
 import { Table, TableBody, TableCell, TableHead, TableHeader, TableRow } from '@/components/ui/table';
 import { StaffName } from '@/components/staff-name';
+import { StatusBadge } from '@/components/status-badge';
 import { formatCredits, formatDate, formatMoney } from '@/lib/format';
-import { paymentTone, ToneBadge } from './customer-badges';
 import type { Overview } from './customer-page';
 import { EntitlementValue, SOURCE_WORDS } from './entitlements-tab';
 
@@ -148,17 +148,7 @@ function SubscriptionPanel({ o }: { o: Overview }) {
         <div className="flex flex-col gap-2 text-sm">
           <div className="flex flex-wrap items-center gap-2">
             <CopyId value={sub.id} />
-            <ToneBadge
-              tone={
-                sub.status === 'active' || sub.status === 'trialing'
-                  ? 'success'
-                  : sub.status === 'canceled'
-                    ? 'danger'
-                    : 'warning'
-              }
-            >
-              {sub.status}
-            </ToneBadge>
+            <StatusBadge kind="subscription" status={sub.status} />
             <span>{sub.planKey ?? 'unknown plan'}</span>
           </div>
           {sub.currentPeriodEnd && (
@@ -178,7 +168,7 @@ function SubscriptionPanel({ o }: { o: Overview }) {
                   <CopyId value={i.invoiceId ?? i.id} className="max-w-40" />
                   <span className="flex items-center gap-2">
                     <span className="tabular-nums">{formatMoney(i.amount, i.currency)}</span>
-                    <ToneBadge tone={paymentTone(i.status)}>{i.status.replace('_', ' ')}</ToneBadge>
+                    <StatusBadge kind="payment" status={i.status} />
                   </span>
                 </li>
               ))}
@@ -210,8 +200,12 @@ function PaymentsPanel({ o, onShow }: { o: Overview; onShow: (id: string) => voi
                 </button>
                 <span className="flex shrink-0 items-center gap-2">
                   <span className="tabular-nums">{formatMoney(p.amount, p.currency)}</span>
-                  <ToneBadge tone={paymentTone(p.status)}>{p.status.replace('_', ' ')}</ToneBadge>
-                  {p.refunds.length > 0 && <Badge tone="danger">{p.refunds.length} refund</Badge>}
+                  <StatusBadge kind="payment" status={p.status} />
+                  {p.refunds.length > 0 && (
+                    <Badge tone="neutral">
+                      {p.refunds.length} refund{p.refunds.length === 1 ? '' : 's'}
+                    </Badge>
+                  )}
                   {p.disputes.length > 0 && <Badge tone="danger">disputed</Badge>}
                 </span>
               </li>

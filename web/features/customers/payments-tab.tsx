@@ -6,10 +6,10 @@ import { TimeAgo } from '@/components/time-ago';
 import { Badge } from '@/components/ui/badge';
 import { Button } from '@/components/ui/button';
 import { Table, TableBody, TableCell, TableHead, TableHeader, TableRow } from '@/components/ui/table';
+import { StatusBadge } from '@/components/status-badge';
 import { formatCredits, formatMoney } from '@/lib/format';
 import { cn } from '@/lib/utils';
 import { RefundButton } from '@/features/refunds/refund-button';
-import { paymentTone, ToneBadge } from './customer-badges';
 import type { Overview } from './customer-page';
 
 type Row = Overview['payments'][number];
@@ -80,7 +80,7 @@ export function PaymentsTab({
                   </div>
                 </TableCell>
                 <TableCell>
-                  <ToneBadge tone={paymentTone(p.status)}>{p.status.replace('_', ' ')}</ToneBadge>
+                  <StatusBadge kind="payment" status={p.status} />
                 </TableCell>
                 <TableCell className="text-right tabular-nums">
                   {formatMoney(p.amount, p.currency)}
@@ -108,9 +108,7 @@ export function PaymentsTab({
                   <TableCell>↳ Refund{r.origin === 'stripe_dashboard' ? ' (Stripe dashboard)' : ''}</TableCell>
                   <TableCell>{r.stripeRefundId ? <CopyId value={r.stripeRefundId} /> : '—'}</TableCell>
                   <TableCell>
-                    <ToneBadge tone={r.status === 'succeeded' ? 'danger' : 'warning'}>
-                      {r.status.replace('_', ' ')}
-                    </ToneBadge>
+                    <StatusBadge kind="refund" status={r.status} />
                   </TableCell>
                   <TableCell className="text-right tabular-nums">−{formatMoney(r.amount, r.currency)}</TableCell>
                   <TableCell className="text-right tabular-nums">
@@ -129,7 +127,7 @@ export function PaymentsTab({
                     <CopyId value={d.id} />
                   </TableCell>
                   <TableCell>
-                    <ToneBadge tone={paymentTone(d.status)}>{d.status.replaceAll('_', ' ')}</ToneBadge>
+                    <StatusBadge kind="dispute" status={d.status} />
                     {d.evidenceDueBy && !d.submittedAt && (
                       <Badge tone="warning" className="ml-1">
                         due <TimeAgo date={d.evidenceDueBy} />

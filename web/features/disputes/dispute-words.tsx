@@ -1,30 +1,10 @@
-// The same words and colours for dispute states on every screen: red = overdue or lost, amber =
-// waiting for us, neutral = with the bank, green = won.
-import { Badge } from '@/components/ui/badge';
+// Dispute states in the one vocabulary (web/components/status-words.ts): red = overdue or lost,
+// amber = waiting for us, neutral = with the bank, green = won.
+import { StatusBadge } from '@/components/status-badge';
 import type { DisputeState, DisputeUrgency } from '../../../server/contracts/disputes.ts';
 
-const STATE_LABEL: Record<DisputeState, string> = {
-  overdue: 'past due',
-  needs_response: 'needs response',
-  staged: 'staged, not submitted',
-  submitted: 'with the bank',
-  won: 'won',
-  lost: 'lost',
-  closed: 'closed',
-};
-
-const STATE_TONE: Record<DisputeState, 'danger' | 'warning' | 'neutral' | 'success'> = {
-  overdue: 'danger',
-  needs_response: 'warning',
-  staged: 'warning',
-  submitted: 'neutral',
-  won: 'success',
-  lost: 'danger',
-  closed: 'neutral',
-};
-
 export function DisputeStateBadge({ state }: { state: DisputeState }) {
-  return <Badge tone={STATE_TONE[state]}>{STATE_LABEL[state]}</Badge>;
+  return <StatusBadge kind="disputeState" status={state} />;
 }
 
 export function reasonLabel(reason: string): string {

@@ -3,11 +3,15 @@
 // the reason Stripe records, then a confirm step restates the effect in words and numbers. The
 // request id is made when the dialog opens, so a double click or a retry is one refund; if the
 // figures changed meanwhile the server says STALE and the dialog shows the new ones to confirm again.
+import { zodResolver } from '@hookform/resolvers/zod';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useEffect, useState } from 'react';
+import { useForm, useWatch } from 'react-hook-form';
+import type { z } from 'zod';
 import { toast } from 'sonner';
 import { CopyId } from '@/components/copy-id';
 import { Field } from '@/components/field';
+import { ReasonTextarea } from '@/components/reason-textarea';
 import { ErrorState, SkeletonRows } from '@/components/states';
 import { Button } from '@/components/ui/button';
 import {
@@ -20,18 +24,25 @@ import {
 } from '@/components/ui/dialog';
 import { Input } from '@/components/ui/input';
 import { NativeSelect } from '@/components/ui/native-select';
-import { Textarea } from '@/components/ui/textarea';
 import { describeError } from '@/lib/errors';
 import { formatCredits, formatMoney } from '@/lib/format';
 import { useTRPC, type RouterOutputs } from '@/lib/trpc';
 import {
+  requestRefundInput,
   STRIPE_REFUND_REASON_LABELS,
   STRIPE_REFUND_REASONS,
-  type StripeRefundReasonValue,
 } from '../../../server/contracts/refunds.ts';
 import { toMajorText, toMinor } from './money';
 
 type Preview = RouterOutputs['refunds']['preview'];
+
+/**
+ * What the person writes is checked by the refund procedure's own contract (the reason rule and
+ * Stripe's reasons live there once). The amount is typed in major units and checked against the
+ * live calculation (never above the proposal), then by the contract's amount rule.
+ */
+const refundWords = requestRefundInput.pick({ reason: true, stripeReason: true });
+type RefundWords = z.input<typeof refundWords>;
 
 export function RefundDialog({
   paymentId,
@@ -76,8 +87,13 @@ function RefundForm({
   // One id per opening: retries, double clicks and a STALE round trip all reuse it.
   const [requestId] = useState(() => crypto.randomUUID());
   const [amountText, setAmountText] = useState<string | null>(null);
-  const [reason, setReason] = useState('');
-  const [stripeReason, setStripeReason] = useState<StripeRefundReasonValue>('requested_by_customer');
+  const words = useForm<RefundWords>({
+    resolver: zodResolver(refundWords),
+    mode: 'onTouched',
+    defaultValues: { reason: '', stripeReason: 'requested_by_customer' },
+  });
+  const [reason, stripeReason] = useWatch({ control: words.control, name: ['reason', 'stripeReason'] });
+  const wordErrors = words.formState.errors;
   const [step, setStep] = useState<'edit' | 'confirm'>('edit');
   const [notice, setNotice] = useState<string | null>(null);
   const [serverError, setServerError] = useState<{ message: string; retry: boolean } | null>(null);
@@ -139,20 +155,19 @@ function RefundForm({
 
   const calc = preview.calculation;
   const amount = typed ?? calc.proposal;
+  const amountRule = requestRefundInput.shape.amount.safeParse(amount);
   const amountError =
     amountText !== null && typed === null
       ? 'Enter an amount like 6.00'
       : amount > calc.proposal
         ? `At most ${formatMoney(calc.proposal, currency)}: the amount can be lowered, never raised`
-        : amount <= 0
-          ? 'The amount must be above 0'
+        : !amountRule.success
+          ? (amountRule.error.issues[0]?.message ?? 'Check the amount')
           : null;
-  const reasonError =
-    reason.trim().length > 0 && reason.trim().length < 5 ? 'Say why in a few words (5 characters or more)' : null;
   const target = preview.stripeTarget?.id ?? 'the payment';
   const credits = preview.amount === amount ? preview.creditsForAmount : null;
   const canContinue =
-    !calc.blockedReason && !amountError && credits !== null && reason.trim().length >= 5 && !preview.waitingRequest;
+    !calc.blockedReason && !amountError && credits !== null && words.formState.isValid && !preview.waitingRequest;
 
   const submit = () =>
     request.mutate({
@@ -225,13 +240,12 @@ function RefundForm({
     <form
       noValidate
       className="flex flex-col gap-4"
-      onSubmit={(e) => {
-        e.preventDefault();
+      onSubmit={words.handleSubmit(() => {
         if (canContinue) {
           setServerError(null);
           setStep('confirm');
         }
-      }}
+      })}
     >
       <DialogHeader>
         <DialogTitle>Refund a payment</DialogTitle>
@@ -285,12 +299,8 @@ function RefundForm({
                 onChange={(e) => setAmountText(e.target.value)}
               />
             </Field>
-            <Field id="refund-stripe-reason" label="Reason Stripe records">
-              <NativeSelect
-                id="refund-stripe-reason"
-                value={stripeReason}
-                onChange={(e) => setStripeReason(e.target.value as StripeRefundReasonValue)}
-              >
+            <Field id="refund-stripe-reason" label="Reason Stripe records" error={wordErrors.stripeReason?.message}>
+              <NativeSelect id="refund-stripe-reason" {...words.register('stripeReason')}>
                 {STRIPE_REFUND_REASONS.map((r) => (
                   <option key={r} value={r}>
                     {STRIPE_REFUND_REASON_LABELS[r]}
@@ -299,19 +309,8 @@ function RefundForm({
               </NativeSelect>
             </Field>
           </div>
-          <Field id="refund-reason" label="Reason (recorded in the audit log)" error={reasonError ?? undefined}>
-            <Textarea
-              id="refund-reason"
-              value={reason}
-              aria-invalid={!!reasonError}
-              onChange={(e) => setReason(e.target.value)}
-              onKeyDown={(e) => {
-                if (e.key === 'Enter' && !e.shiftKey) {
-                  e.preventDefault();
-                  e.currentTarget.form?.requestSubmit();
-                }
-              }}
-            />
+          <Field id="refund-reason" label="Reason (recorded in the audit log)" error={wordErrors.reason?.message}>
+            <ReasonTextarea id="refund-reason" invalid={!!wordErrors.reason} {...words.register('reason')} />
           </Field>
         </>
       )}

@@ -1,10 +1,14 @@
 // Service API keys for the product's backend: create one (shown once, with a copy button; only its
 // hash is kept), see its name, prefix and last use, revoke it with a reason.
+import { zodResolver } from '@hookform/resolvers/zod';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { CheckIcon, CopyIcon } from 'lucide-react';
 import { useState } from 'react';
+import { useForm } from 'react-hook-form';
 import { toast } from 'sonner';
+import type { z } from 'zod';
 import { createApiKeyInput, revokeApiKeyInput } from '../../../server/contracts/api-keys.ts';
+import { Field } from '@/components/field';
 import { ReasonDialog } from '@/components/reason-dialog';
 import { EmptyState, ErrorState, SkeletonRows } from '@/components/states';
 import { TimeAgo } from '@/components/time-ago';
@@ -20,7 +24,6 @@ import {
   DialogTitle,
 } from '@/components/ui/dialog';
 import { Input } from '@/components/ui/input';
-import { Label } from '@/components/ui/label';
 import { Table, TableBody, TableCell, TableHead, TableHeader, TableRow } from '@/components/ui/table';
 import { toastError } from '@/lib/errors';
 import { useTRPC, type RouterOutputs } from '@/lib/trpc';
@@ -140,8 +143,11 @@ function CreateKeyDialog({
 
 function CreateKeyForm({ onClose, onCreated }: { onClose: () => void; onCreated: () => Promise<unknown> }) {
   const trpc = useTRPC();
-  const [name, setName] = useState('');
-  const [error, setError] = useState<string | null>(null);
+  const form = useForm<z.input<typeof createApiKeyInput>, unknown, z.output<typeof createApiKeyInput>>({
+    resolver: zodResolver(createApiKeyInput),
+    defaultValues: { name: '' },
+  });
+  const error = form.formState.errors.name?.message;
   const [created, setCreated] = useState<{ name: string; key: string } | null>(null);
   const [copied, setCopied] = useState(false);
   const create = useMutation(
@@ -194,39 +200,19 @@ function CreateKeyForm({ onClose, onCreated }: { onClose: () => void; onCreated:
     );
   }
   return (
-    <form
-      className="flex flex-col gap-4"
-      noValidate
-      onSubmit={(e) => {
-        e.preventDefault();
-        const parsed = createApiKeyInput.safeParse({ name });
-        if (!parsed.success) {
-          setError(parsed.error.issues[0]?.message ?? 'Give the key a name');
-          return;
-        }
-        setError(null);
-        create.mutate(parsed.data);
-      }}
-    >
+    <form className="flex flex-col gap-4" noValidate onSubmit={form.handleSubmit((input) => create.mutate(input))}>
       <DialogHeader>
         <DialogTitle>Create a service API key</DialogTitle>
         <DialogDescription>Name it after what uses it (e.g. “production backend”).</DialogDescription>
       </DialogHeader>
-      <div className="flex flex-col gap-1.5">
-        <Label htmlFor="api-key-name">Name</Label>
+      <Field id="api-key-name" label="Name" error={error}>
         <Input
           id="api-key-name"
-          value={name}
           aria-invalid={!!error}
           aria-describedby={error ? 'api-key-name-error' : undefined}
-          onChange={(e) => setName(e.target.value)}
+          {...form.register('name')}
         />
-        {error && (
-          <p id="api-key-name-error" className="text-sm text-destructive">
-            {error}
-          </p>
-        )}
-      </div>
+      </Field>
       <DialogFooter>
         <Button type="button" variant="outline" onClick={onClose}>
           Cancel

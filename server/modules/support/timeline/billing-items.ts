@@ -3,6 +3,7 @@
 import type { TimelineItem, TimelineStep } from '../../../contracts/support.ts';
 import type { Row } from './load-rows.ts';
 import { RANK } from './ranks.ts';
+import { statusWords } from '../../../contracts/status-words.ts';
 import { date, num, optDate, optStr, str } from './row.ts';
 import {
   EVENT_STATUS_WORDS,
@@ -127,7 +128,7 @@ export function paymentItem(p: Row): Draft {
       refunded ? `{{money ${refunded} ${currency}}} refunded` : null,
     ]),
     tone: paymentTone(status),
-    status: status.replace('_', ' '),
+    status: statusWords('payment', status).label,
     credits: granted || null,
     amount: { minor: amount, currency },
     stripeIds: ['checkout_session_id', 'invoice_id', 'payment_intent_id', 'charge_id', 'subscription_id']
@@ -157,7 +158,7 @@ export function subscriptionItem(s: Row): Draft {
       grace && `payment failed: grace until {{at ${grace.toISOString()}}}`,
     ]),
     tone: subscriptionTone(status),
-    status,
+    status: statusWords('subscription', status).label,
     credits: null,
     amount: null,
     stripeIds: [str(s, 'id')],
@@ -187,7 +188,7 @@ export function refundItem(r: Row): Draft {
       error && `error: ${error}`,
     ]),
     tone: refundTone(status),
-    status: status.replace('_', ' '),
+    status: statusWords('refund', status).label,
     credits: clawed ? -clawed : null,
     amount: { minor: num(r, 'amount'), currency: str(r, 'currency') },
     stripeIds: [r.stripe_refund_id, ...paymentChain(r)].filter(isChainId),
@@ -215,7 +216,7 @@ export function disputeItem(d: Row): Draft {
       submitted && 'evidence submitted',
     ]),
     tone: disputeTone(status),
-    status: status.replaceAll('_', ' '),
+    status: statusWords('dispute', status).label,
     credits: frozen ? -frozen : null,
     amount: { minor: num(d, 'amount'), currency: str(d, 'currency') },
     stripeIds: [d.id, d.charge_id, ...paymentChain(d)].filter(isChainId),

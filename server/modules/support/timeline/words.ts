@@ -1,6 +1,7 @@
 // Words and colours for timeline items, in one place so every screen says the same thing.
 import type { Tone } from '../../../contracts/support.ts';
 import type { LedgerEntryType } from '../../../generated/prisma/client.ts';
+import { statusWords } from '../../../contracts/status-words.ts';
 
 export const ENTRY_TITLES: Record<LedgerEntryType, string> = {
   grant: 'Credits granted',
@@ -45,31 +46,11 @@ export const EVENT_STATUS_WORDS: Record<string, string> = {
   ignored: 'ignored (type not used)',
 };
 
-export function paymentTone(status: string): Tone {
-  if (status === 'paid') return 'success';
-  if (status === 'pending') return 'warning';
-  if (status === 'failed' || status === 'refunded' || status === 'partially_refunded') return 'danger';
-  return 'neutral';
-}
-
-export function refundTone(status: string): Tone {
-  if (status === 'succeeded') return 'danger';
-  if (status === 'pending' || status === 'pending_approval') return 'warning';
-  return 'neutral';
-}
-
-export function disputeTone(status: string): Tone {
-  if (status === 'won' || status === 'warning_closed' || status === 'prevented') return 'success';
-  if (status === 'lost') return 'danger';
-  return 'warning';
-}
-
-export function subscriptionTone(status: string): Tone {
-  if (status === 'active' || status === 'trialing') return 'success';
-  if (status === 'past_due' || status === 'incomplete' || status === 'unpaid') return 'warning';
-  if (status === 'canceled' || status === 'incomplete_expired') return 'danger';
-  return 'neutral';
-}
+// Tones come from the one vocabulary the web's badges use too (contracts/status-words.ts).
+export const paymentTone = (status: string): Tone => statusWords('payment', status).tone;
+export const refundTone = (status: string): Tone => statusWords('refund', status).tone;
+export const disputeTone = (status: string): Tone => statusWords('dispute', status).tone;
+export const subscriptionTone = (status: string): Tone => statusWords('subscription', status).tone;
 
 /** Stripe ids worth linking (not the customer: every object names it). */
 export function isChainId(id: unknown): id is string {

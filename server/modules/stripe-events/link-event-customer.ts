@@ -6,7 +6,7 @@ import { AppError } from '../../lib/app-error.ts';
 import { recordAudit } from '../audit/record-audit.ts';
 import { linkStripeCustomer } from '../customers/link-stripe-customer.ts';
 import { processEvent, type PipelineContext, type ProcessResult } from './process-event.ts';
-import { stripeId } from './resolve-event-customer.ts';
+import { stripeId } from '../billing/resolve-event-customer.ts';
 
 export async function linkEventCustomer(
   ctx: PipelineContext,

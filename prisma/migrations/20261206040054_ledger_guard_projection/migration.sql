@@ -1,0 +1,194 @@
+-- customer.balance and credit_lot.remaining change only through ledger_post_entry: it turns
+-- creditdesk.ledger_write on around its own updates, and a trigger refuses any other change.
+
+-- prisma/sql/functions/ledger_guard_projection.sql
+CREATE OR REPLACE FUNCTION public.ledger_guard_projection()
+ RETURNS trigger
+ LANGUAGE plpgsql
+AS $function$
+BEGIN
+  -- customer.balance and credit_lot.remaining are projections of the ledger: only
+  -- ledger_post_entry changes them (it turns creditdesk.ledger_write on for its own updates and
+  -- off again before it returns), so a direct UPDATE cannot make them disagree with the entries.
+  IF current_setting('creditdesk.ledger_write', true) IS DISTINCT FROM 'on' THEN
+    RAISE EXCEPTION '% of % changes only through ledger_post_entry (the ledger''s write path)',
+      CASE TG_TABLE_NAME WHEN 'customer' THEN 'balance' ELSE 'remaining' END, TG_TABLE_NAME
+      USING ERRCODE = 'check_violation';
+  END IF;
+  RETURN NEW;
+END;
+$function$;
+
+-- prisma/sql/functions/ledger_post_entry.sql
+CREATE OR REPLACE FUNCTION public.ledger_post_entry(p jsonb)
+ RETURNS jsonb
+ LANGUAGE plpgsql
+AS $function$
+DECLARE
+  v_mode TEXT := p->>'mode';
+  v_key TEXT := p->>'idempotencyKey';
+  v_now TIMESTAMP(3) := COALESCE((p->>'now')::TIMESTAMP(3), now() AT TIME ZONE 'UTC');
+  v_customer UUID;
+  v_balance INTEGER;
+  v_status "CustomerStatus";
+  v_lot "credit_lot";
+  v_lot_ids UUID[] := '{}';
+  v_deltas INTEGER[] := '{}';
+  v_delta INTEGER := 0;
+  v_entry_lot UUID;
+  v_entry "ledger_entry";
+  v_need INTEGER;
+  v_available INTEGER;
+  v_problems JSONB;
+  v_allocations JSONB;
+BEGIN
+  IF v_mode IN ('grant', 'draw') THEN
+    v_customer := (p->>'customerId')::UUID;
+  ELSE
+    -- A lot never changes customer, so reading its owner before the lock is safe.
+    SELECT customer_id INTO v_customer FROM "credit_lot"
+      WHERE id = COALESCE(p->>'lotId', p->'lotIds'->>0)::UUID;
+    IF NOT FOUND THEN RETURN jsonb_build_object('status', 'lot_not_found'); END IF;
+  END IF;
+
+  SELECT balance, status INTO v_balance, v_status FROM "customer" WHERE id = v_customer FOR NO KEY UPDATE;
+  IF NOT FOUND THEN RETURN jsonb_build_object('status', 'customer_not_found'); END IF;
+
+  SELECT * INTO v_entry FROM "ledger_entry" WHERE idempotency_key = v_key;
+  IF FOUND THEN RETURN ledger_entry_result('replayed', v_entry); END IF;
+
+  IF COALESCE((p->>'requireActive')::BOOLEAN, false) AND v_status = 'blocked' THEN
+    RETURN jsonb_build_object('status', 'blocked');
+  END IF;
+
+  IF v_mode = 'grant' THEN
+    v_delta := (p->>'credits')::INTEGER;
+    v_entry_lot := gen_random_uuid();
+
+  ELSIF v_mode = 'draw' THEN
+    -- Draw-down order: soonest expiry first (never-expiring last), then free before paid, then
+    -- oldest. Frozen and expired lots are skipped. Each lot gives min(remaining, what is still needed).
+    v_need := (p->>'credits')::INTEGER;
+    SELECT COALESCE(array_agg(id ORDER BY pos), '{}'),
+           COALESCE(array_agg(-LEAST(remaining, v_need - (running - remaining)) ORDER BY pos), '{}'),
+           COALESCE(max(total), 0)
+      INTO v_lot_ids, v_deltas, v_available
+      FROM (
+        SELECT id, remaining,
+               sum(remaining) OVER w AS running,
+               row_number() OVER w AS pos,
+               sum(remaining) OVER () AS total
+          FROM "credit_lot"
+         WHERE customer_id = v_customer AND remaining > 0 AND NOT frozen
+           AND (expires_at IS NULL OR expires_at > v_now)
+        WINDOW w AS (ORDER BY expires_at ASC NULLS LAST, cost_basis = 'paid', created_at, id
+                     ROWS UNBOUNDED PRECEDING)
+      ) ranked
+     WHERE running - remaining < v_need;
+    IF v_available < v_need THEN
+      RETURN jsonb_build_object('status', 'insufficient', 'required', v_need,
+                                'available', v_available, 'balance', v_balance);
+    END IF;
+    v_delta := -v_need;
+
+  ELSIF v_mode = 'lots' THEN
+    v_lot_ids := ARRAY(SELECT jsonb_array_elements_text(p->'lotIds')::UUID);
+    v_deltas := ARRAY(SELECT jsonb_array_elements_text(p->'deltas')::INTEGER);
+    IF COALESCE((p->>'cap')::BOOLEAN, false) THEN
+      -- Take at most what remains (a clawback after usage): the clamp happens under the lock.
+      SELECT COALESCE(array_agg(d.lot_id ORDER BY d.ord), '{}'),
+             COALESCE(array_agg(GREATEST(d.delta, -l.remaining) ORDER BY d.ord), '{}')
+        INTO v_lot_ids, v_deltas
+        FROM unnest(v_lot_ids, v_deltas) WITH ORDINALITY AS d(lot_id, delta, ord)
+        JOIN "credit_lot" l ON l.id = d.lot_id AND l.customer_id = v_customer
+       WHERE GREATEST(d.delta, -l.remaining) <> 0;
+      IF cardinality(v_lot_ids) = 0 THEN RETURN jsonb_build_object('status', 'noop', 'balance', v_balance); END IF;
+    END IF;
+    SELECT jsonb_agg(jsonb_build_object('lotId', d.lot_id, 'change', d.delta,
+                                        'remaining', l.remaining, 'granted', l.granted))
+      INTO v_problems
+      FROM unnest(v_lot_ids, v_deltas) AS d(lot_id, delta)
+      LEFT JOIN "credit_lot" l ON l.id = d.lot_id AND l.customer_id = v_customer
+     WHERE l.id IS NULL OR l.remaining + d.delta < 0 OR l.remaining + d.delta > l.granted;
+    IF v_problems IS NOT NULL THEN
+      RETURN jsonb_build_object('status', 'out_of_range', 'problems', v_problems);
+    END IF;
+    SELECT sum(x) INTO v_delta FROM unnest(v_deltas) AS x;
+    IF cardinality(v_lot_ids) = 1 THEN v_entry_lot := v_lot_ids[1]; END IF;
+
+  ELSIF v_mode IN ('expire', 'freeze', 'release') THEN
+    SELECT * INTO v_lot FROM "credit_lot" WHERE id = (p->>'lotId')::UUID;
+    v_entry_lot := v_lot.id;
+    IF v_mode = 'expire' THEN
+      IF v_lot.frozen OR v_lot.remaining = 0 OR v_lot.expires_at IS NULL OR v_lot.expires_at > v_now THEN
+        RETURN jsonb_build_object('status', 'noop', 'balance', v_balance);
+      END IF;
+      v_lot_ids := ARRAY[v_lot.id];
+      v_deltas := ARRAY[-v_lot.remaining];
+      v_delta := -v_lot.remaining;
+    ELSIF v_lot.frozen = (v_mode = 'freeze') THEN
+      RETURN jsonb_build_object('status', CASE WHEN v_lot.frozen THEN 'already_frozen' ELSE 'not_frozen' END);
+    END IF;
+
+  ELSE
+    RAISE EXCEPTION 'ledger_post_entry: unknown mode %', v_mode;
+  END IF;
+
+  INSERT INTO "ledger_entry" (customer_id, type, credits, lot_id, reference_type, reference, actor_type,
+                              actor_id, reason, idempotency_key, balance_after, metadata, created_at)
+  VALUES (v_customer, (p->>'type')::"LedgerEntryType", v_delta, v_entry_lot, p->>'referenceType',
+          p->>'reference', (p->>'actorType')::"ActorType", p->>'actorId', p->>'reason', v_key,
+          v_balance + v_delta, NULLIF(p->'metadata', 'null'::JSONB), now() AT TIME ZONE 'UTC')
+  ON CONFLICT (idempotency_key) DO NOTHING
+  RETURNING * INTO v_entry;
+  IF NOT FOUND THEN
+    -- Another customer's transaction committed this key while we waited on the unique index.
+    SELECT * INTO v_entry FROM "ledger_entry" WHERE idempotency_key = v_key;
+    RETURN ledger_entry_result('replayed', v_entry);
+  END IF;
+
+  IF v_mode = 'grant' THEN
+    INSERT INTO "credit_lot" (id, customer_id, source, granted, remaining, expires_at, cost_basis,
+                              amount_paid, currency, stripe_reference, created_at)
+    VALUES (v_entry_lot, v_customer, (p#>>'{lot,source}')::"LotSource", v_delta, v_delta,
+            (p#>>'{lot,expiresAt}')::TIMESTAMP(3), (p#>>'{lot,costBasis}')::"CostBasis",
+            (p#>>'{lot,amountPaid}')::INTEGER, p#>>'{lot,currency}', p#>>'{lot,stripeReference}',
+            now() AT TIME ZONE 'UTC');
+  ELSIF v_mode IN ('freeze', 'release') THEN
+    UPDATE "credit_lot" SET frozen = (v_mode = 'freeze') WHERE id = v_entry_lot;
+  END IF;
+
+  IF cardinality(v_lot_ids) > 0 THEN
+    WITH ins AS (
+      INSERT INTO "ledger_allocation" (entry_id, lot_id, credits, position)
+      SELECT v_entry.id, a.lot_id, a.delta, a.ord - 1
+        FROM unnest(v_lot_ids, v_deltas) WITH ORDINALITY AS a(lot_id, delta, ord)
+      RETURNING *)
+    SELECT jsonb_agg(to_jsonb(ins) || jsonb_build_object('id', ins.id::text, 'entry_id', ins.entry_id::text) ORDER BY ins.position)
+      INTO v_allocations FROM ins;
+    PERFORM set_config('creditdesk.ledger_write', 'on', true);
+    UPDATE "credit_lot" l SET remaining = l.remaining + a.delta
+      FROM unnest(v_lot_ids, v_deltas) AS a(lot_id, delta)
+     WHERE l.id = a.lot_id;
+  END IF;
+
+  IF v_delta <> 0 THEN
+    -- ledger_guard_projection lets balance change only while this flag is on (this statement).
+    PERFORM set_config('creditdesk.ledger_write', 'on', true);
+    UPDATE "customer" SET balance = v_balance + v_delta, updated_at = now() AT TIME ZONE 'UTC'
+     WHERE id = v_customer;
+  END IF;
+  PERFORM set_config('creditdesk.ledger_write', 'off', true);
+
+  RETURN jsonb_build_object('status', 'posted',
+    'entry', to_jsonb(v_entry) || jsonb_build_object('id', v_entry.id::text),
+    'allocations', COALESCE(v_allocations, '[]'::jsonb),
+    'lot', CASE WHEN v_entry_lot IS NULL THEN NULL
+                ELSE (SELECT to_jsonb(l) FROM "credit_lot" l WHERE l.id = v_entry_lot) END);
+END
+$function$;
+
+CREATE TRIGGER "customer_balance_ledger_only" BEFORE UPDATE OF balance ON "customer"
+  FOR EACH ROW WHEN (OLD.balance IS DISTINCT FROM NEW.balance) EXECUTE FUNCTION ledger_guard_projection();
+CREATE TRIGGER "credit_lot_remaining_ledger_only" BEFORE UPDATE OF remaining ON "credit_lot"
+  FOR EACH ROW WHEN (OLD.remaining IS DISTINCT FROM NEW.remaining) EXECUTE FUNCTION ledger_guard_projection();

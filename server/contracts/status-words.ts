@@ -1,0 +1,77 @@
+// The one home for status words and colours, shared by the server's timeline and the web's badges
+// (issue 16: one vocabulary, one colour per state on every page). Red = money lost or action needed, amber = waiting, green = settled in our favour
+// or working, neutral = closed / informational. A refund that went through is "refunded" (neutral)
+// on the Refunds page and on the customer's payments alike; a refunded payment reads the same.
+export type StatusTone = 'success' | 'warning' | 'danger' | 'neutral';
+export type StatusKind = 'payment' | 'refund' | 'dispute' | 'disputeState' | 'subscription' | 'event' | 'run';
+
+type Words = Record<string, readonly [StatusTone, string]>;
+
+export const STATUS_WORDS: Record<StatusKind, Words> = {
+  payment: {
+    pending: ['warning', 'pending'],
+    paid: ['success', 'paid'],
+    failed: ['danger', 'failed'],
+    refunded: ['neutral', 'refunded'],
+    partially_refunded: ['neutral', 'partly refunded'],
+  },
+  refund: {
+    pending_approval: ['warning', 'awaiting approval'],
+    pending: ['warning', 'pending at Stripe'],
+    succeeded: ['neutral', 'refunded'],
+    failed: ['danger', 'failed'],
+    canceled: ['neutral', 'canceled'],
+    rejected: ['neutral', 'rejected'],
+  },
+  // Stripe's own dispute statuses, as stored.
+  dispute: {
+    warning_needs_response: ['warning', 'needs response'],
+    needs_response: ['warning', 'needs response'],
+    warning_under_review: ['neutral', 'with the bank'],
+    under_review: ['neutral', 'with the bank'],
+    won: ['success', 'won'],
+    lost: ['danger', 'lost'],
+    warning_closed: ['neutral', 'closed'],
+    charge_refunded: ['neutral', 'closed (refunded)'],
+    prevented: ['success', 'prevented'],
+  },
+  // Where a dispute stands against its deadline (server/contracts/disputes.ts DisputeState).
+  disputeState: {
+    overdue: ['danger', 'past due'],
+    needs_response: ['warning', 'needs response'],
+    staged: ['warning', 'staged, not submitted'],
+    submitted: ['neutral', 'with the bank'],
+    won: ['success', 'won'],
+    lost: ['danger', 'lost'],
+    closed: ['neutral', 'closed'],
+  },
+  subscription: {
+    active: ['success', 'active'],
+    trialing: ['success', 'trial'],
+    past_due: ['warning', 'past due'],
+    unpaid: ['danger', 'unpaid'],
+    incomplete: ['warning', 'incomplete'],
+    incomplete_expired: ['neutral', 'expired'],
+    paused: ['warning', 'paused'],
+    canceled: ['neutral', 'canceled'],
+  },
+  event: {
+    processed: ['success', 'processed'],
+    ignored: ['neutral', 'ignored'],
+    received: ['warning', 'received'],
+    deferred: ['warning', 'deferred (retrying)'],
+    failed: ['danger', 'failed'],
+    error: ['danger', 'error'],
+  },
+  run: {
+    running: ['warning', 'running'],
+    succeeded: ['success', 'succeeded'],
+    failed: ['danger', 'failed'],
+  },
+};
+
+/** Words and colour for a status; an unknown one reads as itself, neutral. */
+export function statusWords(kind: StatusKind, status: string): { tone: StatusTone; label: string } {
+  const hit = STATUS_WORDS[kind][status];
+  return hit ? { tone: hit[0], label: hit[1] } : { tone: 'neutral', label: status.replaceAll('_', ' ') };
+}

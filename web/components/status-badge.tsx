@@ -1,0 +1,23 @@
+// A status as a badge, in the one vocabulary (status-words.ts).
+import { Badge } from '@/components/ui/badge';
+import { statusWords, type StatusKind } from '../../server/contracts/status-words.ts';
+
+export function StatusBadge({
+  kind,
+  status,
+  prefix,
+  className,
+}: {
+  kind: StatusKind;
+  status: string;
+  prefix?: string;
+  className?: string;
+}) {
+  const { tone, label } = statusWords(kind, status);
+  return (
+    <Badge tone={tone} className={className} data-status={status}>
+      {prefix}
+      {label}
+    </Badge>
+  );
+}
