@@ -268,15 +268,18 @@ describe('saving, versions and restore', () => {
     const versions = await listCatalogVersions(db.prisma);
     expect(versions.items.map((v) => v.action)).toEqual(['catalog.save', 'catalog.import']);
     expect(versions.items[0]!.current).toBe(true);
+    // Numbered 1, 2, 3 per catalog, whatever other audit records came between (issue 16).
+    expect(versions.items.map((v) => v.number)).toEqual([2, 1]);
     const first = versions.items[1]!;
+    expect((await getCatalogVersion(db.prisma, first.id)).number).toBe(1);
     expect(((await getCatalogVersion(db.prisma, first.id)).catalog as Json).plans[1].monthlyCredits).toBe(1000);
 
     const restored = await restoreCatalogVersion(db.prisma, { versionId: first.id, reason: 'undo', actor: admin });
     expect(restored.changed).toBe(true);
     expect(plan(await exportCatalog(db.prisma), 'starter').monthlyCredits).toBe(1000);
     const after = await listCatalogVersions(db.prisma, { limit: 1 });
-    expect(after.items[0]).toMatchObject({ action: 'catalog.restore', current: true });
-    expect(after.items[0]!.reason).toContain(`restored version #${first.id}: undo`);
+    expect(after.items[0]).toMatchObject({ action: 'catalog.restore', current: true, number: 3 });
+    expect(after.items[0]!.reason).toContain('restored version 1: undo');
     expect(after.nextCursor).not.toBeNull();
     await expect(getCatalogVersion(db.prisma, '999999')).rejects.toMatchObject({ code: 'NOT_FOUND' });
   });

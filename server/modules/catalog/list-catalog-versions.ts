@@ -22,10 +22,22 @@ export async function listCatalogVersions(db: DbOrTx, input: { cursor?: string |
   });
   const page = rows.slice(0, limit);
   const latest = input.cursor ? await latestCatalogVersion(db) : (page[0]?.id.toString() ?? null);
+  // Numbered 1, 2, 3 in the order they were saved (ids are shared with every other audit record).
+  const newest = page[0] ? await versionNumber(db, page[0].id) : 0;
   return {
-    items: page.map((r) => ({ ...r, id: r.id.toString(), current: r.id.toString() === latest })),
+    items: page.map((r, i) => ({
+      ...r,
+      id: r.id.toString(),
+      number: newest - i,
+      current: r.id.toString() === latest,
+    })),
     nextCursor: rows.length > limit ? (page.at(-1)?.id.toString() ?? null) : null,
   };
+}
+
+/** A version's number: how many catalog versions were saved up to and including it. */
+export function versionNumber(db: DbOrTx, id: bigint): Promise<number> {
+  return db.auditLog.count({ where: { ...VERSION_WHERE, id: { lte: id } } });
 }
 
 /** One version: the catalog as it was right after that change, and right before it. */
@@ -34,6 +46,7 @@ export async function getCatalogVersion(db: DbOrTx, versionId: string) {
   if (!row || !row.after) throw new AppError('NOT_FOUND', `No catalog version #${versionId}`);
   return {
     id: row.id.toString(),
+    number: await versionNumber(db, row.id),
     createdAt: row.createdAt,
     action: row.action,
     actorEmail: row.actorEmail,

@@ -11,7 +11,7 @@ export async function restoreCatalogVersion(db: DbOrTx, input: { versionId: stri
     const version = await getCatalogVersion(tx, input.versionId);
     const result = await importCatalog(tx, version.catalog, input.actor, {
       action: 'catalog.restore',
-      reason: `restored version #${version.id}: ${input.reason}`,
+      reason: `restored version ${version.number}: ${input.reason}`,
     });
     return { ...result, version: await latestCatalogVersion(tx) };
   });

@@ -6,7 +6,7 @@ import { inTransaction, type DbOrTx } from '../../db/tx.ts';
 import type { Actor } from '../../lib/actor.ts';
 import { AppError } from '../../lib/app-error.ts';
 import { importCatalog, type CatalogImportResult } from './import-catalog.ts';
-import { latestCatalogVersion } from './list-catalog-versions.ts';
+import { latestCatalogVersion, versionNumber } from './list-catalog-versions.ts';
 
 export interface SaveCatalogInput {
   catalog: unknown;
@@ -21,7 +21,7 @@ export interface SaveCatalogInput {
 export async function saveCatalog(
   db: DbOrTx,
   input: SaveCatalogInput,
-): Promise<CatalogImportResult & { version: string | null }> {
+): Promise<CatalogImportResult & { version: string | null; versionNumber: number | null }> {
   return inTransaction(db, async (tx) => {
     // The import takes the same lock; taking it first makes the version check and the write one step.
     await tx.$executeRaw`SELECT pg_advisory_xact_lock(hashtext('creditdesk:catalog-import'))`;
@@ -30,7 +30,7 @@ export async function saveCatalog(
       if (latest !== input.baseVersion) {
         throw new AppError(
           'STALE',
-          `The catalog was changed by someone else since you opened it (now version #${latest}). Reload it, then apply your change again.`,
+          `The catalog was changed by someone else since you opened it (now version ${latest ? await versionNumber(tx, BigInt(latest)) : 0}). Reload it, then apply your change again.`,
           { latest },
         );
       }
@@ -39,6 +39,8 @@ export async function saveCatalog(
       action: input.source === 'file' ? 'catalog.import' : 'catalog.save',
       reason: input.reason,
     });
-    return { ...result, version: await latestCatalogVersion(tx) };
+    const version = await latestCatalogVersion(tx);
+    // The version token stays the audit record id; people read the number (1, 2, 3 per catalog).
+    return { ...result, version, versionNumber: version ? await versionNumber(tx, BigInt(version)) : null };
   });
 }

@@ -5,7 +5,7 @@
 // reprocess or a second event about the same object replays instead of applying twice.
 import type Stripe from 'stripe';
 import type { Db } from '../../db/client.ts';
-import type { Tx } from '../../db/tx.ts';
+import { PIPELINE_TX_OPTIONS, type Tx } from '../../db/tx.ts';
 import type { EventStatus } from '../../generated/prisma/enums.ts';
 import { AppError } from '../../lib/app-error.ts';
 import { metrics } from '../../lib/metrics.ts';
@@ -81,7 +81,6 @@ export interface ProcessResult {
   cause?: EventCause;
 }
 
-const TX_OPTIONS = { maxWait: 15_000, timeout: 30_000 } as const;
 const CONFLICT_RETRIES = 4;
 
 /** The envelope and data.object as handlers read them: in the endive shape whatever the event's
@@ -317,7 +316,7 @@ async function applyInTransaction(
       delivery: options.delivery ?? null,
     });
     return { eventId: envelope.id, status: 'processed' as const, skipped: false, summary: outcome.summary };
-  }, TX_OPTIONS);
+  }, PIPELINE_TX_OPTIONS);
 }
 
 /** The event's new state, its attempt record and (for an inline attempt) its delivery's outcome,
@@ -420,5 +419,5 @@ async function recordFailure(
       delivery: options.delivery ?? null,
     });
     return { eventId, status, skipped: false, error: message, cause };
-  }, TX_OPTIONS);
+  }, PIPELINE_TX_OPTIONS);
 }

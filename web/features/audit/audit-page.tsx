@@ -14,6 +14,7 @@ import { Input } from '@/components/ui/input';
 import { Label } from '@/components/ui/label';
 import { StaffName } from '@/components/staff-name';
 import { formatUtc } from '@/lib/format';
+import { jsonDiff } from '@/lib/json-diff';
 import { useTRPC } from '@/lib/trpc';
 import { auditColumns, type AuditRow as Row } from './audit-columns';
 
@@ -35,6 +36,41 @@ function Json({ value }: { value: unknown }) {
     <pre className="max-h-64 overflow-auto rounded-md border bg-muted/50 p-2 font-mono text-xs" tabIndex={0}>
       {JSON.stringify(value, null, 2)}
     </pre>
+  );
+}
+
+const short = (v: unknown) => {
+  const text = typeof v === 'string' ? v : JSON.stringify(v);
+  return text.length > 160 ? `${text.slice(0, 160)}…` : text;
+};
+
+/** What the action changed, path by path (issue 16: a diff, not two JSON blobs). */
+function Changes({ before, after }: { before: unknown; after: unknown }) {
+  const changes = jsonDiff(before, after);
+  return (
+    <section aria-label="What changed">
+      <h3 className="mb-1 text-sm font-medium">What changed</h3>
+      {changes.length === 0 ? (
+        <p className="text-sm text-muted-foreground">Nothing recorded as changed.</p>
+      ) : (
+        <ul className="flex max-h-80 flex-col gap-1 overflow-y-auto text-sm" data-testid="audit-diff">
+          {changes.map((c) => (
+            <li key={`${c.kind}-${c.path}`} className="grid grid-cols-[minmax(8rem,auto)_1fr] gap-2">
+              <span className="font-mono text-xs break-all">{c.path}</span>
+              <span className="break-words">
+                {c.kind === 'added' && <span className="text-success">+ {short(c.after)}</span>}
+                {c.kind === 'removed' && <span className="text-destructive line-through">{short(c.before)}</span>}
+                {c.kind === 'changed' && (
+                  <>
+                    <span className="text-muted-foreground line-through">{short(c.before)}</span> → {short(c.after)}
+                  </>
+                )}
+              </span>
+            </li>
+          ))}
+        </ul>
+      )}
+    </section>
   );
 }
 
@@ -63,16 +99,22 @@ function RecordDialog({ row, onClose }: { row: Row | null; onClose: () => void }
               <dt className="text-muted-foreground">Record</dt>
               <dd className="font-mono text-xs">#{row.id}</dd>
             </dl>
-            <div className="grid grid-cols-1 gap-3 sm:grid-cols-2">
-              <section aria-label="Before">
-                <h3 className="mb-1 text-sm font-medium">Before</h3>
-                <Json value={row.before} />
-              </section>
-              <section aria-label="After">
-                <h3 className="mb-1 text-sm font-medium">After</h3>
-                <Json value={row.after} />
-              </section>
-            </div>
+            <Changes before={row.before} after={row.after} />
+            <details>
+              <summary className="cursor-pointer text-sm text-muted-foreground">
+                Whole record before and after (JSON)
+              </summary>
+              <div className="mt-2 grid grid-cols-1 gap-3 sm:grid-cols-2">
+                <section aria-label="Before">
+                  <h3 className="mb-1 text-sm font-medium">Before</h3>
+                  <Json value={row.before} />
+                </section>
+                <section aria-label="After">
+                  <h3 className="mb-1 text-sm font-medium">After</h3>
+                  <Json value={row.after} />
+                </section>
+              </div>
+            </details>
           </>
         )}
       </DialogContent>

@@ -189,7 +189,7 @@ function MapPriceForm({
       onSuccess: async (r, values) => {
         setSaved(`${priceId} now sells ${r.owner.kind} ${r.owner.key}`);
         onSaved();
-        toast.success(`${priceId} added to the catalog (version #${r.version})`);
+        toast.success(`${priceId} added to the catalog (version ${r.versionNumber})`);
         if (waiting.length) await runner.run(waiting, values.reason.trim());
       },
       onError: (err) => setServerError(describeError(err).message),
