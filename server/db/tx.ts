@@ -9,6 +9,11 @@ export type DbOrTx = Tx | Db;
 
 /** Generous limits: under contention a transaction may queue for a pooled connection and a row lock. */
 export const TX_OPTIONS = { maxWait: 10_000, timeout: 20_000 } as const;
+/**
+ * The Stripe event pipeline's transactions (apply an event, dry-run a batch): an event's effect
+ * may touch many rows under several locks, and a retry job must not give up on a busy database.
+ */
+export const PIPELINE_TX_OPTIONS = { maxWait: 15_000, timeout: 30_000 } as const;
 
 function isRootClient(db: DbOrTx): db is Db {
   // Prisma 7 transaction clients also have $transaction (a nested transaction on a savepoint), and

@@ -11,7 +11,7 @@
 // stay invisible to it. Reads are by customer (indexed), never whole-table scans.
 import { Prisma } from '../../generated/prisma/client.ts';
 import type { EventStatus } from '../../generated/prisma/enums.ts';
-import type { Tx } from '../../db/tx.ts';
+import { PIPELINE_TX_OPTIONS, type Tx } from '../../db/tx.ts';
 import { AppError } from '../../lib/app-error.ts';
 import type { EventHandler, HandlerMap } from './event-handler.ts';
 import { describeEventCause, type EventCause } from '../../contracts/event-causes.ts';
@@ -196,7 +196,7 @@ export async function dryRunEvents(
         report = await applyAndMeasure(ctx, tx, rows, prepared);
         throw new RollBack();
       },
-      { isolationLevel: Prisma.TransactionIsolationLevel.RepeatableRead, maxWait: 10_000, timeout: 30_000 },
+      { ...PIPELINE_TX_OPTIONS, isolationLevel: Prisma.TransactionIsolationLevel.RepeatableRead },
     );
   } catch (err) {
     if (!(err instanceof RollBack)) throw err;

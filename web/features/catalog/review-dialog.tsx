@@ -1,9 +1,14 @@
 // Review before saving: every problem (each jumps to its field), what changes and which customers
 // it reaches, then the reason for the audit log. Saving names the version the draft started from;
 // if someone saved meanwhile, the admin is told and can load the new catalog.
+import { zodResolver } from '@hookform/resolvers/zod';
 import { useMutation } from '@tanstack/react-query';
 import { useState } from 'react';
+import { useForm } from 'react-hook-form';
 import { toast } from 'sonner';
+import type { z } from 'zod';
+import { Field } from '@/components/field';
+import { ReasonTextarea } from '@/components/reason-textarea';
 import { SkeletonRows } from '@/components/states';
 import { Button } from '@/components/ui/button';
 import {
@@ -14,12 +19,15 @@ import {
   DialogHeader,
   DialogTitle,
 } from '@/components/ui/dialog';
-import { Label } from '@/components/ui/label';
-import { Textarea } from '@/components/ui/textarea';
 import { describeError } from '@/lib/errors';
 import { useTRPC } from '@/lib/trpc';
 import { ImpactList } from './impact-list';
 import type { CatalogEditor } from './use-catalog-editor';
+import { saveCatalogInput } from '../../../server/contracts/catalog-admin.ts';
+
+/** The save procedure's own reason rule. */
+const saveReason = saveCatalogInput.pick({ reason: true });
+type SaveReason = z.input<typeof saveReason>;
 
 export function ProblemList({
   problems,
@@ -69,7 +77,12 @@ export function ReviewDialog({
   onJump: (path: string) => void;
 }) {
   const trpc = useTRPC();
-  const [reason, setReason] = useState('');
+  const form = useForm<SaveReason>({
+    resolver: zodResolver(saveReason),
+    mode: 'onTouched',
+    defaultValues: { reason: '' },
+  });
+  const reasonError = form.formState.errors.reason?.message;
   const [stale, setStale] = useState<string | null>(null);
   const preview = editor.preview.data;
   const save = useMutation(
@@ -78,7 +91,7 @@ export function ReviewDialog({
         toast.success(
           r.changed ? `Catalog saved as version ${r.versionNumber}` : 'Nothing changed: the catalog already matched',
         );
-        setReason('');
+        form.reset();
         onOpenChange(false);
         await editor.reload();
       },
@@ -90,7 +103,7 @@ export function ReviewDialog({
     }),
   );
   const ready = editor.checked && !!preview;
-  const canSave = ready && preview.ok && preview.changed && reason.trim().length >= 3 && !save.isPending;
+  const canSave = ready && preview.ok && preview.changed && form.formState.isValid && !save.isPending;
   const limitFeatures = new Set(editor.draft?.features.filter((f) => f.type === 'limit').map((f) => f.key));
   const d = preview?.diff;
   const counts = (name: string, x: { added: string[]; updated: string[]; removed: string[] } | undefined) =>
@@ -109,17 +122,12 @@ export function ReviewDialog({
       <DialogContent className="max-h-[90vh] overflow-y-auto sm:max-w-2xl">
         <form
           className="flex flex-col gap-4"
-          onSubmit={(e) => {
-            e.preventDefault();
+          noValidate
+          onSubmit={form.handleSubmit(({ reason }) => {
             if (canSave && editor.json) {
-              save.mutate({
-                catalog: editor.json,
-                reason: reason.trim(),
-                baseVersion: editor.version,
-                source: editor.source,
-              });
+              save.mutate({ catalog: editor.json, reason, baseVersion: editor.version, source: editor.source });
             }
-          }}
+          })}
         >
           <DialogHeader>
             <DialogTitle>Review and save the catalog</DialogTitle>
@@ -179,20 +187,9 @@ export function ReviewDialog({
               </div>
             </div>
           )}
-          <div className="flex flex-col gap-1.5">
-            <Label htmlFor="catalog-reason">Reason (recorded with this version)</Label>
-            <Textarea
-              id="catalog-reason"
-              value={reason}
-              onChange={(e) => setReason(e.target.value)}
-              onKeyDown={(e) => {
-                if (e.key === 'Enter' && !e.shiftKey) {
-                  e.preventDefault();
-                  e.currentTarget.form?.requestSubmit();
-                }
-              }}
-            />
-          </div>
+          <Field id="catalog-reason" label="Reason (recorded with this version)" error={reasonError}>
+            <ReasonTextarea id="catalog-reason" invalid={!!reasonError} {...form.register('reason')} />
+          </Field>
           <DialogFooter>
             <Button type="button" variant="outline" onClick={() => onOpenChange(false)}>
               Keep editing

@@ -1,9 +1,14 @@
 // Catalog versions: every saved change (file import, edit, price mapping, restore) keeps the whole
 // catalog, so any version can be read, downloaded, or restored (as a new version, after a preview
 // of what it would change now).
+import { zodResolver } from '@hookform/resolvers/zod';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useState } from 'react';
+import { useForm } from 'react-hook-form';
 import { toast } from 'sonner';
+import type { z } from 'zod';
+import { Field } from '@/components/field';
+import { ReasonTextarea } from '@/components/reason-textarea';
 import { EmptyState, ErrorState, SkeletonRows } from '@/components/states';
 import { TimeAgo } from '@/components/time-ago';
 import { Badge } from '@/components/ui/badge';
@@ -16,9 +21,7 @@ import {
   DialogHeader,
   DialogTitle,
 } from '@/components/ui/dialog';
-import { Label } from '@/components/ui/label';
 import { Table, TableBody, TableCell, TableHead, TableHeader, TableRow } from '@/components/ui/table';
-import { Textarea } from '@/components/ui/textarea';
 import { StaffName } from '@/components/staff-name';
 import { describeError } from '@/lib/errors';
 import { useTRPC, useTRPCClient } from '@/lib/trpc';
@@ -26,6 +29,11 @@ import { downloadJson } from './download';
 import { ImpactList } from './impact-list';
 import { ProblemList } from './review-dialog';
 import type { CatalogEditor } from './use-catalog-editor';
+import { restoreCatalogVersionInput } from '../../../server/contracts/catalog-admin.ts';
+
+/** The restore procedure's own reason rule. */
+const restoreReason = restoreCatalogVersionInput.pick({ reason: true });
+type RestoreReason = z.input<typeof restoreReason>;
 
 const ACTION_WORDS: Record<string, string> = {
   'catalog.import': 'JSON import',
@@ -171,7 +179,12 @@ function RestoreDialog({
   const trpc = useTRPC();
   const client = useTRPCClient();
   const queryClient = useQueryClient();
-  const [reason, setReason] = useState('');
+  const form = useForm<RestoreReason>({
+    resolver: zodResolver(restoreReason),
+    mode: 'onTouched',
+    defaultValues: { reason: '' },
+  });
+  const reasonError = form.formState.errors.reason?.message;
   const preview = useQuery({
     queryKey: ['catalogAdmin.restorePreview', versionId],
     enabled: !!versionId,
@@ -185,7 +198,7 @@ function RestoreDialog({
     trpc.catalogAdmin.restore.mutationOptions({
       onSuccess: async (r) => {
         toast.success(r.changed ? `Version #${versionId} restored as #${r.version}` : 'Nothing changed');
-        setReason('');
+        form.reset();
         onClose();
         await editor.reload();
         await queryClient.invalidateQueries({ queryKey: ['catalogAdmin.restorePreview'] });
@@ -199,12 +212,10 @@ function RestoreDialog({
       <DialogContent className="max-h-[90vh] overflow-y-auto sm:max-w-2xl">
         <form
           className="flex flex-col gap-4"
-          onSubmit={(e) => {
-            e.preventDefault();
-            if (ok && versionId && reason.trim().length >= 3 && !restore.isPending) {
-              restore.mutate({ versionId, reason: reason.trim() });
-            }
-          }}
+          noValidate
+          onSubmit={form.handleSubmit(({ reason }) => {
+            if (ok && versionId && !restore.isPending) restore.mutate({ versionId, reason });
+          })}
         >
           <DialogHeader>
             <DialogTitle>Restore this version</DialogTitle>
@@ -227,15 +238,14 @@ function RestoreDialog({
               />
             </>
           )}
-          <div className="flex flex-col gap-1.5">
-            <Label htmlFor="restore-reason">Reason (recorded with the new version)</Label>
-            <Textarea id="restore-reason" value={reason} onChange={(e) => setReason(e.target.value)} />
-          </div>
+          <Field id="restore-reason" label="Reason (recorded with the new version)" error={reasonError}>
+            <ReasonTextarea id="restore-reason" invalid={!!reasonError} {...form.register('reason')} />
+          </Field>
           <DialogFooter>
             <Button type="button" variant="outline" onClick={onClose}>
               Cancel
             </Button>
-            <Button type="submit" disabled={!ok || reason.trim().length < 3 || restore.isPending}>
+            <Button type="submit" disabled={!ok || !form.formState.isValid || restore.isPending}>
               {restore.isPending ? 'Restoring…' : `Restore #${versionId}`}
             </Button>
           </DialogFooter>
