@@ -61,4 +61,15 @@ test('admin registers an endpoint, sends a test event and sees it delivered', as
   expect(delivery).toBeTruthy();
   const [t, v1] = delivery!.signature.split(',').map((p) => p.split('=')[1]);
   expect(createHmac('sha256', secret).update(`${t}.${delivery!.body}`).digest('hex')).toBe(v1);
+
+  // Delete asks in the app's own dialog (not the browser's confirm); Cancel keeps the endpoint.
+  await card.getByRole('button', { name: 'Delete' }).click();
+  const confirm = page.getByRole('dialog', { name: 'Delete this endpoint?' });
+  await expect(confirm).toContainText(url);
+  await confirm.getByRole('button', { name: 'Cancel' }).click();
+  await expect(card).toBeVisible();
+  await card.getByRole('button', { name: 'Delete' }).click();
+  await confirm.getByRole('button', { name: 'Delete endpoint' }).click();
+  await expect(page.getByText('Endpoint deleted')).toBeVisible();
+  await expect(card).toHaveCount(0);
 });

@@ -10,7 +10,14 @@ import { TimeAgo } from '@/components/time-ago';
 import { Badge } from '@/components/ui/badge';
 import { Button } from '@/components/ui/button';
 import { Card, CardContent, CardDescription, CardHeader, CardTitle } from '@/components/ui/card';
-import { Dialog, DialogContent } from '@/components/ui/dialog';
+import {
+  Dialog,
+  DialogContent,
+  DialogDescription,
+  DialogFooter,
+  DialogHeader,
+  DialogTitle,
+} from '@/components/ui/dialog';
 import { toastError } from '@/lib/errors';
 import { useTRPC, type RouterOutputs } from '@/lib/trpc';
 import { CreateEndpointDialog, SecretOnce } from './create-endpoint-dialog';
@@ -25,6 +32,7 @@ export function OutboundEndpointsCard() {
   const [creating, setCreating] = useState(false);
   const [open, setOpen] = useState<string | null>(null);
   const [secret, setSecret] = useState<string | null>(null);
+  const [deleting, setDeleting] = useState<{ id: string; url: string } | null>(null);
   const refresh = () => queryClient.invalidateQueries(trpc.outbound.pathFilter());
   const done = (message: string) => async () => {
     toast.success(message);
@@ -122,13 +130,7 @@ export function OutboundEndpointsCard() {
                 <Button size="sm" variant="outline" onClick={() => rotate.mutate({ id: e.id })}>
                   Rotate secret
                 </Button>
-                <Button
-                  size="sm"
-                  variant="outline"
-                  onClick={() => {
-                    if (window.confirm(`Delete ${e.url} and its delivery log?`)) remove.mutate({ id: e.id });
-                  }}
-                >
+                <Button size="sm" variant="outline" onClick={() => setDeleting({ id: e.id, url: e.url })}>
                   Delete
                 </Button>
               </div>
@@ -138,6 +140,29 @@ export function OutboundEndpointsCard() {
         ))}
       </CardContent>
       <CreateEndpointDialog open={creating} onOpenChange={setCreating} onCreated={refresh} />
+      <Dialog open={!!deleting} onOpenChange={(o) => !o && setDeleting(null)}>
+        <DialogContent>
+          <DialogHeader>
+            <DialogTitle>Delete this endpoint?</DialogTitle>
+            <DialogDescription>
+              <span className="font-mono break-all">{deleting?.url}</span> and its delivery log are deleted; the product
+              hears nothing more there. This cannot be undone.
+            </DialogDescription>
+          </DialogHeader>
+          <DialogFooter>
+            <Button variant="outline" onClick={() => setDeleting(null)}>
+              Cancel
+            </Button>
+            <Button
+              variant="destructive"
+              disabled={remove.isPending}
+              onClick={() => deleting && remove.mutate({ id: deleting.id }, { onSettled: () => setDeleting(null) })}
+            >
+              {remove.isPending ? 'Deleting…' : 'Delete endpoint'}
+            </Button>
+          </DialogFooter>
+        </DialogContent>
+      </Dialog>
       <Dialog open={!!secret} onOpenChange={(o) => !o && setSecret(null)}>
         <DialogContent>{secret && <SecretOnce secret={secret} onClose={() => setSecret(null)} />}</DialogContent>
       </Dialog>
