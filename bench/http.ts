@@ -75,6 +75,7 @@ const auth = { authorization: `Bearer ${API_KEY}` };
 export async function run(args: string[]): Promise<void> {
   const { values } = parseArgs({
     args,
+    allowNegative: true,
     options: {
       seconds: { type: 'string', default: '5' },
       clients: { type: 'string', default: '32' },

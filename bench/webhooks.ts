@@ -12,7 +12,7 @@
 // Requests go through Fastify's in-process injection (no sockets), so the comparison is the
 // pipeline against the database work it cannot avoid. Both sides get the same connections: a `pg`
 // pool of `--clients` connections to the same URL (the app's is the pool under its Prisma client,
-// which the webhook fast path uses directly). Needs real PostgreSQL: TEST_DATABASE_URL or
+// which the webhook pipeline uses). Needs real PostgreSQL: TEST_DATABASE_URL or
 // DATABASE_URL (a scratch database is created there and dropped at the end).
 import { readFileSync } from 'node:fs';
 import os from 'node:os';

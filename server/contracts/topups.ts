@@ -14,3 +14,10 @@ export const setAutoTopupInput = z.object({
   monthlyCap: credits.nullable().optional(),
   reason: z.string().trim().min(3, 'Say why (at least 3 characters)').max(500),
 });
+
+/** The customer's own credits.low threshold; null: the plan's default. */
+export const setLowBalanceThresholdInput = z.object({
+  customerId: z.uuid(),
+  threshold: credits.nullable(),
+  reason: z.string().trim().min(3, 'Say why (at least 3 characters)').max(500),
+});

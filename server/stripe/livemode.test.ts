@@ -1,6 +1,6 @@
 // A webhook endpoint pointed at the wrong deployment: a live event reaching a test-mode Creditdesk
 // (or a test event reaching a live one) is stored, answered 2xx, and refused with its cause: never
-// applied, not by the fast path, not by a reprocess, and a dry run says so too.
+// applied, not in the webhook's one transaction, not by a reprocess, and a dry run says so too.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { checkoutSession, event } from '../../test/stripe/builders.ts';
 import { createWebhookHarness, type WebhookHarness } from '../../test/stripe/harness.ts';
@@ -43,7 +43,7 @@ describe('a test-mode deployment (test key or emulator)', () => {
     await h?.close();
   });
 
-  it('refuses a live event (even a paid pack checkout, the fast path case)', async () => {
+  it('refuses a live event (even a paid pack checkout)', async () => {
     await expectRefused(h, true, 'live_user_on_test');
   });
 

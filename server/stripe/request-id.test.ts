@@ -108,7 +108,7 @@ describe('request id across the webhook pipeline', () => {
     expect(entries.some((x) => x.actorType === 'stripe' && x.actorId === e.id)).toBe(true);
   });
 
-  it('stores the request id on an event the fast path applies in one statement', async () => {
+  it('stores the request id on an event stored and applied in one transaction', async () => {
     await t.deps.prisma.customer.create({ data: { externalId: 'trace_fast', email: 'fast@example.com' } });
     const e = event(TYPE, checkoutSession({ userId: 'trace_fast', kind: 'pack', key: 'starter', amount: 2900 }));
     const res = await deliver(production, e, 'req-trace-fast');

@@ -5,13 +5,12 @@ import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from
 import type { Deps } from '../deps.ts';
 import type { HandlerMap } from '../modules/stripe-events/event-handler.ts';
 import { ingestEvent } from '../modules/stripe-events/ingest-event.ts';
-import { processEvent } from '../modules/stripe-events/process-event.ts';
+import { processEvent, storeAndProcessEvent } from '../modules/stripe-events/process-event.ts';
 import {
   recordWebhookRejection,
   type WebhookRejectionReason,
 } from '../modules/stripe-events/record-webhook-rejection.ts';
 import { STRIPE_EVENT_RETRY_JOB } from '../jobs/stripe-event-retry.ts';
-import { tryFastPath } from './fast-path.ts';
 import { stripeHandlers } from './handlers/index.ts';
 import { metrics } from '../lib/metrics.ts';
 import { pipelineContext, webhookSecrets } from './pipeline.ts';
@@ -117,31 +116,26 @@ export async function stripeWebhookRoutes(app: FastifyInstance, options: StripeW
     // needs the app's address before it can deliver to it).
     // Logged under this request's id (req.log): the inline attempt's lines carry it.
     const ctx = { ...pipelineContext(deps, handlers), log: req.log };
-    // Durable first: the 2xx below is only reached once the event row has committed. A paid pack
-    // checkout is stored and applied by one statement (fast-path.ts); anything else, and anything
-    // the fast path leaves, is stored here and applied below.
-    const fast = await tryFastPath(deps, handlers, event, rawJson, performance.now() - started, req.log, req.id);
-    // The fast path applied it in its one statement: that was this event's processing attempt.
-    if (fast && !fast.duplicate && fast.status === 'processed') {
-      metrics.eventAttempt(event.type, 'processed', new Date(event.created * 1000));
-    }
-    const stored =
-      fast ??
-      (await ingestEvent(deps.prisma, {
-        event,
-        rawJson,
-        objectId,
-        handled,
-        source: 'webhook',
-        elapsedMs: performance.now() - started,
-        requestId: req.id,
-      }));
+    // Durable first: the 2xx below is only reached once the event row has committed. A first
+    // arrival of a handled event is stored and applied in one transaction; anything that cannot be
+    // (see storeAndProcessEvent) is stored here and applied below, in two steps.
+    const input = {
+      event,
+      rawJson,
+      objectId,
+      handled,
+      source: 'webhook' as const,
+      elapsedMs: performance.now() - started,
+      requestId: req.id,
+    };
+    const once = handled ? await storeAndProcessEvent(ctx, { ...input, payload: event }, started) : null;
+    const stored = once?.stored ?? (await ingestEvent(deps.prisma, input));
 
-    let status = stored.status;
+    let status = once?.done ? once.status : stored.status;
     // Stripe API work left for the background job (or an inline attempt that crashed): wake the
     // job now, after the event's state has committed, instead of waiting for its next minute.
-    let wake = false;
-    if (handled && (status === 'received' || status === 'deferred' || status === null)) {
+    let wake = once?.wake ?? false;
+    if (!once?.done && handled && (status === 'received' || status === 'deferred' || status === null)) {
       try {
         const result = await processEvent(ctx, event.id, {
           delivery: { id: stored.deliveryId, startedAt: started },

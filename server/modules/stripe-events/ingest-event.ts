@@ -3,6 +3,7 @@
 // delivery's outcome is final here for duplicates and ignored types; for an event applied inline
 // the processing transaction overwrites it with the result (processed, deferred, failed).
 import type { Db } from '../../db/client.ts';
+import { Prisma } from '../../generated/prisma/client.ts';
 import type { EventStatus } from '../../generated/prisma/enums.ts';
 
 export type EventSource = 'webhook' | 'reconciliation' | 'manual';
@@ -29,11 +30,33 @@ export interface IngestEventResult {
 }
 
 export async function ingestEvent(db: Db, input: IngestEventInput): Promise<IngestEventResult> {
+  const rows = await db.$queryRaw<IngestRow[]>(ingestStatement(input));
+  return ingestResult(input, rows);
+}
+
+export type IngestRow = { id: bigint; duplicate: boolean; status: EventStatus | null };
+
+export function ingestResult(input: IngestEventInput, rows: IngestRow[]): IngestEventResult {
+  const row = rows[0];
+  if (!row) throw new Error(`storing Stripe event ${input.event.id} returned no delivery row`);
+  return { deliveryId: row.id, duplicate: row.duplicate, status: row.status };
+}
+
+/**
+ * The one statement that stores an event and this arrival of it. With `lockKeys` (the event's
+ * processing transaction, process-event.ts) it also takes the handler's advisory locks, sorted,
+ * after the inserts, so storing and locking cost one round trip.
+ */
+export function ingestStatement(input: IngestEventInput, lockKeys: string[] | null = null): Prisma.Sql {
   const { event } = input;
   const initial: EventStatus = input.handled ? 'received' : 'ignored';
+  const locks = lockKeys
+    ? Prisma.sql`, (SELECT count(pg_advisory_xact_lock(hashtextextended(k, 0)))
+                    FROM (SELECT k FROM unnest(${lockKeys}::text[]) AS k ORDER BY k) AS ordered) AS locks`
+    : Prisma.empty;
   // ON CONFLICT DO NOTHING waits for a concurrent insert of the same id, so two simultaneous
   // deliveries store one event and two deliveries, exactly one of them marked as the original.
-  const rows = await db.$queryRaw<Array<{ id: bigint; duplicate: boolean; status: EventStatus | null }>>`
+  return Prisma.sql`
     WITH ins AS (
       INSERT INTO stripe_event (id, type, api_version, created, livemode, payload, object_id, status, source,
                                 request_id, received_at, updated_at)
@@ -52,8 +75,6 @@ export async function ingestEvent(db: Db, input: IngestEventInput): Promise<Inge
     )
     SELECT del.id, del.duplicate,
            COALESCE((SELECT status FROM ins), (SELECT status FROM stripe_event WHERE id = ${event.id})) AS status
+           ${locks}
     FROM del`;
-  const row = rows[0];
-  if (!row) throw new Error(`storing Stripe event ${event.id} returned no delivery row`);
-  return { deliveryId: row.id, duplicate: row.duplicate, status: row.status };
 }

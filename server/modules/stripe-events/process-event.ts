@@ -13,6 +13,14 @@ import type { EventEnvelope, EventHandler, HandlerMap, HandlerOutcome } from './
 import { describeEventCause, type EventCause } from '../../contracts/event-causes.ts';
 import { EventFailedError, StripeNeededError } from './event-errors.ts';
 import { failureCause } from './failure-cause.ts';
+import {
+  ingestEvent,
+  ingestResult,
+  ingestStatement,
+  type IngestEventInput,
+  type IngestEventResult,
+  type IngestRow,
+} from './ingest-event.ts';
 import { normaliseEventObject } from './normalise-event-object.ts';
 import { MAX_PROCESSING_ATTEMPTS, isTransientConflict, retryDelayMs } from './retry-policy.ts';
 
@@ -178,6 +186,72 @@ function counted(
   return result;
 }
 
+/**
+ * A first webhook delivery of a handled event, stored and applied in one transaction: the event
+ * row, its delivery, the handler's effects and the outcome commit together (one commit and no
+ * separate lock statement instead of an ingest, then a processing transaction). The answer is
+ * the same as ingestEvent followed by processEvent(inline): if the handler fails, the event is
+ * stored afterwards and the failure recorded as that attempt's, exactly as the two steps would.
+ * `done: false` when the event turned out to be a repeat (stored by another delivery first): only
+ * this arrival was recorded, and the caller treats it as any repeat. null when nothing was
+ * written and the caller must take the two steps (prepare needs Stripe or failed, a livemode
+ * mismatch, a conflict to retry). `wake`: work was left for the retry job.
+ */
+export async function storeAndProcessEvent(
+  ctx: PipelineContext,
+  input: IngestEventInput & { payload: unknown },
+  startedAt: number,
+): Promise<{ stored: IngestEventResult; status: EventStatus | null; done: boolean; wake?: boolean } | null> {
+  const handler = ctx.handlers[input.event.type as keyof HandlerMap] as EventHandler<unknown, unknown> | undefined;
+  if (!handler) return null;
+  const row = {
+    id: input.event.id,
+    type: input.event.type,
+    created: new Date(input.event.created * 1000),
+    livemode: input.event.livemode,
+    customerId: null,
+    payload: input.payload,
+  };
+  if (livemodeMismatch(ctx, row)) return null;
+  const started = Date.now();
+  let envelope: EventEnvelope;
+  let object: unknown;
+  let prepared: unknown;
+  try {
+    ({ envelope, object } = toEnvelope(row));
+    prepared = handler.prepare
+      ? await handler.prepare({ prisma: ctx.prisma, stripe: ctx.stripe, inline: true }, object, envelope)
+      : undefined;
+  } catch {
+    return null;
+  }
+  const ingest: { input: IngestEventInput; startedAt: number; stored?: IngestEventResult } = { input, startedAt };
+  const options: ProcessOptions = { inline: true };
+  try {
+    const result = await applyInTransaction(ctx, handler, envelope, object, prepared, options, started, ingest);
+    if (ingest.stored!.duplicate) return { stored: ingest.stored!, status: ingest.stored!.status, done: false };
+    counted(ctx, row, options, result);
+    return { stored: ingest.stored!, status: result.status, done: true };
+  } catch (err) {
+    if (isTransientConflict(err)) return null;
+    // The handler's attempt failed and rolled back: store the event, then record that attempt.
+    // (Another delivery may have stored it meanwhile: this arrival's attempt is still recorded, as a
+    // repeat's, which does not use up the event's retries.)
+    const stored = await ingestEvent(ctx.prisma, input);
+    const delivered = { ...options, duplicate: stored.duplicate, delivery: { id: stored.deliveryId, startedAt } };
+    try {
+      const failed = await recordFailure(ctx, row.id, err, delivered, Date.now() - started);
+      counted(ctx, row, delivered, failed);
+      const wake = failed.status === 'deferred' && failed.cause?.code === 'stripe_call_pending';
+      return { stored, status: failed.status, done: true, wake };
+    } catch (recordErr) {
+      // Stored but its attempt not recorded: the retry sweep picks it up; Stripe still gets its 2xx.
+      ctx.log.error({ err: recordErr, eventId: row.id }, 'recording a failed stripe event attempt failed');
+      return { stored, status: stored.status, done: true, wake: true };
+    }
+  }
+}
+
 /** A live event on a test deployment (or the reverse) is a misrouted endpoint: never applied. */
 export function livemodeMismatch(ctx: PipelineContext, row: { livemode: boolean }): EventFailedError | null {
   if (ctx.livemode === undefined || row.livemode === ctx.livemode) return null;
@@ -192,22 +266,33 @@ async function applyInTransaction(
   prepared: unknown,
   options: ProcessOptions,
   started: number,
+  /** A first arrival stored by this same transaction (storeAndProcessEvent); its delivery is set here. */
+  ingest?: { input: IngestEventInput; startedAt: number; stored?: IngestEventResult },
 ): Promise<ProcessResult> {
   const now = ctx.now?.() ?? new Date();
   return ctx.prisma.$transaction(async (tx: Tx) => {
     // One round trip: lock the event row (a concurrent duplicate waits here, then sees
     // `processed`), then the handler's keys, sorted, so two events sharing keys always take them in
-    // the same order (no deadlock).
+    // the same order (no deadlock). Storing the event in this transaction holds its row the same way.
     const keys = [...new Set((handler.lockKeys?.(object) ?? []).filter((k): k is string => !!k))].sort();
-    const locked = await tx.$queryRaw<Array<{ status: EventStatus }>>`
-      WITH ev AS (SELECT status FROM stripe_event WHERE id = ${envelope.id} FOR UPDATE)
-      SELECT ev.status,
-             (SELECT count(pg_advisory_xact_lock(hashtextextended(k, 0)))
-                FROM (SELECT k FROM unnest(${keys}::text[]) AS k ORDER BY k) AS ordered) AS locks
-      FROM ev`;
-    const current = locked[0]?.status;
-    if (!options.force && (current === 'processed' || current === 'ignored')) {
-      return { eventId: envelope.id, status: current, skipped: true };
+    if (ingest) {
+      const stored = ingestResult(ingest.input, await tx.$queryRaw<IngestRow[]>(ingestStatement(ingest.input, keys)));
+      ingest.stored = stored;
+      // Another delivery stored it first: only this arrival is recorded (it commits); the caller
+      // goes on as for any repeat.
+      if (stored.duplicate) return { eventId: envelope.id, status: stored.status ?? 'received', skipped: true };
+      options = { ...options, delivery: { id: stored.deliveryId, startedAt: ingest.startedAt } };
+    } else {
+      const locked = await tx.$queryRaw<Array<{ status: EventStatus }>>`
+        WITH ev AS (SELECT status FROM stripe_event WHERE id = ${envelope.id} FOR UPDATE)
+        SELECT ev.status,
+               (SELECT count(pg_advisory_xact_lock(hashtextextended(k, 0)))
+                  FROM (SELECT k FROM unnest(${keys}::text[]) AS k ORDER BY k) AS ordered) AS locks
+        FROM ev`;
+      const current = locked[0]?.status;
+      if (!options.force && (current === 'processed' || current === 'ignored')) {
+        return { eventId: envelope.id, status: current, skipped: true };
+      }
     }
     const outcome: HandlerOutcome = await handler.apply(tx, {
       event: envelope,

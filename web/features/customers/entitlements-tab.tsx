@@ -11,6 +11,7 @@ import { formatCredits } from '@/lib/format';
 import { useTRPC } from '@/lib/trpc';
 import type { Overview } from './customer-page';
 import { AutoTopupPanel } from './auto-topup-panel';
+import { LowBalancePanel } from './low-balance-panel';
 import { OverridesPanel } from './overrides-panel';
 import { Words } from './words';
 
@@ -103,6 +104,7 @@ export function EntitlementsTab({ o, customerId }: { o: Overview; customerId: st
       </Card>
       <OverridesPanel customerId={customerId} email={o.customer.email} />
       <AutoTopupPanel customerId={customerId} />
+      <LowBalancePanel customerId={customerId} />
       <Card className="lg:col-span-2">
         <CardHeader>
           <CardTitle className="text-sm">Changes</CardTitle>
