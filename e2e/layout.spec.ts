@@ -22,6 +22,8 @@ const PAGES = [
   '/webhooks',
   '/refunds',
   '/disputes',
+  'dispute',
+  'dispute?tab=pdf',
   '/blocks',
   '/reports',
   '/catalog',
@@ -32,6 +34,14 @@ const PAGES = [
 async function customerPath(page: Page): Promise<string> {
   await openByEmail(page, UNKNOWN_PRICE_CASE);
   return new URL(page.url()).pathname;
+}
+
+/** A seeded dispute's page (the blocked case has several), with its evidence pack. */
+async function disputePath(page: Page): Promise<string> {
+  await page.goto('/disputes');
+  const link = page.locator('a[href^="/disputes/d"]').first();
+  await expect(link).toBeVisible();
+  return (await link.getAttribute('href'))!;
 }
 
 async function settle(page: Page) {
@@ -63,19 +73,28 @@ async function shoot(page: Page, testInfo: TestInfo, name: string) {
 
 for (const theme of ['light', 'dark'] as const) {
   test(`every page fits at 768 px and 1440 px (${theme} theme), with screenshots`, async ({ page }, testInfo) => {
-    test.setTimeout(240_000);
+    test.setTimeout(360_000);
     await page.addInitScript((t) => localStorage.setItem('creditdesk-theme', t), theme);
     await page.setViewportSize({ width: 1440, height: 900 });
     await signIn(page, 'admin');
     const customer = await customerPath(page);
+    const dispute = await disputePath(page);
     const problems: string[] = [];
     for (const width of [1440, 768] as const) {
       await page.setViewportSize({ width, height: 900 });
       for (const p of PAGES) {
-        const path = p.startsWith('customer') ? p.replace('customer', customer) : p;
+        const path = p.startsWith('customer')
+          ? p.replace('customer', customer)
+          : p.startsWith('dispute')
+            ? p.replace('dispute', dispute)
+            : p;
         await page.goto(path);
         await settle(page);
-        const name = p.startsWith('customer') ? p.replace('customer', 'customer page ') : p;
+        const name = p.startsWith('customer')
+          ? p.replace('customer', 'customer page ')
+          : p.startsWith('dispute')
+            ? p.replace('dispute', 'dispute page ')
+            : p;
         await shoot(page, testInfo, `${name.replace(/\W+/g, '-').replace(/^-|-$/g, '') || 'page'}-${width}-${theme}`);
         const over = await sideways(page);
         if (over > 0) problems.push(`${name} at ${width} px scrolls sideways by ${over} px`);

@@ -50,6 +50,8 @@ describe('catalog draft', () => {
     expect(majorToMinor('19.9', 'usd')).toBe(1990);
     expect(majorToMinor('1200', 'jpy')).toBe(1200);
     expect(majorToMinor('1.5', 'jpy')).toBe('1.5');
+    // The same parser as refunds (server/contracts/money.ts): a comma is a decimal mark too.
+    expect(majorToMinor('19,9', 'usd')).toBe(1990);
     expect(majorToMinor('-3', 'eur')).toBe('-3');
     expect(majorToMinor('', 'eur')).toBeNull();
     expect(minorToMajor(10050, 'eur')).toBe('100.50');

@@ -3,6 +3,7 @@
 // the exact problem at the exact path; `toCatalogJson` keeps list order, so the server's paths
 // ("plans[2].monthlyCredits") point at the row on screen.
 import type { CatalogJson, CatalogProblem, EntitlementValue } from '../../../server/contracts/catalog.ts';
+import { minorToMajorText, parseMajorAmount } from '../../../server/contracts/money.ts';
 
 /** What a number field holds: a number, or the text typed when it is not a whole number (yet). */
 export type NumberText = number | string | null;
@@ -218,43 +219,17 @@ export class ProblemIndex {
   }
 }
 
-const ZERO_DECIMAL = new Set([
-  'bif',
-  'clp',
-  'djf',
-  'gnf',
-  'jpy',
-  'kmf',
-  'krw',
-  'mga',
-  'pyg',
-  'rwf',
-  'ugx',
-  'vnd',
-  'vuv',
-  'xaf',
-  'xof',
-  'xpf',
-]);
-
-/** "100.50" in EUR -> 10050 (integer minor units, string arithmetic: no float rounding); else the text. */
+/** "100.50" (or "100,50") in EUR -> 10050, integer minor units; the text itself when it is no amount. */
 export function majorToMinor(text: string, currency: string): NumberText {
   const t = text.trim();
   if (t === '') return null;
-  const digits = ZERO_DECIMAL.has(currency.toLowerCase()) ? 0 : 2;
-  const match = digits ? /^(\d+)(?:\.(\d{1,2}))?$/.exec(t) : /^(\d+)$/.exec(t);
-  if (!match) return t;
-  const whole = Number(match[1]);
-  const fraction = digits ? Number((match[2] ?? '').padEnd(2, '0')) : 0;
-  return whole * 10 ** digits + fraction;
+  return parseMajorAmount(t, currency) ?? t;
 }
 
 export function minorToMajor(value: NumberText, currency: string): string {
   if (value === null) return '';
   if (typeof value === 'string') return value;
-  const digits = ZERO_DECIMAL.has(currency.toLowerCase()) ? 0 : 2;
-  if (!digits) return String(value);
-  return `${Math.trunc(value / 100)}.${String(Math.abs(value % 100)).padStart(2, '0')}`;
+  return minorToMajorText(value, currency);
 }
 
 export function emptyPlan(draft: Draft): DraftPlan {

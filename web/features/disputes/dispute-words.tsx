@@ -1,4 +1,4 @@
-// Dispute states in the one vocabulary (web/components/status-words.ts): red = overdue or lost,
+// Dispute states in the one vocabulary (server/contracts/status-words.ts): red = overdue or lost,
 // amber = waiting for us, neutral = with the bank, green = won.
 import { StatusBadge } from '@/components/status-badge';
 import type { DisputeState, DisputeUrgency } from '../../../server/contracts/disputes.ts';

@@ -32,7 +32,7 @@ import {
   STRIPE_REFUND_REASON_LABELS,
   STRIPE_REFUND_REASONS,
 } from '../../../server/contracts/refunds.ts';
-import { toMajorText, toMinor } from './money';
+import { minorToMajorText, parseMajorAmount } from '../../../server/contracts/money.ts';
 
 type Preview = RouterOutputs['refunds']['preview'];
 
@@ -100,7 +100,7 @@ function RefundForm({
 
   const base = useQuery(trpc.refunds.preview.queryOptions({ paymentId }));
   const currency = base.data?.calculation.currency ?? 'eur';
-  const typed = amountText === null ? null : toMinor(amountText, currency);
+  const typed = amountText === null ? null : parseMajorAmount(amountText, currency);
   const asked = useDebounced(typed, 250);
   const withAmount = useQuery({
     ...trpc.refunds.preview.queryOptions({ paymentId, amount: asked ?? undefined }),
@@ -295,7 +295,7 @@ function RefundForm({
                 inputMode="decimal"
                 className="tabular-nums"
                 aria-invalid={!!amountError}
-                value={amountText ?? toMajorText(calc.proposal, currency)}
+                value={amountText ?? minorToMajorText(calc.proposal, currency)}
                 onChange={(e) => setAmountText(e.target.value)}
               />
             </Field>

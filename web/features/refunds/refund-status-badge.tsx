@@ -1,4 +1,4 @@
-// Refund statuses in the one vocabulary (web/components/status-words.ts).
+// Refund statuses in the one vocabulary (server/contracts/status-words.ts).
 import { StatusBadge } from '@/components/status-badge';
 
 export function RefundStatusBadge({ status }: { status: string }) {

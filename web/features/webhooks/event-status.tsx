@@ -1,4 +1,4 @@
-// A stored event's status (and a dry run's outcome) in the one vocabulary (web/components/status-words.ts).
+// A stored event's status (and a dry run's outcome) in the one vocabulary (server/contracts/status-words.ts).
 import { StatusBadge } from '@/components/status-badge';
 
 export function EventStatusBadge({ status, prefix }: { status: string; prefix?: string }) {
