@@ -178,6 +178,11 @@ describe('auto top-up', () => {
         where: { customerId: c.id, type: 'topup.failed' },
       });
       expect(event.payload).toMatchObject({ reason: code, credits: 500, paused: true });
+      // Stripe also sends payment_intent.payment_failed for the decline: delivered (twice) it adds nothing.
+      const webhooks = await eventsAbout(h.stripe, failed.paymentIntentId!, 'payment_intent.payment_failed');
+      expect(webhooks.length).toBeGreaterThan(0);
+      for (const e of [...webhooks, ...webhooks]) expect((await h.deliver(e)).statusCode).toBe(200);
+      expect(await h.prisma.outboundEvent.count({ where: { customerId: c.id, type: 'topup.failed' } })).toBe(1);
       const verdict = await getVerdict(h.prisma, { customerId: c.id, stripe: null });
       const finding = verdict.findings.find((f) => f.rule === 'failed-topup');
       expect(finding?.explanation.toLowerCase()).toContain(words.toLowerCase());
@@ -189,6 +194,51 @@ describe('auto top-up', () => {
         reason: 'customer updated the card',
       });
       expect((await h.prisma.autoTopupSetting.findUniqueOrThrow({ where: { customerId: c.id } })).pausedAt).toBeNull();
+    },
+  );
+
+  it.each([
+    ['payment_intent.payment_failed', 'card_declined', 'card declined on the automatic top-up of 500 credits'],
+    ['payment_intent.requires_action', 'authentication_required', 'the bank asked the customer to authenticate'],
+  ] as const)(
+    'a charge that fails after the fact (%s), redelivered and replayed, fails the top-up once',
+    async (type, code, words) => {
+      const c = await signUp(`tu-late-${code}`);
+      await consume(c.id, 350, `late-${code}`);
+      expect(await chargePendingTopups(h.prisma, h.stripe)).toEqual({ charged: 1, failed: 0 });
+      const topup = await h.prisma.autoTopup.findFirstOrThrow({ where: { customerId: c.id } });
+      const pi = await h.stripe.paymentIntents.retrieve(topup.paymentIntentId!);
+      const [template] = await eventsAbout(h.stripe, pi.id, 'payment_intent.succeeded');
+      // The bank's verdict arrives later, as Stripe would send it: same PaymentIntent, now failed.
+      const failedPi =
+        type === 'payment_intent.payment_failed'
+          ? {
+              ...pi,
+              status: 'requires_payment_method',
+              last_payment_error: { type: 'card_error', code: 'card_declined', message: 'Your card was declined.' },
+            }
+          : { ...pi, status: 'requires_action', last_payment_error: null };
+      const event = (id: string) => ({ ...template!, id, type, data: { object: failedPi } });
+      for (const e of [event(`evt_late_${code}_1`), event(`evt_late_${code}_1`), event(`evt_late_${code}_2`)]) {
+        expect((await h.deliver(e)).statusCode).toBe(200);
+      }
+      expect(await h.prisma.autoTopup.findUniqueOrThrow({ where: { id: topup.id } })).toMatchObject({
+        status: 'failed',
+        failureCode: code,
+        paymentIntentId: pi.id,
+      });
+      expect((await h.prisma.autoTopupSetting.findUniqueOrThrow({ where: { customerId: c.id } })).pausedReason).toBe(
+        code,
+      );
+      expect(await h.prisma.outboundEvent.count({ where: { customerId: c.id, type: 'topup.failed' } })).toBe(1);
+      const verdict = await getVerdict(h.prisma, { customerId: c.id, stripe: null });
+      expect(verdict.findings.find((f) => f.rule === 'failed-topup')?.explanation.toLowerCase()).toContain(words);
+
+      // Support resumes; a late redelivery of the old failure must not pause again or tell twice.
+      await setAutoTopup(h.prisma, { customerId: c.id, enabled: true, actor: support, reason: 'card updated' });
+      expect((await h.deliver(event(`evt_late_${code}_3`))).statusCode).toBe(200);
+      expect((await h.prisma.autoTopupSetting.findUniqueOrThrow({ where: { customerId: c.id } })).pausedAt).toBeNull();
+      expect(await h.prisma.outboundEvent.count({ where: { customerId: c.id, type: 'topup.failed' } })).toBe(1);
     },
   );
 

@@ -7,16 +7,11 @@
 import type Stripe from 'stripe';
 import type { Db } from '../../db/client.ts';
 import type { AutoTopup } from '../../generated/prisma/client.ts';
-import { recordOutboundEvent } from '../outbound/record-outbound-event.ts';
 import { getAutoTopup } from './auto-topup-settings.ts';
+import { failTopup, failureOf, type TopupFailure } from './fail-topup.ts';
 
 /** A processing top-up older than this lost its worker: take it over (same idempotency key). */
 const STALE_MS = 5 * 60_000;
-
-export interface TopupFailure {
-  code: 'card_declined' | 'authentication_required' | 'monthly_cap' | 'no_payment_method' | string;
-  message: string;
-}
 
 async function claim(db: Db, limit: number, now: Date): Promise<AutoTopup[]> {
   const stale = new Date(now.getTime() - STALE_MS).toISOString();
@@ -110,6 +105,10 @@ async function chargeOne(db: Db, stripe: Stripe | null, id: string, now: Date) {
       { idempotencyKey: `auto_topup:${id}` },
     );
     await db.autoTopup.update({ where: { id }, data: { paymentIntentId: pi.id } });
+    // Not every failure throws: a PaymentIntent that ends waiting for the customer (requires_action)
+    // or without a usable card will not pay by itself, so it fails like a decline.
+    const failure = failureOf(pi);
+    if (failure) return fail(db, topup, failure, pi.id);
     return 'charged' as const;
   } catch (err) {
     const e = err as { type?: string; code?: string; message?: string; raw?: { payment_intent?: { id?: string } } };
@@ -131,37 +130,8 @@ async function skip(db: Db, id: string, message: string) {
   return 'skipped' as const;
 }
 
-/** The top-up failed: record why, pause further tries, tell the product (topup.failed). */
-export async function fail(db: Db, topup: AutoTopup, failure: TopupFailure, paymentIntentId: string | null = null) {
-  await db.$transaction(async (tx) => {
-    const row = await tx.autoTopup.update({
-      where: { id: topup.id },
-      data: {
-        status: failure.code === 'monthly_cap' ? 'capped' : 'failed',
-        failureCode: failure.code,
-        failureMessage: failure.message,
-        ...(paymentIntentId ? { paymentIntentId } : {}),
-      },
-    });
-    await tx.autoTopupSetting.update({
-      where: { customerId: topup.customerId },
-      data: { pausedAt: new Date(), pausedReason: failure.code },
-    });
-    await recordOutboundEvent(tx, {
-      type: 'topup.failed',
-      customerId: topup.customerId,
-      sourceKey: `topup.failed:${topup.id}`,
-      data: {
-        topupId: topup.id,
-        pack: row.packKey,
-        credits: row.credits,
-        amount: row.amount,
-        currency: row.currency,
-        reason: failure.code,
-        message: failure.message,
-        paused: true,
-      },
-    });
-  });
+/** The top-up failed at the charge: record why, pause further tries, tell the product (fail-topup.ts). */
+async function fail(db: Db, topup: AutoTopup, failure: TopupFailure, paymentIntentId: string | null = null) {
+  await db.$transaction((tx) => failTopup(tx, topup.id, failure, paymentIntentId));
   return 'failed' as const;
 }

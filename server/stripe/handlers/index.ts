@@ -22,6 +22,8 @@ import invoicePaid from './invoice.paid.ts';
 import invoicePaymentFailed from './invoice.payment_failed.ts';
 import invoicePaymentSucceeded from './invoice.payment_succeeded.ts';
 import invoicePaymentPaid from './invoice_payment.paid.ts';
+import paymentIntentPaymentFailed from './payment_intent.payment_failed.ts';
+import paymentIntentRequiresAction from './payment_intent.requires_action.ts';
 import paymentIntentSucceeded from './payment_intent.succeeded.ts';
 import radarEarlyFraudWarningCreated from './radar.early_fraud_warning.created.ts';
 import radarEarlyFraudWarningUpdated from './radar.early_fraud_warning.updated.ts';
@@ -51,6 +53,8 @@ export const stripeHandlers = {
   'invoice.payment_failed': invoicePaymentFailed,
   'invoice.payment_succeeded': invoicePaymentSucceeded,
   'invoice_payment.paid': invoicePaymentPaid,
+  'payment_intent.payment_failed': paymentIntentPaymentFailed,
+  'payment_intent.requires_action': paymentIntentRequiresAction,
   'payment_intent.succeeded': paymentIntentSucceeded,
   'radar.early_fraud_warning.created': radarEarlyFraudWarningCreated,
   'radar.early_fraud_warning.updated': radarEarlyFraudWarningUpdated,
