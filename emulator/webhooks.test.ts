@@ -90,6 +90,22 @@ describe('signing and delivery', () => {
     }
   });
 
+  it('a reset answers once the requests already on the wire have landed', async () => {
+    // Tests reset the emulator, then their receiver. A request still on the wire when the reset
+    // answered used to land after the receiver's reset, in the next test's list.
+    let answered = false;
+    rx.respond(async () => {
+      await new Promise((r) => setTimeout(r, 200));
+      answered = true;
+      return { status: 500 };
+    });
+    await stripe.customers.create({ email: 'inflight@example.com' });
+    await rx.waitFor(1);
+    await t.driver.reset();
+    expect(answered).toBe(true);
+    expect(await t.driver.listDeliveries({})).toEqual([]);
+  });
+
   it('signs with both secrets while a rolled secret is still valid', async () => {
     const rolled = await t.driver.rollWebhookSecret(endpoint.id, 3600);
     expect(rolled.secrets).toEqual([rolled.secret, endpoint.secret]);

@@ -27,8 +27,11 @@ export function controlRouter(): Router<ControlHandler> {
   const r = new Router<ControlHandler>();
 
   r.get('/_emulator/health', ({ emu }) => ({ ok: true, url: emu.baseUrl, counts: emu.store.counts() }));
-  r.post('/_emulator/reset', ({ emu }) => {
+  r.post('/_emulator/reset', async ({ emu }) => {
     emu.reset();
+    // Answer once requests already on the wire have landed, so nothing from before the reset
+    // reaches a receiver after it (tests reset their receiver right after this).
+    await emu.webhooks.waitForIdle(false, 5_000);
     return { ok: true };
   });
 

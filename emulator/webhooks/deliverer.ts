@@ -32,6 +32,8 @@ export class Deliverer {
   private readonly queues = new Map<string, EndpointQueue>();
   private readonly scheduled = new Map<string, { cancel: () => void; job: Job }>();
   private waiters: Array<() => void> = [];
+  /** Attempts whose request is on the wire, across resets (clear() forgets their queues). */
+  private inFlight = 0;
   private stopped = false;
 
   constructor(
@@ -121,6 +123,7 @@ export class Deliverer {
   }
 
   isIdle(includeScheduled: boolean): boolean {
+    if (this.inFlight) return false;
     for (const q of this.queues.values()) {
       if (q.ready.length || q.inFlight || q.held.length) return false;
     }
@@ -239,10 +242,12 @@ export class Deliverer {
     while (q.inFlight < this.config.deliveryConcurrency && q.ready.length) {
       const job = q.ready.shift() as Job;
       q.inFlight++;
+      this.inFlight++;
       void this.attempt(job)
         .catch((err: unknown) => this.config.log.error({ err }, 'stripe emulator: delivery attempt crashed'))
         .finally(() => {
           q.inFlight--;
+          this.inFlight--;
           this.pump(endpoint);
           this.notify();
         });

@@ -9,9 +9,10 @@
 // appear by name beside their id.
 
 import { ZERO_DECIMAL_CURRENCIES } from '../../contracts/money.ts';
+import type { ExportKindValue } from '../../contracts/reports.ts';
 
-export const EXPORT_KINDS = ['payments', 'refunds', 'ledger', 'disputes', 'liability'] as const;
-export type ExportKind = (typeof EXPORT_KINDS)[number];
+/** The export kinds' one list is the contract's EXPORT_KIND_VALUES. */
+export type ExportKind = ExportKindValue;
 
 export interface ExportRange {
   /** Inclusive, UTC, YYYY-MM-DD. */
