@@ -57,6 +57,15 @@ test('admin registers an endpoint, sends a test event and sees it delivered', as
   await expect(log).toContainText('200');
   await expect(log).toContainText('thanks from the receiver');
 
+  // The log's filters live in the URL: a reload (or a pasted link) shows the same filtered log.
+  await card.getByLabel('Status').selectOption('succeeded');
+  await expect(page).toHaveURL(/deliveries\.status=succeeded/);
+  await expect(log).toContainText('endpoint.test');
+  await page.reload();
+  await page.getByLabel(`Endpoint ${url}`).getByRole('button', { name: 'Deliveries' }).click();
+  await expect(card.getByLabel('Status')).toHaveValue('succeeded');
+  await expect(log).toContainText('endpoint.test');
+
   const delivery = received.find((r) => JSON.parse(r.body).type === 'endpoint.test');
   expect(delivery).toBeTruthy();
   const [t, v1] = delivery!.signature.split(',').map((p) => p.split('=')[1]);

@@ -1,13 +1,17 @@
-// The delivery log of one endpoint: newest first, filter by status and event type, resend any
-// event (delivered or not). Refreshes every few seconds while open so a test event shows up.
+// The delivery log of one endpoint: newest first, filter by status, event type or an event /
+// customer id, resend any event (delivered or not). Filters and the page live in the URL
+// (`deliveries.status`, `deliveries.type`, `deliveries.q`, `deliveries.after`) so a link shows the
+// same log. Refreshes every few seconds while open so a test event shows up.
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
-import { useState } from 'react';
 import { toast } from 'sonner';
-import { subscribableEventTypes } from '../../../server/contracts/outbound.ts';
+import { outboundEventTypes, subscribableEventTypes } from '../../../server/contracts/outbound.ts';
+import { DataTablePagination } from '@/components/data-table/data-table-pagination';
+import { useListParams } from '@/components/data-table/use-list-params';
 import { EmptyState, ErrorState, SkeletonRows } from '@/components/states';
 import { TimeAgo } from '@/components/time-ago';
 import { Badge } from '@/components/ui/badge';
 import { Button } from '@/components/ui/button';
+import { Input } from '@/components/ui/input';
 import { NativeSelect } from '@/components/ui/native-select';
 import { Table, TableBody, TableCell, TableHead, TableHeader, TableRow } from '@/components/ui/table';
 import { toastError } from '@/lib/errors';
@@ -23,16 +27,21 @@ const TONE: Record<Status, 'neutral' | 'success' | 'warning' | 'danger'> = {
   failed: 'danger',
 };
 
+const PAGE_SIZE = 50;
+
 export function EndpointDeliveries({ endpointId }: { endpointId: string }) {
   const trpc = useTRPC();
   const queryClient = useQueryClient();
-  const [status, setStatus] = useState<Status | ''>('');
-  const [eventType, setEventType] = useState('');
+  const { filters, setFilter, pager } = useListParams(['status', 'type', 'q'] as const, { prefix: 'deliveries.' });
+  const status = (STATUSES as readonly string[]).includes(filters.status) ? (filters.status as Status) : '';
+  const eventType = (outboundEventTypes as readonly string[]).includes(filters.type) ? filters.type : '';
   const input = {
     endpointId,
-    limit: 50,
+    limit: PAGE_SIZE,
     ...(status ? { status } : {}),
-    ...(eventType ? { eventType: eventType as (typeof subscribableEventTypes)[number] } : {}),
+    ...(eventType ? { eventType: eventType as (typeof outboundEventTypes)[number] } : {}),
+    ...(filters.q.trim() ? { search: filters.q.trim() } : {}),
+    ...(pager.cursor ? { cursor: pager.cursor } : {}),
   };
   const deliveries = useQuery({ ...trpc.outbound.deliveries.queryOptions(input), refetchInterval: 3000 });
   const resend = useMutation(
@@ -47,7 +56,7 @@ export function EndpointDeliveries({ endpointId }: { endpointId: string }) {
   return (
     <section aria-label="Delivery log" className="flex flex-col gap-3">
       <div className="flex flex-wrap items-center gap-2">
-        <NativeSelect aria-label="Status" value={status} onChange={(e) => setStatus(e.target.value as Status | '')}>
+        <NativeSelect aria-label="Status" value={status} onChange={(e) => setFilter('status', e.target.value)}>
           <option value="">Any status</option>
           {STATUSES.map((s) => (
             <option key={s} value={s}>
@@ -55,7 +64,7 @@ export function EndpointDeliveries({ endpointId }: { endpointId: string }) {
             </option>
           ))}
         </NativeSelect>
-        <NativeSelect aria-label="Event type" value={eventType} onChange={(e) => setEventType(e.target.value)}>
+        <NativeSelect aria-label="Event type" value={eventType} onChange={(e) => setFilter('type', e.target.value)}>
           <option value="">Any event</option>
           {[...subscribableEventTypes, 'endpoint.test'].map((t) => (
             <option key={t} value={t}>
@@ -63,6 +72,13 @@ export function EndpointDeliveries({ endpointId }: { endpointId: string }) {
             </option>
           ))}
         </NativeSelect>
+        <Input
+          aria-label="Event or customer id"
+          placeholder="evt_cd_… or customer id"
+          className="w-64"
+          value={filters.q}
+          onChange={(e) => setFilter('q', e.target.value)}
+        />
       </div>
       {deliveries.isPending && <SkeletonRows rows={3} />}
       {deliveries.isError && <ErrorState error={deliveries.error} onRetry={() => void deliveries.refetch()} />}
@@ -129,6 +145,14 @@ export function EndpointDeliveries({ endpointId }: { endpointId: string }) {
             ))}
           </TableBody>
         </Table>
+      )}
+      {deliveries.data && (
+        <DataTablePagination
+          pager={pager}
+          nextCursor={deliveries.data.nextCursor}
+          label="Delivery log pages"
+          words={['Newer', 'Older']}
+        />
       )}
     </section>
   );
