@@ -52,7 +52,8 @@ test('a consume under the threshold buys the pack with the saved card; support s
   await page.goto(`/customers/${customerId}?tab=entitlements`);
   await page.getByLabel('Threshold (credits)').fill('500');
   await page.getByLabel('Pack', { exact: true }).fill('pack_1000');
-  await page.getByLabel('Reason (audited)').fill('customer asked for top-ups under 500');
+  // Two cards on this tab ask for an audited reason; this one is the auto top-up's.
+  await page.locator('#topup-reason').fill('customer asked for top-ups under 500');
   await page.getByRole('button', { name: 'Save auto top-up' }).click();
   await expect(page.getByText('Auto top-up saved')).toBeVisible();
 

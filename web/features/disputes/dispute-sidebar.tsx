@@ -1,7 +1,7 @@
 // Beside the evidence: the disputed charge and what happened to its credits, and the customer
 // with their payments, other disputes and how close they are to the auto-block rule.
 import { Link } from 'react-router';
-import { CopyId } from '@/components/copy-id';
+import { CopyId, shortId } from '@/components/copy-id';
 import { TimeAgo } from '@/components/time-ago';
 import { Badge } from '@/components/ui/badge';
 import { Card, CardContent, CardHeader, CardTitle } from '@/components/ui/card';
@@ -110,11 +110,18 @@ export function DisputeSidebar({ v }: { v: DisputeView }) {
                   <ul className="flex flex-col gap-1 text-sm">
                     {h.disputes.map((x) => (
                       <li key={x.id} className="flex items-center justify-between gap-2">
-                        <Link to={`/disputes/${x.id}`} className="font-mono text-xs hover:underline">
-                          {x.id}
+                        {/* Ids shortened in the middle, words kept on one line: the sidebar is narrow. */}
+                        <Link
+                          to={`/disputes/${x.id}`}
+                          title={x.id}
+                          className="shrink-0 font-mono text-xs hover:underline"
+                        >
+                          {shortId(x.id)}
                         </Link>
-                        <span className="capitalize text-muted-foreground">{reasonLabel(x.reason)}</span>
-                        <span>{x.status.replaceAll('_', ' ')}</span>
+                        <span className="min-w-0 truncate capitalize text-muted-foreground">
+                          {reasonLabel(x.reason)}
+                        </span>
+                        <span className="shrink-0 whitespace-nowrap">{x.status.replaceAll('_', ' ')}</span>
                       </li>
                     ))}
                   </ul>
