@@ -2,6 +2,7 @@
 // with their payments, other disputes and how close they are to the auto-block rule.
 import { Link } from 'react-router';
 import { CopyId, shortId } from '@/components/copy-id';
+import { StatusBadge } from '@/components/status-badge';
 import { TimeAgo } from '@/components/time-ago';
 import { Badge } from '@/components/ui/badge';
 import { Card, CardContent, CardHeader, CardTitle } from '@/components/ui/card';
@@ -121,7 +122,7 @@ export function DisputeSidebar({ v }: { v: DisputeView }) {
                         <span className="min-w-0 truncate capitalize text-muted-foreground">
                           {reasonLabel(x.reason)}
                         </span>
-                        <span className="shrink-0 whitespace-nowrap">{x.status.replaceAll('_', ' ')}</span>
+                        <StatusBadge kind="dispute" status={x.status} className="shrink-0 whitespace-nowrap" />
                       </li>
                     ))}
                   </ul>
