@@ -89,6 +89,19 @@ const schema = z
     SERVICE_API_KEY: z.string().min(24, 'must be at least 24 characters').optional(),
     LOGIN_MAX_FAILURES: z.coerce.number().int().min(1).default(5),
     LOGIN_WINDOW_SECONDS: z.coerce.number().int().min(1).default(900),
+    /**
+     * Scheduled jobs left off the schedule (comma-separated job names): they run only when someone
+     * asks (an admin's "run now", a wake). Same value on every process; names checked at start.
+     */
+    JOBS_UNSCHEDULED: z
+      .string()
+      .default('')
+      .transform((v) =>
+        v
+          .split(',')
+          .map((name) => name.trim())
+          .filter(Boolean),
+      ),
     /** Bearer token a Prometheus scraper presents on GET /metrics; unset: the route answers 404. */
     METRICS_TOKEN: z.string().min(16, 'must be at least 16 characters').optional(),
   })

@@ -109,7 +109,7 @@ if (demoSeed && seedNeeded) {
   }
   seeding = false;
 }
-jobs = await startJobRunner({ deps, databaseUrl: booted.databaseUrl });
+jobs = await startJobRunner({ deps, databaseUrl: booted.databaseUrl, unscheduled: env.JOBS_UNSCHEDULED });
 deps.jobs = jobs; // webhooks that leave Stripe work wake the retry job (server/jobs/wake.ts)
 
 const url = env.PUBLIC_URL;

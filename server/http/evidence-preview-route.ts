@@ -14,7 +14,7 @@ const error = (code: string, message: string) => ({ error: { code, message } });
 
 export async function evidencePreviewRoutes(app: FastifyInstance, options: { deps: Deps }): Promise<void> {
   const { deps } = options;
-  app.get<{ Params: { disputeId: string; file: string } }>(
+  app.get<{ Params: { disputeId: string; file: string }; Querystring: { v?: string } }>(
     '/api/staff/disputes/:disputeId/evidence-pages/:file',
     async (req, reply) => {
       const user = await resolveStaffSession(deps, req.headers);
@@ -25,8 +25,15 @@ export async function evidencePreviewRoutes(app: FastifyInstance, options: { dep
         return reply.code(404).send(error('not_found', `No evidence page "${req.params.file}"`));
       }
       try {
-        const png = await getEvidencePageImage(deps.prisma, { disputeId: id.data, page: Number(page) });
-        return reply.header('content-type', 'image/png').header('cache-control', 'private, max-age=3600').send(png);
+        const asked = typeof req.query.v === 'string' ? req.query.v : undefined;
+        const drawn = await getEvidencePageImage(deps.prisma, {
+          disputeId: id.data,
+          page: Number(page),
+          version: asked,
+        });
+        // Cached only when the image is of the version the URL names; otherwise it is the newest.
+        const cache = drawn.version === asked ? 'private, max-age=3600' : 'no-store';
+        return reply.header('content-type', 'image/png').header('cache-control', cache).send(drawn.png);
       } catch (err) {
         if (isAppError(err)) return reply.code(err.httpStatus).send(error(err.code.toLowerCase(), err.message));
         throw err;

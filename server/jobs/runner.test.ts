@@ -92,6 +92,22 @@ describe('job runner (pg-boss)', () => {
     runners.push(second);
     expect(await second.boss.getSchedules()).toEqual([]);
     await second.stop();
+
+    // Kept off the schedule by the operator (JOBS_UNSCHEDULED): no cron, still runs on demand.
+    const third = await startJobRunner({
+      deps: t.deps,
+      databaseUrl: t.db.url,
+      jobs: [flaky],
+      unscheduled: ['test-flaky'],
+    });
+    runners.push(third);
+    expect(await third.boss.getSchedules()).toEqual([]);
+    await third.send('test-flaky', { n: 8 });
+    await until(async () => seen.includes(81));
+    await third.stop();
+    await expect(
+      startJobRunner({ deps: t.deps, databaseUrl: t.db.url, jobs: [flaky], unscheduled: ['test-flakey'] }),
+    ).rejects.toThrow('JOBS_UNSCHEDULED names no job: test-flakey');
   });
   it('starts again on a database whose queues already exist (a second `npm start`)', async () => {
     for (let i = 0; i < 2; i++) {

@@ -22,12 +22,22 @@ export interface StartJobRunnerOptions {
   jobs?: ReadonlyArray<JobDefinition<any>>;
   /** false: queues and workers only, no cron (tests). */
   schedules?: boolean;
+  /** Jobs kept off the schedule (env JOBS_UNSCHEDULED): queue and worker only, run on demand. */
+  unscheduled?: readonly string[];
 }
 
 export async function startJobRunner(options: StartJobRunnerOptions): Promise<JobRunner> {
   const { deps } = options;
   const jobs = options.jobs ?? JOBS;
   const log = deps.log.child({ component: 'jobs' });
+  const unscheduled = new Set(options.unscheduled ?? []);
+  const unknown = [...unscheduled].filter((name) => !jobs.some((job) => job.name === name));
+  if (unknown.length) {
+    throw new Error(
+      `JOBS_UNSCHEDULED names no job: ${unknown.join(', ')} (jobs: ${jobs.map((j) => j.name).join(', ')})`,
+    );
+  }
+  const onSchedule = (job: { name: string }) => options.schedules !== false && !unscheduled.has(job.name);
   // A small pool: the jobs share the database with the API (and the embedded server's 32 slots).
   const boss = new PgBoss({
     connectionString: options.databaseUrl,
@@ -81,7 +91,7 @@ export async function startJobRunner(options: StartJobRunnerOptions): Promise<Jo
   if (options.schedules !== false) {
     const scheduled = new Set<string>();
     for (const job of jobs) {
-      if (!job.schedule) continue;
+      if (!job.schedule || !onSchedule(job)) continue;
       scheduled.add(job.name);
       await boss.schedule(job.name, job.schedule.cron, job.schedule.data ?? null, { tz: job.schedule.tz ?? 'UTC' });
     }
@@ -91,13 +101,13 @@ export async function startJobRunner(options: StartJobRunnerOptions): Promise<Jo
     }
   }
   const tickers = jobs
-    .filter((job) => job.everySeconds && options.schedules !== false)
+    .filter((job) => job.everySeconds && onSchedule(job))
     .map((job) =>
       setInterval(() => {
         boss.send(job.name, {}).catch((err: unknown) => log.warn({ err, job: job.name }, 'could not queue a tick'));
       }, job.everySeconds! * 1000),
     );
-  log.info({ jobs: jobs.map((j) => j.name) }, 'job runner started');
+  log.info({ jobs: jobs.map((j) => j.name), unscheduled: [...unscheduled] }, 'job runner started');
 
   const waker = bossWaker(boss, (err, name) => log.warn({ err, job: name }, 'could not wake the job'));
   return {

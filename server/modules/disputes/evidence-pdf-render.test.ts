@@ -168,10 +168,17 @@ describe('evidence PDF rendering', () => {
   // PDF blank); each is a real PNG of that page of the same document, behind the staff session.
   it('draws each page of the evidence PDF as a PNG, refuses pages it does not have, and needs a session', async () => {
     const d = await disputedPurchase('page-image@example.com', 3);
-    const pdf = await getEvidencePdf(db, { disputeId: d.id });
+    // Nothing is saved, so every call assembles the pack afresh: the preview was shown a minute ago
+    // and the document assembled now says another "Prepared" time.
+    const pdf = await getEvidencePdf(db, { disputeId: d.id, now: new Date(Date.now() - 60_000) });
     expect(pdf.version).toMatch(/^[0-9a-f]{16}$/);
-    const png = await getEvidencePageImage(db, { disputeId: d.id, page: 1 });
+    const shown = await getEvidencePageImage(db, { disputeId: d.id, page: 1, version: pdf.version });
+    expect(shown.version).toBe(pdf.version);
+    const png = shown.png;
     expect(png.subarray(1, 4).toString('latin1')).toBe('PNG');
+    const newest = await getEvidencePageImage(db, { disputeId: d.id, page: 1 });
+    expect(newest.version).not.toBe(pdf.version);
+    expect(newest.png.equals(png)).toBe(false);
     const width = png.readUInt32BE(16);
     const height = png.readUInt32BE(20);
     expect(width).toBeGreaterThan(800);
@@ -203,6 +210,15 @@ describe('evidence PDF rendering', () => {
     expect(res.statusCode).toBe(200);
     expect(res.headers['content-type']).toBe('image/png');
     expect(res.rawPayload.equals(png)).toBe(true);
+    expect(res.headers['cache-control']).toBe('private, max-age=3600');
+    // A version this process no longer knows: the newest document, not cached under that name.
+    const unknown = await app.inject({
+      method: 'GET',
+      url: url.replace(pdf.version, 'ffffffffffffffff'),
+      headers: { cookie },
+    });
+    expect(unknown.statusCode).toBe(200);
+    expect(unknown.headers['cache-control']).toBe('no-store');
     const missing = await app.inject({ method: 'GET', url: url.replace('/1.png', '/99.png'), headers: { cookie } });
     expect(missing.statusCode).toBe(404);
   });
