@@ -141,3 +141,31 @@ test('seeded: balance lower than expected — explained in numbers', async ({ pa
   await expect(breakdown.getByRole('row', { name: /Used: chat/ })).toContainText('-300');
   await expect(breakdown.getByRole('row', { name: /Clawed back/ })).toContainText('-500');
 });
+
+test('timeline filters: the kinds shown and the usage bucket live in the URL and survive a reload', async ({
+  page,
+}) => {
+  await signIn(page, 'support');
+  await openByEmail(page, seeded('low-balance', 'Lena Lowbalance'));
+  await page.getByRole('tab', { name: 'Timeline' }).click();
+  const stream = page.getByRole('list', { name: 'Timeline, newest first' });
+  const kinds = page.getByRole('group', { name: 'Show only' });
+  await expect(stream.locator('li[data-kind="usage"]').first()).toBeVisible();
+
+  await kinds.getByRole('button', { name: 'Ledger' }).click();
+  await expect(page).toHaveURL(/[?&]kinds=ledger(&|$)/);
+  await expect(stream.locator('li[data-kind="ledger"]').first()).toBeVisible();
+  await expect(stream.locator(':scope > li:not([data-kind="ledger"])')).toHaveCount(0);
+  await page.getByLabel('Usage per').selectOption('day');
+  await expect(page).toHaveURL(/[?&]bucket=day(&|$)/);
+
+  await page.reload();
+  await expect(kinds.getByRole('button', { name: 'Ledger' })).toHaveAttribute('aria-pressed', 'true');
+  await expect(kinds.getByRole('button', { name: 'Everything' })).toHaveAttribute('aria-pressed', 'false');
+  await expect(page.getByLabel('Usage per')).toHaveValue('day');
+  await expect(stream.locator(':scope > li:not([data-kind="ledger"])')).toHaveCount(0);
+
+  await kinds.getByRole('button', { name: 'Everything' }).click();
+  await expect(page).not.toHaveURL(/kinds=/);
+  await expect(stream.locator('li[data-kind="usage"]').first()).toBeVisible();
+});

@@ -26,7 +26,7 @@ export const outboundEventTypes = Object.keys(OUTBOUND_EVENT_TYPES) as OutboundE
 /** Types an endpoint can subscribe to (test events always reach the endpoint they were sent to). */
 export const subscribableEventTypes = outboundEventTypes.filter((t) => t !== 'endpoint.test');
 
-export const outboundEventType = z.enum(outboundEventTypes as [OutboundEventType, ...OutboundEventType[]]);
+const outboundEventType = z.enum(outboundEventTypes as [OutboundEventType, ...OutboundEventType[]]);
 
 const url = z.string().trim().min(1, 'Enter the endpoint URL').max(2000, 'The URL is too long');
 const description = z.string().trim().max(500).default('');
@@ -47,7 +47,7 @@ export const updateEndpointInput = z.object({
 export const endpointIdInput = z.object({ id: z.uuid() });
 export const setEndpointEnabledInput = z.object({ id: z.uuid(), enabled: z.boolean() });
 
-export const outboundDeliveryStatus = z.enum(['pending', 'sending', 'retrying', 'succeeded', 'failed']);
+const outboundDeliveryStatus = z.enum(['pending', 'sending', 'retrying', 'succeeded', 'failed']);
 export const listOutboundDeliveriesInput = z.object({
   endpointId: z.uuid(),
   status: outboundDeliveryStatus.optional(),

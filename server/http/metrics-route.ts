@@ -8,7 +8,7 @@ import { poolOf } from '../db/client.ts';
 import type { Deps } from '../deps.ts';
 import { metrics, metricsRegistry, scraped } from '../lib/metrics.ts';
 
-export const METRICS_PATH = '/metrics';
+const METRICS_PATH = '/metrics';
 
 function digest(value: string): Buffer {
   return createHash('sha256').update(value).digest();

@@ -11,7 +11,7 @@ export interface JobWaker {
   wake(name: string): void;
 }
 
-export const WAKE_SLOT_SECONDS = 1;
+const WAKE_SLOT_SECONDS = 1;
 
 export function bossWaker(boss: PgBoss, onError: (err: unknown, name: string) => void): JobWaker {
   return {

@@ -11,7 +11,7 @@ export interface Keyset {
 }
 
 /** Opaque to clients: base64url of "<ISO time>|<id>". */
-export function encodeKeyset(at: Date, id: string | bigint): string {
+function encodeKeyset(at: Date, id: string | bigint): string {
   return Buffer.from(`${at.toISOString()}|${id}`, 'utf8').toString('base64url');
 }
 

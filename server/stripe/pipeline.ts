@@ -17,7 +17,7 @@ export function pipelineContext(deps: Deps, handlers: HandlerMap = stripeHandler
 }
 
 /** Live when this deployment's Stripe key is a live one; test with a test key or the emulator. */
-export function deploymentLivemode(deps: Pick<Deps, 'stripe' | 'env'>): boolean {
+function deploymentLivemode(deps: Pick<Deps, 'stripe' | 'env'>): boolean {
   if (deps.stripe) return deps.stripe.mode === 'live';
   return /^(sk|rk)_live_/.test(deps.env.STRIPE_SECRET_KEY ?? '');
 }

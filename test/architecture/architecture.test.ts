@@ -1,10 +1,11 @@
 // Keeps the picture of docs/ARCHITECTURE.md true: the import graph (static, dynamic and type-only
-// imports) has no arrow the layering forbids, and no comment points at a file that is gone.
-// (Exports nothing imports: `npx tsx test/architecture/unused-exports.ts`, a cleanup tool.)
+// imports) has no arrow the layering forbids, no comment points at a file that is gone, and no
+// exported value goes unused.
 import { describe, expect, it } from 'vitest';
 import { deadCommentReferences } from './comment-paths.ts';
 import { edgesOf, readImportGraph, type Edge } from './import-graph.ts';
 import { brokenRules, EMULATOR_LOADER } from './layering.ts';
+import { ALLOWED, unusedExports } from './unused-exports.ts';
 
 const graph = readImportGraph();
 const edge = (from: string, to: string, kind: Edge['kind'] = 'static'): Edge => ({ from, to, kind, names: ['x'] });
@@ -82,5 +83,25 @@ describe('the layering rules', () => {
 describe('one picture, no dead ends', () => {
   it('no comment points at a file that does not exist', () => {
     expect(deadCommentReferences()).toEqual([]);
+  });
+});
+
+describe('no export nobody uses', () => {
+  it('every exported value of production code is imported somewhere (or allowed, with a reason)', () => {
+    expect(unusedExports(graph).map((u) => `${u.file}: ${u.name}`)).toEqual([]);
+  });
+
+  it('finds an export nothing imports, and counts a named import as a use', () => {
+    const found = unusedExports([
+      { from: 'server/lib/keyset-cursor.ts', to: 'server/lib/app-error.ts', kind: 'static', names: ['AppError'] },
+      { from: 'server/jobs/wake.ts', to: 'server/lib/keyset-cursor.ts', kind: 'static', names: ['decodeKeyset'] },
+    ]).map((u) => `${u.file}: ${u.name}`);
+    expect(found).toContain('server/lib/keyset-cursor.ts: pageOf');
+    expect(found).not.toContain('server/lib/keyset-cursor.ts: decodeKeyset');
+  });
+
+  it('allows only entries that are still exported and still unused', () => {
+    const withoutAllowances = unusedExports(graph, undefined, {}).map((u) => `${u.file}: ${u.name}`);
+    for (const key of Object.keys(ALLOWED)) expect(withoutAllowances).toContain(key);
   });
 });

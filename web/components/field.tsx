@@ -2,7 +2,7 @@ import type { ReactNode } from 'react';
 import { Label } from './ui/label';
 
 /** A field's error in words, tied to its control by id (`aria-describedby={`${id}-error`}`). */
-export function FieldError({ id, children }: { id: string; children?: ReactNode }) {
+function FieldError({ id, children }: { id: string; children?: ReactNode }) {
   if (!children) return null;
   return (
     <p id={`${id}-error`} className="text-sm text-destructive">

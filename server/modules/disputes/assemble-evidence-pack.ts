@@ -62,7 +62,7 @@ const accessKey = (ip: string | null, ua: string | null) => JSON.stringify([ip, 
  * the first few pairs, over all of the account's usage). Pairs only the rows show are counted from
  * the rows; the section is never "none recorded" while a row names an IP or a device.
  */
-export function accessWithUsageLines(access: AccessRow[], lines: EvidenceUsageLine[]): AccessRow[] {
+function accessWithUsageLines(access: AccessRow[], lines: EvidenceUsageLine[]): AccessRow[] {
   const known = new Set(access.map((a) => accessKey(a.ip, a.userAgent)));
   const extra = new Map<string, AccessRow>();
   for (const u of lines) {

@@ -2,7 +2,7 @@
 // credit-expiry job; the source key makes repeated runs (and concurrent servers) write it once.
 import type { DbOrTx } from '../../db/tx.ts';
 
-export const EXPIRING_NOTICE_DAYS = 7;
+const EXPIRING_NOTICE_DAYS = 7;
 
 export async function announceExpiringLots(db: DbOrTx, now: Date = new Date()): Promise<number> {
   const from = now.toISOString();

@@ -59,7 +59,7 @@ async function claimDue(db: Db, date: Date, limit: number): Promise<string[]> {
   return rows.map((r) => r.id);
 }
 
-export function envelopeOf(event: OutboundEvent): OutboundEnvelope {
+function envelopeOf(event: OutboundEvent): OutboundEnvelope {
   return {
     id: event.id,
     type: event.type as OutboundEventType,

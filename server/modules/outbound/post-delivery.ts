@@ -5,7 +5,7 @@ import type { AppError } from '../../lib/app-error.ts';
 import { checkEndpointUrl, type EndpointUrlPolicy } from './endpoint-url.ts';
 import { SIGNATURE_HEADER, signPayload } from './sign-payload.ts';
 
-export const DELIVERY_TIMEOUT_MS = 5_000;
+const DELIVERY_TIMEOUT_MS = 5_000;
 const EXCERPT_CHARS = 1_000;
 
 export interface AttemptResult {

@@ -108,7 +108,7 @@ function dated(
 
 const customerJoin = (alias: string) => `LEFT JOIN customer c ON c.id = ${alias}.customer_id`;
 
-export const KIND_QUERIES: Record<Exclude<ExportKind, 'liability'>, KindQuery> = {
+const KIND_QUERIES: Record<Exclude<ExportKind, 'liability'>, KindQuery> = {
   payments: dated(
     'payment',
     'p',
@@ -216,7 +216,7 @@ export const KIND_QUERIES: Record<Exclude<ExportKind, 'liability'>, KindQuery> =
  * several currencies gets one row per currency; free credits sit on the row of their first
  * currency, so summing rows never counts a credit twice. Customers without credits are left out.
  */
-export const LIABILITY_QUERY: KindQuery = {
+const LIABILITY_QUERY: KindQuery = {
   columns: [
     'customer_id',
     'customer_external_id',

@@ -103,6 +103,55 @@ export function DataTableSelect<V extends string>({
   );
 }
 
+/**
+ * Several of fixed values at once, as toggle buttons after an "all" button (the kinds of a
+ * stream). The URL keeps them as one comma-separated param; none chosen means all.
+ */
+export function DataTableFacets<V extends string>({
+  label,
+  value,
+  options,
+  onChange,
+  allLabel = 'All',
+}: {
+  label: string;
+  value: readonly V[];
+  options: ReadonlyArray<readonly [V, string]>;
+  onChange: (value: V[]) => void;
+  allLabel?: string;
+}) {
+  const toggle = (v: V) => onChange(value.includes(v) ? value.filter((x) => x !== v) : [...value, v]);
+  return (
+    <div className="flex flex-wrap items-center gap-1.5" role="group" aria-label={label}>
+      <Button
+        size="sm"
+        variant={value.length === 0 ? 'secondary' : 'ghost'}
+        aria-pressed={value.length === 0}
+        onClick={() => onChange([])}
+      >
+        {allLabel}
+      </Button>
+      {options.map(([v, text]) => (
+        <Button
+          key={v}
+          size="sm"
+          variant={value.includes(v) ? 'secondary' : 'ghost'}
+          aria-pressed={value.includes(v)}
+          onClick={() => toggle(v)}
+        >
+          {text}
+        </Button>
+      ))}
+    </div>
+  );
+}
+
+/** A facets param read back: the known values, in the order given, unknown ones dropped. */
+export function facetValues<V extends string>(param: string, known: readonly V[]): V[] {
+  const chosen = param.split(',');
+  return known.filter((v) => chosen.includes(v));
+}
+
 export function DataTableReset({ visible, onReset }: { visible: boolean; onReset: () => void }) {
   if (!visible) return null;
   return (

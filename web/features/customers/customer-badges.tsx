@@ -26,16 +26,3 @@ export function CustomerStatusBadge({
   if (status === 'grace') return <Badge tone="warning">in grace</Badge>;
   return <Badge tone="success">active</Badge>;
 }
-
-export function paymentTone(status: string): Tone {
-  if (status === 'paid' || status === 'succeeded' || status === 'won') return 'success';
-  if (
-    status === 'pending' ||
-    status.includes('needs_response') ||
-    status.includes('review') ||
-    status === 'pending_approval'
-  )
-    return 'warning';
-  if (status === 'failed' || status === 'lost' || status.includes('refunded')) return 'danger';
-  return 'neutral';
-}

@@ -11,7 +11,7 @@ export interface OverrideFeature {
   type: 'boolean' | 'limit';
 }
 
-export const grantOverrideFields = z.object({
+const grantOverrideFields = z.object({
   customerId: grantOverrideInput.shape.customerId,
   feature: grantOverrideInput.shape.feature,
   limit: z.string(),

@@ -1,15 +1,21 @@
 // One stream, newest first: Stripe events with their deliveries and processing, payments,
 // ledger entries, entitlement changes, usage per hour or day, staff actions, blocks and notes.
-// Filters and the highlighted object are in the URL; items of one Stripe chain (session ->
+// Filters (the list kit's toolbar) and the highlighted object are in the URL; items of one Stripe chain (session ->
 // payment intent -> charge -> refund/dispute) light up together; each opens its raw record.
 import { useInfiniteQuery } from '@tanstack/react-query';
 import { LinkIcon } from 'lucide-react';
 import { useEffect, useMemo, useRef, useState } from 'react';
-import { useSearchParams } from 'react-router';
+import {
+  DataTableFacets,
+  DataTableReset,
+  DataTableSelect,
+  DataTableToolbar,
+  facetValues,
+} from '@/components/data-table/data-table-toolbar';
+import { useListParams } from '@/components/data-table/use-list-params';
 import { EmptyState, ErrorState, SkeletonRows } from '@/components/states';
 import { TimeAgo } from '@/components/time-ago';
 import { Button } from '@/components/ui/button';
-import { NativeSelect } from '@/components/ui/native-select';
 import { formatCredits, formatMoney } from '@/lib/format';
 import { useTRPC } from '@/lib/trpc';
 import { cn } from '@/lib/utils';
@@ -126,13 +132,18 @@ function Row({
   );
 }
 
+const FILTERS = ['kinds', 'bucket', 'highlight'] as const;
+const KIND_OPTIONS = TIMELINE_KINDS.map((k) => [k, TIMELINE_KIND_LABELS[k]] as const);
+const BUCKETS = [
+  ['hour', 'hour'],
+  ['day', 'day'],
+] as const;
+
 export function TimelineTab({ customerId, highlight }: { customerId: string; highlight: string | null }) {
   const trpc = useTRPC();
-  const [params, setParams] = useSearchParams();
-  const kinds = (params.get('kinds') ?? '')
-    .split(',')
-    .filter((k): k is TimelineKind => (TIMELINE_KINDS as readonly string[]).includes(k));
-  const bucket = params.get('bucket') === 'day' ? 'day' : 'hour';
+  const { filters, setFilter, setFilters } = useListParams(FILTERS);
+  const kinds = facetValues(filters.kinds, TIMELINE_KINDS);
+  const bucket = filters.bucket === 'day' ? 'day' : 'hour';
   const [open, setOpen] = useState<TimelineItem | null>(null);
 
   const timeline = useInfiniteQuery(
@@ -145,54 +156,25 @@ export function TimelineTab({ customerId, highlight }: { customerId: string; hig
   const hit = highlight ? items.find((i) => matches(i, highlight)) : undefined;
   const chain = hit?.chain ?? null;
 
-  const update = (mut: (p: URLSearchParams) => void) => {
-    const p = new URLSearchParams(params);
-    mut(p);
-    setParams(p, { replace: true });
-  };
-  const toggleKind = (kind: TimelineKind) =>
-    update((p) => {
-      const next = kinds.includes(kind) ? kinds.filter((k) => k !== kind) : [...kinds, kind];
-      if (next.length) p.set('kinds', next.join(','));
-      else p.delete('kinds');
-    });
-
   return (
     <div className="flex flex-col gap-3">
-      <div className="flex flex-wrap items-center gap-1.5" role="group" aria-label="Show only">
-        <Button
-          size="sm"
-          variant={kinds.length === 0 ? 'secondary' : 'ghost'}
-          aria-pressed={kinds.length === 0}
-          onClick={() => update((p) => p.delete('kinds'))}
-        >
-          Everything
-        </Button>
-        {TIMELINE_KINDS.map((k) => (
-          <Button
-            key={k}
-            size="sm"
-            variant={kinds.includes(k) ? 'secondary' : 'ghost'}
-            aria-pressed={kinds.includes(k)}
-            onClick={() => toggleKind(k)}
-          >
-            {TIMELINE_KIND_LABELS[k]}
-          </Button>
-        ))}
-        <span className="ml-auto flex items-center gap-2">
-          <label htmlFor="usage-bucket" className="text-sm text-muted-foreground">
-            Usage per
-          </label>
-          <NativeSelect
-            id="usage-bucket"
-            value={bucket}
-            onChange={(e) => update((p) => (e.target.value === 'day' ? p.set('bucket', 'day') : p.delete('bucket')))}
-          >
-            <option value="hour">hour</option>
-            <option value="day">day</option>
-          </NativeSelect>
-        </span>
-      </div>
+      <DataTableToolbar className="items-end justify-between">
+        <DataTableFacets<TimelineKind>
+          label="Show only"
+          allLabel="Everything"
+          value={kinds}
+          options={KIND_OPTIONS}
+          onChange={(next) => setFilter('kinds', next.join(','))}
+        />
+        <DataTableSelect<'hour' | 'day'>
+          id="usage-bucket"
+          label="Usage per"
+          value={bucket}
+          options={BUCKETS}
+          anyLabel={null}
+          onChange={(v) => setFilter('bucket', v === 'day' ? 'day' : null)}
+        />
+      </DataTableToolbar>
       {highlight && (
         <div className="flex flex-wrap items-center gap-2 text-sm" role="status">
           <span>
@@ -203,7 +185,7 @@ export function TimelineTab({ customerId, highlight }: { customerId: string; hig
                 ? ': it is further down, load more to reach it.'
                 : ': not in this stream (check the filters).')}
           </span>
-          <Button size="sm" variant="ghost" onClick={() => update((p) => p.delete('highlight'))}>
+          <Button size="sm" variant="ghost" onClick={() => setFilter('highlight', null)}>
             Clear
           </Button>
         </div>
@@ -212,9 +194,12 @@ export function TimelineTab({ customerId, highlight }: { customerId: string; hig
       {timeline.isError && <ErrorState error={timeline.error} onRetry={() => void timeline.refetch()} />}
       {timeline.data &&
         (items.length === 0 ? (
-          <EmptyState title="Nothing here yet">
+          <EmptyState
+            title="Nothing here yet"
+            action={<DataTableReset visible={kinds.length > 0} onReset={() => setFilters({ kinds: null })} />}
+          >
             {kinds.length
-              ? 'Nothing of these kinds happened to this customer. Clear the filters to see everything.'
+              ? 'Nothing of these kinds happened to this customer.'
               : 'Payments, Stripe events, ledger entries, usage and staff actions appear here as they happen.'}
           </EmptyState>
         ) : (
@@ -226,7 +211,7 @@ export function TimelineTab({ customerId, highlight }: { customerId: string; hig
                 highlighted={!!highlight && matches(item, highlight) && item === hit}
                 inChain={!!chain && item.chain === chain}
                 onOpen={() => setOpen(item)}
-                onChain={(c) => update((p) => p.set('highlight', c))}
+                onChain={(c) => setFilter('highlight', c)}
               />
             ))}
           </ol>
