@@ -1,5 +1,6 @@
 // Staff-side customer procedures (tRPC), shared with the web forms.
 import { z } from 'zod';
+import { CUSTOMER_STATUSES } from './statuses.ts';
 import { cursor } from './paging.ts';
 import { entitlementValue } from './catalog.ts';
 
@@ -7,7 +8,7 @@ const reason = z.string().trim().min(3, 'Say why (at least 3 characters)').max(5
 
 export const listCustomersInput = z.object({
   query: z.string().trim().max(200).optional(),
-  status: z.enum(['active', 'blocked']).optional(),
+  status: z.enum(CUSTOMER_STATUSES).optional(),
   cursor,
   pageSize: z.number().int().min(1).max(100).default(25),
 });

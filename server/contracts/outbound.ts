@@ -2,6 +2,7 @@
 // endpoints that receive them. Each type carries the version of its payload; a receiver switches
 // on (type, version). Bump a version only with a new payload shape, documented in the README.
 import { z } from 'zod';
+import { OUTBOUND_DELIVERY_STATUSES } from './statuses.ts';
 
 export const OUTBOUND_EVENT_TYPES = {
   'credits.granted': 1,
@@ -47,7 +48,7 @@ export const updateEndpointInput = z.object({
 export const endpointIdInput = z.object({ id: z.uuid() });
 export const setEndpointEnabledInput = z.object({ id: z.uuid(), enabled: z.boolean() });
 
-const outboundDeliveryStatus = z.enum(['pending', 'sending', 'retrying', 'succeeded', 'failed']);
+const outboundDeliveryStatus = z.enum(OUTBOUND_DELIVERY_STATUSES);
 export const listOutboundDeliveriesInput = z.object({
   endpointId: z.uuid(),
   status: outboundDeliveryStatus.optional(),

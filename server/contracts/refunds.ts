@@ -1,5 +1,6 @@
 // Refund inputs (zod, shared by the procedures and the web forms) and the words the UI uses.
 import { z } from 'zod';
+import { REFUND_STATUSES } from './statuses.ts';
 
 export const STRIPE_REFUND_REASONS = ['requested_by_customer', 'duplicate', 'fraudulent'] as const;
 export type StripeRefundReasonValue = (typeof STRIPE_REFUND_REASONS)[number];
@@ -9,8 +10,6 @@ export const STRIPE_REFUND_REASON_LABELS: Record<StripeRefundReasonValue, string
   duplicate: 'Duplicate payment',
   fraudulent: 'Fraudulent (adds the card and email to Radar block lists)',
 };
-
-export const REFUND_STATUSES = ['pending_approval', 'rejected', 'pending', 'succeeded', 'failed', 'canceled'] as const;
 
 const reason = z
   .string()

@@ -2,6 +2,7 @@
 // from the request contracts; the serializers are typed against them, and a contract test checks
 // every route's real answers against the document, so the three cannot drift apart.
 import { z } from 'zod';
+import { CUSTOMER_STATUSES } from './statuses.ts';
 
 const timestamp = z.iso.datetime({ offset: true }).describe('ISO 8601 timestamp');
 const credits = z.number().int();
@@ -12,7 +13,7 @@ export const customerResponse = z
     externalId: z.string().describe("Your product's user id"),
     email: z.string(),
     name: z.string().nullable(),
-    status: z.enum(['active', 'blocked']),
+    status: z.enum(CUSTOMER_STATUSES),
     stripeCustomerId: z.string().nullable(),
     balance: credits.describe('All credits the customer holds, frozen ones included'),
     createdAt: timestamp,

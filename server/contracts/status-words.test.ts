@@ -4,7 +4,7 @@
 import { describe, expect, it } from 'vitest';
 import { disputeTone, paymentTone, refundTone, subscriptionTone } from '../modules/support/timeline/words.ts';
 import { STATUS_WORDS, statusWords } from './status-words.ts';
-import { REFUND_STATUSES } from './refunds.ts';
+import { REFUND_STATUSES } from './statuses.ts';
 
 describe('status words', () => {
   it('says "refunded" in one colour for a refund that went through and a refunded payment', () => {

@@ -2,41 +2,61 @@
 // (issue 16: one vocabulary, one colour per state on every page). Red = money lost or action needed, amber = waiting, green = settled in our favour
 // or working, neutral = closed / informational. A refund that went through is "refunded" (neutral)
 // on the Refunds page and on the customer's payments alike; a refunded payment reads the same.
-export type StatusTone = 'success' | 'warning' | 'danger' | 'neutral';
-export type StatusKind = 'payment' | 'refund' | 'dispute' | 'disputeState' | 'subscription' | 'event' | 'run';
+// Each kind's words are typed by its set in statuses.ts: a status added there has no words until
+// it gets them here (the typecheck says so), and a word for a status that is gone is an error too.
+import type { DisputeState } from './disputes.ts';
+import type {
+  DisputeStatusName,
+  EventStatusName,
+  OutboundDeliveryStatusName,
+  PaymentStatusName,
+  RadarSyncStatusName,
+  RefundStatusName,
+  RunStatusName,
+  SubscriptionStatusName,
+} from './statuses.ts';
 
-type Words = Record<string, readonly [StatusTone, string]>;
+export type StatusTone = 'success' | 'warning' | 'danger' | 'neutral';
+export type StatusKind =
+  'payment' | 'refund' | 'dispute' | 'disputeState' | 'subscription' | 'event' | 'run' | 'delivery' | 'radar';
+
+type Word = readonly [StatusTone, string];
+type Words = Record<string, Word>;
+/** Words for every status of one set, and for nothing else. */
+const wordsFor = <S extends string>(words: Record<S, Word>): Words => words;
 
 export const STATUS_WORDS: Record<StatusKind, Words> = {
-  payment: {
+  payment: wordsFor<PaymentStatusName>({
     pending: ['warning', 'pending'],
     paid: ['success', 'paid'],
     failed: ['danger', 'failed'],
     refunded: ['neutral', 'refunded'],
     partially_refunded: ['neutral', 'partly refunded'],
-  },
-  refund: {
+  }),
+  refund: wordsFor<RefundStatusName>({
     pending_approval: ['warning', 'awaiting approval'],
     pending: ['warning', 'pending at Stripe'],
     succeeded: ['neutral', 'refunded'],
     failed: ['danger', 'failed'],
     canceled: ['neutral', 'canceled'],
     rejected: ['neutral', 'rejected'],
-  },
+  }),
   // Stripe's own dispute statuses, as stored.
-  dispute: {
+  dispute: wordsFor<DisputeStatusName>({
     warning_needs_response: ['warning', 'needs response'],
     needs_response: ['warning', 'needs response'],
+    appeal_needs_response: ['warning', 'needs response (appeal)'],
     warning_under_review: ['neutral', 'with the bank'],
     under_review: ['neutral', 'with the bank'],
+    appeal_under_review: ['neutral', 'with the bank (appeal)'],
     won: ['success', 'won'],
     lost: ['danger', 'lost'],
     warning_closed: ['neutral', 'closed'],
     charge_refunded: ['neutral', 'closed (refunded)'],
     prevented: ['success', 'prevented'],
-  },
+  }),
   // Where a dispute stands against its deadline (server/contracts/disputes.ts DisputeState).
-  disputeState: {
+  disputeState: wordsFor<DisputeState>({
     overdue: ['danger', 'past due'],
     needs_response: ['warning', 'needs response'],
     staged: ['warning', 'staged, not submitted'],
@@ -44,8 +64,8 @@ export const STATUS_WORDS: Record<StatusKind, Words> = {
     won: ['success', 'won'],
     lost: ['danger', 'lost'],
     closed: ['neutral', 'closed'],
-  },
-  subscription: {
+  }),
+  subscription: wordsFor<SubscriptionStatusName>({
     active: ['success', 'active'],
     trialing: ['success', 'trial'],
     past_due: ['warning', 'past due'],
@@ -54,20 +74,35 @@ export const STATUS_WORDS: Record<StatusKind, Words> = {
     incomplete_expired: ['neutral', 'expired'],
     paused: ['warning', 'paused'],
     canceled: ['neutral', 'canceled'],
-  },
-  event: {
+  }),
+  // A stored event's status, and a dry run's 'error' (the handler threw).
+  event: wordsFor<EventStatusName | 'error'>({
     processed: ['success', 'processed'],
     ignored: ['neutral', 'ignored'],
     received: ['warning', 'received'],
     deferred: ['warning', 'deferred (retrying)'],
     failed: ['danger', 'failed'],
     error: ['danger', 'error'],
-  },
-  run: {
+  }),
+  run: wordsFor<RunStatusName>({
     running: ['warning', 'running'],
     succeeded: ['success', 'succeeded'],
     failed: ['danger', 'failed'],
-  },
+  }),
+  // An outbound webhook delivery.
+  delivery: wordsFor<OutboundDeliveryStatusName>({
+    pending: ['neutral', 'pending'],
+    sending: ['neutral', 'sending'],
+    retrying: ['warning', 'retrying'],
+    succeeded: ['success', 'succeeded'],
+    failed: ['danger', 'failed'],
+  }),
+  // A block's sync to the Stripe Radar block lists.
+  radar: wordsFor<RadarSyncStatusName>({
+    pending: ['warning', 'pending'],
+    done: ['success', 'synced'],
+    failed: ['danger', 'failed'],
+  }),
 };
 
 /** Words and colour for a status; an unknown one reads as itself, neutral. */

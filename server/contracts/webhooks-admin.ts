@@ -2,7 +2,7 @@
 // and the reprocess dry run. Reprocessing itself is webhooks.reprocess.
 import { z } from 'zod';
 import { cursor } from './paging.ts';
-import { EVENT_STATUSES } from './webhooks.ts';
+import { EVENT_STATUSES } from './statuses.ts';
 
 export const searchEventsInput = z.object({
   status: z.enum(EVENT_STATUSES).optional(),

@@ -1,8 +1,6 @@
 // Inputs of the staff webhook procedures (zod only; shared with web/).
 import { z } from 'zod';
-
-export const EVENT_STATUSES = ['received', 'processed', 'ignored', 'deferred', 'failed'] as const;
-export type EventStatusName = (typeof EVENT_STATUSES)[number];
+import { EVENT_STATUSES } from './statuses.ts';
 
 const stripeEventId = z.string().regex(/^evt_[A-Za-z0-9_]+$/, 'Not a Stripe event id (evt_...)');
 /** Why a staff member reprocessed, fetched or linked events (audited with each). */

@@ -7,15 +7,18 @@ export function StatusBadge({
   status,
   prefix,
   className,
+  title,
 }: {
   kind: StatusKind;
   status: string;
   prefix?: string;
   className?: string;
+  /** More on hover (why a sync failed). */
+  title?: string;
 }) {
   const { tone, label } = statusWords(kind, status);
   return (
-    <Badge tone={tone} className={className} data-status={status}>
+    <Badge tone={tone} className={className} title={title} data-status={status}>
       {prefix}
       {label}
     </Badge>

@@ -2,6 +2,7 @@
 import type { ColumnDef } from '@tanstack/react-table';
 import { Link } from 'react-router';
 import { StaffName } from '@/components/staff-name';
+import { StatusBadge } from '@/components/status-badge';
 import { TimeAgo } from '@/components/time-ago';
 import { Badge } from '@/components/ui/badge';
 import type { RouterOutputs } from '@/lib/trpc';
@@ -12,12 +13,7 @@ export type HistoryRow = RouterOutputs['blocks']['history']['items'][number];
 
 function RadarBadge({ status, error }: { status: string | null; error: string | null }) {
   if (!status) return <span className="text-muted-foreground">—</span>;
-  const tone = status === 'done' ? 'success' : status === 'failed' ? 'danger' : 'warning';
-  return (
-    <Badge tone={tone} title={error ?? undefined}>
-      {status === 'done' ? 'synced' : status}
-    </Badge>
-  );
+  return <StatusBadge kind="radar" status={status} title={error ?? undefined} />;
 }
 
 export function blockedColumns(windowDays: number): Array<ColumnDef<BlockedRow>> {

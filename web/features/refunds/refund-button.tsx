@@ -3,9 +3,8 @@ import { UndoIcon } from 'lucide-react';
 import { useState } from 'react';
 import { useStaff } from '@/app/session';
 import { Button } from '@/components/ui/button';
+import { isOneOf, REFUNDABLE_PAYMENT_STATUSES } from '../../../server/contracts/statuses.ts';
 import { RefundDialog } from './refund-dialog';
-
-const REFUNDABLE = new Set(['paid', 'partially_refunded']);
 
 export function RefundButton({
   paymentId,
@@ -18,7 +17,7 @@ export function RefundButton({
 }) {
   const me = useStaff();
   const [open, setOpen] = useState(false);
-  if (me.role === 'support' || !REFUNDABLE.has(status)) return null;
+  if (me.role === 'support' || !isOneOf(REFUNDABLE_PAYMENT_STATUSES, status)) return null;
   return (
     <>
       <Button size="sm" variant="ghost" onClick={() => setOpen(true)}>

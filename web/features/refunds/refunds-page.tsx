@@ -27,7 +27,8 @@ import { NativeSelect } from '@/components/ui/native-select';
 import { describeError, toastError } from '@/lib/errors';
 import { formatCredits, formatMoney } from '@/lib/format';
 import { useTRPC } from '@/lib/trpc';
-import { REFUND_STATUSES, rejectRefundInput } from '../../../server/contracts/refunds.ts';
+import { rejectRefundInput } from '../../../server/contracts/refunds.ts';
+import { REFUND_STATUSES } from '../../../server/contracts/statuses.ts';
 import { refundColumns, target, type RefundItem as Item } from './refund-columns';
 
 type View = 'awaiting' | 'history';

@@ -5,11 +5,13 @@
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { toast } from 'sonner';
 import { outboundEventTypes, subscribableEventTypes } from '../../../server/contracts/outbound.ts';
+import { isOneOf, OUTBOUND_DELIVERY_STATUSES } from '../../../server/contracts/statuses.ts';
+import { statusWords } from '../../../server/contracts/status-words.ts';
 import { DataTablePagination } from '@/components/data-table/data-table-pagination';
 import { useListParams } from '@/components/data-table/use-list-params';
 import { EmptyState, ErrorState, SkeletonRows } from '@/components/states';
+import { StatusBadge } from '@/components/status-badge';
 import { TimeAgo } from '@/components/time-ago';
-import { Badge } from '@/components/ui/badge';
 import { Button } from '@/components/ui/button';
 import { Input } from '@/components/ui/input';
 import { NativeSelect } from '@/components/ui/native-select';
@@ -17,23 +19,13 @@ import { Table, TableBody, TableCell, TableHead, TableHeader, TableRow } from '@
 import { toastError } from '@/lib/errors';
 import { useTRPC } from '@/lib/trpc';
 
-const STATUSES = ['pending', 'sending', 'retrying', 'succeeded', 'failed'] as const;
-type Status = (typeof STATUSES)[number];
-const TONE: Record<Status, 'neutral' | 'success' | 'warning' | 'danger'> = {
-  pending: 'neutral',
-  sending: 'neutral',
-  retrying: 'warning',
-  succeeded: 'success',
-  failed: 'danger',
-};
-
 const PAGE_SIZE = 50;
 
 export function EndpointDeliveries({ endpointId }: { endpointId: string }) {
   const trpc = useTRPC();
   const queryClient = useQueryClient();
   const { filters, setFilter, pager } = useListParams(['status', 'type', 'q'] as const, { prefix: 'deliveries.' });
-  const status = (STATUSES as readonly string[]).includes(filters.status) ? (filters.status as Status) : '';
+  const status = isOneOf(OUTBOUND_DELIVERY_STATUSES, filters.status) ? filters.status : '';
   const eventType = (outboundEventTypes as readonly string[]).includes(filters.type) ? filters.type : '';
   const input = {
     endpointId,
@@ -58,9 +50,9 @@ export function EndpointDeliveries({ endpointId }: { endpointId: string }) {
       <div className="flex flex-wrap items-center gap-2">
         <NativeSelect aria-label="Status" value={status} onChange={(e) => setFilter('status', e.target.value)}>
           <option value="">Any status</option>
-          {STATUSES.map((s) => (
+          {OUTBOUND_DELIVERY_STATUSES.map((s) => (
             <option key={s} value={s}>
-              {s}
+              {statusWords('delivery', s).label}
             </option>
           ))}
         </NativeSelect>
@@ -107,7 +99,7 @@ export function EndpointDeliveries({ endpointId }: { endpointId: string }) {
                   <div className="font-mono text-xs text-muted-foreground">{d.event.id}</div>
                 </TableCell>
                 <TableCell>
-                  <Badge tone={TONE[d.status]}>{d.status}</Badge>
+                  <StatusBadge kind="delivery" status={d.status} />
                   {d.manual && <span className="ml-1 text-xs text-muted-foreground">manual</span>}
                 </TableCell>
                 <TableCell className="max-w-72">

@@ -3,7 +3,7 @@
 import { keepPreviousData, useQuery } from '@tanstack/react-query';
 import type { RowSelectionState } from '@tanstack/react-table';
 import { useState } from 'react';
-import { EVENT_STATUSES } from '../../../server/contracts/webhooks.ts';
+import { EVENT_STATUSES } from '../../../server/contracts/statuses.ts';
 import { useStaff } from '@/app/session';
 import { DataTable } from '@/components/data-table/data-table';
 import { DataTablePagination } from '@/components/data-table/data-table-pagination';

@@ -10,15 +10,18 @@ import { NativeSelect } from '@/components/ui/native-select';
 import { formatCredits, formatUtc } from '@/lib/format';
 import { useTRPC } from '@/lib/trpc';
 import { cn } from '@/lib/utils';
+import { EVENT_STATUSES } from '../../../server/contracts/statuses.ts';
+import { statusWords, type StatusTone } from '../../../server/contracts/status-words.ts';
 import { reconciliationSummary } from './reconciliation-tab';
 
 export const SIGNATURE_WINDOWS = { '1h': 3_600_000, '24h': 86_400_000, '7d': 7 * 86_400_000 } as const;
 export type SignatureWindow = keyof typeof SIGNATURE_WINDOWS;
-const STATUSES = ['processed', 'failed', 'deferred', 'received', 'ignored'] as const;
-const TONE: Record<string, string> = {
-  failed: 'text-destructive',
-  deferred: 'text-warning',
-  received: 'text-warning',
+/** A count in the colour of its status's badge, when it needs a look (danger, waiting). */
+const COUNT_COLOUR: Record<StatusTone, string> = {
+  danger: 'text-destructive',
+  warning: 'text-warning',
+  success: '',
+  neutral: '',
 };
 
 /** The current minute, refreshed every minute: stable query keys, a counter that moves on. */
@@ -65,11 +68,14 @@ export function HealthStrip({
       <div className="rounded-lg border px-4 py-3">
         <h2 className="text-xs text-muted-foreground">Stored events</h2>
         <ul className="mt-1 flex flex-wrap gap-x-4 gap-y-1 text-sm tabular-nums">
-          {STATUSES.map((s) => (
+          {EVENT_STATUSES.map((s) => (
             <li key={s}>
               <Link
                 to={statusHref(s)}
-                className={cn('underline-offset-2 hover:underline', (h.events[s] ?? 0) > 0 && TONE[s])}
+                className={cn(
+                  'underline-offset-2 hover:underline',
+                  (h.events[s] ?? 0) > 0 && COUNT_COLOUR[statusWords('event', s).tone],
+                )}
               >
                 {formatCredits(h.events[s] ?? 0)} {s}
               </Link>

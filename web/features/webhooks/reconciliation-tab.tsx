@@ -7,6 +7,7 @@ import { toast } from 'sonner';
 import { useStaff } from '@/app/session';
 import { CopyId } from '@/components/copy-id';
 import { EmptyState, ErrorState, SkeletonRows } from '@/components/states';
+import { StatusBadge } from '@/components/status-badge';
 import { TimeAgo } from '@/components/time-ago';
 import { Badge } from '@/components/ui/badge';
 import { Button } from '@/components/ui/button';
@@ -168,9 +169,7 @@ export function ReconciliationTab() {
                   <span className="font-medium">
                     <TimeAgo date={run.startedAt} />
                   </span>{' '}
-                  <Badge tone={run.status === 'succeeded' ? 'success' : run.status === 'failed' ? 'danger' : 'warning'}>
-                    {run.status}
-                  </Badge>{' '}
+                  <StatusBadge kind="run" status={run.status} />{' '}
                   <span className="text-muted-foreground">{reconciliationSummary(run)}</span>
                 </summary>
                 <div className="mt-3">
