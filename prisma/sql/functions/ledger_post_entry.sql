@@ -5,7 +5,7 @@ AS $function$
 DECLARE
   v_mode TEXT := p->>'mode';
   v_key TEXT := p->>'idempotencyKey';
-  v_now TIMESTAMP(3) := COALESCE((p->>'now')::TIMESTAMP(3), now() AT TIME ZONE 'UTC');
+  v_now TIMESTAMPTZ(3) := COALESCE((p->>'now')::TIMESTAMPTZ(3), now());
   v_customer UUID;
   v_balance INTEGER;
   v_status "CustomerStatus";
@@ -116,7 +116,7 @@ BEGIN
                               actor_id, reason, idempotency_key, balance_after, metadata, created_at)
   VALUES (v_customer, (p->>'type')::"LedgerEntryType", v_delta, v_entry_lot, p->>'referenceType',
           p->>'reference', (p->>'actorType')::"ActorType", p->>'actorId', p->>'reason', v_key,
-          v_balance + v_delta, NULLIF(p->'metadata', 'null'::JSONB), now() AT TIME ZONE 'UTC')
+          v_balance + v_delta, NULLIF(p->'metadata', 'null'::JSONB), now())
   ON CONFLICT (idempotency_key) DO NOTHING
   RETURNING * INTO v_entry;
   IF NOT FOUND THEN
@@ -129,9 +129,9 @@ BEGIN
     INSERT INTO "credit_lot" (id, customer_id, source, granted, remaining, expires_at, cost_basis,
                               amount_paid, currency, stripe_reference, created_at)
     VALUES (v_entry_lot, v_customer, (p#>>'{lot,source}')::"LotSource", v_delta, v_delta,
-            (p#>>'{lot,expiresAt}')::TIMESTAMP(3), (p#>>'{lot,costBasis}')::"CostBasis",
+            (p#>>'{lot,expiresAt}')::TIMESTAMPTZ(3), (p#>>'{lot,costBasis}')::"CostBasis",
             (p#>>'{lot,amountPaid}')::INTEGER, p#>>'{lot,currency}', p#>>'{lot,stripeReference}',
-            now() AT TIME ZONE 'UTC');
+            now());
   ELSIF v_mode IN ('freeze', 'release') THEN
     UPDATE "credit_lot" SET frozen = (v_mode = 'freeze') WHERE id = v_entry_lot;
   END IF;
@@ -153,7 +153,7 @@ BEGIN
   IF v_delta <> 0 THEN
     -- ledger_guard_projection lets balance change only while this flag is on (this statement).
     PERFORM set_config('creditdesk.ledger_write', 'on', true);
-    UPDATE "customer" SET balance = v_balance + v_delta, updated_at = now() AT TIME ZONE 'UTC'
+    UPDATE "customer" SET balance = v_balance + v_delta, updated_at = now()
      WHERE id = v_customer;
   END IF;
   PERFORM set_config('creditdesk.ledger_write', 'off', true);

@@ -36,7 +36,7 @@ BEGIN
        AND NOT EXISTS (SELECT 1 FROM "auto_topup" WHERE customer_id = NEW.id AND status IN ('pending', 'processing')) THEN
       INSERT INTO "auto_topup" (id, customer_id, status, pack_key, balance_before, balance_after, threshold, created_at, updated_at)
       VALUES (gen_random_uuid(), NEW.id, 'pending', v_pack, OLD.balance, NEW.balance, v_topup_threshold,
-              now() AT TIME ZONE 'UTC', now() AT TIME ZONE 'UTC');
+              now(), now());
     END IF;
   END IF;
   RETURN NULL;

@@ -22,8 +22,8 @@ export interface DispatchOptions extends Omit<PostOptions, 'now'> {
   batchSize?: number;
 }
 
-// Timestamp columns hold UTC without a zone: parameters go in as ISO strings converted explicitly.
-const utc = (d: Date) => Prisma.sql`${d.toISOString()}::timestamptz AT TIME ZONE 'UTC'`;
+// Instants go in as ISO text with its offset, so they do not depend on the session's TimeZone.
+const utc = (d: Date) => Prisma.sql`${d.toISOString()}::timestamptz`;
 
 export async function fanOutEvents(db: Db, date: Date, limit = 500): Promise<number> {
   const now = utc(date);

@@ -61,14 +61,14 @@ export function ingestStatement(input: IngestEventInput, lockKeys: string[] | nu
       INSERT INTO stripe_event (id, type, api_version, created, livemode, payload, object_id, status, source,
                                 request_id, received_at, updated_at)
       VALUES (${event.id}, ${event.type}, ${event.api_version ?? null},
-              to_timestamp(${event.created}::double precision) AT TIME ZONE 'UTC', ${event.livemode},
+              to_timestamp(${event.created}::double precision), ${event.livemode},
               ${input.rawJson}::jsonb, ${input.objectId}, ${initial}::"EventStatus", ${input.source},
-              ${input.requestId ?? null}, now() AT TIME ZONE 'UTC', now() AT TIME ZONE 'UTC')
+              ${input.requestId ?? null}, now(), now())
       ON CONFLICT (id) DO NOTHING
       RETURNING status
     ), del AS (
       INSERT INTO webhook_delivery (event_id, received_at, duplicate, source, outcome, duration_ms)
-      SELECT ${event.id}, now() AT TIME ZONE 'UTC', NOT EXISTS (SELECT 1 FROM ins), ${input.source},
+      SELECT ${event.id}, now(), NOT EXISTS (SELECT 1 FROM ins), ${input.source},
              CASE WHEN NOT EXISTS (SELECT 1 FROM ins) THEN 'duplicate' ELSE ${initial}::text END,
              ${input.elapsedMs === undefined ? null : Math.round(input.elapsedMs)}::int
       RETURNING id, duplicate

@@ -349,16 +349,16 @@ async function recordOutcome(
              last_error = ${input.lastError},
              cause = ${input.cause?.code ?? null},
              cause_detail = ${input.cause ? JSON.stringify(input.cause.detail) : null}::jsonb,
-             next_attempt_at = ${iso(input.nextAttemptAt)}::timestamptz AT TIME ZONE 'UTC',
+             next_attempt_at = ${iso(input.nextAttemptAt)}::timestamptz,
              processed_at = CASE WHEN ${input.attempt.outcome} = 'processed'
-                                 THEN ${iso(input.now)}::timestamptz AT TIME ZONE 'UTC' ELSE processed_at END,
+                                 THEN ${iso(input.now)}::timestamptz ELSE processed_at END,
              customer_id = COALESCE(${input.customerId}::uuid, customer_id),
-             updated_at = now() AT TIME ZONE 'UTC'
+             updated_at = now()
        WHERE id = ${input.eventId}
       RETURNING id
     ), att AS (
       INSERT INTO event_processing_attempt (event_id, started_at, outcome, error, summary, duration_ms, actor_id)
-      SELECT id, now() AT TIME ZONE 'UTC', ${input.attempt.outcome}, ${input.attempt.error}, ${input.attempt.summary},
+      SELECT id, now(), ${input.attempt.outcome}, ${input.attempt.error}, ${input.attempt.summary},
              ${input.durationMs}::int, ${input.actorId}
         FROM ev
       RETURNING id

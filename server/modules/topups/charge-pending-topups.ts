@@ -16,10 +16,10 @@ const STALE_MS = 5 * 60_000;
 async function claim(db: Db, limit: number, now: Date): Promise<AutoTopup[]> {
   const stale = new Date(now.getTime() - STALE_MS).toISOString();
   return db.$queryRaw<AutoTopup[]>`
-    UPDATE auto_topup t SET status = 'processing', updated_at = now() AT TIME ZONE 'UTC'
+    UPDATE auto_topup t SET status = 'processing', updated_at = now()
       FROM (SELECT id FROM auto_topup
              WHERE status = 'pending'
-                OR (status = 'processing' AND updated_at < ${stale}::timestamptz AT TIME ZONE 'UTC')
+                OR (status = 'processing' AND updated_at < ${stale}::timestamptz)
              ORDER BY created_at LIMIT ${limit} FOR UPDATE SKIP LOCKED) c
      WHERE t.id = c.id
     RETURNING t.id, t.customer_id AS "customerId", t.pack_key AS "packKey", t.payment_intent_id AS "paymentIntentId"`;
