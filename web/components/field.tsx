@@ -11,6 +11,24 @@ export function FieldError({ id, children }: { id: string; children?: ReactNode 
   );
 }
 
+/**
+ * The id and error wiring of a field's control: spread it on the input inside `Field` so the
+ * label finds it and a screen reader reads the error with it.
+ */
+export function controlProps(id: string, error: unknown) {
+  return { id, 'aria-invalid': error ? true : undefined, 'aria-describedby': error ? `${id}-error` : undefined };
+}
+
+/** What went wrong with the whole form (the server refused it), said once above its buttons. */
+export function FormError({ children }: { children?: ReactNode }) {
+  if (!children) return null;
+  return (
+    <p role="alert" className="text-sm text-destructive">
+      {children}
+    </p>
+  );
+}
+
 /** Label + control + error message, wired for screen readers. */
 export function Field({
   id,
