@@ -1,4 +1,5 @@
 import type { ReactNode } from 'react';
+import { cn } from '@/lib/utils';
 import { Label } from './ui/label';
 
 /** A field's error in words, tied to its control by id (`aria-describedby={`${id}-error`}`). */
@@ -20,10 +21,10 @@ export function controlProps(id: string, error: unknown) {
 }
 
 /** What went wrong with the whole form (the server refused it), said once above its buttons. */
-export function FormError({ children }: { children?: ReactNode }) {
+export function FormError({ children, className }: { children?: ReactNode; className?: string }) {
   if (!children) return null;
   return (
-    <p role="alert" className="text-sm text-destructive">
+    <p role="alert" className={cn('text-sm text-destructive', className)}>
       {children}
     </p>
   );
