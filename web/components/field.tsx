@@ -1,5 +1,7 @@
-import type { ReactNode } from 'react';
+import type { ComponentProps, ReactNode } from 'react';
+import type { FieldValues, Path, UseFormReturn } from 'react-hook-form';
 import { cn } from '@/lib/utils';
+import { Input } from './ui/input';
 import { Label } from './ui/label';
 
 /** A field's error in words, tied to its control by id (`aria-describedby={`${id}-error`}`). */
@@ -51,5 +53,34 @@ export function Field({
       {hint && !error && <p className="text-xs text-muted-foreground">{hint}</p>}
       <FieldError id={id}>{error}</FieldError>
     </div>
+  );
+}
+
+/**
+ * A text input registered with a react-hook-form form, in its `Field`, showing the resolver's
+ * (the contract's) error for it. `setValueAs` turns the text into what the contract takes (see
+ * `@/lib/form-values`).
+ */
+export function InputField<T extends FieldValues, O>({
+  form,
+  name,
+  id,
+  label,
+  hint,
+  setValueAs,
+  ...input
+}: {
+  form: UseFormReturn<T, unknown, O>;
+  name: Path<T>;
+  id: string;
+  label: string;
+  hint?: ReactNode;
+  setValueAs?: (value: unknown) => unknown;
+} & Omit<ComponentProps<'input'>, 'id' | 'name' | 'form'>) {
+  const error = form.getFieldState(name, form.formState).error?.message;
+  return (
+    <Field id={id} label={label} error={error} hint={hint}>
+      <Input {...input} {...controlProps(id, error)} {...form.register(name, setValueAs ? { setValueAs } : {})} />
+    </Field>
   );
 }

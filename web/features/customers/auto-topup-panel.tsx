@@ -8,13 +8,12 @@ import { useForm } from 'react-hook-form';
 import { toast } from 'sonner';
 import type { z } from 'zod';
 import { setAutoTopupInput } from '../../../server/contracts/topups.ts';
-import { controlProps, Field, FormError } from '@/components/field';
+import { FormError, InputField } from '@/components/field';
 import { ErrorState, SkeletonRows } from '@/components/states';
 import { TimeAgo } from '@/components/time-ago';
 import { Badge } from '@/components/ui/badge';
 import { Button } from '@/components/ui/button';
 import { Card, CardContent, CardDescription, CardHeader, CardTitle } from '@/components/ui/card';
-import { Input } from '@/components/ui/input';
 import { describeError } from '@/lib/errors';
 import { numberOrNull, textOrNull } from '@/lib/form-values';
 import { useTRPC } from '@/lib/trpc';
@@ -75,7 +74,6 @@ function AutoTopupForm({ saved }: { saved: Values }) {
     resolver: zodResolver(setAutoTopupInput),
     defaultValues: saved,
   });
-  const { errors } = form.formState;
   const save = useMutation(
     trpc.topups.set.mutationOptions({
       onSuccess: async () => {
@@ -101,29 +99,24 @@ function AutoTopupForm({ saved }: { saved: Values }) {
         <input type="checkbox" {...form.register('enabled')} />
         Enabled
       </label>
-      <Field id="topup-threshold" label="Threshold (credits)" error={errors.thresholdCredits?.message}>
-        <Input
-          inputMode="numeric"
-          {...controlProps('topup-threshold', errors.thresholdCredits)}
-          {...form.register('thresholdCredits', { setValueAs: numberOrNull })}
-        />
-      </Field>
-      <Field id="topup-pack" label="Pack" error={errors.packKey?.message}>
-        <Input
-          {...controlProps('topup-pack', errors.packKey)}
-          {...form.register('packKey', { setValueAs: textOrNull })}
-        />
-      </Field>
-      <Field id="topup-cap" label="Monthly cap (minor units)" error={errors.monthlyCap?.message}>
-        <Input
-          inputMode="numeric"
-          {...controlProps('topup-cap', errors.monthlyCap)}
-          {...form.register('monthlyCap', { setValueAs: numberOrNull })}
-        />
-      </Field>
-      <Field id="topup-reason" label="Reason (audited)" error={errors.reason?.message}>
-        <Input {...controlProps('topup-reason', errors.reason)} {...form.register('reason')} />
-      </Field>
+      <InputField
+        form={form}
+        name="thresholdCredits"
+        id="topup-threshold"
+        label="Threshold (credits)"
+        inputMode="numeric"
+        setValueAs={numberOrNull}
+      />
+      <InputField form={form} name="packKey" id="topup-pack" label="Pack" setValueAs={textOrNull} />
+      <InputField
+        form={form}
+        name="monthlyCap"
+        id="topup-cap"
+        label="Monthly cap (minor units)"
+        inputMode="numeric"
+        setValueAs={numberOrNull}
+      />
+      <InputField form={form} name="reason" id="topup-reason" label="Reason (audited)" />
       <FormError className="sm:col-span-2">{serverError}</FormError>
       <div className="sm:col-span-2">
         <Button type="submit" size="sm" disabled={save.isPending}>

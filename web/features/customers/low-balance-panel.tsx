@@ -7,11 +7,10 @@ import { useForm } from 'react-hook-form';
 import { toast } from 'sonner';
 import type { z } from 'zod';
 import { setLowBalanceThresholdInput } from '../../../server/contracts/topups.ts';
-import { controlProps, Field, FormError } from '@/components/field';
+import { FormError, InputField } from '@/components/field';
 import { ErrorState, SkeletonRows } from '@/components/states';
 import { Button } from '@/components/ui/button';
 import { Card, CardContent, CardDescription, CardHeader, CardTitle } from '@/components/ui/card';
-import { Input } from '@/components/ui/input';
 import { describeError } from '@/lib/errors';
 import { numberOrNull } from '@/lib/form-values';
 import { useTRPC } from '@/lib/trpc';
@@ -51,7 +50,6 @@ function LowBalanceForm({ saved }: { saved: Values }) {
     resolver: zodResolver(setLowBalanceThresholdInput),
     defaultValues: saved,
   });
-  const { errors } = form.formState;
   const save = useMutation(
     trpc.topups.setLowBalance.mutationOptions({
       onSuccess: async () => {
@@ -73,16 +71,15 @@ function LowBalanceForm({ saved }: { saved: Values }) {
         })(e)
       }
     >
-      <Field id="low-threshold" label="Threshold (credits; blank: plan default)" error={errors.threshold?.message}>
-        <Input
-          inputMode="numeric"
-          {...controlProps('low-threshold', errors.threshold)}
-          {...form.register('threshold', { setValueAs: numberOrNull })}
-        />
-      </Field>
-      <Field id="low-reason" label="Reason (audited)" error={errors.reason?.message}>
-        <Input {...controlProps('low-reason', errors.reason)} {...form.register('reason')} />
-      </Field>
+      <InputField
+        form={form}
+        name="threshold"
+        id="low-threshold"
+        label="Threshold (credits; blank: plan default)"
+        inputMode="numeric"
+        setValueAs={numberOrNull}
+      />
+      <InputField form={form} name="reason" id="low-reason" label="Reason (audited)" />
       <FormError className="sm:col-span-2">{serverError}</FormError>
       <div className="sm:col-span-2">
         <Button type="submit" size="sm" disabled={save.isPending}>

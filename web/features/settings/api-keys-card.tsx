@@ -7,7 +7,7 @@ import { useForm } from 'react-hook-form';
 import { toast } from 'sonner';
 import type { z } from 'zod';
 import { createApiKeyInput, revokeApiKeyInput } from '../../../server/contracts/api-keys.ts';
-import { controlProps, Field } from '@/components/field';
+import { InputField } from '@/components/field';
 import { ReasonDialog } from '@/components/reason-dialog';
 import { SecretOnce } from '@/components/secret-once';
 import { EmptyState, ErrorState, SkeletonRows } from '@/components/states';
@@ -23,7 +23,6 @@ import {
   DialogHeader,
   DialogTitle,
 } from '@/components/ui/dialog';
-import { Input } from '@/components/ui/input';
 import { Table, TableBody, TableCell, TableHead, TableHeader, TableRow } from '@/components/ui/table';
 import { toastError } from '@/lib/errors';
 import { useTRPC, type RouterOutputs } from '@/lib/trpc';
@@ -147,7 +146,6 @@ function CreateKeyForm({ onClose, onCreated }: { onClose: () => void; onCreated:
     resolver: zodResolver(createApiKeyInput),
     defaultValues: { name: '' },
   });
-  const error = form.formState.errors.name?.message;
   const [created, setCreated] = useState<{ name: string; key: string } | null>(null);
   const create = useMutation(
     trpc.apiKeys.create.mutationOptions({
@@ -176,9 +174,7 @@ function CreateKeyForm({ onClose, onCreated }: { onClose: () => void; onCreated:
         <DialogTitle>Create a service API key</DialogTitle>
         <DialogDescription>Name it after what uses it (e.g. “production backend”).</DialogDescription>
       </DialogHeader>
-      <Field id="api-key-name" label="Name" error={error}>
-        <Input {...controlProps('api-key-name', error)} {...form.register('name')} />
-      </Field>
+      <InputField form={form} name="name" id="api-key-name" label="Name" />
       <DialogFooter>
         <Button type="button" variant="outline" onClick={onClose}>
           Cancel

@@ -6,7 +6,7 @@ import { useState } from 'react';
 import { useForm } from 'react-hook-form';
 import type { z } from 'zod';
 import { createEndpointInput, subscribableEventTypes } from '../../../server/contracts/outbound.ts';
-import { Field, FieldError, controlProps } from '@/components/field';
+import { FieldError, InputField } from '@/components/field';
 import { SecretOnce } from '@/components/secret-once';
 import { Button } from '@/components/ui/button';
 import {
@@ -17,7 +17,6 @@ import {
   DialogHeader,
   DialogTitle,
 } from '@/components/ui/dialog';
-import { Input } from '@/components/ui/input';
 import { describeError } from '@/lib/errors';
 import { useTRPC } from '@/lib/trpc';
 
@@ -83,16 +82,14 @@ function CreateEndpointForm({ onClose, onCreated }: { onClose: () => void; onCre
           Creditdesk POSTs signed JSON events to this URL, retrying for 3 days when it fails.
         </DialogDescription>
       </DialogHeader>
-      <Field id="endpoint-url" label="URL" error={errors.url?.message}>
-        <Input
-          placeholder="https://api.example.com/webhooks/creditdesk"
-          {...controlProps('endpoint-url', errors.url)}
-          {...form.register('url')}
-        />
-      </Field>
-      <Field id="endpoint-description" label="Description" error={errors.description?.message}>
-        <Input {...controlProps('endpoint-description', errors.description)} {...form.register('description')} />
-      </Field>
+      <InputField
+        form={form}
+        name="url"
+        id="endpoint-url"
+        label="URL"
+        placeholder="https://api.example.com/webhooks/creditdesk"
+      />
+      <InputField form={form} name="description" id="endpoint-description" label="Description" />
       <fieldset
         className="flex flex-col gap-1.5"
         aria-describedby={errors.eventTypes ? 'endpoint-events-error' : undefined}
