@@ -4,13 +4,16 @@ import { cn } from '@/lib/utils';
 import { Input } from './ui/input';
 import { Label } from './ui/label';
 
-/** A field's error in words, tied to its control by id (`aria-describedby={`${id}-error`}`). */
-export function FieldError({ id, children }: { id: string; children?: ReactNode }) {
+/**
+ * A field's error in words (or a list of them), tied to its control by id
+ * (`aria-describedby={`${id}-error`}`, see `controlProps`).
+ */
+export function FieldError({ id, className, children }: { id: string; className?: string; children?: ReactNode }) {
   if (!children) return null;
   return (
-    <p id={`${id}-error`} className="text-sm text-destructive">
+    <div id={`${id}-error`} className={cn('text-sm text-destructive', className)}>
       {children}
-    </p>
+    </div>
   );
 }
 
