@@ -2,6 +2,7 @@
 // on (contracts/catalog-names.ts words them). The catalog is tens of rows: one read of all of it.
 import type { CatalogNames } from '../../contracts/catalog-names.ts';
 import type { DbOrTx } from '../../db/tx.ts';
+import { getPlan } from './get-plan.ts';
 
 export async function loadCatalogNames(db: DbOrTx): Promise<CatalogNames> {
   const [plans, packs] = await Promise.all([
@@ -17,6 +18,6 @@ export async function loadCatalogNames(db: DbOrTx): Promise<CatalogNames> {
 /** One plan's name for a summary (the key when the catalog no longer has it; null for none). */
 export async function loadPlanName(db: DbOrTx, key: string | null): Promise<string | null> {
   if (!key) return null;
-  const plan = await db.plan.findUnique({ where: { key }, select: { name: true } });
-  return plan?.name ?? key;
+  // getPlan: from the event pipeline's in-memory catalog when one is bound (billing-catalog.ts).
+  return (await getPlan(db, key))?.name ?? key;
 }
