@@ -3,6 +3,7 @@
 // the reason Stripe records, then a confirm step restates the effect in words and numbers. The
 // request id is made when the dialog opens, so a double click or a retry is one refund; if the
 // figures changed meanwhile the server says STALE and the dialog shows the new ones to confirm again.
+import { Bought } from '@/components/catalog-name';
 import { zodResolver } from '@hookform/resolvers/zod';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useEffect, useState } from 'react';
@@ -251,9 +252,15 @@ function RefundForm({
         <DialogTitle>Refund a payment</DialogTitle>
         <DialogDescription asChild>
           <div className="flex flex-wrap items-center gap-x-2 gap-y-1">
-            {preview.kind === 'subscription'
-              ? `Subscription invoice (${preview.catalogKey ?? 'plan'})`
-              : `Credit pack ${preview.catalogKey ?? ''}`}
+            <span>
+              {preview.kind === 'subscription' ? 'Subscription invoice' : 'Payment'}
+              {preview.catalogKey && (
+                <>
+                  {' for '}
+                  <Bought kind={preview.kind} catalogKey={preview.catalogKey} />
+                </>
+              )}
+            </span>
             {preview.customer && <span>· {preview.customer.email}</span>}
             {preview.stripeTarget && <CopyId value={preview.stripeTarget.id} />}
           </div>
