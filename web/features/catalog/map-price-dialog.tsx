@@ -10,7 +10,7 @@ import { useEffect, useState } from 'react';
 import { useForm, useWatch } from 'react-hook-form';
 import { toast } from 'sonner';
 import type { z } from 'zod';
-import { controlProps, Field } from '@/components/field';
+import { controlProps, Field, FormError } from '@/components/field';
 import { ReasonTextarea } from '@/components/reason-textarea';
 import { ErrorState, SkeletonRows } from '@/components/states';
 import { Button } from '@/components/ui/button';
@@ -339,11 +339,7 @@ function MapPriceForm({
               {...form.register('reason')}
             />
           </Field>
-          {serverError && (
-            <p role="alert" className="text-sm text-destructive">
-              {serverError}
-            </p>
-          )}
+          <FormError>{serverError}</FormError>
           <DialogFooter>
             <Button type="button" variant="outline" onClick={onClose}>
               Cancel

@@ -8,7 +8,7 @@ import { useForm, useWatch } from 'react-hook-form';
 import { toast } from 'sonner';
 import type { z } from 'zod';
 import { useStaff } from '@/app/session';
-import { controlProps, Field } from '@/components/field';
+import { controlProps, Field, FormError } from '@/components/field';
 import { Button } from '@/components/ui/button';
 import {
   Dialog,
@@ -168,16 +168,11 @@ function GrantForm({
           'Enter the number of credits.'
         )}
       </p>
-      {overLimit && (
-        <p role="alert" className="text-sm text-destructive">
-          Over {formatCredits(limit)} credits needs the finance or admin role. Ask a finance colleague, or grant less.
-        </p>
-      )}
-      {serverError && !overLimit && (
-        <p role="alert" className="text-sm text-destructive">
-          {serverError}
-        </p>
-      )}
+      <FormError>
+        {overLimit
+          ? `Over ${formatCredits(limit)} credits needs the finance or admin role. Ask a finance colleague, or grant less.`
+          : serverError}
+      </FormError>
       <DialogFooter>
         <Button type="button" variant="outline" onClick={onDone}>
           Cancel

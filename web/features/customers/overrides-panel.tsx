@@ -9,7 +9,7 @@ import { useState } from 'react';
 import { useForm, useWatch } from 'react-hook-form';
 import { toast } from 'sonner';
 import { useStaff } from '@/app/session';
-import { controlProps, Field } from '@/components/field';
+import { controlProps, Field, FormError } from '@/components/field';
 import { ReasonDialog } from '@/components/reason-dialog';
 import { ReasonTextarea } from '@/components/reason-textarea';
 import { EmptyState, ErrorState, SkeletonRows } from '@/components/states';
@@ -310,11 +310,7 @@ function GrantForm({
       <Field id="override-reason" label="Reason (recorded in the audit log)" error={errors.reason?.message}>
         <ReasonTextarea id="override-reason" invalid={!!errors.reason} {...form.register('reason')} />
       </Field>
-      {error && (
-        <p role="alert" className="text-sm text-destructive">
-          {error}
-        </p>
-      )}
+      <FormError>{error}</FormError>
       <DialogFooter>
         <Button type="button" variant="outline" onClick={onClose}>
           Cancel
