@@ -11,7 +11,7 @@ import { useForm, useWatch } from 'react-hook-form';
 import type { z } from 'zod';
 import { toast } from 'sonner';
 import { CopyId } from '@/components/copy-id';
-import { Field } from '@/components/field';
+import { Field, FormError } from '@/components/field';
 import { ReasonTextarea } from '@/components/reason-textarea';
 import { ErrorState, SkeletonRows } from '@/components/states';
 import { Button } from '@/components/ui/button';
@@ -214,11 +214,7 @@ function RefundForm({
             user or an admin to approve it. Nothing moves until then.
           </p>
         )}
-        {serverError && (
-          <p role="alert" className="text-sm text-destructive">
-            {serverError.message}
-          </p>
-        )}
+        <FormError>{serverError?.message}</FormError>
         <DialogFooter>
           <Button type="button" variant="outline" onClick={() => setStep('edit')} disabled={request.isPending}>
             Back
