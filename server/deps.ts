@@ -2,6 +2,7 @@
 import type { FastifyBaseLogger } from 'fastify';
 import type Stripe from 'stripe';
 import type { Auth } from './auth.ts';
+import type { ChangeFeed } from './db/change-feed.ts';
 import type { Db } from './db/client.ts';
 import type { Env } from './env.ts';
 import type { JobWaker } from './jobs/wake.ts';
@@ -27,4 +28,6 @@ export interface Deps {
   databaseUrl?: string;
   /** Wakes a background job now; attached once the job runner has started (server/index.ts). */
   jobs?: JobWaker | null;
+  /** The process's one LISTEN connection (server/index.ts); null where notifications never arrive. */
+  changes?: ChangeFeed | null;
 }

@@ -4,6 +4,7 @@
 // SIGTERM/SIGINT close the listener first, then jobs and the database.
 import { buildApp } from './app.ts';
 import { boot, PendingMigrationsError } from './boot.ts';
+import { changeFeedFor } from './db/change-feed.ts';
 import { EnvError, parseEnv, type Env } from './env.ts';
 import { startJobRunner } from './jobs/runner.ts';
 import { connectStripe, describeStripe, PRODUCTION_WITHOUT_KEY_MESSAGE, retryWebhooksNow } from './stripe/client.ts';
@@ -62,6 +63,9 @@ if (demoSeed && seedNeeded) {
     .catch((err: unknown) => deps.log.error({ err }, 'demo seed failed; the server starts without it'));
 }
 
+// One LISTEN connection for the process: the service API's caches and the job wakes share it.
+deps.changes = changeFeedFor(booted.databaseUrl, deps.log);
+void deps.changes?.start();
 const app = await buildApp(deps);
 // Until the demo seed is done the app already serves (staff can sign in), but is not "healthy":
 // the e2e launcher and orchestrators wait for /healthz before relying on the demo data.
@@ -90,6 +94,7 @@ async function shutdown(signal: string): Promise<void> {
   force.unref();
   await app.close();
   await jobs?.stop();
+  await deps.changes?.stop();
   await booted.stop();
   process.exit(0);
 }
@@ -110,7 +115,9 @@ if (demoSeed && seedNeeded) {
   seeding = false;
 }
 jobs = await startJobRunner({ deps, databaseUrl: booted.databaseUrl, unscheduled: env.JOBS_UNSCHEDULED });
-deps.jobs = jobs; // webhooks that leave Stripe work wake the retry job (server/jobs/wake.ts)
+// Webhooks that leave Stripe work wake the retry job; the change feed wakes outbound-dispatch and
+// auto-topup (server/jobs/wake.ts).
+deps.jobs = jobs;
 
 const url = env.PUBLIC_URL;
 const lines = [
