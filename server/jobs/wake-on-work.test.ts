@@ -106,7 +106,14 @@ describe.runIf(!!process.env.TEST_DATABASE_URL)('jobs woken by their work', () =
     const c = await ensureCustomer(t.deps.prisma, { externalId: 'wake_topup', email: 'wake_topup@x.test' });
     const written = Date.now();
     const topup = await t.deps.prisma.autoTopup.create({
-      data: { customerId: c.id, status: 'pending', packKey: 'pack_1000', balanceBefore: 10, balanceAfter: 5, threshold: 8 },
+      data: {
+        customerId: c.id,
+        status: 'pending',
+        packKey: 'pack_1000',
+        balanceBefore: 10,
+        balanceAfter: 5,
+        threshold: 8,
+      },
     });
     // No Stripe connection in tests: the job takes it and skips it, which is what proves it ran.
     const done = await until(
@@ -144,7 +151,12 @@ describe.runIf(!!process.env.TEST_DATABASE_URL)('jobs woken by their work', () =
     await t.deps.prisma.outboundDelivery.update({ where: { id: failed.id }, data: { nextAttemptAt: dueAt } });
     const before = received.filter((r) => r.id === event.id).length;
     runner.wake(OUTBOUND_DISPATCH_JOB);
-    await until(async () => (await t.deps.prisma.outboundDelivery.findUniqueOrThrow({ where: { id: failed.id } })).status === 'succeeded', 8000, 20);
+    await until(
+      async () =>
+        (await t.deps.prisma.outboundDelivery.findUniqueOrThrow({ where: { id: failed.id } })).status === 'succeeded',
+      8000,
+      20,
+    );
     const retried = received.filter((r) => r.id === event.id);
     expect(retried).toHaveLength(before + 1);
     expect(retried.at(-1)!.at).toBeGreaterThanOrEqual(dueAt.getTime());

@@ -20,10 +20,7 @@ export const WAKE_SLOT_SECONDS = 1;
 /** Singleton key of every wake-queued run: the debounced ones, and `wake-at:<second>` for the timed ones. */
 export const WAKE_KEY = 'wake';
 
-export function bossWaker(
-  boss: PgBoss,
-  onError: (err: unknown, name: string) => void,
-): JobWaker & { stop(): void } {
+export function bossWaker(boss: PgBoss, onError: (err: unknown, name: string) => void): JobWaker & { stop(): void } {
   // Per job: the slot's timer while one is open, and whether a wake arrived during it.
   const slots = new Map<string, { timer: NodeJS.Timeout; again: boolean }>();
   const send = (name: string) =>

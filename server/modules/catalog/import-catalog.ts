@@ -99,7 +99,10 @@ export async function importCatalog(
       reason,
     });
     // The reference is the catalog version (its audit record), as the version history names it.
-    await recordCatalogEntitlementChanges(tx, rows, { reason: `Catalog changed: ${reason}`, reference: String(version.id) });
+    await recordCatalogEntitlementChanges(tx, rows, {
+      reason: `Catalog changed: ${reason}`,
+      reference: String(version.id),
+    });
     return result;
   });
 }
