@@ -4,7 +4,6 @@
 // SIGTERM/SIGINT close the listener first, then jobs and the database.
 import { buildApp } from './app.ts';
 import { boot, PendingMigrationsError } from './boot.ts';
-import { changeFeedFor } from './db/change-feed.ts';
 import { EnvError, parseEnv, type Env } from './env.ts';
 import { startJobRunner } from './jobs/runner.ts';
 import { connectStripe, describeStripe, PRODUCTION_WITHOUT_KEY_MESSAGE, retryWebhooksNow } from './stripe/client.ts';
@@ -63,9 +62,6 @@ if (demoSeed && seedNeeded) {
     .catch((err: unknown) => deps.log.error({ err }, 'demo seed failed; the server starts without it'));
 }
 
-// One LISTEN connection for the process: the service API's caches and the job wakes share it.
-deps.changes = changeFeedFor(booted.databaseUrl, deps.log);
-void deps.changes?.start();
 const app = await buildApp(deps);
 // Until the demo seed is done the app already serves (staff can sign in), but is not "healthy":
 // the e2e launcher and orchestrators wait for /healthz before relying on the demo data.
@@ -94,7 +90,6 @@ async function shutdown(signal: string): Promise<void> {
   force.unref();
   await app.close();
   await jobs?.stop();
-  await deps.changes?.stop();
   await booted.stop();
   process.exit(0);
 }

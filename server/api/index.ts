@@ -1,7 +1,8 @@
 // The service API for the AI product's backend: REST + JSON under /api/v1, Bearer API keys.
 // An encapsulated Fastify plugin, so its auth hook and error format apply to its routes only.
 import type { FastifyInstance } from 'fastify';
-import { cached, changeFeedFor } from '../db/change-feed.ts';
+import { cached, ChangeFeed } from '../db/change-feed.ts';
+import { isSharedSession } from '../db/shared-session.ts';
 import type { Deps } from '../deps.ts';
 import { createApiKeyAuthenticator } from '../modules/api-keys/authenticate-api-key.ts';
 import { loadCatalogSnapshot } from '../modules/catalog/catalog-snapshot.ts';
@@ -25,11 +26,14 @@ export async function registerServiceApi(app: FastifyInstance, deps: Deps): Prom
   // plugin whose hook demands a Bearer key.
   app.get(`${SERVICE_API_PREFIX}/openapi.json`, async () => serviceApiOpenApi());
   // What rarely changes (API keys, the catalog) is kept in memory while the change feed is live;
-  // without a database URL (or notifications) every call reads the database. The server process
-  // has one feed (deps.changes, server/index.ts); an app built without one (tests) starts its own.
-  const own = deps.changes === undefined ? changeFeedFor(deps.databaseUrl, deps.log) : null;
+  // without a database URL (or notifications) every call reads the database.
+  // The process's feed when boot made one (it also stops it); otherwise one of the API's own.
+  const own =
+    deps.changeFeed === undefined && deps.databaseUrl && !isSharedSession(deps.databaseUrl)
+      ? new ChangeFeed(deps.databaseUrl, deps.log)
+      : null;
   void own?.start();
-  const feed = own ?? deps.changes ?? null;
+  const feed = deps.changeFeed ?? own;
   const keys = createApiKeyAuthenticator(deps.prisma, feed);
   const catalog = cached(feed, 'catalog', () => loadCatalogSnapshot(deps.prisma));
   app.addHook('onClose', async () => {

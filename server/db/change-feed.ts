@@ -11,7 +11,6 @@
 // came back. Until then, after the connection drops, or where notifications never arrive (the
 // embedded PGlite), every read goes to the database, so a revocation is never missed.
 import pg from 'pg';
-import { isSharedSession } from './shared-session.ts';
 
 export type ChangeTopic = 'catalog' | 'api_key' | 'outbound' | 'auto_topup';
 const TOPICS: ChangeTopic[] = ['catalog', 'api_key', 'outbound', 'auto_topup'];
@@ -141,14 +140,6 @@ export class ChangeFeed {
     this.reconnectTimer = setTimeout(() => void this.start(), RECONNECT_MS);
     this.reconnectTimer.unref();
   }
-}
-
-/** A feed for `databaseUrl`, not started; null where notifications never arrive (the embedded database). */
-export function changeFeedFor(
-  databaseUrl: string | undefined,
-  log?: { warn(obj: object, msg: string): void },
-): ChangeFeed | null {
-  return databaseUrl && !isSharedSession(databaseUrl) ? new ChangeFeed(databaseUrl, log) : null;
 }
 
 /**

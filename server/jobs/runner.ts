@@ -27,7 +27,7 @@ export interface StartJobRunnerOptions {
   schedules?: boolean;
   /** Jobs kept off the schedule (env JOBS_UNSCHEDULED): queue and worker only, run on demand. */
   unscheduled?: readonly string[];
-  /** The process's change feed, whose notices wake `wakeOn` jobs; default deps.changes. */
+  /** The process's change feed, whose notices wake `wakeOn` jobs; default deps.changeFeed. */
   changes?: ChangeFeed | null;
 }
 
@@ -111,7 +111,7 @@ export async function startJobRunner(options: StartJobRunnerOptions): Promise<Jo
   }
   // Wakes: a notice of the topic (any process committed new work) queues a run. Without a live feed
   // (the embedded database never has one) each process asks the job's `pending` check instead.
-  const changes = options.changes !== undefined ? options.changes : (deps.changes ?? null);
+  const changes = options.changes !== undefined ? options.changes : (deps.changeFeed ?? null);
   const unsubscribe: Array<() => void> = [];
   const probes: NodeJS.Timeout[] = [];
   for (const job of jobs) {

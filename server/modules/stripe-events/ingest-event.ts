@@ -2,7 +2,7 @@
 // the event row and its delivery row commit together and the 2xx can follow right after. The
 // delivery's outcome is final here for duplicates and ignored types; for an event applied inline
 // the processing transaction overwrites it with the result (processed, deferred, failed).
-import type { Db } from '../../db/client.ts';
+import { hotQuery, type Db } from '../../db/client.ts';
 import { Prisma } from '../../generated/prisma/client.ts';
 import type { EventStatus } from '../../generated/prisma/enums.ts';
 
@@ -30,8 +30,19 @@ export interface IngestEventResult {
 }
 
 export async function ingestEvent(db: Db, input: IngestEventInput): Promise<IngestEventResult> {
-  const rows = await db.$queryRaw<IngestRow[]>(ingestStatement(input));
-  return ingestResult(input, rows);
+  // Every ignored type and every repeat ends here: one prepared statement straight on the pool.
+  const statement = ingestStatement(input);
+  const rows = await hotQuery<Omit<IngestRow, 'id'> & { id: bigint | string }>(
+    db,
+    'stripe_ingest_event',
+    statement.text,
+    statement.values,
+  );
+  // node-postgres reads bigint as text.
+  return ingestResult(
+    input,
+    rows.map((r) => ({ ...r, id: BigInt(r.id) })),
+  );
 }
 
 export type IngestRow = { id: bigint; duplicate: boolean; status: EventStatus | null };

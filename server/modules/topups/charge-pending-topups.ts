@@ -9,6 +9,7 @@ import type { Db } from '../../db/client.ts';
 import type { AutoTopup } from '../../generated/prisma/client.ts';
 import { getAutoTopup } from './auto-topup-settings.ts';
 import { failTopup, failureOf, type TopupFailure } from './fail-topup.ts';
+import { formatMoney } from '../../contracts/money.ts';
 
 /** A processing top-up older than this lost its worker: take it over (same idempotency key). */
 const STALE_MS = 5 * 60_000;
@@ -75,7 +76,7 @@ async function chargeOne(db: Db, stripe: Stripe | null, id: string, now: Date) {
     if ((spent._sum.amount ?? 0) + amount > settings.monthlyCap) {
       return fail(db, topup, {
         code: 'monthly_cap',
-        message: `${spent._sum.amount ?? 0} + ${amount} ${currency} would pass the monthly cap of ${settings.monthlyCap}`,
+        message: `${formatMoney(spent._sum.amount ?? 0, currency)} + ${formatMoney(amount, currency)} would pass the monthly cap of ${formatMoney(settings.monthlyCap, currency)}`,
       });
     }
   }
