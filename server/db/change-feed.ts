@@ -1,7 +1,7 @@
 // What other processes changed, for the caches a process keeps of things that rarely change (the
 // catalog, API keys), and new work for the background jobs (outbox rows, automatic top-ups). One
 // LISTEN connection per process on "creditdesk_changes"; triggers (migrations
-// 20261205200000_change_notifications, 20261206072637_wake_jobs_on_work) name the topic on every
+// 20261205200000_change_notifications, 20261206095212_wake_jobs_on_work) name the topic on every
 // commit that touches it, whoever wrote it. Each topic has a generation that moves on every notice;
 // a cache keeps a value only while the generation it was loaded under is current (see `cached`).
 // Listeners (`onNotice`, the job runner's wakes) hear every notice, and every topic when the feed
