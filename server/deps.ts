@@ -27,8 +27,9 @@ export interface Deps {
   /** The database's postgresql:// URL, for code that streams rows with node-postgres (CSV exports). */
   databaseUrl?: string;
   /**
-   * The process's change feed (LISTEN/NOTIFY), shared by every in-memory cache: the service API's
-   * and the event pipeline's. Unset: the service API opens its own, the pipeline reads the database.
+   * The process's change feed (LISTEN/NOTIFY), shared by every in-memory cache (the service API's
+   * and the event pipeline's) and the job runner's wakes. Unset: the service API opens its own, the
+   * pipeline reads the database, the runner looks for work itself.
    */
   changeFeed?: ChangeFeed | null;
   /** Wakes a background job now; attached once the job runner has started (server/index.ts). */

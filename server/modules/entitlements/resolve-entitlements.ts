@@ -61,10 +61,11 @@ export async function resolveEntitlements(
       orderBy: { createdAt: 'asc' },
     }),
   ]);
-  return combine(customer, features, plan, overrides);
+  return combineEntitlements(customer, features, plan, overrides);
 }
 
-function combine(
+/** The rules above on rows already loaded (a catalog change resolves many customers at once). */
+export function combineEntitlements(
   customer: Pick<Customer, 'id' | 'status'>,
   features: Feature[],
   plan: Plan | null,

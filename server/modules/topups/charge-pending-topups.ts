@@ -26,6 +26,11 @@ async function claim(db: Db, limit: number, now: Date): Promise<AutoTopup[]> {
     RETURNING t.id, t.customer_id AS "customerId", t.pack_key AS "packKey", t.payment_intent_id AS "paymentIntentId"`;
 }
 
+/** Whether a top-up waits to be charged (the auto-topup job's check while it cannot be woken). */
+export async function hasPendingTopups(db: Db): Promise<boolean> {
+  return (await db.autoTopup.count({ where: { status: 'pending' }, take: 1 })) > 0;
+}
+
 export async function chargePendingTopups(
   db: Db,
   stripe: Stripe | null,
