@@ -35,7 +35,7 @@ export async function run(args: string[]): Promise<void> {
     const t0 = performance.now();
     await setup.query(`
       INSERT INTO customer (id, external_id, email, updated_at)
-      SELECT gen_random_uuid(), 'bench_' || g, 'bench_' || g || '@example.com', now() AT TIME ZONE 'UTC'
+      SELECT gen_random_uuid(), 'bench_' || g, 'bench_' || g || '@example.com', now()
         FROM generate_series(1, 1000) g`);
     // Bench data only: written straight into the table, not through ledger_post_entry (balances
     // and lots are not what an export reads). Spread over a year, newest now.
@@ -52,7 +52,7 @@ export async function run(args: string[]): Promise<void> {
               g % 5000,
               CASE WHEN g % 10 = 0 THEN 'checkout_session' ELSE 'usage' END,
               CASE WHEN g % 10 = 0 THEN 'cs_bench_' || g ELSE md5(g::text) END,
-              (now() AT TIME ZONE 'UTC') - (($1::int - g) * interval '30 seconds')
+              now() - (($1::int - g) * interval '30 seconds')
          FROM generate_series(1, $1::int) g, (SELECT array_agg(id ORDER BY id) AS ids FROM customer) c`,
       [rows],
     );

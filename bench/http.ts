@@ -248,7 +248,7 @@ export async function run(args: string[]): Promise<void> {
       };
       const file = writeResults('http', report);
       if (only !== 'webhooks') updateReadme(report);
-      if (webhooks) updateWebhookReadme(webhooks, report.at, base.opsPerSecond);
+      if (webhooks) updateWebhookReadme(webhooks, report.at, base.opsPerSecond, only === 'all');
       console.log(`\nwrote ${file} and the table in README.md`);
       if (!check.ok) throw new Error('HTTP bench: overdraft, usage rows off the answers, or ledger problems');
       if (webhooks && !webhooks.check.ok) throw new Error('HTTP bench: the webhook mix did not settle as expected');
@@ -395,7 +395,8 @@ function printWebhooks(w: WebhookReport): void {
     console.log(`    ${s.story}: ${s.customers} customers, ${s.off} off the reference (${s.expected})`);
 }
 
-function updateWebhookReadme(w: WebhookReport, at: string, baseline: number): void {
+/** `withApi`: the service API table above comes from the same run (not so with --only webhooks). */
+function updateWebhookReadme(w: WebhookReport, at: string, baseline: number, withApi: boolean): void {
   const verdict = (r: WebhookReport['rows'][number]) =>
     r.kind === 'duplicate' ? '' : `${r.ratio >= 0.5 && r.p99Ms < 50 ? 'met' : 'NOT met'}`;
   const peerCell = (r: WebhookReport['rows'][number]) => {
@@ -405,7 +406,7 @@ function updateWebhookReadme(w: WebhookReport, at: string, baseline: number): vo
   };
   const c = w.check;
   updateReadmeTable('http-webhooks', [
-    `Webhook mix over real HTTP, same run as the table above (${at.slice(0, 16).replace('T', ' ')} UTC, HTTP baseline ${baseline.toLocaleString('en')} req/s): a month of ${w.month.map((m) => `${m.customers} × ${m.story} (${m.events} events)`).join('; ')}, then 10% of it delivered again. ${w.peerNote ? `Peer: ${w.peerNote}.` : `Peer: @supabase/stripe-sync-engine 0.48.5 on the same events, same PostgreSQL (schema \`stripe\`), behind a minimal Fastify route.`}`,
+    `Webhook mix over real HTTP, ${withApi ? 'same run as the table above' : 'its own run (`--only webhooks`)'} (${at.slice(0, 16).replace('T', ' ')} UTC, HTTP baseline ${baseline.toLocaleString('en')} req/s in that run): a month of ${w.month.map((m) => `${m.customers} × ${m.story} (${m.events} events)`).join('; ')}, then 10% of it delivered again. ${w.peerNote ? `Peer: ${w.peerNote}.` : `Peer: @supabase/stripe-sync-engine 0.48.5 on the same events, same PostgreSQL (schema \`stripe\`), behind a minimal Fastify route.`}`,
     '',
     '| event type | ours | events | req/s | p50 ms | p99 ms | vs baseline | >= 0.5, p99 < 50 | peer req/s | peer p99 ms | ours / peer | errors |',
     '| --- | --- | ---: | ---: | ---: | ---: | ---: | --- | ---: | ---: | ---: | ---: |',

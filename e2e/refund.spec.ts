@@ -19,7 +19,7 @@ test('finance refunds part of a pack through Stripe: balance reduced, refund in 
   await page.getByRole('button', { name: 'Refund', exact: true }).click();
   const dialog = page.getByRole('dialog');
   await expect(dialog.getByTestId('refund-formula')).toHaveText(
-    'Nothing used: full amount EUR 10.00 − EUR 0.00 already refunded = EUR 10.00',
+    'Nothing used: full amount €10.00 − €0.00 already refunded = €10.00',
   );
   await expect(dialog.getByLabel('Amount (EUR)')).toHaveValue('10.00');
   await expectAccessible(page);

@@ -4,7 +4,9 @@ import path from 'node:path';
 import pino from 'pino';
 import { createAuth } from './auth.ts';
 import { allowedOrigins } from './http/allowed-origins.ts';
+import { ChangeFeed } from './db/change-feed.ts';
 import { createPrisma } from './db/client.ts';
+import { isSharedSession } from './db/shared-session.ts';
 import { migrateUnderLock } from './db/migrator.ts';
 import type { Deps, StripeConnection } from './deps.ts';
 import type { Env } from './env.ts';
@@ -68,6 +70,14 @@ export async function boot(env: Env, options: { stripe?: StripeFactory } = {}): 
     trustedOrigins: [...allowedOrigins(env)],
   });
 
+  // One change feed per process for every cache (server/db/change-feed.ts); none on the embedded
+  // database, which delivers no notifications.
+  const changeFeed = isSharedSession(databaseUrl) ? null : new ChangeFeed(databaseUrl, log);
+  if (changeFeed) {
+    void changeFeed.start();
+    stops.unshift(() => changeFeed.stop());
+  }
+
   let stripe: StripeConnection | null = null;
   if (options.stripe) {
     const started = await options.stripe(env, log);
@@ -76,7 +86,7 @@ export async function boot(env: Env, options: { stripe?: StripeFactory } = {}): 
   }
 
   return {
-    deps: { env, prisma, auth, log, stripe, databaseUrl },
+    deps: { env, prisma, auth, log, stripe, databaseUrl, changeFeed },
     databaseUrl,
     embedded: !env.DATABASE_URL,
     async stop() {

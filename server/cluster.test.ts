@@ -2,7 +2,7 @@
 // production shape of issue 20. Migrations run once (advisory lock), the bootstrap key is one row,
 // both answer /livez and /healthz, a key revoked through one database is refused by both, failed
 // sign-ins on one count on the other, and every scheduled pg-boss job runs once per tick across the
-// pair. A third process on the same database shows the drain: SIGTERM lets in-flight requests
+// pair, with nothing ticking in between (jobs are woken by their work). A third process on the same database shows the drain: SIGTERM lets in-flight requests
 // finish, refuses new ones and exits within SHUTDOWN_GRACE_SECONDS.
 import { randomBytes } from 'node:crypto';
 import http from 'node:http';
@@ -176,9 +176,20 @@ it.skipIf(!base)(
 it.skipIf(!base)(
   'runs each scheduled job once per tick across both processes',
   async () => {
-    // pg-boss evaluates cron at start and every 30 s; wait until both have had two chances.
-    await new Promise((r) => setTimeout(r, Math.max(0, startedAt + 70_000 - Date.now())));
+    // pg-boss evaluates cron at start and every 30 s; wait until both have had two chances, counted
+    // from when their job runners started (a slow boot on a busy machine can take most of a minute),
+    // and until each every-minute job has had a cron run.
     const names = JOBS.filter((j) => j.schedule).map((j) => j.name);
+    const everyMinute = ['stripe-event-retry', 'outbound-dispatch', 'auto-topup'];
+    const cronRuns = () => prisma.$queryRaw<Array<{ name: string; runs: bigint }>>`
+      SELECT name, count(*) AS runs FROM pgboss.job
+       WHERE name = ANY(${everyMinute}) AND COALESCE(singleton_key, '') NOT LIKE 'wake%' AND state = 'completed'
+       GROUP BY name`;
+    const [runnersStarted] = await prisma.$queryRaw<Array<{ at: Date | null }>>`
+      SELECT min(created_on) AS at FROM pgboss.job WHERE singleton_key = 'wake'`;
+    const since = Math.max(startedAt, runnersStarted?.at?.getTime() ?? startedAt);
+    await new Promise((r) => setTimeout(r, Math.max(0, since + 70_000 - Date.now())));
+    await until(async () => (await cronRuns()).length === everyMinute.length, 90_000, 1000);
     const schedules = await prisma.$queryRaw<Array<{ name: string; n: bigint }>>`
       SELECT name, count(*) AS n FROM pgboss.schedule GROUP BY name`;
     expect(schedules.map((s) => s.name).sort()).toEqual([...names].sort());
@@ -186,20 +197,29 @@ it.skipIf(!base)(
     // Each cron occurrence is forwarded once through pg-boss's send-it queue (one row per job and
     // slot, whichever process saw it), so no job may have run more often than it had occurrences.
     // Counting per wall-clock minute cannot tell a duplicate from a start-up catch-up (the missed
-    // occurrence and the current one, both created in one minute). Wakes (key 'wake',
-    // server/jobs/wake.ts) and jobs that also tick every few seconds (outbound-dispatch) run extra
-    // by design; their queue policy keeps one at a time.
-    const cronOnly = JOBS.filter((j) => j.schedule && !j.everySeconds).map((j) => j.name);
+    // occurrence and the current one, both created in one minute). Wakes (keys 'wake' and
+    // 'wake-at:…', server/jobs/wake.ts) run extra by design; their queue policy keeps one at a time.
+    // No job ticks any more: outbound-dispatch and auto-topup are woken by their work and are held
+    // to their cron like every other job (a 2-second ticker on two processes would have queued ~70).
+    expect(JOBS.filter((j) => j.wakeOn).map((j) => j.name)).toEqual(['outbound-dispatch', 'auto-topup']);
     const runs = await prisma.$queryRaw<Array<{ name: string; runs: bigint; occurrences: bigint }>>`
       SELECT j.name, count(*) AS runs,
              (SELECT count(DISTINCT s.singleton_on) FROM pgboss.job s
                WHERE s.name = '__pgboss__send-it' AND s.data->>'name' = j.name) AS occurrences
         FROM pgboss.job j
-       WHERE j.name = ANY(${cronOnly}) AND j.singleton_key IS DISTINCT FROM 'wake'
+       WHERE j.name = ANY(${names}) AND COALESCE(j.singleton_key, '') NOT LIKE 'wake%'
        GROUP BY j.name`;
     // Every-minute jobs ran (so this can fail), and none ran more often than it was due.
-    expect(runs.find((r) => r.name === 'stripe-event-retry')?.runs ?? 0n).toBeGreaterThanOrEqual(1n);
+    for (const job of everyMinute) {
+      expect(runs.find((r) => r.name === job)?.runs ?? 0n).toBeGreaterThanOrEqual(1n);
+    }
     expect(runs.filter((r) => r.runs > r.occurrences)).toEqual([]);
+    // Idle (nothing written): each process woke each job once at start, and debouncing kept those
+    // to at most one run per one-second slot, so no more than a few wakes in all.
+    const wakes = await prisma.$queryRaw<Array<{ name: string; n: bigint }>>`
+      SELECT name, count(*) AS n FROM pgboss.job
+       WHERE name IN ('outbound-dispatch', 'auto-topup') AND singleton_key LIKE 'wake%' GROUP BY name`;
+    expect(wakes.filter((w) => w.n > 4n)).toEqual([]);
   },
-  120_000,
+  200_000,
 );

@@ -2,6 +2,7 @@
 import type { FastifyBaseLogger } from 'fastify';
 import type Stripe from 'stripe';
 import type { Auth } from './auth.ts';
+import type { ChangeFeed } from './db/change-feed.ts';
 import type { Db } from './db/client.ts';
 import type { Env } from './env.ts';
 import type { JobWaker } from './jobs/wake.ts';
@@ -25,6 +26,12 @@ export interface Deps {
   stripe: StripeConnection | null;
   /** The database's postgresql:// URL, for code that streams rows with node-postgres (CSV exports). */
   databaseUrl?: string;
+  /**
+   * The process's change feed (LISTEN/NOTIFY), shared by every in-memory cache (the service API's
+   * and the event pipeline's) and the job runner's wakes. Unset: the service API opens its own, the
+   * pipeline reads the database, the runner looks for work itself.
+   */
+  changeFeed?: ChangeFeed | null;
   /** Wakes a background job now; attached once the job runner has started (server/index.ts). */
   jobs?: JobWaker | null;
 }

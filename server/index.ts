@@ -110,7 +110,9 @@ if (demoSeed && seedNeeded) {
   seeding = false;
 }
 jobs = await startJobRunner({ deps, databaseUrl: booted.databaseUrl, unscheduled: env.JOBS_UNSCHEDULED });
-deps.jobs = jobs; // webhooks that leave Stripe work wake the retry job (server/jobs/wake.ts)
+// Webhooks that leave Stripe work wake the retry job; the change feed wakes outbound-dispatch and
+// auto-topup (server/jobs/wake.ts).
+deps.jobs = jobs;
 
 const url = env.PUBLIC_URL;
 const lines = [

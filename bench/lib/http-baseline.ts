@@ -10,7 +10,7 @@ export const BASELINE_TABLES = `
   CREATE TABLE IF NOT EXISTS bench_account (id INTEGER PRIMARY KEY, balance BIGINT NOT NULL);
   CREATE TABLE IF NOT EXISTS bench_entry (
     id BIGSERIAL PRIMARY KEY, account_id INTEGER NOT NULL, credits INTEGER NOT NULL,
-    idempotency_key TEXT NOT NULL UNIQUE, created_at TIMESTAMP(3) NOT NULL DEFAULT now());`;
+    idempotency_key TEXT NOT NULL UNIQUE, created_at TIMESTAMPTZ(3) NOT NULL DEFAULT now());`;
 
 async function main(): Promise<void> {
   const pool = new pg.Pool({ connectionString: process.env.DATABASE_URL, max: Number(process.env.POOL_MAX ?? 10) });

@@ -27,14 +27,18 @@ export async function registerServiceApi(app: FastifyInstance, deps: Deps): Prom
   app.get(`${SERVICE_API_PREFIX}/openapi.json`, async () => serviceApiOpenApi());
   // What rarely changes (API keys, the catalog) is kept in memory while the change feed is live;
   // without a database URL (or notifications) every call reads the database.
-  const feed =
-    deps.databaseUrl && !isSharedSession(deps.databaseUrl) ? new ChangeFeed(deps.databaseUrl, deps.log) : null;
-  void feed?.start();
+  // The process's feed when boot made one (it also stops it); otherwise one of the API's own.
+  const own =
+    deps.changeFeed === undefined && deps.databaseUrl && !isSharedSession(deps.databaseUrl)
+      ? new ChangeFeed(deps.databaseUrl, deps.log)
+      : null;
+  void own?.start();
+  const feed = deps.changeFeed ?? own;
   const keys = createApiKeyAuthenticator(deps.prisma, feed);
   const catalog = cached(feed, 'catalog', () => loadCatalogSnapshot(deps.prisma));
   app.addHook('onClose', async () => {
     await keys.stop();
-    await feed?.stop();
+    await own?.stop();
   });
   await app.register(
     async (api) => {

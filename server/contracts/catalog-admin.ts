@@ -43,6 +43,7 @@ export type MapPriceTarget = z.infer<typeof mapPriceTarget>;
 
 /** The price, what the mapping helper knows about it, and the events waiting on it. */
 export const priceToMapInput = z.object({ priceId: stripePriceId });
+export type PriceToMapInput = z.input<typeof priceToMapInput>;
 
 /** The dry run of a mapping: the waiting events as they would apply with the price mapped. Writes nothing. */
 export const previewMapPriceInput = z.object({ priceId: stripePriceId, target: mapPriceTarget });

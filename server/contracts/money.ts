@@ -47,16 +47,37 @@ export function minorToMajorText(minor: number, currency: string): string {
   return `${sign}${Math.floor(abs / 100)}.${String(abs % 100).padStart(2, '0')}`;
 }
 
-/** "EUR 6.00", exact integer arithmetic: for stored formula texts, audit reasons and evidence. */
-export function moneyText(minor: number, currency: string): string {
+const MONEY_FORMATS = new Map<string, Intl.NumberFormat>();
+
+/**
+ * The one money format, for every text the server writes (verdicts, formulas, audit reasons,
+ * evidence) and every amount the web shows: 600 EUR -> "€6.00", 123456 USD ->
+ * "US$1,234.56", 500 JPY -> "JP¥500", 600 CHF -> "CHF 6.00". Intl picks the symbol; the number
+ * goes in as exact decimal text (Intl reads strings as decimals, never minor / 100), so no float rounding at any size. Plain
+ * spaces instead of Intl's no-break ones, so text reads the same in a PDF, a CSV cell or a test.
+ */
+export function formatMoney(minor: number, currency: string): string {
   const code = currency.toUpperCase();
-  if (minorUnitDigits(currency) === 0) return `${code} ${minor}`;
-  const sign = minor < 0 ? '-' : '';
-  const abs = Math.abs(minor);
-  return `${sign}${code} ${Math.floor(abs / 100)}.${String(abs % 100).padStart(2, '0')}`;
+  let format = MONEY_FORMATS.get(code);
+  if (!format) {
+    const digits = minorUnitDigits(code);
+    try {
+      format = new Intl.NumberFormat('en-GB', {
+        style: 'currency',
+        currency: code,
+        minimumFractionDigits: digits,
+        maximumFractionDigits: digits,
+      });
+    } catch {
+      // Not an ISO currency code Intl knows: the code and the amount, still exact.
+      return `${code} ${minorToMajorText(minor, code)}`;
+    }
+    MONEY_FORMATS.set(code, format);
+  }
+  return format.format(minorToMajorText(minor, code) as `${number}`).replace(/[\u00a0\u202f]/g, ' ');
 }
 
-/** "50,000" */
-export function creditsText(credits: number): string {
+/** "50,000": credits with thousands separators, on the server and the web alike. */
+export function formatCredits(credits: number): string {
   return new Intl.NumberFormat('en-US').format(credits);
 }

@@ -1,16 +1,19 @@
 // What other processes changed, for the caches a process keeps of things that rarely change (the
-// catalog, API keys). One LISTEN connection per process on "creditdesk_changes"; triggers
-// (migration 20261205200000_change_notifications) name the topic on every commit that touches it,
-// whoever wrote it. Each topic has a generation that moves on every notice; a cache keeps a value
-// only while the generation it was loaded under is current (see `cached`).
+// catalog, API keys), and new work for the background jobs (outbox rows, automatic top-ups). One
+// LISTEN connection per process on "creditdesk_changes"; triggers (migrations
+// 20261205200000_change_notifications, 20261206095212_wake_jobs_on_work) name the topic on every
+// commit that touches it, whoever wrote it. Each topic has a generation that moves on every notice;
+// a cache keeps a value only while the generation it was loaded under is current (see `cached`).
+// Listeners (`onNotice`, the job runner's wakes) hear every notice, and every topic when the feed
+// becomes live, since anything may have been written while it was not.
 //
 // A cache is trusted only while the feed is live: LISTEN established and proven by a probe that
 // came back. Until then, after the connection drops, or where notifications never arrive (the
 // embedded PGlite), every read goes to the database, so a revocation is never missed.
 import pg from 'pg';
 
-export type ChangeTopic = 'catalog' | 'api_key';
-const TOPICS: ChangeTopic[] = ['catalog', 'api_key'];
+export type ChangeTopic = 'catalog' | 'api_key' | 'outbound' | 'auto_topup';
+const TOPICS: ChangeTopic[] = ['catalog', 'api_key', 'outbound', 'auto_topup'];
 const CHANNEL = 'creditdesk_changes';
 const PROBE_TIMEOUT_MS = 2000;
 const RECONNECT_MS = 1000;
@@ -22,6 +25,7 @@ export class ChangeFeed {
   private stopped = false;
   private probe: string | null = null;
   private reconnectTimer: NodeJS.Timeout | null = null;
+  private readonly listeners = new Map<ChangeTopic, Set<() => void>>();
 
   constructor(
     private readonly databaseUrl: string,
@@ -35,6 +39,14 @@ export class ChangeFeed {
 
   generation(topic: ChangeTopic): number {
     return this.generations.get(topic)!;
+  }
+
+  /** Calls `listener` on every notice of `topic` and when the feed becomes live; returns the unsubscribe. */
+  onNotice(topic: ChangeTopic, listener: () => void): () => void {
+    const set = this.listeners.get(topic) ?? new Set();
+    this.listeners.set(topic, set);
+    set.add(listener);
+    return () => set.delete(listener);
   }
 
   /** Resolves once the feed is live, or false when it could not be proven (caches stay off). */
@@ -55,7 +67,7 @@ export class ChangeFeed {
           if (msg.payload === this.probe) {
             clearTimeout(timer);
             resolve(true);
-          } else if (TOPICS.includes(msg.payload as ChangeTopic)) this.bump(msg.payload as ChangeTopic);
+          } else if (TOPICS.includes(msg.payload as ChangeTopic)) this.notice(msg.payload as ChangeTopic);
         });
       });
       await client.query(`LISTEN ${CHANNEL}`);
@@ -75,8 +87,8 @@ export class ChangeFeed {
         return false;
       }
       // Whatever was loaded before the feed was live may be stale by now.
-      for (const topic of TOPICS) this.bump(topic);
       this.live = true;
+      for (const topic of TOPICS) this.notice(topic);
       return true;
     } catch (err) {
       if (this.stopped) {
@@ -104,6 +116,17 @@ export class ChangeFeed {
 
   private bump(topic: ChangeTopic): void {
     this.generations.set(topic, this.generation(topic) + 1);
+  }
+
+  private notice(topic: ChangeTopic): void {
+    this.bump(topic);
+    for (const listener of this.listeners.get(topic) ?? []) {
+      try {
+        listener();
+      } catch (err) {
+        this.log?.warn({ err, topic }, 'change feed: a listener failed');
+      }
+    }
   }
 
   private lost(client: pg.Client): void {

@@ -7,6 +7,20 @@ import { isSharedSession } from './shared-session.ts';
 
 export type Db = PrismaClient;
 
+/**
+ * Every session the app opens runs in UTC. Columns are timestamptz, so what is stored never depends
+ * on a session's zone; but Prisma's pg adapter sends a Date as UTC wall-clock text without an offset
+ * and reads timestamptz text by replacing its offset with +00:00, both right only in a UTC session
+ * (a server whose default zone is the host's, or a database with its own TimeZone setting, would
+ * shift every DateTime Prisma writes or reads). A SET before the pool hands a new connection out,
+ * rather than a startup option: an `options` parameter in DATABASE_URL would replace that.
+ */
+export const UTC_SESSIONS: Pick<pg.PoolConfig, 'onConnect'> = {
+  onConnect: async (client) => {
+    await client.query("SET TIME ZONE 'UTC'");
+  },
+};
+
 const pools = new WeakMap<Db, pg.Pool>();
 /** Clients on a shared session (the embedded database) send unnamed statements only. */
 const sharedSession = new WeakSet<Db>();
@@ -14,7 +28,7 @@ const sharedSession = new WeakSet<Db>();
 export function createPrisma(databaseUrl: string, options: { max?: number } = {}): Db {
   // The pool is ours, handed to the adapter, so hot paths can share it (see pgPool); the client
   // still owns it: $disconnect ends it.
-  const pool = new pg.Pool({ connectionString: databaseUrl, max: options.max ?? 10 });
+  const pool = new pg.Pool({ connectionString: databaseUrl, max: options.max ?? 10, ...UTC_SESSIONS });
   // An idle connection that breaks (server restart) must not crash the process before Prisma has
   // attached its own listener; the next query on the pool reports the problem.
   pool.on('error', () => {});

@@ -7,6 +7,7 @@ import { Readable } from 'node:stream';
 import type { FastifyInstance } from 'fastify';
 import pg from 'pg';
 import { EXPORT_KIND_VALUES, reportRangeInput, type ExportKindValue } from '../contracts/reports.ts';
+import { UTC_SESSIONS } from '../db/client.ts';
 import type { Deps } from '../deps.ts';
 import { isAppError } from '../lib/app-error.ts';
 import { recordAudit } from '../modules/audit/record-audit.ts';
@@ -20,7 +21,7 @@ export async function exportRoutes(app: FastifyInstance, options: { deps: Deps }
   const { deps } = options;
   const url = deps.databaseUrl ?? deps.env.DATABASE_URL;
   // A small pool of its own: a long export holds one connection, never the app's Prisma pool.
-  const pool = url ? new pg.Pool({ connectionString: url, max: 4, idleTimeoutMillis: 10_000 }) : null;
+  const pool = url ? new pg.Pool({ connectionString: url, max: 4, idleTimeoutMillis: 10_000, ...UTC_SESSIONS }) : null;
   pool?.on('error', (err) => deps.log.warn({ err }, 'export pool: idle connection error'));
   app.addHook('onClose', async () => {
     await pool?.end();

@@ -22,10 +22,10 @@ function tokenMatches(header: string | undefined, token: string): boolean {
 
 /** Queue sizes: one indexed query (stripe_event's (status, next_attempt_at) index). */
 async function collectEventQueue(deps: Deps): Promise<void> {
-  // Ages are computed by the database: received_at is a UTC timestamp without a zone.
+  // Ages are computed by the database, on its own clock.
   const rows = await deps.prisma.$queryRaw<Array<{ status: string; n: number; age: number | null }>>`
     SELECT status::text AS status, count(*)::int AS n,
-           EXTRACT(EPOCH FROM (now() AT TIME ZONE 'UTC') - min(received_at))::float8 AS age
+           EXTRACT(EPOCH FROM now() - min(received_at))::float8 AS age
       FROM stripe_event WHERE status IN ('received', 'deferred', 'failed') GROUP BY status`;
   const counts = { received: 0, deferred: 0, failed: 0 };
   let oldest = 0;

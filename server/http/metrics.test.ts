@@ -1,6 +1,8 @@
 // GET /metrics against the real server process (its counters start at zero): the token is
 // required, and after usage calls and webhooks the counters carry the right labels. Plus the
-// in-process app without METRICS_TOKEN: the route does not exist (404).
+// in-process app: without METRICS_TOKEN the route does not exist (404); with it, job runs and
+// failures through the real job runner (pg-boss) are counted by job and outcome, and every metric
+// family README's table and alerts name is served.
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -9,8 +11,11 @@ import { startServer, type ServerProcess } from '../../bench/lib/server-process.
 import { createTestDatabase, type TestDatabase } from '../../test/db.ts';
 import { createTestDeps } from '../../test/deps.ts';
 import { checkoutSession, event, signedHeader } from '../../test/stripe/builders.ts';
+import { until } from '../../test/until.ts';
 import { buildApp } from '../app.ts';
 import { PROJECT_ROOT } from '../db/migrator.ts';
+import { defineJob } from '../jobs/job.ts';
+import { startJobRunner } from '../jobs/runner.ts';
 import { SYSTEM_ACTOR } from '../lib/actor.ts';
 import { importCatalog } from '../modules/catalog/import-catalog.ts';
 import { grantCredits } from '../modules/ledger/grant-credits.ts';
@@ -171,6 +176,109 @@ describe('GET /metrics without METRICS_TOKEN', () => {
       const res = await app.inject({ method: 'GET', url: '/metrics', headers: { authorization: 'Bearer anything' } });
       expect(res.statusCode).toBe(404);
       expect(res.json()).toMatchObject({ error: { code: 'not_found' } });
+    } finally {
+      await app.close();
+      await t.db.drop();
+    }
+  });
+});
+
+describe('GET /metrics: job runs and the documented families (in-process app, real job runner)', () => {
+  it('counts job runs by job and outcome (a failed attempt and its retry each count), with run times', async () => {
+    const t = await createTestDeps({ env: { METRICS_TOKEN: TOKEN } });
+    const app = await buildApp(t.deps, { logger: false });
+    const ran: string[] = [];
+    const ok = defineJob({
+      name: 'test-metrics-ok',
+      description: 'succeeds',
+      pollingIntervalSeconds: 0.5,
+      async handler() {
+        ran.push('ok');
+      },
+    });
+    const failing = defineJob({
+      name: 'test-metrics-failing',
+      description: 'always fails; one retry',
+      queue: { retryLimit: 1, retryDelay: 1 },
+      pollingIntervalSeconds: 0.5,
+      async handler() {
+        ran.push('failed');
+        throw new Error('this job always fails');
+      },
+    });
+    const runner = await startJobRunner({ deps: t.deps, databaseUrl: t.db.url, jobs: [ok, failing], schedules: false });
+    try {
+      const scrapeText = async () => {
+        const res = await app.inject({ method: 'GET', url: '/metrics', headers: { authorization: `Bearer ${TOKEN}` } });
+        expect(res.statusCode).toBe(200);
+        return res.body;
+      };
+      const runs = (text: string, job: string, outcome: string) =>
+        sample(text, 'creditdesk_job_runs_total', { job, outcome });
+      expect(runs(await scrapeText(), 'test-metrics-ok', 'ok')).toBeNull();
+
+      await runner.send('test-metrics-ok');
+      await until(async () => ran.includes('ok'));
+      await runner.send('test-metrics-ok');
+      await runner.send('test-metrics-failing');
+      // Two attempts of the failing job (the first and its one retry), two runs of the other.
+      const text = await until(async () => {
+        const body = await scrapeText();
+        return runs(body, 'test-metrics-ok', 'ok') === 2 && runs(body, 'test-metrics-failing', 'failed') === 2 && body;
+      });
+      expect(runs(text, 'test-metrics-ok', 'failed')).toBeNull();
+      expect(runs(text, 'test-metrics-failing', 'ok')).toBeNull();
+      expect(ran.filter((r) => r === 'failed')).toHaveLength(2);
+      expect(sample(text, 'creditdesk_job_duration_seconds_count', { job: 'test-metrics-ok' })).toBe(2);
+      expect(sample(text, 'creditdesk_job_duration_seconds_count', { job: 'test-metrics-failing' })).toBe(2);
+    } finally {
+      await runner.stop();
+      await app.close();
+      await t.db.drop();
+    }
+  }, 60_000);
+
+  it("serves every metric family README's table lists, and the five alerts use only those", async () => {
+    const t = await createTestDeps({ env: { METRICS_TOKEN: TOKEN } });
+    const app = await buildApp(t.deps, { logger: false });
+    try {
+      const res = await app.inject({ method: 'GET', url: '/metrics', headers: { authorization: `Bearer ${TOKEN}` } });
+      const served = new Set([...res.body.matchAll(/^# TYPE (\S+) /gm)].map((m) => m[1]!));
+      const readme = readFileSync(path.join(PROJECT_ROOT, 'README.md'), 'utf8');
+      const section = readme.slice(readme.indexOf('**Metrics.**'), readme.indexOf('**Request ids in logs.**'));
+      const table = section.slice(0, section.indexOf('The five to alert on'));
+      const alerts = section.slice(section.indexOf('The five to alert on'), section.indexOf('Worth a dashboard'));
+      const listed = [...table.matchAll(/`(creditdesk_[a-z_]+)`/g)].map((m) => m[1]!);
+      // What issue 20 asks for: requests and latency, webhooks, event lag, queue sizes, usage, jobs, pool.
+      expect(listed).toEqual(
+        expect.arrayContaining([
+          'creditdesk_http_requests_total',
+          'creditdesk_http_request_duration_seconds',
+          'creditdesk_stripe_webhook_deliveries_total',
+          'creditdesk_stripe_event_lag_seconds',
+          'creditdesk_stripe_events',
+          'creditdesk_usage_requests_total',
+          'creditdesk_usage_credits_charged_total',
+          'creditdesk_job_runs_total',
+          'creditdesk_db_pool_connections',
+        ]),
+      );
+      for (const name of listed) expect(served, name).toContain(name);
+      expect(served).toContain('process_resident_memory_bytes');
+      expect(alerts.match(/^\d\. \*\*/gm)).toHaveLength(5);
+      const alerted = [...alerts.matchAll(/(creditdesk_[a-z_]+?)(?:_bucket)?[{[)]/g)].map((m) => m[1]!);
+      expect(new Set(alerted)).toEqual(
+        new Set([
+          'creditdesk_stripe_events',
+          'creditdesk_stripe_event_attempts_total',
+          'creditdesk_stripe_event_oldest_pending_seconds',
+          'creditdesk_http_requests_total',
+          'creditdesk_http_request_duration_seconds',
+          'creditdesk_job_runs_total',
+          'creditdesk_db_pool_connections',
+        ]),
+      );
+      for (const name of alerted) expect(served, name).toContain(name);
     } finally {
       await app.close();
       await t.db.drop();

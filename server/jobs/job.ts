@@ -2,6 +2,8 @@
 // JobDefinition, and is listed once in registry.ts; the runner creates its queue, its schedule and
 // its worker. Handlers must be idempotent: pg-boss delivers at least once and retries on failure.
 import type { Queue } from 'pg-boss';
+import type { ChangeTopic } from '../db/change-feed.ts';
+import type { Db } from '../db/client.ts';
 import type { Deps } from '../deps.ts';
 
 export interface JobRun<T> {
@@ -19,8 +21,13 @@ export interface JobDefinition<T extends object = Record<string, unknown>> {
   description: string;
   /** Recurring run (cron, UTC unless tz is given); omit for jobs only ever sent on demand. */
   schedule?: { cron: string; tz?: string; data?: T };
-  /** Also queue a run this often from every running server (sub-minute work; cron is per minute). */
-  everySeconds?: number;
+  /**
+   * Run as soon as new work is written: the change feed's notice of `topic` (a trigger on the work's
+   * table) wakes the job in seconds, and the cron is only the safety sweep. While the feed is not
+   * live (the embedded database, a lost LISTEN connection) the runner asks `pending` every few
+   * seconds instead and wakes the job only when it answers true.
+   */
+  wakeOn?: { topic: ChangeTopic; pending(db: Db): Promise<boolean> };
   /** Queue options: retries, expiry, policy ('singleton' keeps one queued/active job at a time). */
   queue?: Omit<Queue, 'name'>;
   /** How often an idle worker polls (seconds, default 2). */

@@ -1,7 +1,10 @@
 // Starts pg-boss on the application database (its own "pgboss" schema) and runs every registered
-// job: one queue, optional cron schedule and one worker each. Started by server/index.ts after
-// boot; stopped on shutdown after the HTTP listener closes, letting running jobs finish.
+// job: one queue, optional cron schedule and one worker each, and for jobs with `wakeOn` a wake on
+// every change-feed notice of their topic (nothing is queued while there is no work). Started by
+// server/index.ts after boot; stopped on shutdown after the HTTP listener closes, letting running
+// jobs finish.
 import { PgBoss } from 'pg-boss';
+import type { ChangeFeed } from '../db/change-feed.ts';
 import type { Deps } from '../deps.ts';
 import { metrics } from '../lib/metrics.ts';
 import type { JobDefinition } from './job.ts';
@@ -24,7 +27,12 @@ export interface StartJobRunnerOptions {
   schedules?: boolean;
   /** Jobs kept off the schedule (env JOBS_UNSCHEDULED): queue and worker only, run on demand. */
   unscheduled?: readonly string[];
+  /** The process's change feed, whose notices wake `wakeOn` jobs; default deps.changeFeed. */
+  changes?: ChangeFeed | null;
 }
+
+/** While the change feed is not live, how often a `wakeOn` job's `pending` check runs. */
+const WAKE_PROBE_SECONDS = 2;
 
 export async function startJobRunner(options: StartJobRunnerOptions): Promise<JobRunner> {
   const { deps } = options;
@@ -48,6 +56,7 @@ export async function startJobRunner(options: StartJobRunnerOptions): Promise<Jo
   });
   boss.on('error', (err) => log.error({ err }, 'pg-boss error'));
   await boss.start();
+  const waker = bossWaker(boss, (err, name) => log.warn({ err, job: name }, 'could not wake the job'));
 
   for (const job of jobs) {
     const existing = await boss.getQueue(job.name);
@@ -72,7 +81,7 @@ export async function startJobRunner(options: StartJobRunnerOptions): Promise<Jo
           // event's delivery request id (process-event.ts).
           const runLog = log.child({ job: job.name, jobId: item.id });
           await job.handler({
-            deps: { ...deps, log: runLog },
+            deps: { ...deps, log: runLog, jobs: waker },
             data: (item.data ?? {}) as object,
             id: item.id,
             retryCount: item.retryCount,
@@ -100,22 +109,43 @@ export async function startJobRunner(options: StartJobRunnerOptions): Promise<Jo
       if (!scheduled.has(schedule.name)) await boss.unschedule(schedule.name, schedule.key);
     }
   }
-  const tickers = jobs
-    .filter((job) => job.everySeconds && onSchedule(job))
-    .map((job) =>
-      setInterval(() => {
-        boss.send(job.name, {}).catch((err: unknown) => log.warn({ err, job: job.name }, 'could not queue a tick'));
-      }, job.everySeconds! * 1000),
-    );
+  // Wakes: a notice of the topic (any process committed new work) queues a run. Without a live feed
+  // (the embedded database never has one) each process asks the job's `pending` check instead.
+  const changes = options.changes !== undefined ? options.changes : (deps.changeFeed ?? null);
+  const unsubscribe: Array<() => void> = [];
+  const probes: NodeJS.Timeout[] = [];
+  for (const job of jobs) {
+    const wakeOn = job.wakeOn;
+    if (!wakeOn) continue;
+    if (changes) unsubscribe.push(changes.onNotice(wakeOn.topic, () => waker.wake(job.name)));
+    // Work written before this process listened (or while no server ran) need not wait for the sweep.
+    waker.wake(job.name);
+    let probing = false;
+    const probe = setInterval(() => {
+      if (probing || changes?.isLive()) return;
+      probing = true;
+      wakeOn
+        .pending(deps.prisma)
+        .then((due) => {
+          if (due) waker.wake(job.name);
+        })
+        .catch((err: unknown) => log.warn({ err, job: job.name }, 'could not look for work'))
+        .finally(() => (probing = false));
+    }, WAKE_PROBE_SECONDS * 1000);
+    probe.unref();
+    probes.push(probe);
+  }
   log.info({ jobs: jobs.map((j) => j.name), unscheduled: [...unscheduled] }, 'job runner started');
 
-  const waker = bossWaker(boss, (err, name) => log.warn({ err, job: name }, 'could not wake the job'));
   return {
     boss,
     send: (name, data) => boss.send(name, data ?? null),
     wake: (name) => waker.wake(name),
+    wakeAt: (name, at) => waker.wakeAt(name, at),
     async stop() {
-      for (const t of tickers) clearInterval(t);
+      for (const off of unsubscribe) off();
+      for (const t of probes) clearInterval(t);
+      waker.stop();
       await boss.stop({ graceful: true, timeout: 10_000 });
       log.info('job runner stopped');
     },

@@ -1,6 +1,8 @@
 // One place that turns app dependencies into the event pipeline's context, shared by the webhook
 // route, the jobs and the staff procedures.
+import type { ChangeFeed } from '../db/change-feed.ts';
 import type { Deps } from '../deps.ts';
+import { billingCatalogSource, type BillingCatalogSource } from '../modules/catalog/billing-catalog.ts';
 import type { HandlerMap } from '../modules/stripe-events/event-handler.ts';
 import type { PipelineContext } from '../modules/stripe-events/process-event.ts';
 import { stripeHandlers } from './handlers/index.ts';
@@ -13,7 +15,18 @@ export function pipelineContext(deps: Deps, handlers: HandlerMap = stripeHandler
     log: deps.log,
     handlers,
     livemode: deploymentLivemode(deps),
+    catalog: catalogSource(deps),
   };
+}
+
+// One in-memory catalog per change feed (per process), whichever request or job asks.
+const sources = new WeakMap<ChangeFeed, BillingCatalogSource>();
+function catalogSource(deps: Deps): BillingCatalogSource | undefined {
+  const feed = deps.changeFeed;
+  if (!feed) return undefined;
+  let source = sources.get(feed);
+  if (!source) sources.set(feed, (source = billingCatalogSource(deps.prisma, feed)));
+  return source;
 }
 
 /** Live when this deployment's Stripe key is a live one; test with a test key or the emulator. */

@@ -247,7 +247,7 @@ describe('support repairs through Stripe', () => {
       subscriptionId: sub.id,
       reason: 'plan looked stale',
     });
-    expect(outcome.summary).toContain('plan max');
+    expect(outcome.summary).toContain('plan Max');
     expect((await h.prisma.customer.findUniqueOrThrow({ where: { externalId: 'resync_1' } })).planKey).toBe('max');
     await h.deliver(stale);
     expect((await h.prisma.subscription.findUniqueOrThrow({ where: { id: sub.id } })).planKey).toBe('max');

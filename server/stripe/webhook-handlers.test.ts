@@ -381,6 +381,25 @@ describe('subscriptions and invoices', () => {
     expect(c).toMatchObject({ planKey: 'pro', stripeCustomerId: cus });
   });
 
+  it('a Stripe customer already linked to another customer is not linked a second time', async () => {
+    const other = 'user_sub_other';
+    const otherSub = uid('sub');
+    await h.prisma.customer.create({ data: { externalId: other, email: 'other@example.com' } });
+    await twice(
+      event(
+        'customer.subscription.created',
+        subscription({ ...base, id: otherSub, userId: other, periodStart: t0, periodEnd: t0 + 30 * DAY }),
+        { created: t0 },
+      ),
+    );
+    // Applied to the customer its metadata names, without taking over the Stripe customer.
+    expect(await h.prisma.subscription.findUniqueOrThrow({ where: { id: otherSub } })).toMatchObject({
+      customerId: (await customer(other)).id,
+    });
+    expect((await customer(other)).stripeCustomerId).toBeNull();
+    expect((await customer(user)).stripeCustomerId).toBe(cus);
+  });
+
   it('invoice.paid grants the period credits once per invoice, expiring at period end', async () => {
     const inv = invoice({
       customer: cus,

@@ -24,12 +24,15 @@ const CATALOG: Array<{ key: CatalogKey; amount: number; monthly: boolean }> = [
   { key: 'max', amount: 4900, monthly: true },
 ];
 
-export async function createEmulatorHarness(options: { env?: Record<string, string> } = {}): Promise<EmulatorHarness> {
+export async function createEmulatorHarness(
+  options: { env?: Record<string, string>; changeFeed?: boolean } = {},
+): Promise<EmulatorHarness> {
   const emulator: TestEmulator = await startTestEmulator();
   const { stripe, driver } = emulator;
   const h = await createWebhookHarness({
     stripe: { client: stripe, mode: 'emulator', webhookSecrets: [WEBHOOK_SECRET] },
     ...(options.env ? { env: options.env } : {}),
+    ...(options.changeFeed ? { changeFeed: true } : {}),
   });
   const prices = {} as Record<CatalogKey, string>;
   // The emulator's prices replace the test catalog's, mapped as an admin would.

@@ -2,6 +2,7 @@
 // into it exactly as Stripe would (raw JSON body, Stripe-Signature header).
 import type { FastifyInstance, LightMyRequestResponse } from 'fastify';
 import { buildApp } from '../../server/app.ts';
+import { ChangeFeed } from '../../server/db/change-feed.ts';
 import type { Db } from '../../server/db/client.ts';
 import type { StripeConnection } from '../../server/deps.ts';
 import type { HandlerMap } from '../../server/modules/stripe-events/event-handler.ts';
@@ -77,12 +78,21 @@ export interface DeliverOptions {
 }
 
 export async function createWebhookHarness(
-  options: { handlers?: HandlerMap; stripe?: StripeConnection | null; env?: Record<string, string> } = {},
+  options: {
+    handlers?: HandlerMap;
+    stripe?: StripeConnection | null;
+    env?: Record<string, string>;
+    /** Run with a live change feed, as a server does: the pipeline keeps the catalog in memory. */
+    changeFeed?: boolean;
+  } = {},
 ): Promise<WebhookHarness> {
   const t = await createTestDeps({
     env: { STRIPE_WEBHOOK_SECRET: `${WEBHOOK_SECRET},${OLD_WEBHOOK_SECRET}`, ...options.env },
     stripe: options.stripe ?? null,
   });
+  const feed = options.changeFeed ? new ChangeFeed(t.db.url) : null;
+  // Without notifications (the embedded database) the feed stays off and the catalog is read.
+  if (feed && (await feed.start())) t.deps.changeFeed = feed;
   await seedTestCatalog(t.deps.prisma);
   const app = await buildApp(t.deps, {
     logger: false,
@@ -108,6 +118,7 @@ export async function createWebhookHarness(
     },
     async close() {
       await app.close();
+      await feed?.stop();
       await t.db.drop();
     },
   };

@@ -51,7 +51,8 @@ export interface ReplayHarness extends EmulatorHarness {
 }
 
 export async function createReplayHarness(): Promise<ReplayHarness> {
-  const h = await createEmulatorHarness();
+  // As a server runs: the catalog kept in memory under a live change feed.
+  const h = await createEmulatorHarness({ changeFeed: true });
   const connection = h.t.deps.stripe as StripeConnection;
   const replay: ReplayHarness = { ...h, connection, seen: new Set() };
   await takeNewEvents(replay); // the catalog set-up is not part of any story

@@ -2,7 +2,7 @@ import { zodResolver } from '@hookform/resolvers/zod';
 import type { ReactNode } from 'react';
 import { useForm } from 'react-hook-form';
 import { z } from 'zod';
-import { Field } from './field';
+import { Field, FormError } from './field';
 import { ReasonTextarea } from './reason-textarea';
 import { Button } from './ui/button';
 import { Dialog, DialogContent, DialogDescription, DialogFooter, DialogHeader, DialogTitle } from './ui/dialog';
@@ -24,6 +24,9 @@ export function ReasonDialog({
   confirmLabel,
   destructive,
   pending,
+  pendingLabel,
+  placeholder,
+  error,
   schema,
   onConfirm,
 }: {
@@ -34,6 +37,11 @@ export function ReasonDialog({
   confirmLabel: string;
   destructive?: boolean;
   pending?: boolean;
+  /** The button's words while the action runs (default "Working…"). */
+  pendingLabel?: string;
+  placeholder?: string;
+  /** Why the server refused the action, shown in the dialog (for errors a toast would hide). */
+  error?: string | null;
   schema: ReasonSchema;
   onConfirm: (reason: string) => void;
 }) {
@@ -48,6 +56,9 @@ export function ReasonDialog({
             confirmLabel={confirmLabel}
             destructive={destructive}
             pending={pending}
+            pendingLabel={pendingLabel}
+            placeholder={placeholder}
+            error={error}
             schema={schema}
             onConfirm={onConfirm}
             onCancel={() => onOpenChange(false)}
@@ -64,6 +75,9 @@ function ReasonForm({
   confirmLabel,
   destructive,
   pending,
+  pendingLabel = 'Working…',
+  placeholder,
+  error,
   schema,
   onConfirm,
   onCancel,
@@ -73,6 +87,9 @@ function ReasonForm({
   confirmLabel: string;
   destructive?: boolean;
   pending?: boolean;
+  pendingLabel?: string;
+  placeholder?: string;
+  error?: string | null;
   schema: ReasonSchema;
   onConfirm: (reason: string) => void;
   onCancel: () => void;
@@ -98,14 +115,21 @@ function ReasonForm({
         </DialogDescription>
       </DialogHeader>
       <Field id="reason" label="Reason (recorded in the audit log)" error={errors.reason?.message}>
-        <ReasonTextarea id="reason" autoFocus invalid={!!errors.reason} {...form.register('reason')} />
+        <ReasonTextarea
+          id="reason"
+          autoFocus
+          invalid={!!errors.reason}
+          placeholder={placeholder}
+          {...form.register('reason')}
+        />
       </Field>
+      <FormError>{error}</FormError>
       <DialogFooter>
         <Button type="button" variant="outline" onClick={onCancel}>
           Cancel
         </Button>
         <Button type="submit" variant={destructive ? 'destructive' : 'default'} disabled={!isValid || pending}>
-          {pending ? 'Working…' : confirmLabel}
+          {pending ? pendingLabel : confirmLabel}
         </Button>
       </DialogFooter>
     </form>

@@ -6,6 +6,7 @@ describe('format', () => {
     expect(formatMoney(600, 'eur')).toBe('€6.00');
     expect(formatMoney(123456, 'usd')).toBe('US$1,234.56');
     expect(formatMoney(500, 'jpy')).toBe('JP¥500');
+    expect(formatMoney(-1050, 'eur')).toBe('-€10.50');
   });
   it('formats credits with separators', () => {
     expect(formatCredits(50000)).toBe('50,000');

@@ -1,21 +1,9 @@
 // Formatting lives only here: money from integer minor units, credits with separators, times
 // relative with the exact UTC time for the title attribute.
 
-import { minorUnitDigits } from '../../server/contracts/money.ts';
-
-export function formatMoney(minor: number, currency: string): string {
-  const cur = currency.toLowerCase();
-  const digits = minorUnitDigits(cur);
-  return new Intl.NumberFormat('en-GB', {
-    style: 'currency',
-    currency: cur.toUpperCase(),
-    minimumFractionDigits: digits,
-  }).format(minor / 10 ** digits);
-}
-
-export function formatCredits(credits: number): string {
-  return new Intl.NumberFormat('en-US').format(credits);
-}
+// Money and credits have one home shared with the server's texts (verdicts, formulas, evidence),
+// so "€6.00" reads the same whether the server or the page wrote it.
+export { formatCredits, formatMoney } from '../../server/contracts/money.ts';
 
 export function formatUtc(date: Date | string): string {
   const d = typeof date === 'string' ? new Date(date) : date;

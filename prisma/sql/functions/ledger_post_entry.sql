@@ -5,10 +5,14 @@ AS $function$
 DECLARE
   v_mode TEXT := p->>'mode';
   v_key TEXT := p->>'idempotencyKey';
-  v_now TIMESTAMP(3) := COALESCE((p->>'now')::TIMESTAMP(3), now() AT TIME ZONE 'UTC');
+  v_now TIMESTAMPTZ(3) := COALESCE((p->>'now')::TIMESTAMPTZ(3), now());
   v_customer UUID;
   v_balance INTEGER;
   v_status "CustomerStatus";
+  v_external_id TEXT;
+  v_low INTEGER;
+  v_topup INTEGER;
+  v_pack TEXT;
   v_lot "credit_lot";
   v_lot_ids UUID[] := '{}';
   v_deltas INTEGER[] := '{}';
@@ -29,7 +33,18 @@ BEGIN
     IF NOT FOUND THEN RETURN jsonb_build_object('status', 'lot_not_found'); END IF;
   END IF;
 
-  SELECT balance, status INTO v_balance, v_status FROM "customer" WHERE id = v_customer FOR NO KEY UPDATE;
+  -- With the lock, what a drop of the balance is measured against (outbound_on_balance_drop): the
+  -- credits.low threshold (the customer's, else its plan's) and, while auto top-up is on and not
+  -- paused, its threshold and pack. Read in this one statement, so a consume pays no extra round.
+  SELECT c.balance, c.status, c.external_id, COALESCE(c.low_balance_threshold, pl.low_balance_threshold),
+         CASE WHEN s.enabled AND s.paused_at IS NULL THEN COALESCE(s.threshold_credits, pl.auto_topup_threshold) END,
+         CASE WHEN s.enabled AND s.paused_at IS NULL THEN COALESCE(s.pack_key, pl.auto_topup_pack_key) END
+    INTO v_balance, v_status, v_external_id, v_low, v_topup, v_pack
+    FROM "customer" c
+    LEFT JOIN "plan" pl ON pl.key = COALESCE(c.plan_key, (SELECT d.key FROM "plan" d WHERE d.is_default LIMIT 1))
+    LEFT JOIN "auto_topup_setting" s ON s.customer_id = c.id
+   WHERE c.id = v_customer
+     FOR NO KEY UPDATE OF c;
   IF NOT FOUND THEN RETURN jsonb_build_object('status', 'customer_not_found'); END IF;
 
   SELECT * INTO v_entry FROM "ledger_entry" WHERE idempotency_key = v_key;
@@ -116,7 +131,7 @@ BEGIN
                               actor_id, reason, idempotency_key, balance_after, metadata, created_at)
   VALUES (v_customer, (p->>'type')::"LedgerEntryType", v_delta, v_entry_lot, p->>'referenceType',
           p->>'reference', (p->>'actorType')::"ActorType", p->>'actorId', p->>'reason', v_key,
-          v_balance + v_delta, NULLIF(p->'metadata', 'null'::JSONB), now() AT TIME ZONE 'UTC')
+          v_balance + v_delta, NULLIF(p->'metadata', 'null'::JSONB), now())
   ON CONFLICT (idempotency_key) DO NOTHING
   RETURNING * INTO v_entry;
   IF NOT FOUND THEN
@@ -129,9 +144,9 @@ BEGIN
     INSERT INTO "credit_lot" (id, customer_id, source, granted, remaining, expires_at, cost_basis,
                               amount_paid, currency, stripe_reference, created_at)
     VALUES (v_entry_lot, v_customer, (p#>>'{lot,source}')::"LotSource", v_delta, v_delta,
-            (p#>>'{lot,expiresAt}')::TIMESTAMP(3), (p#>>'{lot,costBasis}')::"CostBasis",
+            (p#>>'{lot,expiresAt}')::TIMESTAMPTZ(3), (p#>>'{lot,costBasis}')::"CostBasis",
             (p#>>'{lot,amountPaid}')::INTEGER, p#>>'{lot,currency}', p#>>'{lot,stripeReference}',
-            now() AT TIME ZONE 'UTC');
+            now());
   ELSIF v_mode IN ('freeze', 'release') THEN
     UPDATE "credit_lot" SET frozen = (v_mode = 'freeze') WHERE id = v_entry_lot;
   END IF;
@@ -153,8 +168,13 @@ BEGIN
   IF v_delta <> 0 THEN
     -- ledger_guard_projection lets balance change only while this flag is on (this statement).
     PERFORM set_config('creditdesk.ledger_write', 'on', true);
-    UPDATE "customer" SET balance = v_balance + v_delta, updated_at = now() AT TIME ZONE 'UTC'
+    UPDATE "customer" SET balance = v_balance + v_delta, updated_at = now()
      WHERE id = v_customer;
+    -- Only a balance that ends below its highest threshold (0 for credits.depleted) can have
+    -- crossed one: every other consume skips the outbound checks entirely.
+    IF v_delta < 0 AND v_balance + v_delta < GREATEST(v_low, v_topup, 1) THEN
+      PERFORM outbound_on_balance_drop(v_customer, v_external_id, v_balance, v_balance + v_delta, v_low, v_topup, v_pack);
+    END IF;
   END IF;
   PERFORM set_config('creditdesk.ledger_write', 'off', true);
 

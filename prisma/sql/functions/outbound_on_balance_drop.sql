@@ -1,44 +1,24 @@
-CREATE OR REPLACE FUNCTION public.outbound_on_balance_drop()
- RETURNS trigger
+CREATE OR REPLACE FUNCTION public.outbound_on_balance_drop(p_customer uuid, p_external_id text, p_before integer, p_after integer, p_low integer, p_topup integer, p_pack text)
+ RETURNS void
  LANGUAGE plpgsql
 AS $function$
 DECLARE
-  v_plan "plan"%ROWTYPE;
-  v_plan_loaded BOOLEAN := FALSE;
-  v_threshold INTEGER := NEW.low_balance_threshold;
-  v_setting "auto_topup_setting"%ROWTYPE;
-  v_topup_threshold INTEGER;
-  v_pack TEXT;
-  v_payload JSONB;
+  v_payload JSONB := jsonb_build_object('externalId', p_external_id, 'balanceBefore', p_before, 'balance', p_after);
 BEGIN
-  IF v_threshold IS NULL THEN
-    SELECT * INTO v_plan FROM "plan" WHERE key = NEW.plan_key OR (NEW.plan_key IS NULL AND is_default) LIMIT 1;
-    v_plan_loaded := TRUE;
-    v_threshold := v_plan.low_balance_threshold;
+  -- Called by ledger_post_entry, under the customer row lock, when a balance went down past the
+  -- highest of its thresholds (p_low: credits.low; p_topup/p_pack: auto top-up, null unless enabled
+  -- and not paused; 0: credits.depleted), so each crossing is seen by exactly one transaction.
+  IF p_low IS NOT NULL AND p_before >= p_low AND p_after < p_low THEN
+    PERFORM outbound_record('credits.low', 1, p_customer, v_payload || jsonb_build_object('threshold', p_low), NULL);
   END IF;
-  v_payload := jsonb_build_object('externalId', NEW.external_id, 'balanceBefore', OLD.balance, 'balance', NEW.balance);
-  IF v_threshold IS NOT NULL AND OLD.balance >= v_threshold AND NEW.balance < v_threshold THEN
-    PERFORM outbound_record('credits.low', 1, NEW.id, v_payload || jsonb_build_object('threshold', v_threshold), NULL);
+  IF p_before > 0 AND p_after <= 0 THEN
+    PERFORM outbound_record('credits.depleted', 1, p_customer, v_payload, NULL);
   END IF;
-  IF OLD.balance > 0 AND NEW.balance <= 0 THEN
-    PERFORM outbound_record('credits.depleted', 1, NEW.id, v_payload, NULL);
+  IF p_topup IS NOT NULL AND p_pack IS NOT NULL AND p_before >= p_topup AND p_after < p_topup
+     AND NOT EXISTS (SELECT 1 FROM "auto_topup" WHERE customer_id = p_customer AND status IN ('pending', 'processing')) THEN
+    INSERT INTO "auto_topup" (id, customer_id, status, pack_key, balance_before, balance_after, threshold, created_at, updated_at)
+    VALUES (gen_random_uuid(), p_customer, 'pending', p_pack, p_before, p_after, p_topup,
+            now(), now());
   END IF;
-
-  SELECT * INTO v_setting FROM "auto_topup_setting" WHERE customer_id = NEW.id;
-  IF FOUND AND v_setting.enabled AND v_setting.paused_at IS NULL THEN
-    IF NOT v_plan_loaded THEN
-      SELECT * INTO v_plan FROM "plan" WHERE key = NEW.plan_key OR (NEW.plan_key IS NULL AND is_default) LIMIT 1;
-    END IF;
-    v_topup_threshold := COALESCE(v_setting.threshold_credits, v_plan.auto_topup_threshold);
-    v_pack := COALESCE(v_setting.pack_key, v_plan.auto_topup_pack_key);
-    IF v_topup_threshold IS NOT NULL AND v_pack IS NOT NULL
-       AND OLD.balance >= v_topup_threshold AND NEW.balance < v_topup_threshold
-       AND NOT EXISTS (SELECT 1 FROM "auto_topup" WHERE customer_id = NEW.id AND status IN ('pending', 'processing')) THEN
-      INSERT INTO "auto_topup" (id, customer_id, status, pack_key, balance_before, balance_after, threshold, created_at, updated_at)
-      VALUES (gen_random_uuid(), NEW.id, 'pending', v_pack, OLD.balance, NEW.balance, v_topup_threshold,
-              now() AT TIME ZONE 'UTC', now() AT TIME ZONE 'UTC');
-    END IF;
-  END IF;
-  RETURN NULL;
 END
 $function$;

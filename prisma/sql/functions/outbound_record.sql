@@ -6,7 +6,7 @@ DECLARE
   v_id TEXT := 'evt_cd_' || replace(gen_random_uuid()::TEXT, '-', '');
 BEGIN
   INSERT INTO "outbound_event" (id, type, version, customer_id, payload, source_key, endpoint_id, created_at)
-  VALUES (v_id, p_type, p_version, p_customer, p_payload, p_source_key, p_endpoint, clock_timestamp() AT TIME ZONE 'UTC')
+  VALUES (v_id, p_type, p_version, p_customer, p_payload, p_source_key, p_endpoint, clock_timestamp())
   ON CONFLICT (source_key) DO NOTHING;
   IF NOT FOUND THEN
     SELECT id INTO v_id FROM "outbound_event" WHERE source_key = p_source_key;

@@ -43,7 +43,7 @@ export function createApiKeyAuthenticator(db: Db, feed: ChangeFeed | null): ApiK
     lastUsed.clear();
     await db.$executeRaw`
       UPDATE api_key k SET last_used_at = GREATEST(COALESCE(k.last_used_at, u.at), u.at)
-        FROM (SELECT unnest(${ids}::uuid[]) AS id, unnest(${times}::timestamptz[]) AT TIME ZONE 'UTC' AS at) u
+        FROM (SELECT unnest(${ids}::uuid[]) AS id, unnest(${times}::timestamptz[]) AS at) u
        WHERE k.id = u.id`;
   }
 

@@ -14,6 +14,7 @@ import { findPaymentForCharge, type ChargeRef } from './find-payment.ts';
 import { resolveChargePayment } from './resolve-charge-payment.ts';
 import { stripeId } from './resolve-event-customer.ts';
 import { stripeForPrepare } from '../stripe-events/stripe-access.ts';
+import { formatMoney } from '../../contracts/money.ts';
 
 export interface ChargeRefundedPrepared {
   listed: Stripe.Refund[] | null;
@@ -88,7 +89,7 @@ export async function applyChargeRefunded(
   }
   if (!parts.length)
     parts.push(
-      `charge ${charge.id}: ${charge.amount_refunded} ${charge.currency} refunded, all refunds already applied`,
+      `charge ${charge.id}: ${formatMoney(charge.amount_refunded, charge.currency)} refunded, all refunds already applied`,
     );
   return { summary: parts.join('; '), customerId: payment.customerId };
 }

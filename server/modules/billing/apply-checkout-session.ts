@@ -2,6 +2,7 @@
 // A pack is granted once per session (ledger key grant:<cs_id>), whichever of these events brings
 // payment_status=paid first; later ones replay. Subscription sessions only link the customer: the
 // credits come with the subscription's paid invoices.
+import { packWords } from '../../contracts/catalog-names.ts';
 import type Stripe from 'stripe';
 import type { Tx } from '../../db/tx.ts';
 import type { Actor } from '../../lib/actor.ts';
@@ -142,15 +143,18 @@ export async function applyCheckoutSession(
   const packs = await packsBought(tx, session, input.prices);
   let credits = 0;
   let expiresAt: Date | null = null;
+  const packNames: Record<string, string> = {};
   for (const bought of packs) {
     const pack = await getPack(tx, bought.key);
     if (!pack) throw new EventFailedError({ code: 'pack_unknown', detail: { packKey: bought.key } });
     credits += pack.credits * bought.quantity;
+    packNames[pack.key] = pack.name;
     // Expiry counts from the purchase (the event), not from when we happened to process it.
     const at = packExpiry(pack, event.created);
     if (at && (!expiresAt || at < expiresAt)) expiresAt = at;
   }
   const catalogKey = packs.map((p) => p.key).join(',');
+  const boughtPacks = packWords({ plans: {}, packs: packNames }, catalogKey);
   const paid = session.payment_status === 'paid' || session.payment_status === 'no_payment_required';
   const amount = session.amount_total ?? 0;
   const currency = session.currency ?? 'usd';
@@ -177,7 +181,7 @@ export async function applyCheckoutSession(
         stripeReference: session.id,
         expiresAt,
         idempotencyKey: `grant:${session.id}`,
-        reason: `Credit pack ${catalogKey} purchased (Checkout ${session.id})`,
+        reason: `Bought ${boughtPacks} (Checkout ${session.id})`,
         actor,
         reference: session.id,
         referenceType: 'checkout_session',
@@ -229,7 +233,7 @@ export async function applyCheckoutSession(
   return {
     summary: grant.replayed
       ? `credits for ${session.id} were already granted (entry ${grant.entry.id}): nothing added`
-      : `granted ${credits} credits (pack ${catalogKey}) to ${customer.externalId} for ${session.id}`,
+      : `granted ${credits} credits (${boughtPacks}) to ${customer.externalId} for ${session.id}`,
     customerId: customer.id,
   };
 }

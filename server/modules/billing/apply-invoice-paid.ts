@@ -6,6 +6,7 @@
 import type Stripe from 'stripe';
 import type { Tx } from '../../db/tx.ts';
 import type { Actor } from '../../lib/actor.ts';
+import { loadPlanName } from '../catalog/catalog-names.ts';
 import { findPriceMapping } from '../catalog/find-price-mapping.ts';
 import { getPlan } from '../catalog/get-plan.ts';
 import { grantCredits } from '../ledger/grant-credits.ts';
@@ -112,7 +113,7 @@ export async function applyInvoicePaid(
     parts.push(
       grant.replayed
         ? `credits for ${invoice.id} were already granted: nothing added`
-        : `granted ${plan.monthlyCredits} ${plan.key} plan credits for ${invoice.id}`,
+        : `granted ${plan.monthlyCredits} ${plan.name} plan credits for ${invoice.id}`,
     );
   } else if (reason === 'subscription_update') {
     parts.push(await grantUpgradeCredits(tx, { invoice, sub, payment, actor }));
@@ -130,6 +131,6 @@ export async function applyInvoicePaid(
     reason: `Invoice ${invoice.id} paid`,
     reference: invoice.id,
   });
-  if (synced.changed) parts.push(`customer plan is now ${synced.planKey}`);
+  if (synced.changed) parts.push(`customer plan is now ${await loadPlanName(tx, synced.planKey)}`);
   return { summary: parts.join('; '), customerId: sub.customerId };
 }

@@ -4,6 +4,7 @@
 // later ones do not extend it. A failure for an invoice already paid changes nothing.
 import type Stripe from 'stripe';
 import type { Tx } from '../../db/tx.ts';
+import { loadPlanName } from '../catalog/catalog-names.ts';
 import { getRules } from '../catalog/get-rules.ts';
 import type { EventEnvelope, HandlerOutcome } from '../stripe-events/event-handler.ts';
 import { findSubscriptionForInvoice } from './find-subscription-for-invoice.ts';
@@ -93,8 +94,9 @@ export async function applyInvoicePaymentFailed(
     reason: `Payment failed for invoice ${invoice.id}`,
     reference: invoice.id,
   });
+  const plan = synced.changed ? `; plan is now ${await loadPlanName(tx, synced.planKey)}` : '';
   return {
-    summary: `payment failed for ${invoice.id}: grace period until ${graceUntil.toISOString()} (entitlements kept)${synced.changed ? `; plan is now ${synced.planKey}` : ''}`,
+    summary: `payment failed for ${invoice.id}: grace period until ${graceUntil.toISOString()} (entitlements kept)${plan}`,
     customerId: sub.customerId,
   };
 }

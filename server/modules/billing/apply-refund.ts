@@ -18,6 +18,7 @@ import { findPaymentForCharge, isSettled, type ChargeRef } from './find-payment.
 import { refundClawbackCredits } from './refund-clawback-credits.ts';
 import { stripeId } from './resolve-event-customer.ts';
 import { recordOutboundEvent } from '../outbound/record-outbound-event.ts';
+import { formatMoney } from '../../contracts/money.ts';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const MONEY_MOVING: ReadonlySet<RefundStatus> = new Set(['pending', 'succeeded']);
@@ -158,7 +159,7 @@ export async function applyRefund(
         credits,
         type: 'refund_clawback',
         idempotencyKey: `refund_clawback:${refund.id}`,
-        reason: `Refund ${refund.id} of ${row.amount} ${row.currency} made outside Creditdesk`,
+        reason: `Refund ${refund.id} of ${formatMoney(row.amount, row.currency)} made outside Creditdesk`,
         actor,
         upToRemaining: true,
         reference: refund.id,

@@ -4,6 +4,7 @@
 // the same second the lifecycle decides (subscription-tie.ts).
 import type Stripe from 'stripe';
 import type { Tx } from '../../db/tx.ts';
+import { loadPlanName } from '../catalog/catalog-names.ts';
 import { findPriceMapping } from '../catalog/find-price-mapping.ts';
 import type { HandlerOutcome } from '../stripe-events/event-handler.ts';
 import { DeferEventError, EventFailedError } from '../stripe-events/event-errors.ts';
@@ -120,10 +121,10 @@ export async function applySubscription(
     reference: sub.id,
   });
   const parts = [
-    `subscription ${sub.id} ${existing ? 'updated' : 'recorded'}: ${status}, plan ${state.planKey ?? 'none'}`,
+    `subscription ${sub.id} ${existing ? 'updated' : 'recorded'}: ${status}, plan ${(await loadPlanName(tx, state.planKey)) ?? 'none'}`,
   ];
   if (state.cancelAtPeriodEnd && !deleted) parts.push('cancels at period end');
   if (endsGrace) parts.push('grace period ended');
-  if (plan.changed) parts.push(`customer plan is now ${plan.planKey}`);
+  if (plan.changed) parts.push(`customer plan is now ${await loadPlanName(tx, plan.planKey)}`);
   return { summary: parts.join('; '), customerId: state.customerId };
 }

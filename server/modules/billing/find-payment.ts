@@ -13,31 +13,47 @@ export interface ChargeRef {
 }
 
 export async function findPaymentForCharge(tx: Tx, input: ChargeRef): Promise<Payment | null> {
-  let payment: Payment | null = null;
-  if (input.chargeId) payment = await tx.payment.findUnique({ where: { chargeId: input.chargeId } });
-  if (!payment && input.paymentIntentId) {
-    payment = await tx.payment.findUnique({ where: { paymentIntentId: input.paymentIntentId } });
-  }
-  if (!payment && input.invoiceId) payment = await tx.payment.findUnique({ where: { invoiceId: input.invoiceId } });
-  return payment ? linkPaymentIds(tx, payment, input) : null;
+  // One read for every handle at once: the payment is chosen by the strongest handle (charge,
+  // then payment intent, then invoice), and the same rows tell whether another payment already
+  // holds an id this one lacks, so linking needs no further look-ups.
+  const or = [
+    ...(input.chargeId ? [{ chargeId: input.chargeId }] : []),
+    ...(input.paymentIntentId ? [{ paymentIntentId: input.paymentIntentId }] : []),
+    ...(input.invoiceId ? [{ invoiceId: input.invoiceId }] : []),
+  ];
+  if (or.length === 0) return null;
+  const rows = await tx.payment.findMany({ where: { OR: or } });
+  const payment =
+    (input.chargeId && rows.find((r) => r.chargeId === input.chargeId)) ||
+    (input.paymentIntentId && rows.find((r) => r.paymentIntentId === input.paymentIntentId)) ||
+    (input.invoiceId && rows.find((r) => r.invoiceId === input.invoiceId)) ||
+    null;
+  if (!payment) return null;
+  const holders = {
+    chargeId: rows.some((r) => r.chargeId === input.chargeId),
+    paymentIntentId: rows.some((r) => r.paymentIntentId === input.paymentIntentId),
+  };
+  return linkPaymentIds(tx, payment, input, holders);
 }
 
-/** Records the payment intent and charge ids a payment lacks (unless another payment holds them). */
+/** Records the payment intent and charge ids a payment lacks (unless another payment holds them).
+ * `held`: whether each id is known to be held already (the caller read every holder). */
 export async function linkPaymentIds(
   tx: Tx,
   payment: Payment,
   ids: { chargeId: string | null; paymentIntentId: string | null },
+  held?: { chargeId: boolean; paymentIntentId: boolean },
 ): Promise<Payment> {
   const data: { chargeId?: string; paymentIntentId?: string } = {};
   if (ids.chargeId && !payment.chargeId) {
-    const taken = await tx.payment.findUnique({ where: { chargeId: ids.chargeId }, select: { id: true } });
+    const taken =
+      held?.chargeId ?? !!(await tx.payment.findUnique({ where: { chargeId: ids.chargeId }, select: { id: true } }));
     if (!taken) data.chargeId = ids.chargeId;
   }
   if (ids.paymentIntentId && !payment.paymentIntentId) {
-    const taken = await tx.payment.findUnique({
-      where: { paymentIntentId: ids.paymentIntentId },
-      select: { id: true },
-    });
+    const taken =
+      held?.paymentIntentId ??
+      !!(await tx.payment.findUnique({ where: { paymentIntentId: ids.paymentIntentId }, select: { id: true } }));
     if (!taken) data.paymentIntentId = ids.paymentIntentId;
   }
   return Object.keys(data).length ? tx.payment.update({ where: { id: payment.id }, data }) : payment;

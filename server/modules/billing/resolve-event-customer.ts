@@ -22,9 +22,18 @@ export function stripeId(value: string | { id: string } | null | undefined): str
 
 export async function resolveEventCustomer(tx: Tx, handles: CustomerHandles): Promise<Customer | null> {
   const stripeCustomerId = stripeId(handles.stripeCustomerId);
+  // One read for every handle: the customers they name, in order of strength below, and whether
+  // the Stripe customer is already someone's (then it is never linked to another).
+  const or = [
+    ...(handles.userId ? [{ externalId: handles.userId }] : []),
+    ...(stripeCustomerId ? [{ stripeCustomerId }] : []),
+    ...(handles.linkedCustomerId ? [{ id: handles.linkedCustomerId }] : []),
+  ];
+  const rows = or.length ? await tx.customer.findMany({ where: { OR: or } }) : [];
+  const byStripe = stripeCustomerId ? (rows.find((c) => c.stripeCustomerId === stripeCustomerId) ?? null) : null;
   let customer: Customer | null = null;
   if (handles.userId) {
-    customer = await tx.customer.findUnique({ where: { externalId: handles.userId } });
+    customer = rows.find((c) => c.externalId === handles.userId) ?? null;
     // An unknown user id becomes a customer only when the object carries an email (checkout
     // sessions do); otherwise the other handles are tried and the caller decides to wait.
     if (!customer && handles.email) {
@@ -35,18 +44,13 @@ export async function resolveEventCustomer(tx: Tx, handles: CustomerHandles): Pr
       });
     }
   }
-  if (!customer && stripeCustomerId) {
-    customer = await tx.customer.findUnique({ where: { stripeCustomerId } });
-  }
+  customer ??= byStripe;
   if (!customer && handles.linkedCustomerId) {
-    customer = await tx.customer.findUnique({ where: { id: handles.linkedCustomerId } });
+    customer = rows.find((c) => c.id === handles.linkedCustomerId) ?? null;
   }
-  if (customer && stripeCustomerId && !customer.stripeCustomerId) {
+  if (customer && stripeCustomerId && !customer.stripeCustomerId && !byStripe) {
     // Link only a Stripe customer that is not already someone else's.
-    const taken = await tx.customer.findUnique({ where: { stripeCustomerId }, select: { id: true } });
-    if (!taken) {
-      customer = await tx.customer.update({ where: { id: customer.id }, data: { stripeCustomerId } });
-    }
+    customer = await tx.customer.update({ where: { id: customer.id }, data: { stripeCustomerId } });
   }
   if (customer && !customer.email && handles.email) {
     customer = await tx.customer.update({ where: { id: customer.id }, data: { email: handles.email } });

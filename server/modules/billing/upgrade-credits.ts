@@ -34,6 +34,8 @@ export function upgradeCredits(input: {
 
 interface PlanLine {
   planKey: string;
+  /** The plan's name, for the ledger reason and the summary. */
+  name: string;
   credits: number;
   rollover: boolean;
   start: Date;
@@ -50,6 +52,7 @@ async function planLines(tx: Tx, invoice: Stripe.Invoice): Promise<{ from: PlanL
     if (mapping?.kind !== 'plan') continue;
     const found: PlanLine = {
       planKey: mapping.plan.key,
+      name: mapping.plan.name,
       credits: mapping.plan.monthlyCredits,
       rollover: mapping.plan.rollover,
       start: new Date(line.period.start * 1000),
@@ -79,7 +82,7 @@ export async function grantUpgradeCredits(
     periodEnd: to.end,
   });
   if (credits <= 0) {
-    return `plan change ${invoice.id} from ${from.planKey} to ${to.planKey}: no more credits, nothing granted or taken back`;
+    return `plan change ${invoice.id} from ${from.name} to ${to.name}: no more credits, nothing granted or taken back`;
   }
   const grant = await grantCredits(tx, {
     customerId: sub.customerId,
@@ -92,7 +95,7 @@ export async function grantUpgradeCredits(
     stripeReference: invoice.id,
     expiresAt: to.rollover ? null : to.end,
     idempotencyKey: `grant:${invoice.id}`,
-    reason: `Upgrade from ${from.planKey} to ${to.planKey}: the prorated difference of the period's credits`,
+    reason: `Upgrade from ${from.name} to ${to.name}: the prorated difference of the period's credits`,
     actor,
     reference: invoice.id,
     referenceType: 'invoice',
@@ -103,5 +106,5 @@ export async function grantUpgradeCredits(
   });
   return grant.replayed
     ? `upgrade credits for ${invoice.id} were already granted: nothing added`
-    : `granted ${credits} upgrade credits (${from.planKey} -> ${to.planKey}, prorated) for ${invoice.id}`;
+    : `granted ${credits} upgrade credits (${from.name} -> ${to.name}, prorated) for ${invoice.id}`;
 }

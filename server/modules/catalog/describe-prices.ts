@@ -58,7 +58,7 @@ export async function storedPriceObjects(
     SELECT DISTINCT ON (p.v ->> 'id') p.v ->> 'id' AS id, p.v AS price
       FROM stripe_event e
       CROSS JOIN LATERAL jsonb_path_query(e.payload, 'lax $.** ? (@.object == "price")') AS p(v)
-     WHERE e.created >= ${sinceIso}::timestamptz AT TIME ZONE 'UTC'
+     WHERE e.created >= ${sinceIso}::timestamptz
        AND p.v ->> 'id' = ANY(${[...priceIds]}::text[])
      ORDER BY p.v ->> 'id', e.created DESC`;
   return new Map(objects.map((o) => [o.id, detailsOf(o.price)]));

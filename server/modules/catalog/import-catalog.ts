@@ -1,13 +1,15 @@
 // Replaces the catalog with the one in a JSON file. Everything is validated first and every
 // problem listed; then the change is written in one transaction, or not at all. The file is the
 // desired state: items it no longer lists are removed (except a plan customers are still on).
-// Importing what is already there writes nothing, so the import is idempotent. Audited.
+// Importing what is already there writes nothing, so the import is idempotent. Audited. Customers
+// whose entitlements the change moves get an entitlement event each (and so entitlements.changed).
 import type { CatalogJson, CatalogProblem } from '../../contracts/catalog.ts';
 import { inTransaction, type DbOrTx, type Tx } from '../../db/tx.ts';
 import type { Actor } from '../../lib/actor.ts';
 import { AppError } from '../../lib/app-error.ts';
 import { canonicalJson } from '../../lib/json.ts';
 import { recordAudit } from '../audit/record-audit.ts';
+import { recordCatalogEntitlementChanges } from '../entitlements/record-catalog-entitlement-changes.ts';
 import { canonicalCatalog, rowsToCatalog, rulesToJson } from './catalog-shape.ts';
 import { getCatalog } from './get-catalog.ts';
 import { validateCatalog } from '../../contracts/validate-catalog.ts';
@@ -87,13 +89,19 @@ export async function importCatalog(
 
     await refuseRemovingPlansInUse(tx, result.plans.removed);
     await writeCatalog(tx, after, result);
-    await recordAudit(tx, {
+    const reason = options.reason ? `${options.reason} (${summarize(result)})` : summarize(result);
+    const version = await recordAudit(tx, {
       actor,
       action: options.action ?? 'catalog.import',
       targetType: 'catalog',
       before,
       after,
-      reason: options.reason ? `${options.reason} (${summarize(result)})` : summarize(result),
+      reason,
+    });
+    // The reference is the catalog version (its audit record), as the version history names it.
+    await recordCatalogEntitlementChanges(tx, rows, {
+      reason: `Catalog changed: ${reason}`,
+      reference: String(version.id),
     });
     return result;
   });

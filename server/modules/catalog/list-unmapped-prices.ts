@@ -63,7 +63,7 @@ export async function listUnmappedPrices(
                CASE jsonb_typeof(p.v) WHEN 'string' THEN p.v #>> '{}' WHEN 'object' THEN p.v ->> 'id' END AS price_id
           FROM stripe_event e
           CROSS JOIN LATERAL jsonb_path_query(e.payload, 'lax $.**.price') AS p(v)
-         WHERE e.created >= ${sinceIso}::timestamptz AT TIME ZONE 'UTC'
+         WHERE e.created >= ${sinceIso}::timestamptz
       ) s
      WHERE s.price_id ~ '^price_[A-Za-z0-9_]+$'
        AND NOT EXISTS (SELECT 1 FROM catalog_price c WHERE c.stripe_price_id = s.price_id)

@@ -120,7 +120,7 @@ describe('assembleEvidencePack', () => {
       [old.chargeId, ['ip']],
       [older.chargeId, ['ip']],
     ]);
-    expect(f.receipt).toContain('EUR 9.00');
+    expect(f.receipt).toContain('€9.00');
     expect(f.receipt).toContain(disputed.chargeId!);
 
     const fields = pack.fields;

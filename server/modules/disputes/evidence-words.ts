@@ -1,11 +1,11 @@
-// Plain-text formatting for the evidence that goes to the bank (PDF and Stripe text fields). The
-// web formats with its own helpers; a document read by a bank needs the words written out here.
+// Plain-text formatting for the evidence that goes to the bank (PDF and Stripe text fields): money
+// and credits in the one format the web shows too (contracts/money.ts), dates written out.
 
-import { creditsText, moneyText } from '../../contracts/money.ts';
+import { formatCredits, formatMoney } from '../../contracts/money.ts';
 
-export const money = moneyText;
+export const money = formatMoney;
 
-export const credits = creditsText;
+export const credits = formatCredits;
 
 /** 2026-11-21 09:30 UTC */
 export function dateTime(d: Date | string): string {

@@ -46,11 +46,11 @@ const SQL = `
                                                        'expiresAt', o.expires_at) ORDER BY o.created_at), '[]'::jsonb)
             FROM customer_override o
            WHERE o.customer_id = c.id AND o.feature = $3 AND o.revoked_at IS NULL
-             AND (o.expires_at IS NULL OR o.expires_at > ($4::timestamptz AT TIME ZONE 'UTC'))),
+             AND (o.expires_at IS NULL OR o.expires_at > $4::timestamptz)),
         'spendable', CASE WHEN $5::boolean THEN (
           SELECT COALESCE(sum(l.remaining), 0) FROM credit_lot l
            WHERE l.customer_id = c.id AND l.remaining > 0 AND NOT l.frozen
-             AND (l.expires_at IS NULL OR l.expires_at > ($4::timestamptz AT TIME ZONE 'UTC'))) END)
+             AND (l.expires_at IS NULL OR l.expires_at > $4::timestamptz)) END)
         FROM customer c WHERE c.external_id = $1),
     'earlier', CASE WHEN $2::text IS NOT NULL THEN (
       SELECT jsonb_build_object(
@@ -73,8 +73,8 @@ export async function loadCustomerFeatureFacts(
   ]);
   const facts = rows[0]!.r;
   for (const o of facts.customer?.overrides ?? []) {
-    // jsonb renders a timestamp without its zone; it is stored as UTC.
-    o.expiresAt = o.expiresAt == null ? null : new Date(`${String(o.expiresAt as unknown)}Z`);
+    // jsonb renders a timestamptz as ISO 8601 text with its offset.
+    o.expiresAt = o.expiresAt == null ? null : new Date(String(o.expiresAt as unknown));
   }
   return facts;
 }

@@ -5,7 +5,9 @@
 import type { DbOrTx } from '../../db/tx.ts';
 import type { Customer, CustomerOverride, Feature, Plan } from '../../generated/prisma/client.ts';
 import { AppError } from '../../lib/app-error.ts';
+import { boundBillingCatalog } from '../catalog/billing-catalog.ts';
 import { planEntitlements } from '../catalog/catalog-shape.ts';
+import { getDefaultPlan, getPlan } from '../catalog/get-plan.ts';
 
 export type EntitlementSource = 'plan' | 'override' | 'temporary_grant' | 'none' | 'blocked';
 
@@ -49,20 +51,21 @@ export async function resolveEntitlements(
   const customer =
     typeof customerOrId === 'string' ? await tx.customer.findUnique({ where: { id: customerOrId } }) : customerOrId;
   if (!customer) throw new AppError('NOT_FOUND', 'Customer not found');
+  // The catalog from the event pipeline's in-memory copy when one is bound to `tx` (billing-catalog.ts).
+  const catalog = boundBillingCatalog(tx);
   const [features, plan, overrides] = await Promise.all([
-    tx.feature.findMany({ orderBy: { key: 'asc' } }),
-    customer.planKey
-      ? tx.plan.findUnique({ where: { key: customer.planKey } })
-      : tx.plan.findFirst({ where: { isDefault: true } }),
+    catalog?.features ?? tx.feature.findMany({ orderBy: { key: 'asc' } }),
+    customer.planKey ? getPlan(tx, customer.planKey) : getDefaultPlan(tx),
     tx.customerOverride.findMany({
       where: { customerId: customer.id, revokedAt: null, OR: [{ expiresAt: null }, { expiresAt: { gt: now } }] },
       orderBy: { createdAt: 'asc' },
     }),
   ]);
-  return combine(customer, features, plan, overrides);
+  return combineEntitlements(customer, features, plan, overrides);
 }
 
-function combine(
+/** The rules above on rows already loaded (a catalog change resolves many customers at once). */
+export function combineEntitlements(
   customer: Pick<Customer, 'id' | 'status'>,
   features: Feature[],
   plan: Plan | null,

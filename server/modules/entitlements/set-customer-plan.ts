@@ -5,6 +5,7 @@ import { inTransaction, type DbOrTx } from '../../db/tx.ts';
 import type { Actor } from '../../lib/actor.ts';
 import { AppError } from '../../lib/app-error.ts';
 import { recordAudit } from '../audit/record-audit.ts';
+import { getPlan } from '../catalog/get-plan.ts';
 import { entitlementValues, resolveEntitlements } from './resolve-entitlements.ts';
 
 export interface SetCustomerPlanInput {
@@ -22,7 +23,7 @@ export async function setCustomerPlan(tx: DbOrTx, input: SetCustomerPlanInput) {
   if (!input.reason.trim()) throw new AppError('VALIDATION', 'A reason is required');
   return inTransaction(tx, async (t) => {
     const planKey = input.planKey ?? null;
-    if (planKey && !(await t.plan.findUnique({ where: { key: planKey } }))) {
+    if (planKey && !(await getPlan(t, planKey))) {
       throw new AppError('NOT_FOUND', `Unknown plan "${planKey}"`);
     }
     // The row lock orders concurrent plan changes for one customer.

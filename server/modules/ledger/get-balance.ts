@@ -58,9 +58,9 @@ export async function getBalanceByExternalId(db: DbOrTx, externalId: string, now
   );
   const found = rows[0]?.r;
   if (!found) throw new AppError('NOT_FOUND', `No customer with externalId "${externalId}"`);
-  // jsonb renders timestamps without their zone; they are stored as UTC.
-  const utc = (v: unknown) => (v == null ? null : new Date(`${String(v)}Z`));
-  const lots = found.lots.map((l) => ({ ...l, expiresAt: utc(l.expiresAt), createdAt: utc(l.createdAt)! }));
+  // jsonb renders timestamps as ISO 8601 text with their offset.
+  const at = (v: unknown) => (v == null ? null : new Date(String(v)));
+  const lots = found.lots.map((l) => ({ ...l, expiresAt: at(l.expiresAt), createdAt: at(l.createdAt)! }));
   return balanceView(found, lots, now);
 }
 

@@ -209,8 +209,8 @@ function toPosted(outcome: LedgerOutcome, replayed: boolean): PostedEntry {
   };
 }
 
-// Rows come back as to_jsonb() output: snake_case keys, timestamps without zone (stored as UTC).
-const date = (v: unknown): Date => new Date(`${String(v)}Z`);
+// Rows come back as to_jsonb() output: snake_case keys, timestamps as ISO 8601 text with their offset.
+const date = (v: unknown): Date => new Date(String(v));
 const optDate = (v: unknown): Date | null => (v == null ? null : date(v));
 const str = (v: unknown): string | null => (v == null ? null : String(v));
 

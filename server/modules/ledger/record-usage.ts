@@ -148,7 +148,7 @@ const CONSUME_SQL = `
        recorded AS (
          INSERT INTO usage (id, customer_id, feature, credits, idempotency_key, request_hash, metadata, entry_id, created_at)
          SELECT $2::uuid, customer_id, $4::text, $5::int, $6::text, $7::text, $8::jsonb, (r->'entry'->>'id')::bigint,
-                now() AT TIME ZONE 'UTC'
+                now()
            FROM posted WHERE r->>'status' = 'posted'
          RETURNING id)
   SELECT r, customer_id::text AS customer_id FROM posted`;

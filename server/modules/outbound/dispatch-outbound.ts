@@ -22,8 +22,8 @@ export interface DispatchOptions extends Omit<PostOptions, 'now'> {
   batchSize?: number;
 }
 
-// Timestamp columns hold UTC without a zone: parameters go in as ISO strings converted explicitly.
-const utc = (d: Date) => Prisma.sql`${d.toISOString()}::timestamptz AT TIME ZONE 'UTC'`;
+// Instants go in as ISO text with its offset, so they do not depend on the session's TimeZone.
+const utc = (d: Date) => Prisma.sql`${d.toISOString()}::timestamptz`;
 
 export async function fanOutEvents(db: Db, date: Date, limit = 500): Promise<number> {
   const now = utc(date);
@@ -44,19 +44,44 @@ export async function fanOutEvents(db: Db, date: Date, limit = 500): Promise<num
   return Number(rows[0]?.n ?? 0);
 }
 
-/** Claims due deliveries (pending/retrying and due, or a claim that expired) on enabled endpoints. */
+/** A delivery `d2` (on endpoint `e`) is due: pending/retrying and due, or a claim that expired. */
+const isDue = (now: Prisma.Sql) => Prisma.sql`((d2.status IN ('pending', 'retrying') AND d2.next_attempt_at <= ${now})
+                    OR (d2.status = 'sending' AND d2.locked_until < ${now}))
+               AND (e.enabled OR d2.manual)`;
+
+/** Claims due deliveries on enabled endpoints (or sent by hand). */
 async function claimDue(db: Db, date: Date, limit: number): Promise<string[]> {
-  const now = utc(date);
   const until = utc(new Date(date.getTime() + CLAIM_MS));
   const rows = await db.$queryRaw<Array<{ id: string }>>`
     UPDATE outbound_delivery d SET status = 'sending', locked_until = ${until}
       FROM (SELECT d2.id FROM outbound_delivery d2 JOIN outbound_endpoint e ON e.id = d2.endpoint_id
-             WHERE ((d2.status IN ('pending', 'retrying') AND d2.next_attempt_at <= ${now})
-                    OR (d2.status = 'sending' AND d2.locked_until < ${now}))
-               AND (e.enabled OR d2.manual)
+             WHERE ${isDue(utc(date))}
              ORDER BY d2.next_attempt_at LIMIT ${limit} FOR UPDATE OF d2 SKIP LOCKED) c
      WHERE d.id = c.id RETURNING d.id::text AS id`;
   return rows.map((r) => r.id);
+}
+
+/**
+ * When the next delivery falls due (a retry's backoff, or a claim that expires), null when none
+ * waits: the dispatch job queues its next run for that moment instead of polling.
+ */
+export async function nextOutboundAttemptAt(db: Db): Promise<Date | null> {
+  const rows = await db.$queryRaw<Array<{ at: Date | null }>>`
+    SELECT LEAST(
+             (SELECT min(d.next_attempt_at) FROM outbound_delivery d JOIN outbound_endpoint e ON e.id = d.endpoint_id
+               WHERE d.status IN ('pending', 'retrying') AND (e.enabled OR d.manual)),
+             (SELECT min(locked_until) FROM outbound_delivery WHERE status = 'sending')
+           ) AT TIME ZONE 'UTC' AS at`;
+  return rows[0]?.at ?? null;
+}
+
+/** Whether a run would find work now: events not fanned out yet, or deliveries due. */
+export async function outboundWorkDue(db: Db, date = new Date()): Promise<boolean> {
+  const rows = await db.$queryRaw<Array<{ due: boolean }>>`
+    SELECT EXISTS (SELECT 1 FROM outbound_event WHERE fanned_out_at IS NULL)
+        OR EXISTS (SELECT 1 FROM outbound_delivery d2 JOIN outbound_endpoint e ON e.id = d2.endpoint_id
+                    WHERE ${isDue(utc(date))}) AS due`;
+  return rows[0]?.due ?? false;
 }
 
 function envelopeOf(event: OutboundEvent): OutboundEnvelope {

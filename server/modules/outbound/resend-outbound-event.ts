@@ -1,5 +1,6 @@
 // Staff actions that queue a delivery now: resend any event (delivered or not) to an endpoint, and
-// send a test event. Both create a manual delivery that the dispatch job sends on its next tick.
+// send a test event. Both create a manual delivery; its insert (or the test event's) wakes the
+// dispatch job, which sends it within seconds.
 import { inTransaction, type DbOrTx } from '../../db/tx.ts';
 import type { Actor } from '../../lib/actor.ts';
 import { AppError } from '../../lib/app-error.ts';

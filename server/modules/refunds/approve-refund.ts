@@ -9,7 +9,8 @@ import type { Actor } from '../../lib/actor.ts';
 import { AppError } from '../../lib/app-error.ts';
 import { recordAudit } from '../audit/record-audit.ts';
 import { recomputePaymentRefunds } from '../billing/apply-refund.ts';
-import { calculateRefund, clawbackCreditsFor, moneyText } from './calculate-refund.ts';
+import { formatMoney } from '../../contracts/money.ts';
+import { calculateRefund, clawbackCreditsFor } from './calculate-refund.ts';
 import {
   calculationJson,
   clawBackForRefund,
@@ -55,7 +56,7 @@ export async function approveRefund(
     if (current.amount > calc.proposal) {
       throw new AppError(
         'UNPROCESSABLE',
-        `The request is for ${moneyText(current.amount, current.currency)} but at most ${moneyText(calc.proposal, calc.currency)} can be refunded now: reject it and request again`,
+        `The request is for ${formatMoney(current.amount, current.currency)} but at most ${formatMoney(calc.proposal, calc.currency)} can be refunded now: reject it and request again`,
         { calculation: calc },
       );
     }

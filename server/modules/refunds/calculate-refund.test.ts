@@ -2,13 +2,7 @@
 // expired, frozen, already partly refunded (with and without the credits taken back), rounding.
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import {
-  calculateRefund,
-  clawbackCreditsFor,
-  clawbackFormulaFor,
-  moneyText,
-  type RefundFigures,
-} from './calculate-refund.ts';
+import { calculateRefund, clawbackCreditsFor, clawbackFormulaFor, type RefundFigures } from './calculate-refund.ts';
 
 const base: RefundFigures = {
   currency: 'eur',
@@ -35,15 +29,13 @@ describe('calculateRefund', () => {
       creditsToClawBack: 1000,
       blockedReason: null,
     });
-    expect(c.formula).toBe('Nothing used: full amount EUR 10.00 − EUR 0.00 already refunded = EUR 10.00');
+    expect(c.formula).toBe('Nothing used: full amount €10.00 − €0.00 already refunded = €10.00');
   });
 
   it('partly used: amount × remaining / granted, the remaining credits back', () => {
     const c = calc({ used: 400, remaining: 600 });
     expect(c).toMatchObject({ rule: 'proportional', proposal: 600, creditsToClawBack: 600 });
-    expect(c.formula).toBe(
-      'EUR 10.00 × 600 remaining / 1,000 granted = EUR 6.00, − EUR 0.00 already refunded = EUR 6.00',
-    );
+    expect(c.formula).toBe('€10.00 × 600 remaining / 1,000 granted = €6.00, − €0.00 already refunded = €6.00');
   });
 
   it('all used: nothing to refund, said in words', () => {
@@ -69,17 +61,17 @@ describe('calculateRefund', () => {
   });
 
   it('already partly refunded with credits taken back: the rest is still worth the rest', () => {
-    // A dashboard refund of EUR 3.00 took 300 credits; nothing used: EUR 7.00 and 700 credits left.
+    // A dashboard refund of €3.00 took 300 credits; nothing used: €7.00 and 700 credits left.
     expect(calc({ alreadyRefunded: 300, refundedCredits: 300, remaining: 700 })).toMatchObject({
       rule: 'full',
       proposal: 700,
       creditsToClawBack: 700,
     });
-    // 400 used, then a lowered refund of EUR 3.00 took 300 of the 600 left: EUR 3.00 for 300 remain.
+    // 400 used, then a lowered refund of €3.00 took 300 of the 600 left: €3.00 for 300 remain.
     const c = calc({ used: 400, alreadyRefunded: 300, refundedCredits: 300, remaining: 300 });
     expect(c).toMatchObject({ proposal: 300, creditsToClawBack: 300 });
     expect(c.formula).toBe(
-      'EUR 10.00 × (300 remaining + 300 taken back by earlier refunds) / 1,000 granted = EUR 6.00, − EUR 3.00 already refunded = EUR 3.00',
+      '€10.00 × (300 remaining + 300 taken back by earlier refunds) / 1,000 granted = €6.00, − €3.00 already refunded = €3.00',
     );
   });
 
@@ -114,13 +106,13 @@ describe('calculateRefund', () => {
     expect(clawbackCreditsFor(c, 1)).toBe(1);
     expect(clawbackCreditsFor(c, 600)).toBe(600);
     expect(clawbackCreditsFor(c, 5000)).toBe(600);
-    // 2,000 credits for EUR 29.00: EUR 10.00 pays for 689.66 credits -> 690.
+    // 2,000 credits for €29.00: €10.00 pays for 689.66 credits -> 690.
     const big = calc({ amountPaid: 2900, granted: 2000, used: 500, remaining: 1500 });
     expect(clawbackCreditsFor(big, 1000)).toBe(690);
   });
 
   it('a dashboard refund that took the credits it paid for leaves the calculator nothing to propose', () => {
-    // EUR 6.00 refunded in Stripe on a EUR 10.00 / 1,000-credit pack with 400 used took 600 credits.
+    // €6.00 refunded in Stripe on a €10.00 / 1,000-credit pack with 400 used took 600 credits.
     const c = calc({ used: 400, remaining: 0, refundedCredits: 600, alreadyRefunded: 600 });
     expect(c).toMatchObject({ proposal: 0, refundable: 400, creditsToClawBack: 0 });
     expect(c.blockedReason).toMatch(/Nothing is left to refund/);
@@ -209,38 +201,30 @@ describe('calculateRefund', () => {
   });
 });
 
-describe('moneyText', () => {
-  it('writes minor units with the currency code', () => {
-    expect(moneyText(600, 'eur')).toBe('EUR 6.00');
-    expect(moneyText(5, 'usd')).toBe('USD 0.05');
-    expect(moneyText(1200, 'jpy')).toBe('JPY 1200');
-  });
-});
-
 // Issue 16: the approval dialog shows the requested amount's own calculation, not the proposal's.
 describe('clawbackFormulaFor', () => {
   it('spells out the request, not the proposal, and agrees with clawbackCreditsFor', () => {
     const c = calc({ used: 400, remaining: 600 });
     expect(clawbackFormulaFor(c, 300)).toBe(
-      'EUR 3.00 requested: EUR 3.00 of EUR 10.00 paid × 1,000 granted = 300 credits (rounded up) → 300 credits taken back',
+      '€3.00 requested: €3.00 of €10.00 paid × 1,000 granted = 300 credits (rounded up) → 300 credits taken back',
     );
     expect(clawbackCreditsFor(c, 300)).toBe(300);
     // More than the lot still holds: capped, and said so.
     const few = calc({ used: 900, remaining: 100 });
     expect(clawbackFormulaFor(few, few.proposal)).toBe(
-      'EUR 1.00 requested: EUR 1.00 of EUR 10.00 paid × 1,000 granted = 100 credits (rounded up) → 100 credits taken back',
+      '€1.00 requested: €1.00 of €10.00 paid × 1,000 granted = 100 credits (rounded up) → 100 credits taken back',
     );
     const odd = calc({ amountPaid: 999, granted: 1000, remaining: 1000 });
     expect(clawbackFormulaFor(odd, 1)).toBe(
-      'EUR 0.01 requested: EUR 0.01 of EUR 9.99 paid × 1,000 granted = 2 credits (rounded up) → 2 credits taken back',
+      '€0.01 requested: €0.01 of €9.99 paid × 1,000 granted = 2 credits (rounded up) → 2 credits taken back',
     );
     expect(clawbackFormulaFor(calc({ granted: 0, remaining: 0 }), 500)).toBe(
-      'EUR 5.00 requested; this payment granted no credits, so none are taken back',
+      '€5.00 requested; this payment granted no credits, so none are taken back',
     );
   });
 
   it('says when a request is above what can be refunded now', () => {
     const c = calc({ used: 400, remaining: 600 });
-    expect(clawbackFormulaFor(c, 800)).toContain('EUR 8.00 requested (at most EUR 6.00 can be refunded now)');
+    expect(clawbackFormulaFor(c, 800)).toContain('€8.00 requested (at most €6.00 can be refunded now)');
   });
 });

@@ -13,7 +13,7 @@
 // Frozen credits (an open dispute on the payment) cannot be refunded: the dispute decides.
 // Integer arithmetic throughout (BigInt for the product), rounded down to the minor unit, so a
 // refund never pays out more than the unused share.
-import { creditsText, moneyText } from '../../contracts/money.ts';
+import { formatCredits, formatMoney } from '../../contracts/money.ts';
 import { refundClawbackCredits } from '../billing/refund-clawback-credits.ts';
 
 export interface RefundFigures {
@@ -58,9 +58,6 @@ export interface RefundCalculation extends RefundFigures {
   fingerprint: string;
 }
 
-// Texts stored with a refund (formula, audit reason) use the shared exact formatting.
-export { creditsText, moneyText } from '../../contracts/money.ts';
-
 function refundFingerprint(f: RefundFigures): string {
   return [
     'v1',
@@ -84,7 +81,7 @@ function mulDiv(a: number, b: number, c: number): number {
 
 export function calculateRefund(f: RefundFigures): RefundCalculation {
   const refundable = Math.max(0, f.amountPaid - f.alreadyRefunded);
-  const money = (m: number) => moneyText(m, f.currency);
+  const money = (m: number) => formatMoney(m, f.currency);
   const already = `${money(f.alreadyRefunded)} already refunded`;
   let rule: RefundRule;
   let proposal: number;
@@ -105,10 +102,10 @@ export function calculateRefund(f: RefundFigures): RefundCalculation {
     proposal = Math.min(refundable, Math.max(0, value - f.alreadyRefunded));
     const share =
       f.refundedCredits > 0
-        ? `(${creditsText(f.remaining)} remaining + ${creditsText(f.refundedCredits)} taken back by earlier refunds)`
-        : `${creditsText(f.remaining)} remaining`;
+        ? `(${formatCredits(f.remaining)} remaining + ${formatCredits(f.refundedCredits)} taken back by earlier refunds)`
+        : `${formatCredits(f.remaining)} remaining`;
     formula =
-      `${money(f.amountPaid)} × ${share} / ${creditsText(f.granted)} granted = ${money(value)}, ` +
+      `${money(f.amountPaid)} × ${share} / ${formatCredits(f.granted)} granted = ${money(value)}, ` +
       `− ${already} = ${money(proposal)}` +
       (value - f.alreadyRefunded < 0 ? ' (nothing below zero)' : '');
   }
@@ -119,7 +116,7 @@ export function calculateRefund(f: RefundFigures): RefundCalculation {
   } else if (f.frozen > 0 || f.disputeStatus) {
     blockedReason =
       f.frozen > 0
-        ? `${creditsText(f.frozen)} credits of this payment are frozen by an open dispute: the dispute decides what happens to them, so no refund can be made now.`
+        ? `${formatCredits(f.frozen)} credits of this payment are frozen by an open dispute: the dispute decides what happens to them, so no refund can be made now.`
         : 'A dispute is open on this charge: Stripe refuses refunds until the bank decides.';
   } else if (refundable <= 0) {
     blockedReason = 'This payment has been refunded in full already.';
@@ -162,13 +159,13 @@ export function clawbackCreditsFor(
 /**
  * How a request for `amount` becomes the credits it takes back, with its own numbers (not the
  * proposal's): what finance approves is this request, which may be less than the most that could
- * be refunded. "EUR 3.00 of EUR 10.00 paid × 1,000 granted = 300 credits (rounded up) → 300 taken back".
+ * be refunded. "€3.00 of €10.00 paid × 1,000 granted = 300 credits (rounded up) → 300 taken back".
  */
 export function clawbackFormulaFor(
   calc: Pick<RefundCalculation, 'remaining' | 'proposal' | 'amountPaid' | 'granted' | 'currency'>,
   amount: number,
 ): string {
-  const money = (m: number) => moneyText(m, calc.currency);
+  const money = (m: number) => formatMoney(m, calc.currency);
   const back = clawbackCreditsFor(calc, amount);
   if (calc.granted <= 0) return `${money(amount)} requested; this payment granted no credits, so none are taken back`;
   const counted = Math.min(amount, calc.proposal);
@@ -181,9 +178,9 @@ export function clawbackFormulaFor(
   return (
     `${money(amount)} requested` +
     (counted < amount ? ` (at most ${money(counted)} can be refunded now)` : '') +
-    `: ${money(counted)} of ${money(calc.amountPaid)} paid × ${creditsText(calc.granted)} granted = ` +
-    `${creditsText(paidFor)} credits (rounded up)` +
-    (paidFor > calc.remaining ? `, but only ${creditsText(calc.remaining)} remain` : '') +
-    ` → ${creditsText(back)} credits taken back`
+    `: ${money(counted)} of ${money(calc.amountPaid)} paid × ${formatCredits(calc.granted)} granted = ` +
+    `${formatCredits(paidFor)} credits (rounded up)` +
+    (paidFor > calc.remaining ? `, but only ${formatCredits(calc.remaining)} remain` : '') +
+    ` → ${formatCredits(back)} credits taken back`
   );
 }

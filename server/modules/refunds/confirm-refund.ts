@@ -18,7 +18,8 @@ import { recordAudit } from '../audit/record-audit.ts';
 import { applyRefund, recomputePaymentRefunds } from '../billing/apply-refund.ts';
 import { clawbackLot } from '../ledger/clawback-lot.ts';
 import { restoreCredits } from '../ledger/restore-credits.ts';
-import { creditsText, moneyText, type RefundCalculation } from './calculate-refund.ts';
+import { formatCredits, formatMoney } from '../../contracts/money.ts';
+import type { RefundCalculation } from './calculate-refund.ts';
 import { lockForRefund } from './load-refund-figures.ts';
 
 export interface RefundDeps {
@@ -68,7 +69,7 @@ export async function clawBackForRefund(
     credits,
     type: 'refund_clawback',
     idempotencyKey: `refund_clawback:${refund.id}`,
-    reason: `Refund of ${moneyText(refund.amount, refund.currency)}: ${refund.reason ?? 'no reason given'}`,
+    reason: `Refund of ${formatMoney(refund.amount, refund.currency)}: ${refund.reason ?? 'no reason given'}`,
     actor,
     reference: refund.id,
     referenceType: 'creditdesk_refund',
@@ -123,7 +124,7 @@ export async function confirmRefund(deps: RefundDeps, refundId: string, actor: A
         'STRIPE_ERROR',
         `Stripe refused the refund: ${message}` +
           (row.creditsClawedBack > 0
-            ? ` The ${creditsText(row.creditsClawedBack)} credits taken back were given back.`
+            ? ` The ${formatCredits(row.creditsClawedBack)} credits taken back were given back.`
             : '') +
           ' Nothing was refunded.',
         { refundId: row.id, resumable: false },
@@ -161,7 +162,7 @@ async function undoRefund(
         credits: current.creditsClawedBack,
         type: 'refund_restore',
         idempotencyKey: `refund_restore:${current.id}`,
-        reason: `Stripe refused the refund of ${moneyText(current.amount, current.currency)}: credits given back`,
+        reason: `Stripe refused the refund of ${formatMoney(current.amount, current.currency)}: credits given back`,
         actor,
         reference: current.id,
         referenceType: 'creditdesk_refund',

@@ -114,7 +114,7 @@ describe('refund of a credit pack', () => {
     const preview = await w.as('finance').refunds.preview({ paymentId: payment.id, amount: 1000 });
     expect(preview.calculation).toMatchObject({ used: 500, remaining: 1500, proposal: 2175, creditsToClawBack: 1500 });
     expect(preview.calculation.formula).toBe(
-      'EUR 29.00 × 1,500 remaining / 2,000 granted = EUR 21.75, − EUR 0.00 already refunded = EUR 21.75',
+      '€29.00 × 1,500 remaining / 2,000 granted = €21.75, − €0.00 already refunded = €21.75',
     );
     expect(preview).toMatchObject({ amount: 1000, creditsForAmount: 690 });
 

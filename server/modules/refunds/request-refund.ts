@@ -13,7 +13,8 @@ import { AppError } from '../../lib/app-error.ts';
 import { recordAudit } from '../audit/record-audit.ts';
 import { recomputePaymentRefunds } from '../billing/apply-refund.ts';
 import { getRules } from '../catalog/get-rules.ts';
-import { calculateRefund, clawbackCreditsFor, moneyText } from './calculate-refund.ts';
+import { formatMoney } from '../../contracts/money.ts';
+import { calculateRefund, clawbackCreditsFor } from './calculate-refund.ts';
 import {
   calculationJson,
   clawBackForRefund,
@@ -84,7 +85,7 @@ export async function requestRefund(deps: RefundDeps, input: RequestRefundInput,
     if (waiting) {
       throw new AppError(
         'CONFLICT',
-        `A refund of ${moneyText(waiting.amount, waiting.currency)} for this payment is already waiting for approval: approve or reject it first`,
+        `A refund of ${formatMoney(waiting.amount, waiting.currency)} for this payment is already waiting for approval: approve or reject it first`,
         { refundId: waiting.id },
       );
     }
@@ -104,7 +105,7 @@ export async function requestRefund(deps: RefundDeps, input: RequestRefundInput,
     if (input.amount > calc.proposal) {
       throw new AppError(
         'UNPROCESSABLE',
-        `At most ${moneyText(calc.proposal, calc.currency)} can be refunded for this payment (${calc.formula})`,
+        `At most ${formatMoney(calc.proposal, calc.currency)} can be refunded for this payment (${calc.formula})`,
         { calculation: calc },
       );
     }

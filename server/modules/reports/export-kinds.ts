@@ -56,7 +56,8 @@ export function decimalSql(minorExpr: string, currencyExpr: string): string {
 /** A staff user's name by the id a record keeps (null for non-staff actors). */
 const staffName = (idExpr: string) => `(SELECT su.name FROM "user" su WHERE su.id = ${idExpr})`;
 export function cellSql(expr: string, kind: CellKind = 'plain'): string {
-  if (kind === 'ts') return `COALESCE(replace((${expr})::text, ' ', 'T') || 'Z', '')`;
+  // Written in UTC with a literal Z, whatever the session's TimeZone.
+  if (kind === 'ts') return `COALESCE(replace(((${expr}) AT TIME ZONE 'UTC')::text, ' ', 'T') || 'Z', '')`;
   if (kind === 'plain') return `COALESCE((${expr})::text, '')`;
   const v = `(${expr})::text`;
   const formula = `(${v} ~ '^[=+@\\t\\r-]' AND ${v} !~ '^-?[0-9]+(\\.[0-9]+)?$')`;
@@ -82,16 +83,18 @@ function dated(
 ): KindQuery {
   const t = `${alias}.${timeCol}`;
   const id = `${alias}.id`;
-  const range = `${t} < ($2::date + 1)::timestamp`;
+  // The range is whole UTC calendar days: its ends are UTC midnights whatever the session's TimeZone.
+  const start = `($1::date::timestamp AT TIME ZONE 'UTC')`;
+  const range = `${t} < (($2::date + 1)::timestamp AT TIME ZONE 'UTC')`;
   return {
     columns: columns.map(([name]) => name),
     batch(r, after, limit) {
       return {
         sql: `SELECT ${t}::text AS k0, ${id}::text AS k1, ${lineSql(columns)} AS line
                 FROM ${table} ${alias} ${joins}
-               WHERE ${t} >= GREATEST($1::date::timestamp, COALESCE($3::timestamp, $1::date::timestamp))
+               WHERE ${t} >= GREATEST(${start}, COALESCE($3::timestamptz, ${start}))
                  AND ${range}
-                 AND ($3::timestamp IS NULL OR ${t} > $3::timestamp OR ${id} > $4::${idCast})
+                 AND ($3::timestamptz IS NULL OR ${t} > $3::timestamptz OR ${id} > $4::${idCast})
                ORDER BY ${t}, ${id}
                LIMIT $5::int`,
         params: [r.from, r.to, after?.at ?? null, after?.id ?? null, limit],
@@ -99,7 +102,7 @@ function dated(
     },
     count(r) {
       return {
-        sql: `SELECT count(*)::text FROM ${table} ${alias} WHERE ${t} >= $1::date::timestamp AND ${range}`,
+        sql: `SELECT count(*)::text FROM ${table} ${alias} WHERE ${t} >= ${start} AND ${range}`,
         params: [r.from, r.to],
       };
     },
@@ -235,12 +238,11 @@ const LIABILITY_QUERY: KindQuery = {
     const paidValue = `COALESCE(sum(CASE WHEN lots.cost_basis = 'paid' AND lots.granted > 0
                                 THEN (COALESCE(lots.amount_paid, 0)::bigint * lots.remaining) / lots.granted END), 0)`;
     const within = (days: number) =>
-      `COALESCE(sum(lots.remaining) FILTER (WHERE lots.expires_at <= (SELECT t FROM now_utc) + interval '${days} days'), 0)`;
+      `COALESCE(sum(lots.remaining) FILTER (WHERE lots.expires_at <= now() + interval '${days} days'), 0)`;
     return {
-      sql: `WITH now_utc AS (SELECT (now() AT TIME ZONE 'UTC') AS t),
-            live AS (
-              SELECT l.* FROM credit_lot l, now_utc
-               WHERE l.remaining > 0 AND (l.expires_at IS NULL OR l.expires_at > now_utc.t)
+      sql: `WITH live AS (
+              SELECT l.* FROM credit_lot l
+               WHERE l.remaining > 0 AND (l.expires_at IS NULL OR l.expires_at > now())
             ),
             c AS (
               SELECT cu.id, cu.external_id, cu.email, cu.status FROM customer cu
@@ -273,7 +275,7 @@ const LIABILITY_QUERY: KindQuery = {
   count() {
     return {
       sql: `SELECT count(DISTINCT customer_id)::text FROM credit_lot
-             WHERE remaining > 0 AND (expires_at IS NULL OR expires_at > now() AT TIME ZONE 'UTC')`,
+             WHERE remaining > 0 AND (expires_at IS NULL OR expires_at > now())`,
       params: [],
     };
   },

@@ -2,6 +2,7 @@
 // packs (by currency: nothing is converted), refunds, disputes (count, rate against the month's
 // paid payments, win rate of the decided ones) and credits issued vs consumed vs expired.
 import type { DbOrTx } from '../../db/tx.ts';
+import { Prisma } from '../../generated/prisma/client.ts';
 import type { ExportRange } from './export-kinds.ts';
 import { assertRange } from './stream-export.ts';
 
@@ -66,46 +67,50 @@ const n = (v: unknown) => Number(v ?? 0);
 export async function getReportCharts(db: DbOrTx, range: ExportRange): Promise<ReportCharts> {
   assertRange(range);
   const { from, to } = range;
+  // Report months and days are UTC calendar ones (as monthsOf): the range's ends are UTC midnights
+  // and rows bucket by their UTC month, whatever the session's TimeZone.
+  const start = Prisma.sql`(${from}::date::timestamp AT TIME ZONE 'UTC')`;
+  const end = Prisma.sql`((${to}::date + 1)::timestamp AT TIME ZONE 'UTC')`;
   const [revenue, refunds, disputes, payments, credits] = await Promise.all([
     db.$queryRaw<Array<{ month: string; currency: string; subscriptions: bigint; packs: bigint; payments: bigint }>>`
-      SELECT to_char(COALESCE(paid_at, created_at), 'YYYY-MM') AS month, currency,
+      SELECT to_char(COALESCE(paid_at, created_at) AT TIME ZONE 'UTC', 'YYYY-MM') AS month, currency,
              COALESCE(sum(amount) FILTER (WHERE kind = 'subscription'), 0)::bigint AS subscriptions,
              COALESCE(sum(amount) FILTER (WHERE kind <> 'subscription'), 0)::bigint AS packs,
              count(*)::bigint AS payments
         FROM payment
        WHERE status IN ('paid', 'partially_refunded', 'refunded')
-         AND COALESCE(paid_at, created_at) >= ${from}::date::timestamp
-         AND COALESCE(paid_at, created_at) < (${to}::date + 1)::timestamp
+         AND COALESCE(paid_at, created_at) >= ${start}
+         AND COALESCE(paid_at, created_at) < ${end}
        GROUP BY 1, 2 ORDER BY 1, 2`,
     db.$queryRaw<Array<{ month: string; currency: string; amount: bigint; count: bigint }>>`
-      SELECT to_char(created_at, 'YYYY-MM') AS month, currency, sum(amount)::bigint AS amount, count(*)::bigint AS count
+      SELECT to_char(created_at AT TIME ZONE 'UTC', 'YYYY-MM') AS month, currency, sum(amount)::bigint AS amount, count(*)::bigint AS count
         FROM refund
        WHERE status IN ('pending', 'succeeded')
-         AND created_at >= ${from}::date::timestamp AND created_at < (${to}::date + 1)::timestamp
+         AND created_at >= ${start} AND created_at < ${end}
        GROUP BY 1, 2 ORDER BY 1, 2`,
     db.$queryRaw<Array<{ month: string; opened: bigint; won: bigint; lost: bigint }>>`
-      SELECT to_char(stripe_created, 'YYYY-MM') AS month, count(*)::bigint AS opened,
+      SELECT to_char(stripe_created AT TIME ZONE 'UTC', 'YYYY-MM') AS month, count(*)::bigint AS opened,
              count(*) FILTER (WHERE status = 'won')::bigint AS won,
              count(*) FILTER (WHERE status = 'lost')::bigint AS lost
         FROM dispute
-       WHERE stripe_created >= ${from}::date::timestamp AND stripe_created < (${to}::date + 1)::timestamp
+       WHERE stripe_created >= ${start} AND stripe_created < ${end}
        GROUP BY 1 ORDER BY 1`,
     db.$queryRaw<Array<{ month: string; payments: bigint }>>`
-      SELECT to_char(COALESCE(paid_at, created_at), 'YYYY-MM') AS month, count(*)::bigint AS payments
+      SELECT to_char(COALESCE(paid_at, created_at) AT TIME ZONE 'UTC', 'YYYY-MM') AS month, count(*)::bigint AS payments
         FROM payment
        WHERE status IN ('paid', 'partially_refunded', 'refunded')
-         AND COALESCE(paid_at, created_at) >= ${from}::date::timestamp
-         AND COALESCE(paid_at, created_at) < (${to}::date + 1)::timestamp
+         AND COALESCE(paid_at, created_at) >= ${start}
+         AND COALESCE(paid_at, created_at) < ${end}
        GROUP BY 1`,
     db.$queryRaw<Array<{ month: string; issued: bigint; consumed: bigint; expired: bigint }>>`
-      SELECT to_char(created_at, 'YYYY-MM') AS month,
+      SELECT to_char(created_at AT TIME ZONE 'UTC', 'YYYY-MM') AS month,
              COALESCE(sum(credits) FILTER (WHERE type IN ('grant', 'purchase', 'subscription_grant')
                                           OR (type = 'manual_adjustment' AND credits > 0)), 0)::bigint AS issued,
              COALESCE(-sum(credits) FILTER (WHERE type IN ('usage', 'reversal')
                                            OR (type = 'manual_adjustment' AND credits < 0)), 0)::bigint AS consumed,
              COALESCE(-sum(credits) FILTER (WHERE type = 'expiration'), 0)::bigint AS expired
         FROM ledger_entry
-       WHERE created_at >= ${from}::date::timestamp AND created_at < (${to}::date + 1)::timestamp
+       WHERE created_at >= ${start} AND created_at < ${end}
        GROUP BY 1 ORDER BY 1`,
   ]);
 

@@ -2,7 +2,7 @@
 // the event row and its delivery row commit together and the 2xx can follow right after. The
 // delivery's outcome is final here for duplicates and ignored types; for an event applied inline
 // the processing transaction overwrites it with the result (processed, deferred, failed).
-import type { Db } from '../../db/client.ts';
+import { hotQuery, type Db } from '../../db/client.ts';
 import { Prisma } from '../../generated/prisma/client.ts';
 import type { EventStatus } from '../../generated/prisma/enums.ts';
 
@@ -30,8 +30,19 @@ export interface IngestEventResult {
 }
 
 export async function ingestEvent(db: Db, input: IngestEventInput): Promise<IngestEventResult> {
-  const rows = await db.$queryRaw<IngestRow[]>(ingestStatement(input));
-  return ingestResult(input, rows);
+  // Every ignored type and every repeat ends here: one prepared statement straight on the pool.
+  const statement = ingestStatement(input);
+  const rows = await hotQuery<Omit<IngestRow, 'id'> & { id: bigint | string }>(
+    db,
+    'stripe_ingest_event',
+    statement.text,
+    statement.values,
+  );
+  // node-postgres reads bigint as text.
+  return ingestResult(
+    input,
+    rows.map((r) => ({ ...r, id: BigInt(r.id) })),
+  );
 }
 
 export type IngestRow = { id: bigint; duplicate: boolean; status: EventStatus | null };
@@ -61,14 +72,14 @@ export function ingestStatement(input: IngestEventInput, lockKeys: string[] | nu
       INSERT INTO stripe_event (id, type, api_version, created, livemode, payload, object_id, status, source,
                                 request_id, received_at, updated_at)
       VALUES (${event.id}, ${event.type}, ${event.api_version ?? null},
-              to_timestamp(${event.created}::double precision) AT TIME ZONE 'UTC', ${event.livemode},
+              to_timestamp(${event.created}::double precision), ${event.livemode},
               ${input.rawJson}::jsonb, ${input.objectId}, ${initial}::"EventStatus", ${input.source},
-              ${input.requestId ?? null}, now() AT TIME ZONE 'UTC', now() AT TIME ZONE 'UTC')
+              ${input.requestId ?? null}, now(), now())
       ON CONFLICT (id) DO NOTHING
       RETURNING status
     ), del AS (
       INSERT INTO webhook_delivery (event_id, received_at, duplicate, source, outcome, duration_ms)
-      SELECT ${event.id}, now() AT TIME ZONE 'UTC', NOT EXISTS (SELECT 1 FROM ins), ${input.source},
+      SELECT ${event.id}, now(), NOT EXISTS (SELECT 1 FROM ins), ${input.source},
              CASE WHEN NOT EXISTS (SELECT 1 FROM ins) THEN 'duplicate' ELSE ${initial}::text END,
              ${input.elapsedMs === undefined ? null : Math.round(input.elapsedMs)}::int
       RETURNING id, duplicate

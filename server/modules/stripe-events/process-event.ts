@@ -6,6 +6,7 @@
 import type Stripe from 'stripe';
 import type { Db } from '../../db/client.ts';
 import { PIPELINE_TX_OPTIONS, type Tx } from '../../db/tx.ts';
+import { bindBillingCatalog, type BillingCatalogSource } from '../catalog/billing-catalog.ts';
 import type { EventStatus } from '../../generated/prisma/enums.ts';
 import { AppError } from '../../lib/app-error.ts';
 import { metrics } from '../../lib/metrics.ts';
@@ -41,6 +42,8 @@ export interface PipelineContext {
   now?: () => Date;
   /** This deployment's mode: an event of the other mode is refused (failed, never applied). */
   livemode?: boolean;
+  /** The process's in-memory catalog (billing-catalog.ts); unset: handlers read the catalog's tables. */
+  catalog?: BillingCatalogSource;
 }
 
 export interface StoredEventRow {
@@ -270,7 +273,9 @@ async function applyInTransaction(
   ingest?: { input: IngestEventInput; startedAt: number; stored?: IngestEventResult },
 ): Promise<ProcessResult> {
   const now = ctx.now?.() ?? new Date();
+  const catalog = (await ctx.catalog?.()) ?? null;
   return ctx.prisma.$transaction(async (tx: Tx) => {
+    bindBillingCatalog(tx, catalog);
     // One round trip: lock the event row (a concurrent duplicate waits here, then sees
     // `processed`), then the handler's keys, sorted, so two events sharing keys always take them in
     // the same order (no deadlock). Storing the event in this transaction holds its row the same way.
@@ -349,16 +354,16 @@ async function recordOutcome(
              last_error = ${input.lastError},
              cause = ${input.cause?.code ?? null},
              cause_detail = ${input.cause ? JSON.stringify(input.cause.detail) : null}::jsonb,
-             next_attempt_at = ${iso(input.nextAttemptAt)}::timestamptz AT TIME ZONE 'UTC',
+             next_attempt_at = ${iso(input.nextAttemptAt)}::timestamptz,
              processed_at = CASE WHEN ${input.attempt.outcome} = 'processed'
-                                 THEN ${iso(input.now)}::timestamptz AT TIME ZONE 'UTC' ELSE processed_at END,
+                                 THEN ${iso(input.now)}::timestamptz ELSE processed_at END,
              customer_id = COALESCE(${input.customerId}::uuid, customer_id),
-             updated_at = now() AT TIME ZONE 'UTC'
+             updated_at = now()
        WHERE id = ${input.eventId}
       RETURNING id
     ), att AS (
       INSERT INTO event_processing_attempt (event_id, started_at, outcome, error, summary, duration_ms, actor_id)
-      SELECT id, now() AT TIME ZONE 'UTC', ${input.attempt.outcome}, ${input.attempt.error}, ${input.attempt.summary},
+      SELECT id, now(), ${input.attempt.outcome}, ${input.attempt.error}, ${input.attempt.summary},
              ${input.durationMs}::int, ${input.actorId}
         FROM ev
       RETURNING id

@@ -5,6 +5,8 @@ import type Stripe from 'stripe';
 import type { Tx } from '../../db/tx.ts';
 import type { Actor } from '../../lib/actor.ts';
 import type { HandlerOutcome } from '../stripe-events/event-handler.ts';
+import { packWords } from '../../contracts/catalog-names.ts';
+import { loadCatalogNames } from '../catalog/catalog-names.ts';
 import { grantCredits } from '../ledger/grant-credits.ts';
 import { recordOutboundEvent } from '../outbound/record-outbound-event.ts';
 
@@ -18,6 +20,7 @@ export async function applyTopupPayment(
   const topup = await tx.autoTopup.findUnique({ where: { id: topupId } });
   if (!topup) return { summary: `payment intent ${pi.id}: top-up ${topupId} is unknown here` };
   const credits = topup.credits ?? Number(pi.metadata.credits ?? 0);
+  const pack = packWords(await loadCatalogNames(tx), topup.packKey);
   const grant = await grantCredits(tx, {
     customerId: topup.customerId,
     credits,
@@ -28,7 +31,7 @@ export async function applyTopupPayment(
     currency: pi.currency,
     stripeReference: pi.id,
     idempotencyKey: `grant:${pi.id}`,
-    reason: `Automatic top-up: pack ${topup.packKey} (${pi.id})`,
+    reason: `Automatic top-up: ${pack} (${pi.id})`,
     actor: input.actor,
     reference: pi.id,
     referenceType: 'payment_intent',
@@ -71,7 +74,7 @@ export async function applyTopupPayment(
   return {
     summary: grant.replayed
       ? `automatic top-up ${topup.id} was already credited`
-      : `automatic top-up: granted ${credits} credits (pack ${topup.packKey}) for ${pi.id}`,
+      : `automatic top-up: granted ${credits} credits (${pack}) for ${pi.id}`,
     customerId: topup.customerId,
   };
 }

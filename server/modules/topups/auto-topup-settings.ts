@@ -1,6 +1,6 @@
-// Per-customer auto top-up settings and the plan defaults they fall back to. The balance trigger
-// (prisma/sql/functions/outbound_on_balance_drop.sql) reads the same columns to decide a crossing in SQL; this is the
-// TypeScript view of it for staff and the charging job.
+// Per-customer auto top-up settings and the plan defaults they fall back to. The ledger's write path
+// (prisma/sql/functions/ledger_post_entry.sql, then outbound_on_balance_drop.sql) reads the same
+// columns to decide a crossing in SQL; this is the TypeScript view of it for staff and the charging job.
 import type { DbOrTx } from '../../db/tx.ts';
 import { inTransaction } from '../../db/tx.ts';
 import type { Actor } from '../../lib/actor.ts';

@@ -9,6 +9,7 @@ import type { Db } from '../../db/client.ts';
 import type { AutoTopup } from '../../generated/prisma/client.ts';
 import { getAutoTopup } from './auto-topup-settings.ts';
 import { failTopup, failureOf, type TopupFailure } from './fail-topup.ts';
+import { formatMoney } from '../../contracts/money.ts';
 
 /** A processing top-up older than this lost its worker: take it over (same idempotency key). */
 const STALE_MS = 5 * 60_000;
@@ -16,13 +17,18 @@ const STALE_MS = 5 * 60_000;
 async function claim(db: Db, limit: number, now: Date): Promise<AutoTopup[]> {
   const stale = new Date(now.getTime() - STALE_MS).toISOString();
   return db.$queryRaw<AutoTopup[]>`
-    UPDATE auto_topup t SET status = 'processing', updated_at = now() AT TIME ZONE 'UTC'
+    UPDATE auto_topup t SET status = 'processing', updated_at = now()
       FROM (SELECT id FROM auto_topup
              WHERE status = 'pending'
-                OR (status = 'processing' AND updated_at < ${stale}::timestamptz AT TIME ZONE 'UTC')
+                OR (status = 'processing' AND updated_at < ${stale}::timestamptz)
              ORDER BY created_at LIMIT ${limit} FOR UPDATE SKIP LOCKED) c
      WHERE t.id = c.id
     RETURNING t.id, t.customer_id AS "customerId", t.pack_key AS "packKey", t.payment_intent_id AS "paymentIntentId"`;
+}
+
+/** Whether a top-up waits to be charged (the auto-topup job's check while it cannot be woken). */
+export async function hasPendingTopups(db: Db): Promise<boolean> {
+  return (await db.autoTopup.count({ where: { status: 'pending' }, take: 1 })) > 0;
 }
 
 export async function chargePendingTopups(
@@ -70,7 +76,7 @@ async function chargeOne(db: Db, stripe: Stripe | null, id: string, now: Date) {
     if ((spent._sum.amount ?? 0) + amount > settings.monthlyCap) {
       return fail(db, topup, {
         code: 'monthly_cap',
-        message: `${spent._sum.amount ?? 0} + ${amount} ${currency} would pass the monthly cap of ${settings.monthlyCap}`,
+        message: `${formatMoney(spent._sum.amount ?? 0, currency)} + ${formatMoney(amount, currency)} would pass the monthly cap of ${formatMoney(settings.monthlyCap, currency)}`,
       });
     }
   }

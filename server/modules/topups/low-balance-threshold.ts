@@ -1,6 +1,6 @@
 // The per-customer credits.low threshold (customer.low_balance_threshold): support sets it for one
-// customer, overriding the plan's. The balance trigger (prisma/sql/functions/outbound_on_balance_drop.sql)
-// reads the same column, so a new value applies from the next consume.
+// customer, overriding the plan's. The ledger's write path (prisma/sql/functions/ledger_post_entry.sql)
+// reads the same column with the customer row lock, so a new value applies from the next consume.
 import type { DbOrTx } from '../../db/tx.ts';
 import { inTransaction } from '../../db/tx.ts';
 import type { Actor } from '../../lib/actor.ts';

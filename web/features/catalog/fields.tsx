@@ -1,6 +1,7 @@
 // Small controls of the catalog editor: number and money fields that keep what was typed (so the
 // server can say what is wrong with it), a price id list field, text cells, and the inline problem list.
 import { useState, type ComponentProps } from 'react';
+import { controlProps, FieldError } from '@/components/field';
 import { Input } from '@/components/ui/input';
 import { cn } from '@/lib/utils';
 import { fieldId, majorToMinor, minorToMajor, numberTextToString, parseNumberText, type NumberText } from './draft';
@@ -29,12 +30,10 @@ export function NumberInput({
   const [text, setText] = useSyncedText(value, numberTextToString, parseNumberText);
   return (
     <Input
-      id={fieldId(path)}
       inputMode="numeric"
       className={cn('h-8 tabular-nums', className)}
       value={text}
-      aria-invalid={problems.length > 0}
-      aria-describedby={problems.length ? `${fieldId(path)}-problems` : undefined}
+      {...controlProps(fieldId(path), problems.length > 0)}
       onChange={(e) => {
         setText(e.target.value);
         onChange(parseNumberText(e.target.value));
@@ -66,12 +65,10 @@ export function MoneyInput({
   );
   return (
     <Input
-      id={fieldId(path)}
       inputMode="decimal"
       className={cn('h-8 tabular-nums', className)}
       value={text}
-      aria-invalid={problems.length > 0}
-      aria-describedby={problems.length ? `${fieldId(path)}-problems` : undefined}
+      {...controlProps(fieldId(path), problems.length > 0)}
       onChange={(e) => {
         setText(e.target.value);
         onChange(majorToMinor(e.target.value, currency));
@@ -100,13 +97,11 @@ export function PriceIdsInput({
   );
   return (
     <Input
-      id={fieldId(path)}
       className={cn('h-8 font-mono text-xs', className)}
       placeholder="price_…, price_…"
       spellCheck={false}
       value={text}
-      aria-invalid={problems.length > 0}
-      aria-describedby={problems.length ? `${fieldId(path)}-problems` : undefined}
+      {...controlProps(fieldId(path), problems.length > 0)}
       onChange={(e) => {
         setText(e.target.value);
         onChange(splitIds(e.target.value));
@@ -128,11 +123,9 @@ export function TextField({
   return (
     <>
       <Input
-        id={fieldId(path)}
         className={cn('h-8', className)}
         value={value}
-        aria-invalid={problems.length > 0}
-        aria-describedby={problems.length ? `${fieldId(path)}-problems` : undefined}
+        {...controlProps(fieldId(path), problems.length > 0)}
         onChange={(e) => onChange(e.target.value)}
         {...props}
       />
@@ -145,13 +138,12 @@ export function TextField({
 export function Problems({ path, problems }: { path: string; problems: string[] }) {
   if (!problems.length) return null;
   return (
-    <ul
-      id={`${fieldId(path)}-problems`}
-      className="mt-1 flex max-w-56 flex-col gap-0.5 text-xs whitespace-normal text-destructive"
-    >
-      {problems.map((p) => (
-        <li key={p}>{p}</li>
-      ))}
-    </ul>
+    <FieldError id={fieldId(path)} className="mt-1 max-w-56 text-xs whitespace-normal">
+      <ul className="flex flex-col gap-0.5">
+        {problems.map((p) => (
+          <li key={p}>{p}</li>
+        ))}
+      </ul>
+    </FieldError>
   );
 }

@@ -10,7 +10,7 @@ import { useEffect, useState } from 'react';
 import { useForm, useWatch } from 'react-hook-form';
 import { toast } from 'sonner';
 import type { z } from 'zod';
-import { Field } from '@/components/field';
+import { controlProps, Field, FormError } from '@/components/field';
 import { ReasonTextarea } from '@/components/reason-textarea';
 import { ErrorState, SkeletonRows } from '@/components/states';
 import { Button } from '@/components/ui/button';
@@ -292,17 +292,16 @@ function MapPriceForm({
           {target.kind === 'new_pack' && (
             <div className="grid gap-3 sm:grid-cols-[1fr_10rem]">
               <Field id="map-pack-name" label="Pack name" error={targetErrors?.name?.message}>
-                <Input id="map-pack-name" aria-invalid={!!targetErrors?.name} {...form.register('target.name')} />
+                <Input {...controlProps('map-pack-name', targetErrors?.name)} {...form.register('target.name')} />
               </Field>
               <Field id="map-pack-credits" label="Credits it grants" error={targetErrors?.credits?.message}>
                 <Input
-                  id="map-pack-credits"
                   type="number"
                   inputMode="numeric"
                   step={1}
                   min={1}
                   className="tabular-nums"
-                  aria-invalid={!!targetErrors?.credits}
+                  {...controlProps('map-pack-credits', targetErrors?.credits)}
                   {...form.register('target.credits', { valueAsNumber: true })}
                 />
               </Field>
@@ -340,11 +339,7 @@ function MapPriceForm({
               {...form.register('reason')}
             />
           </Field>
-          {serverError && (
-            <p role="alert" className="text-sm text-destructive">
-              {serverError}
-            </p>
-          )}
+          <FormError>{serverError}</FormError>
           <DialogFooter>
             <Button type="button" variant="outline" onClick={onClose}>
               Cancel

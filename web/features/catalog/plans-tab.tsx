@@ -28,7 +28,7 @@ function EntitlementCell({
   onChange: (v: EntitlementValue | undefined) => void;
 }) {
   const invalid = problems.length > 0;
-  const describedBy = invalid ? `${fieldId(path)}-problems` : undefined;
+  const describedBy = invalid ? `${fieldId(path)}-error` : undefined;
   if (feature.type === 'boolean') {
     return (
       <input

@@ -2,20 +2,22 @@
 // Stripe account) that the catalog does not map, with the failed events waiting on each. "Map"
 // opens the mapping dialog (dry run first, then save and reprocess the waiting events).
 // `?price=` opens the mapping at once.
+import { zodResolver } from '@hookform/resolvers/zod';
 import { useQuery } from '@tanstack/react-query';
 import { useState } from 'react';
+import { useForm } from 'react-hook-form';
 import { useStaff } from '@/app/session';
 import { CopyId } from '@/components/copy-id';
+import { InputField } from '@/components/field';
 import { EmptyState, ErrorState, SkeletonRows } from '@/components/states';
 import { TimeAgo } from '@/components/time-ago';
 import { Badge } from '@/components/ui/badge';
 import { Button } from '@/components/ui/button';
-import { Input } from '@/components/ui/input';
-import { Label } from '@/components/ui/label';
 import { Table, TableBody, TableCell, TableHead, TableHeader, TableRow } from '@/components/ui/table';
 import { ReprocessDialog } from '@/features/webhooks/reprocess-dialog';
 import { formatCredits, formatMoney } from '@/lib/format';
 import { useTRPC, type RouterOutputs } from '@/lib/trpc';
+import { priceToMapInput, type PriceToMapInput } from '../../../server/contracts/catalog-admin.ts';
 import { MapPriceDialog } from './map-price-dialog';
 import type { CatalogEditor } from './use-catalog-editor';
 
@@ -47,7 +49,6 @@ export function PricesTab({
   const me = useStaff();
   const list = useQuery(trpc.catalogAdmin.unmappedPrices.queryOptions({}));
   const [mapping, setMapping] = useState<string | null>(null);
-  const [typed, setTyped] = useState('');
   const [reprocess, setReprocess] = useState<string[] | null>(null);
   // A price named in the URL opens the mapping dialog once.
   const [handled, setHandled] = useState<string | null>(null);
@@ -148,32 +149,7 @@ export function PricesTab({
           </TableBody>
         </Table>
       )}
-      <form
-        className="flex flex-wrap items-end gap-2"
-        onSubmit={(e) => {
-          e.preventDefault();
-          if (/^price_[A-Za-z0-9_]+$/.test(typed.trim())) setMapping(typed.trim());
-        }}
-      >
-        <div className="flex flex-col gap-1">
-          <Label htmlFor="map-any-price">Map another price id</Label>
-          <Input
-            id="map-any-price"
-            className="h-8 w-64 font-mono text-xs"
-            placeholder="price_…"
-            value={typed}
-            onChange={(e) => setTyped(e.target.value)}
-          />
-        </div>
-        <Button
-          type="submit"
-          size="sm"
-          variant="outline"
-          disabled={editor.dirty || !/^price_[A-Za-z0-9_]+$/.test(typed.trim())}
-        >
-          Map…
-        </Button>
-      </form>
+      <MapAnotherPrice disabled={editor.dirty} onMap={setMapping} />
       <MapPriceDialog
         priceId={mapping}
         onClose={() => {
@@ -195,5 +171,34 @@ export function PricesTab({
         title="Reprocess the events that waited on this price"
       />
     </div>
+  );
+}
+
+/** A price id typed by hand (one no event has named yet), checked by the mapping's own contract. */
+function MapAnotherPrice({ disabled, onMap }: { disabled: boolean; onMap: (priceId: string) => void }) {
+  const form = useForm<PriceToMapInput>({
+    resolver: zodResolver(priceToMapInput),
+    mode: 'onTouched',
+    defaultValues: { priceId: '' },
+  });
+  return (
+    <form
+      noValidate
+      className="flex flex-wrap items-start gap-2"
+      onSubmit={(e) => void form.handleSubmit(({ priceId }) => onMap(priceId))(e)}
+    >
+      <InputField
+        form={form}
+        name="priceId"
+        id="map-any-price"
+        label="Map another price id"
+        className="h-8 w-64 font-mono text-xs"
+        placeholder="price_…"
+        setValueAs={(v) => (typeof v === 'string' ? v.trim() : v)}
+      />
+      <Button type="submit" size="sm" variant="outline" className="mt-5" disabled={disabled || !form.formState.isValid}>
+        Map…
+      </Button>
+    </form>
   );
 }

@@ -2,9 +2,9 @@
 // needs a second person, how far support may grant on its own, and the policy texts that support
 // quotes and dispute evidence includes.
 import type { ReactNode } from 'react';
+import { controlProps, Field } from '@/components/field';
 import { Card, CardContent, CardDescription, CardHeader, CardTitle } from '@/components/ui/card';
 import { Input } from '@/components/ui/input';
-import { Label } from '@/components/ui/label';
 import { Textarea } from '@/components/ui/textarea';
 import { formatMoney } from '@/lib/format';
 import { fieldId, RULE_PATHS, type DraftRules } from './draft';
@@ -13,11 +13,9 @@ import type { CatalogEditor } from './use-catalog-editor';
 
 function Row({ path, label, hint, children }: { path: string; label: string; hint?: ReactNode; children: ReactNode }) {
   return (
-    <div className="flex flex-col gap-1.5">
-      <Label htmlFor={fieldId(path)}>{label}</Label>
+    <Field id={fieldId(path)} label={label} hint={hint}>
       {children}
-      {hint && <p className="text-xs text-muted-foreground">{hint}</p>}
-    </div>
+    </Field>
   );
 }
 
@@ -46,10 +44,9 @@ export function RulesTab({ editor }: { editor: CatalogEditor }) {
     return (
       <Row path={path} label={label} hint={hint}>
         <Textarea
-          id={fieldId(path)}
           rows={4}
           value={r[key]}
-          aria-invalid={problems.at(path).length > 0}
+          {...controlProps(fieldId(path), problems.at(path).length > 0)}
           onChange={(e) => set(key, e.target.value)}
         />
         <Problems path={path} problems={problems.at(path)} />
@@ -110,11 +107,13 @@ export function RulesTab({ editor }: { editor: CatalogEditor }) {
           </Row>
           <Row path={RULE_PATHS.refundApprovalCurrency} label="Currency">
             <Input
-              id={fieldId(RULE_PATHS.refundApprovalCurrency)}
               className="h-8 w-20 uppercase"
               maxLength={3}
               value={r.refundApprovalCurrency}
-              aria-invalid={problems.at(RULE_PATHS.refundApprovalCurrency).length > 0}
+              {...controlProps(
+                fieldId(RULE_PATHS.refundApprovalCurrency),
+                problems.at(RULE_PATHS.refundApprovalCurrency).length > 0,
+              )}
               onChange={(e) => set('refundApprovalCurrency', e.target.value.toLowerCase())}
             />
             <Problems

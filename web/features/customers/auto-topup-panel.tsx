@@ -1,19 +1,24 @@
 // Auto top-up for one customer: what is set (a blank field uses the plan's default), whether it is
 // paused and why, and a form for support to change it. Saving also resumes paused top-ups (after
 // the customer updated their card, or to accept the cap being reached).
+import { zodResolver } from '@hookform/resolvers/zod';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useState } from 'react';
+import { useForm } from 'react-hook-form';
 import { toast } from 'sonner';
+import type { z } from 'zod';
 import { setAutoTopupInput } from '../../../server/contracts/topups.ts';
+import { FormError, InputField } from '@/components/field';
 import { ErrorState, SkeletonRows } from '@/components/states';
 import { TimeAgo } from '@/components/time-ago';
 import { Badge } from '@/components/ui/badge';
 import { Button } from '@/components/ui/button';
 import { Card, CardContent, CardDescription, CardHeader, CardTitle } from '@/components/ui/card';
-import { Input } from '@/components/ui/input';
-import { Label } from '@/components/ui/label';
 import { describeError } from '@/lib/errors';
+import { numberOrNull, textOrNull } from '@/lib/form-values';
 import { useTRPC } from '@/lib/trpc';
+
+type Values = z.input<typeof setAutoTopupInput>;
 
 const PAUSE_WORDS: Record<string, string> = {
   card_declined: 'the card was declined',
@@ -22,34 +27,19 @@ const PAUSE_WORDS: Record<string, string> = {
   monthly_cap: 'the monthly spending cap was reached',
 };
 
-const num = (v: string) => (v.trim() === '' ? null : Number(v));
-
 export function AutoTopupPanel({ customerId }: { customerId: string }) {
   const trpc = useTRPC();
-  const queryClient = useQueryClient();
   const current = useQuery(trpc.topups.get.queryOptions({ customerId }));
-  const [form, setForm] = useState<{ enabled: boolean; threshold: string; pack: string; cap: string } | null>(null);
-  const [reason, setReason] = useState('');
-  const [error, setError] = useState<string | null>(null);
-  const save = useMutation(
-    trpc.topups.set.mutationOptions({
-      onSuccess: async () => {
-        toast.success('Auto top-up saved');
-        setForm(null);
-        setReason('');
-        await queryClient.invalidateQueries(trpc.topups.pathFilter());
-      },
-      onError: (err) => setError(describeError(err).message),
-    }),
-  );
   if (current.isPending) return <SkeletonRows rows={2} />;
   if (current.isError) return <ErrorState error={current.error} onRetry={() => void current.refetch()} />;
   const s = current.data;
-  const f = form ?? {
+  const saved: Values = {
+    customerId,
     enabled: s.enabled,
-    threshold: s.thresholdCredits?.toString() ?? '',
-    pack: s.packKey ?? '',
-    cap: s.monthlyCap?.toString() ?? '',
+    thresholdCredits: s.thresholdCredits,
+    packKey: s.packKey,
+    monthlyCap: s.monthlyCap,
+    reason: '',
   };
   return (
     <Card>
@@ -69,69 +59,70 @@ export function AutoTopupPanel({ customerId }: { customerId: string }) {
             </Badge>
           )}
         </div>
-        <form
-          className="grid gap-3 sm:grid-cols-2"
-          noValidate
-          onSubmit={(e) => {
-            e.preventDefault();
-            const parsed = setAutoTopupInput.safeParse({
-              customerId,
-              enabled: f.enabled,
-              thresholdCredits: num(f.threshold),
-              packKey: f.pack.trim() || null,
-              monthlyCap: num(f.cap),
-              reason,
-            });
-            if (!parsed.success) {
-              setError(parsed.error.issues[0]?.message ?? 'Check the fields');
-              return;
-            }
-            setError(null);
-            save.mutate(parsed.data);
-          }}
-        >
-          <label className="flex items-center gap-2 text-sm sm:col-span-2">
-            <input type="checkbox" checked={f.enabled} onChange={(e) => setForm({ ...f, enabled: e.target.checked })} />
-            Enabled
-          </label>
-          <div className="flex flex-col gap-1.5">
-            <Label htmlFor="topup-threshold">Threshold (credits)</Label>
-            <Input
-              id="topup-threshold"
-              inputMode="numeric"
-              value={f.threshold}
-              onChange={(e) => setForm({ ...f, threshold: e.target.value })}
-            />
-          </div>
-          <div className="flex flex-col gap-1.5">
-            <Label htmlFor="topup-pack">Pack</Label>
-            <Input id="topup-pack" value={f.pack} onChange={(e) => setForm({ ...f, pack: e.target.value })} />
-          </div>
-          <div className="flex flex-col gap-1.5">
-            <Label htmlFor="topup-cap">Monthly cap (minor units)</Label>
-            <Input
-              id="topup-cap"
-              inputMode="numeric"
-              value={f.cap}
-              onChange={(e) => setForm({ ...f, cap: e.target.value })}
-            />
-          </div>
-          <div className="flex flex-col gap-1.5">
-            <Label htmlFor="topup-reason">Reason (audited)</Label>
-            <Input id="topup-reason" value={reason} onChange={(e) => setReason(e.target.value)} />
-          </div>
-          {error && (
-            <p role="alert" className="text-sm text-destructive sm:col-span-2">
-              {error}
-            </p>
-          )}
-          <div className="sm:col-span-2">
-            <Button type="submit" size="sm" disabled={save.isPending}>
-              {save.isPending ? 'Saving…' : 'Save auto top-up'}
-            </Button>
-          </div>
-        </form>
+        {/* Starts again from what is saved whenever that changes (after a save). */}
+        <AutoTopupForm key={JSON.stringify(saved)} saved={saved} />
       </CardContent>
     </Card>
+  );
+}
+
+function AutoTopupForm({ saved }: { saved: Values }) {
+  const trpc = useTRPC();
+  const queryClient = useQueryClient();
+  const [serverError, setServerError] = useState<string | null>(null);
+  const form = useForm<Values, unknown, z.output<typeof setAutoTopupInput>>({
+    resolver: zodResolver(setAutoTopupInput),
+    defaultValues: saved,
+  });
+  const save = useMutation(
+    trpc.topups.set.mutationOptions({
+      onSuccess: async () => {
+        toast.success('Auto top-up saved');
+        await queryClient.invalidateQueries(trpc.topups.pathFilter());
+        form.reset();
+      },
+      onError: (err) => setServerError(describeError(err).message),
+    }),
+  );
+  return (
+    <form
+      className="grid gap-3 sm:grid-cols-2"
+      noValidate
+      onSubmit={(e) =>
+        void form.handleSubmit((input) => {
+          setServerError(null);
+          save.mutate(input);
+        })(e)
+      }
+    >
+      <label className="flex items-center gap-2 text-sm sm:col-span-2">
+        <input type="checkbox" {...form.register('enabled')} />
+        Enabled
+      </label>
+      <InputField
+        form={form}
+        name="thresholdCredits"
+        id="topup-threshold"
+        label="Threshold (credits)"
+        inputMode="numeric"
+        setValueAs={numberOrNull}
+      />
+      <InputField form={form} name="packKey" id="topup-pack" label="Pack" setValueAs={textOrNull} />
+      <InputField
+        form={form}
+        name="monthlyCap"
+        id="topup-cap"
+        label="Monthly cap (minor units)"
+        inputMode="numeric"
+        setValueAs={numberOrNull}
+      />
+      <InputField form={form} name="reason" id="topup-reason" label="Reason (audited)" />
+      <FormError className="sm:col-span-2">{serverError}</FormError>
+      <div className="sm:col-span-2">
+        <Button type="submit" size="sm" disabled={save.isPending}>
+          {save.isPending ? 'Saving…' : 'Save auto top-up'}
+        </Button>
+      </div>
+    </form>
   );
 }

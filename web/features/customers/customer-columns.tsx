@@ -1,4 +1,5 @@
 // The columns of the customer list (the search results): who, how to reach them, their standing.
+import { PlanName } from '@/components/catalog-name';
 import type { ColumnDef } from '@tanstack/react-table';
 import { Link } from 'react-router';
 import { CopyId } from '@/components/copy-id';
@@ -45,7 +46,10 @@ export const customerColumns: Array<ColumnDef<CustomerHit>> = [
   {
     id: 'plan',
     header: 'Plan',
-    cell: ({ row }) => row.original.customer.planKey ?? <span className="text-muted-foreground">default</span>,
+    cell: ({ row }) => {
+      const key = row.original.customer.planKey;
+      return key ? <PlanName planKey={key} /> : <span className="text-muted-foreground">default</span>;
+    },
   },
   {
     id: 'balance',

@@ -1,39 +1,29 @@
 // The customer's own credits.low threshold (the outbound event the product hears when the balance
 // drops under it). Blank: the plan's default. Audited with a reason.
+import { zodResolver } from '@hookform/resolvers/zod';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useState } from 'react';
+import { useForm } from 'react-hook-form';
 import { toast } from 'sonner';
+import type { z } from 'zod';
 import { setLowBalanceThresholdInput } from '../../../server/contracts/topups.ts';
+import { FormError, InputField } from '@/components/field';
 import { ErrorState, SkeletonRows } from '@/components/states';
 import { Button } from '@/components/ui/button';
 import { Card, CardContent, CardDescription, CardHeader, CardTitle } from '@/components/ui/card';
-import { Input } from '@/components/ui/input';
-import { Label } from '@/components/ui/label';
 import { describeError } from '@/lib/errors';
+import { numberOrNull } from '@/lib/form-values';
 import { useTRPC } from '@/lib/trpc';
+
+type Values = z.input<typeof setLowBalanceThresholdInput>;
 
 export function LowBalancePanel({ customerId }: { customerId: string }) {
   const trpc = useTRPC();
-  const queryClient = useQueryClient();
   const current = useQuery(trpc.topups.lowBalance.queryOptions({ customerId }));
-  const [value, setValue] = useState<string | null>(null);
-  const [reason, setReason] = useState('');
-  const [error, setError] = useState<string | null>(null);
-  const save = useMutation(
-    trpc.topups.setLowBalance.mutationOptions({
-      onSuccess: async () => {
-        toast.success('Low-balance threshold saved');
-        setValue(null);
-        setReason('');
-        await queryClient.invalidateQueries(trpc.topups.lowBalance.queryFilter({ customerId }));
-      },
-      onError: (err) => setError(describeError(err).message),
-    }),
-  );
   if (current.isPending) return <SkeletonRows rows={1} />;
   if (current.isError) return <ErrorState error={current.error} onRetry={() => void current.refetch()} />;
   const s = current.data;
-  const v = value ?? s.customer?.toString() ?? '';
+  const saved: Values = { customerId, threshold: s.customer, reason: '' };
   return (
     <Card>
       <CardHeader>
@@ -45,44 +35,57 @@ export function LowBalancePanel({ customerId }: { customerId: string }) {
         </CardDescription>
       </CardHeader>
       <CardContent>
-        <form
-          className="grid gap-3 sm:grid-cols-2"
-          noValidate
-          onSubmit={(e) => {
-            e.preventDefault();
-            const parsed = setLowBalanceThresholdInput.safeParse({
-              customerId,
-              threshold: v.trim() === '' ? null : Number(v),
-              reason,
-            });
-            if (!parsed.success) {
-              setError(parsed.error.issues[0]?.message ?? 'Check the fields');
-              return;
-            }
-            setError(null);
-            save.mutate(parsed.data);
-          }}
-        >
-          <div className="flex flex-col gap-1.5">
-            <Label htmlFor="low-threshold">Threshold (credits; blank: plan default)</Label>
-            <Input id="low-threshold" inputMode="numeric" value={v} onChange={(e) => setValue(e.target.value)} />
-          </div>
-          <div className="flex flex-col gap-1.5">
-            <Label htmlFor="low-reason">Reason (audited)</Label>
-            <Input id="low-reason" value={reason} onChange={(e) => setReason(e.target.value)} />
-          </div>
-          {error && (
-            <p role="alert" className="text-sm text-destructive sm:col-span-2">
-              {error}
-            </p>
-          )}
-          <div className="sm:col-span-2">
-            <Button type="submit" size="sm" disabled={save.isPending}>
-              {save.isPending ? 'Saving…' : 'Save threshold'}
-            </Button>
-          </div>
-        </form>
+        {/* Starts again from what is saved whenever that changes (after a save). */}
+        <LowBalanceForm key={JSON.stringify(saved)} saved={saved} />
       </CardContent>
     </Card>
+  );
+}
+
+function LowBalanceForm({ saved }: { saved: Values }) {
+  const trpc = useTRPC();
+  const queryClient = useQueryClient();
+  const [serverError, setServerError] = useState<string | null>(null);
+  const form = useForm<Values, unknown, z.output<typeof setLowBalanceThresholdInput>>({
+    resolver: zodResolver(setLowBalanceThresholdInput),
+    defaultValues: saved,
+  });
+  const save = useMutation(
+    trpc.topups.setLowBalance.mutationOptions({
+      onSuccess: async () => {
+        toast.success('Low-balance threshold saved');
+        await queryClient.invalidateQueries(trpc.topups.lowBalance.queryFilter({ customerId: saved.customerId }));
+        form.reset();
+      },
+      onError: (err) => setServerError(describeError(err).message),
+    }),
+  );
+  return (
+    <form
+      className="grid gap-3 sm:grid-cols-2"
+      noValidate
+      onSubmit={(e) =>
+        void form.handleSubmit((input) => {
+          setServerError(null);
+          save.mutate(input);
+        })(e)
+      }
+    >
+      <InputField
+        form={form}
+        name="threshold"
+        id="low-threshold"
+        label="Threshold (credits; blank: plan default)"
+        inputMode="numeric"
+        setValueAs={numberOrNull}
+      />
+      <InputField form={form} name="reason" id="low-reason" label="Reason (audited)" />
+      <FormError className="sm:col-span-2">{serverError}</FormError>
+      <div className="sm:col-span-2">
+        <Button type="submit" size="sm" disabled={save.isPending}>
+          {save.isPending ? 'Saving…' : 'Save threshold'}
+        </Button>
+      </div>
+    </form>
   );
 }

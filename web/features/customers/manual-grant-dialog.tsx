@@ -8,7 +8,7 @@ import { useForm, useWatch } from 'react-hook-form';
 import { toast } from 'sonner';
 import type { z } from 'zod';
 import { useStaff } from '@/app/session';
-import { Field } from '@/components/field';
+import { controlProps, Field, FormError } from '@/components/field';
 import { Button } from '@/components/ui/button';
 import {
   Dialog,
@@ -144,18 +144,17 @@ function GrantForm({
           hint={kind === 'adjustment' ? 'Negative removes credits.' : undefined}
         >
           <Input
-            id="grant-credits"
             type="number"
             inputMode="numeric"
             step={1}
             className="tabular-nums"
-            aria-invalid={!!errors.credits}
+            {...controlProps('grant-credits', errors.credits)}
             {...form.register('credits', { valueAsNumber: true })}
           />
         </Field>
       </div>
       <Field id="grant-reason" label="Reason (recorded in the audit log)" error={errors.reason?.message}>
-        <Textarea id="grant-reason" aria-invalid={!!errors.reason} {...form.register('reason')} />
+        <Textarea {...controlProps('grant-reason', errors.reason)} {...form.register('reason')} />
       </Field>
       <p className="rounded-md border bg-muted/50 px-3 py-2 text-sm" aria-live="polite" data-testid="grant-effect">
         {credits ? (
@@ -169,16 +168,11 @@ function GrantForm({
           'Enter the number of credits.'
         )}
       </p>
-      {overLimit && (
-        <p role="alert" className="text-sm text-destructive">
-          Over {formatCredits(limit)} credits needs the finance or admin role. Ask a finance colleague, or grant less.
-        </p>
-      )}
-      {serverError && !overLimit && (
-        <p role="alert" className="text-sm text-destructive">
-          {serverError}
-        </p>
-      )}
+      <FormError>
+        {overLimit
+          ? `Over ${formatCredits(limit)} credits needs the finance or admin role. Ask a finance colleague, or grant less.`
+          : serverError}
+      </FormError>
       <DialogFooter>
         <Button type="button" variant="outline" onClick={onDone}>
           Cancel

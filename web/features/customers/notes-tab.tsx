@@ -4,7 +4,7 @@ import { useMutation } from '@tanstack/react-query';
 import { useForm } from 'react-hook-form';
 import { toast } from 'sonner';
 import type { z } from 'zod';
-import { Field } from '@/components/field';
+import { controlProps, Field } from '@/components/field';
 import { EmptyState } from '@/components/states';
 import { TimeAgo } from '@/components/time-ago';
 import { Button } from '@/components/ui/button';
@@ -66,7 +66,7 @@ export function NotesTab({ o }: { o: Overview }) {
           error={errors.body?.message}
           hint="Visible to all staff and kept in the audit log."
         >
-          <Textarea id="note-body" rows={5} aria-invalid={!!errors.body} {...form.register('body')} />
+          <Textarea rows={5} {...controlProps('note-body', errors.body)} {...form.register('body')} />
         </Field>
         <Button type="submit" className="self-end" disabled={add.isPending}>
           {add.isPending ? 'Saving…' : 'Add note'}

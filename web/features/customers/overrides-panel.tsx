@@ -9,7 +9,7 @@ import { useState } from 'react';
 import { useForm, useWatch } from 'react-hook-form';
 import { toast } from 'sonner';
 import { useStaff } from '@/app/session';
-import { Field } from '@/components/field';
+import { controlProps, Field, FormError } from '@/components/field';
 import { ReasonDialog } from '@/components/reason-dialog';
 import { ReasonTextarea } from '@/components/reason-textarea';
 import { EmptyState, ErrorState, SkeletonRows } from '@/components/states';
@@ -282,11 +282,10 @@ function GrantForm({
         <div className="flex flex-wrap items-end gap-3">
           <Field id="override-limit" label="Limit" error={errors.limit?.message}>
             <Input
-              id="override-limit"
               inputMode="numeric"
               className="h-8 w-28 tabular-nums"
               disabled={unlimited}
-              aria-invalid={!!errors.limit}
+              {...controlProps('override-limit', errors.limit)}
               {...form.register('limit')}
             />
           </Field>
@@ -302,21 +301,16 @@ function GrantForm({
         error={errors.until?.message ?? (validUntil ? undefined : 'A temporary grant must end in the future.')}
       >
         <Input
-          id="override-until"
           type="datetime-local"
           className="h-8 w-60"
-          aria-invalid={!validUntil}
+          {...controlProps('override-until', errors.until ?? !validUntil)}
           {...form.register('until')}
         />
       </Field>
       <Field id="override-reason" label="Reason (recorded in the audit log)" error={errors.reason?.message}>
         <ReasonTextarea id="override-reason" invalid={!!errors.reason} {...form.register('reason')} />
       </Field>
-      {error && (
-        <p role="alert" className="text-sm text-destructive">
-          {error}
-        </p>
-      )}
+      <FormError>{error}</FormError>
       <DialogFooter>
         <Button type="button" variant="outline" onClick={onClose}>
           Cancel

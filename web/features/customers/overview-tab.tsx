@@ -1,6 +1,7 @@
 // The details behind the answer, one panel each: credit lots in the order draws use them,
 // entitlements and where each comes from, subscription and invoices, payments with their refunds
 // and disputes, usage by feature, notes and the block history.
+import { PlanName } from '@/components/catalog-name';
 import type { ReactNode } from 'react';
 import { CopyId } from '@/components/copy-id';
 import { TimeAgo } from '@/components/time-ago';
@@ -149,7 +150,7 @@ function SubscriptionPanel({ o }: { o: Overview }) {
           <div className="flex flex-wrap items-center gap-2">
             <CopyId value={sub.id} />
             <StatusBadge kind="subscription" status={sub.status} />
-            <span>{sub.planKey ?? 'unknown plan'}</span>
+            <span>{sub.planKey ? <PlanName planKey={sub.planKey} /> : 'unknown plan'}</span>
           </div>
           {sub.currentPeriodEnd && (
             <p className="text-muted-foreground">

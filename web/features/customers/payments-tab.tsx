@@ -1,5 +1,6 @@
 // Every payment (packs and subscription invoices) with its refunds and disputes under it; the
 // highlighted Stripe object (from the search box or the verdict) is marked.
+import { Bought } from '@/components/catalog-name';
 import { CopyId } from '@/components/copy-id';
 import { EmptyState } from '@/components/states';
 import { TimeAgo } from '@/components/time-ago';
@@ -68,7 +69,13 @@ export function PaymentsTab({
                   <TimeAgo date={p.paidAt ?? p.createdAt} />
                 </TableCell>
                 <TableCell>
-                  {p.invoiceId ? `Invoice (${p.catalogKey ?? 'subscription'})` : `Pack ${p.catalogKey ?? ''}`}
+                  {p.invoiceId ? 'Invoice' : 'Payment'}
+                  {p.catalogKey && (
+                    <>
+                      {' for '}
+                      <Bought kind={p.kind} catalogKey={p.catalogKey} />
+                    </>
+                  )}
                 </TableCell>
                 <TableCell>
                   <div className="flex flex-col">

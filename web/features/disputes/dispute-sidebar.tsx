@@ -1,5 +1,6 @@
 // Beside the evidence: the disputed charge and what happened to its credits, and the customer
 // with their payments, other disputes and how close they are to the auto-block rule.
+import { Bought } from '@/components/catalog-name';
 import { Link } from 'react-router';
 import { CopyId, shortId } from '@/components/copy-id';
 import { StatusBadge } from '@/components/status-badge';
@@ -37,7 +38,7 @@ export function DisputeSidebar({ v }: { v: DisputeView }) {
               <Row label="Amount">{formatMoney(p.amount, p.currency)}</Row>
               <Row label="Paid">{p.paidAt ? <TimeAgo date={p.paidAt} /> : '—'}</Row>
               <Row label="Bought">
-                {p.kind} {p.catalogKey}
+                <Bought kind={p.kind} catalogKey={p.catalogKey} fallback={p.kind} />
               </Row>
               {p.chargeId && (
                 <Row label="Charge">

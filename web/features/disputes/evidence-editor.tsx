@@ -6,7 +6,7 @@ import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { useEffect } from 'react';
 import { useForm, useWatch } from 'react-hook-form';
 import { toast } from 'sonner';
-import { Field } from '@/components/field';
+import { controlProps, Field } from '@/components/field';
 import { Button } from '@/components/ui/button';
 import { Input } from '@/components/ui/input';
 import { Textarea } from '@/components/ui/textarea';
@@ -106,15 +106,14 @@ export function EvidenceEditor({
           >
             {spec.multiline ? (
               <Textarea
-                id={id}
                 readOnly={!editable}
                 rows={name === 'access_activity_log' ? 10 : name === 'uncategorized_text' ? 7 : 4}
                 className="font-mono text-xs"
-                aria-invalid={!!errors[name]}
+                {...controlProps(id, errors[name])}
                 {...form.register(name)}
               />
             ) : (
-              <Input id={id} readOnly={!editable} aria-invalid={!!errors[name]} {...form.register(name)} />
+              <Input readOnly={!editable} {...controlProps(id, errors[name])} {...form.register(name)} />
             )}
           </Field>
         );

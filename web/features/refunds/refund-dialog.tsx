@@ -3,6 +3,7 @@
 // the reason Stripe records, then a confirm step restates the effect in words and numbers. The
 // request id is made when the dialog opens, so a double click or a retry is one refund; if the
 // figures changed meanwhile the server says STALE and the dialog shows the new ones to confirm again.
+import { Bought } from '@/components/catalog-name';
 import { zodResolver } from '@hookform/resolvers/zod';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useEffect, useState } from 'react';
@@ -10,7 +11,7 @@ import { useForm, useWatch } from 'react-hook-form';
 import type { z } from 'zod';
 import { toast } from 'sonner';
 import { CopyId } from '@/components/copy-id';
-import { Field } from '@/components/field';
+import { Field, FormError } from '@/components/field';
 import { ReasonTextarea } from '@/components/reason-textarea';
 import { ErrorState, SkeletonRows } from '@/components/states';
 import { Button } from '@/components/ui/button';
@@ -213,11 +214,7 @@ function RefundForm({
             user or an admin to approve it. Nothing moves until then.
           </p>
         )}
-        {serverError && (
-          <p role="alert" className="text-sm text-destructive">
-            {serverError.message}
-          </p>
-        )}
+        <FormError>{serverError?.message}</FormError>
         <DialogFooter>
           <Button type="button" variant="outline" onClick={() => setStep('edit')} disabled={request.isPending}>
             Back
@@ -251,9 +248,15 @@ function RefundForm({
         <DialogTitle>Refund a payment</DialogTitle>
         <DialogDescription asChild>
           <div className="flex flex-wrap items-center gap-x-2 gap-y-1">
-            {preview.kind === 'subscription'
-              ? `Subscription invoice (${preview.catalogKey ?? 'plan'})`
-              : `Credit pack ${preview.catalogKey ?? ''}`}
+            <span>
+              {preview.kind === 'subscription' ? 'Subscription invoice' : 'Payment'}
+              {preview.catalogKey && (
+                <>
+                  {' for '}
+                  <Bought kind={preview.kind} catalogKey={preview.catalogKey} />
+                </>
+              )}
+            </span>
             {preview.customer && <span>· {preview.customer.email}</span>}
             {preview.stripeTarget && <CopyId value={preview.stripeTarget.id} />}
           </div>

@@ -13,21 +13,11 @@ import { ReasonDialog } from '@/components/reason-dialog';
 import { StaffName } from '@/components/staff-name';
 import { EmptyState, PageHeader } from '@/components/states';
 import { Button } from '@/components/ui/button';
-import { Label } from '@/components/ui/label';
-import { Textarea } from '@/components/ui/textarea';
-import {
-  Dialog,
-  DialogContent,
-  DialogDescription,
-  DialogFooter,
-  DialogHeader,
-  DialogTitle,
-} from '@/components/ui/dialog';
 import { NativeSelect } from '@/components/ui/native-select';
 import { describeError, toastError } from '@/lib/errors';
 import { formatCredits, formatMoney } from '@/lib/format';
 import { useTRPC } from '@/lib/trpc';
-import { rejectRefundInput } from '../../../server/contracts/refunds.ts';
+import { approveRefundInput, rejectRefundInput } from '../../../server/contracts/refunds.ts';
 import { REFUND_STATUSES } from '../../../server/contracts/statuses.ts';
 import { refundColumns, target, type RefundItem as Item } from './refund-columns';
 
@@ -145,7 +135,6 @@ function Decide({ item }: { item: Item }) {
   const [approving, setApproving] = useState(false);
   const [rejecting, setRejecting] = useState(false);
   const [error, setError] = useState<string | null>(null);
-  const [approveReason, setApproveReason] = useState('');
   const refresh = () => queryClient.invalidateQueries(trpc.refunds.pathFilter());
   const approve = useMutation(
     trpc.refunds.approve.mutationOptions({
@@ -181,7 +170,6 @@ function Decide({ item }: { item: Item }) {
         size="sm"
         onClick={() => {
           setError(null);
-          setApproveReason('');
           setApproving(true);
         }}
         disabled={mine || !current || tooMuch || !!current?.blockedReason}
@@ -200,39 +188,28 @@ function Decide({ item }: { item: Item }) {
       <Button size="sm" variant="outline" onClick={() => setRejecting(true)}>
         {mine ? 'Withdraw' : 'Reject'}
       </Button>
-      <Dialog open={approving} onOpenChange={setApproving}>
-        <DialogContent>
-          <form
-            className="flex flex-col gap-4"
-            onSubmit={(e) => {
-              e.preventDefault();
-              if (approveReason.trim().length < 5) {
-                setError('Say why you approve it in a few words (5 characters or more).');
-                return;
-              }
-              if (current && !approve.isPending)
-                approve.mutate({ refundId: item.id, fingerprint: current.fingerprint, reason: approveReason.trim() });
-            }}
-          >
-            <DialogHeader>
-              <DialogTitle>Approve the refund</DialogTitle>
-              <DialogDescription>
-                Requested by{' '}
-                {item.requestedBy ? (
-                  <StaffName id={item.requestedBy.id} fallback={item.requestedBy.email ?? undefined} />
-                ) : (
-                  'someone'
-                )}
-                : “{item.reason}”
-              </DialogDescription>
-            </DialogHeader>
-            <p className="rounded-md border border-destructive/30 bg-destructive/5 px-3 py-3 text-sm">
+      <ReasonDialog
+        open={approving}
+        onOpenChange={setApproving}
+        title="Approve the refund"
+        effect={
+          <div className="flex flex-col gap-3">
+            <p>
+              Requested by{' '}
+              {item.requestedBy ? (
+                <StaffName id={item.requestedBy.id} fallback={item.requestedBy.email ?? undefined} />
+              ) : (
+                'someone'
+              )}
+              : “{item.reason}”
+            </p>
+            <p className="rounded-md border border-destructive/30 bg-destructive/5 px-3 py-3 text-sm text-foreground">
               Refund <strong>{formatMoney(item.amount, item.currency)}</strong> to{' '}
               <span className="font-mono">{target(item) ?? 'the payment'}</span>, claw back{' '}
               <strong>{formatCredits(item.currentCredits ?? 0)}</strong> credits.
             </p>
             {item.currentRequestFormula && (
-              <div className="flex flex-col gap-1 text-sm">
+              <div className="flex flex-col gap-1 text-sm text-foreground">
                 <p className="font-medium">This request</p>
                 <p data-testid="request-formula" className="font-mono text-xs">
                   {item.currentRequestFormula}
@@ -240,37 +217,24 @@ function Decide({ item }: { item: Item }) {
               </div>
             )}
             {current && (
-              <p className="text-xs text-muted-foreground">
+              <p className="text-xs">
                 For comparison, the most that can be refunded now: <span className="font-mono">{current.formula}</span>
               </p>
             )}
-            <div className="flex flex-col gap-1.5">
-              <Label htmlFor={`approve-reason-${item.id}`}>Reason (recorded in the audit log)</Label>
-              <Textarea
-                id={`approve-reason-${item.id}`}
-                value={approveReason}
-                onChange={(e) => setApproveReason(e.target.value)}
-                rows={2}
-                maxLength={500}
-                placeholder="Why this refund may go out"
-              />
-            </div>
-            {error && (
-              <p role="alert" className="text-sm text-destructive">
-                {error}
-              </p>
-            )}
-            <DialogFooter>
-              <Button type="button" variant="outline" onClick={() => setApproving(false)}>
-                Cancel
-              </Button>
-              <Button type="submit" variant="destructive" disabled={approve.isPending}>
-                {approve.isPending ? 'Refunding…' : 'Approve and refund'}
-              </Button>
-            </DialogFooter>
-          </form>
-        </DialogContent>
-      </Dialog>
+          </div>
+        }
+        confirmLabel="Approve and refund"
+        destructive
+        pending={approve.isPending}
+        pendingLabel="Refunding…"
+        placeholder="Why this refund may go out"
+        error={error}
+        // The reason is optional for the API; the approver on this screen always gives one.
+        schema={approveRefundInput.shape.reason.unwrap()}
+        onConfirm={(reason) => {
+          if (current) approve.mutate({ refundId: item.id, fingerprint: current.fingerprint, reason });
+        }}
+      />
       <ReasonDialog
         open={rejecting}
         onOpenChange={setRejecting}

@@ -2,14 +2,14 @@
 // hash is kept), see its name, prefix and last use, revoke it with a reason.
 import { zodResolver } from '@hookform/resolvers/zod';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
-import { CheckIcon, CopyIcon } from 'lucide-react';
 import { useState } from 'react';
 import { useForm } from 'react-hook-form';
 import { toast } from 'sonner';
 import type { z } from 'zod';
 import { createApiKeyInput, revokeApiKeyInput } from '../../../server/contracts/api-keys.ts';
-import { Field } from '@/components/field';
+import { InputField } from '@/components/field';
 import { ReasonDialog } from '@/components/reason-dialog';
+import { SecretOnce } from '@/components/secret-once';
 import { EmptyState, ErrorState, SkeletonRows } from '@/components/states';
 import { TimeAgo } from '@/components/time-ago';
 import { Badge } from '@/components/ui/badge';
@@ -23,7 +23,6 @@ import {
   DialogHeader,
   DialogTitle,
 } from '@/components/ui/dialog';
-import { Input } from '@/components/ui/input';
 import { Table, TableBody, TableCell, TableHead, TableHeader, TableRow } from '@/components/ui/table';
 import { toastError } from '@/lib/errors';
 import { useTRPC, type RouterOutputs } from '@/lib/trpc';
@@ -147,9 +146,7 @@ function CreateKeyForm({ onClose, onCreated }: { onClose: () => void; onCreated:
     resolver: zodResolver(createApiKeyInput),
     defaultValues: { name: '' },
   });
-  const error = form.formState.errors.name?.message;
   const [created, setCreated] = useState<{ name: string; key: string } | null>(null);
-  const [copied, setCopied] = useState(false);
   const create = useMutation(
     trpc.apiKeys.create.mutationOptions({
       onSuccess: async (r) => {
@@ -162,41 +159,13 @@ function CreateKeyForm({ onClose, onCreated }: { onClose: () => void; onCreated:
 
   if (created) {
     return (
-      <div className="flex flex-col gap-4">
-        <DialogHeader>
-          <DialogTitle>Key “{created.name}” created</DialogTitle>
-          <DialogDescription>
-            Copy it now: this is the only time it is shown. Creditdesk keeps only its hash.
-          </DialogDescription>
-        </DialogHeader>
-        <div className="flex items-center gap-2">
-          <Input
-            readOnly
-            aria-label="The new API key"
-            className="font-mono text-xs"
-            value={created.key}
-            onFocus={(e) => e.target.select()}
-          />
-          <Button
-            type="button"
-            variant="outline"
-            aria-label="Copy the key"
-            onClick={() =>
-              void navigator.clipboard?.writeText(created.key).then(() => {
-                setCopied(true);
-                toast.success('Key copied');
-              })
-            }
-          >
-            {copied ? <CheckIcon /> : <CopyIcon />} {copied ? 'Copied' : 'Copy'}
-          </Button>
-        </div>
-        <DialogFooter>
-          <Button type="button" onClick={onClose}>
-            I have stored it
-          </Button>
-        </DialogFooter>
-      </div>
+      <SecretOnce
+        title={`Key “${created.name}” created`}
+        description="Creditdesk keeps only its hash."
+        secret={created.key}
+        words={{ field: 'The new API key', copy: 'Copy the key', copied: 'Key copied' }}
+        onClose={onClose}
+      />
     );
   }
   return (
@@ -205,14 +174,7 @@ function CreateKeyForm({ onClose, onCreated }: { onClose: () => void; onCreated:
         <DialogTitle>Create a service API key</DialogTitle>
         <DialogDescription>Name it after what uses it (e.g. “production backend”).</DialogDescription>
       </DialogHeader>
-      <Field id="api-key-name" label="Name" error={error}>
-        <Input
-          id="api-key-name"
-          aria-invalid={!!error}
-          aria-describedby={error ? 'api-key-name-error' : undefined}
-          {...form.register('name')}
-        />
-      </Field>
+      <InputField form={form} name="name" id="api-key-name" label="Name" />
       <DialogFooter>
         <Button type="button" variant="outline" onClick={onClose}>
           Cancel

@@ -7,7 +7,7 @@ import { TRPCClientError } from '@trpc/client';
 import { useForm } from 'react-hook-form';
 import { toast } from 'sonner';
 import { changePasswordInput, PASSWORD_MIN_LENGTH, type ChangePasswordInput } from '../../../server/contracts/staff.ts';
-import { Field } from '@/components/field';
+import { controlProps, Field } from '@/components/field';
 import { Button } from '@/components/ui/button';
 import { Card, CardContent, CardDescription, CardHeader, CardTitle } from '@/components/ui/card';
 import { Input } from '@/components/ui/input';
@@ -46,14 +46,7 @@ export function ChangePasswordCard() {
   );
   const { errors } = form.formState;
   const input = (name: (typeof FIELDS)[number], id: string, autoComplete: string) => (
-    <Input
-      id={id}
-      type="password"
-      autoComplete={autoComplete}
-      {...form.register(name)}
-      aria-invalid={!!errors[name]}
-      aria-describedby={errors[name] ? `${id}-error` : undefined}
-    />
+    <Input type="password" autoComplete={autoComplete} {...controlProps(id, errors[name])} {...form.register(name)} />
   );
   return (
     <Card>

@@ -1,10 +1,13 @@
 // Register an outbound endpoint: URL, description, event types. The server refuses bad URLs (not
 // https, private addresses) with words shown under the field; the signing secret is shown once.
+import { zodResolver } from '@hookform/resolvers/zod';
 import { useMutation } from '@tanstack/react-query';
-import { CheckIcon, CopyIcon } from 'lucide-react';
 import { useState } from 'react';
-import { toast } from 'sonner';
+import { useForm } from 'react-hook-form';
+import type { z } from 'zod';
 import { createEndpointInput, subscribableEventTypes } from '../../../server/contracts/outbound.ts';
+import { FieldError, InputField } from '@/components/field';
+import { SecretOnce } from '@/components/secret-once';
 import { Button } from '@/components/ui/button';
 import {
   Dialog,
@@ -14,49 +17,19 @@ import {
   DialogHeader,
   DialogTitle,
 } from '@/components/ui/dialog';
-import { Input } from '@/components/ui/input';
-import { Label } from '@/components/ui/label';
 import { describeError } from '@/lib/errors';
 import { useTRPC } from '@/lib/trpc';
 
-export function SecretOnce({ secret, onClose }: { secret: string; onClose: () => void }) {
-  const [copied, setCopied] = useState(false);
+/** An endpoint's signing secret, right after it was made (on creation and on rotation). */
+export function EndpointSecretOnce({ secret, onClose }: { secret: string; onClose: () => void }) {
   return (
-    <div className="flex flex-col gap-4">
-      <DialogHeader>
-        <DialogTitle>Signing secret</DialogTitle>
-        <DialogDescription>
-          Copy it now: this is the only time it is shown. Your backend verifies the Creditdesk-Signature header with it.
-        </DialogDescription>
-      </DialogHeader>
-      <div className="flex items-center gap-2">
-        <Input
-          readOnly
-          aria-label="The signing secret"
-          className="font-mono text-xs"
-          value={secret}
-          onFocus={(e) => e.target.select()}
-        />
-        <Button
-          type="button"
-          variant="outline"
-          aria-label="Copy the secret"
-          onClick={() =>
-            void navigator.clipboard?.writeText(secret).then(() => {
-              setCopied(true);
-              toast.success('Secret copied');
-            })
-          }
-        >
-          {copied ? <CheckIcon /> : <CopyIcon />} {copied ? 'Copied' : 'Copy'}
-        </Button>
-      </div>
-      <DialogFooter>
-        <Button type="button" onClick={onClose}>
-          I have stored it
-        </Button>
-      </DialogFooter>
-    </div>
+    <SecretOnce
+      title="Signing secret"
+      description="Your backend verifies the Creditdesk-Signature header with it."
+      secret={secret}
+      words={{ field: 'The signing secret', copy: 'Copy the secret', copied: 'Secret copied' }}
+      onClose={onClose}
+    />
   );
 }
 
@@ -80,10 +53,11 @@ export function CreateEndpointDialog({
 
 function CreateEndpointForm({ onClose, onCreated }: { onClose: () => void; onCreated: () => Promise<unknown> }) {
   const trpc = useTRPC();
-  const [url, setUrl] = useState('');
-  const [description, setDescription] = useState('');
-  const [types, setTypes] = useState<string[]>([]);
-  const [error, setError] = useState<string | null>(null);
+  const form = useForm<z.input<typeof createEndpointInput>, unknown, z.output<typeof createEndpointInput>>({
+    resolver: zodResolver(createEndpointInput),
+    defaultValues: { url: '', description: '', eventTypes: [] },
+  });
+  const { errors } = form.formState;
   const [secret, setSecret] = useState<string | null>(null);
   const create = useMutation(
     trpc.outbound.createEndpoint.mutationOptions({
@@ -91,24 +65,16 @@ function CreateEndpointForm({ onClose, onCreated }: { onClose: () => void; onCre
         setSecret(r.secret);
         await onCreated();
       },
-      onError: (err) => setError(describeError(err).message),
+      // The server refuses a URL it will not call (not https, a private address): said under the URL.
+      onError: (err) => form.setError('url', { message: describeError(err).message }, { shouldFocus: true }),
     }),
   );
-  if (secret) return <SecretOnce secret={secret} onClose={onClose} />;
+  if (secret) return <EndpointSecretOnce secret={secret} onClose={onClose} />;
   return (
     <form
       className="flex flex-col gap-4"
       noValidate
-      onSubmit={(e) => {
-        e.preventDefault();
-        const parsed = createEndpointInput.safeParse({ url, description, eventTypes: types });
-        if (!parsed.success) {
-          setError(parsed.error.issues[0]?.message ?? 'Check the URL');
-          return;
-        }
-        setError(null);
-        create.mutate(parsed.data);
-      }}
+      onSubmit={(e) => void form.handleSubmit((input) => create.mutate(input))(e)}
     >
       <DialogHeader>
         <DialogTitle>Add an endpoint</DialogTitle>
@@ -116,40 +82,28 @@ function CreateEndpointForm({ onClose, onCreated }: { onClose: () => void; onCre
           Creditdesk POSTs signed JSON events to this URL, retrying for 3 days when it fails.
         </DialogDescription>
       </DialogHeader>
-      <div className="flex flex-col gap-1.5">
-        <Label htmlFor="endpoint-url">URL</Label>
-        <Input
-          id="endpoint-url"
-          placeholder="https://api.example.com/webhooks/creditdesk"
-          value={url}
-          aria-invalid={!!error}
-          aria-describedby={error ? 'endpoint-url-error' : undefined}
-          onChange={(e) => setUrl(e.target.value)}
-        />
-        {error && (
-          <p id="endpoint-url-error" className="text-sm text-destructive">
-            {error}
-          </p>
-        )}
-      </div>
-      <div className="flex flex-col gap-1.5">
-        <Label htmlFor="endpoint-description">Description</Label>
-        <Input id="endpoint-description" value={description} onChange={(e) => setDescription(e.target.value)} />
-      </div>
-      <fieldset className="flex flex-col gap-1.5">
+      <InputField
+        form={form}
+        name="url"
+        id="endpoint-url"
+        label="URL"
+        placeholder="https://api.example.com/webhooks/creditdesk"
+      />
+      <InputField form={form} name="description" id="endpoint-description" label="Description" />
+      <fieldset
+        className="flex flex-col gap-1.5"
+        aria-describedby={errors.eventTypes ? 'endpoint-events-error' : undefined}
+      >
         <legend className="mb-1 text-sm font-medium">Events (none ticked: every event)</legend>
         <div className="grid grid-cols-2 gap-1">
           {subscribableEventTypes.map((t) => (
             <label key={t} className="flex items-center gap-2 text-sm">
-              <input
-                type="checkbox"
-                checked={types.includes(t)}
-                onChange={(e) => setTypes((s) => (e.target.checked ? [...s, t] : s.filter((x) => x !== t)))}
-              />
+              <input type="checkbox" value={t} {...form.register('eventTypes')} />
               <span className="font-mono text-xs">{t}</span>
             </label>
           ))}
         </div>
+        <FieldError id="endpoint-events">{errors.eventTypes?.message}</FieldError>
       </fieldset>
       <DialogFooter>
         <Button type="button" variant="outline" onClick={onClose}>

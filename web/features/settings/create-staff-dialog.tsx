@@ -5,7 +5,7 @@ import { useForm } from 'react-hook-form';
 import { toast } from 'sonner';
 import { z } from 'zod';
 import { createStaffInput } from '../../../server/contracts/staff.ts';
-import { Field } from '@/components/field';
+import { controlProps, Field } from '@/components/field';
 import { Button } from '@/components/ui/button';
 import {
   Dialog,
@@ -61,10 +61,10 @@ export function CreateStaffDialog() {
           onSubmit={(e) => void form.handleSubmit((values) => create.mutate(createStaffInput.parse(values)))(e)}
         >
           <Field id="staff-name" label="Name" error={errors.name?.message}>
-            <Input id="staff-name" {...form.register('name')} aria-invalid={!!errors.name} />
+            <Input {...controlProps('staff-name', errors.name)} {...form.register('name')} />
           </Field>
           <Field id="staff-email" label="Email" error={errors.email?.message}>
-            <Input id="staff-email" type="email" {...form.register('email')} aria-invalid={!!errors.email} />
+            <Input type="email" {...controlProps('staff-email', errors.email)} {...form.register('email')} />
           </Field>
           <Field id="staff-role" label="Role" error={errors.role?.message}>
             <NativeSelect id="staff-role" {...form.register('role')}>
@@ -80,11 +80,10 @@ export function CreateStaffDialog() {
             hint="At least 12 characters, not a common password."
           >
             <Input
-              id="staff-password"
               type="password"
               autoComplete="new-password"
+              {...controlProps('staff-password', errors.password)}
               {...form.register('password')}
-              aria-invalid={!!errors.password}
             />
           </Field>
           <DialogFooter>

@@ -20,7 +20,7 @@ import {
 } from '@/components/ui/dialog';
 import { toastError } from '@/lib/errors';
 import { useTRPC, type RouterOutputs } from '@/lib/trpc';
-import { CreateEndpointDialog, SecretOnce } from './create-endpoint-dialog';
+import { CreateEndpointDialog, EndpointSecretOnce } from './create-endpoint-dialog';
 import { EndpointDeliveries } from './endpoint-deliveries';
 
 type Endpoint = RouterOutputs['outbound']['listEndpoints'][number];
@@ -164,7 +164,9 @@ export function OutboundEndpointsCard() {
         </DialogContent>
       </Dialog>
       <Dialog open={!!secret} onOpenChange={(o) => !o && setSecret(null)}>
-        <DialogContent>{secret && <SecretOnce secret={secret} onClose={() => setSecret(null)} />}</DialogContent>
+        <DialogContent>
+          {secret && <EndpointSecretOnce secret={secret} onClose={() => setSecret(null)} />}
+        </DialogContent>
       </Dialog>
     </Card>
   );

@@ -2,9 +2,9 @@
 import { Prisma } from '../../../generated/prisma/client.ts';
 import type { CursorBound } from './cursor.ts';
 
-/** Timestamps travel as ISO text cast to `timestamp`: columns hold UTC without a zone. */
+/** Instants travel as ISO text (with its Z) cast to `timestamptz`: no session TimeZone involved. */
 export function sqlTime(at: Date): Prisma.Sql {
-  return Prisma.sql`${at.toISOString()}::timestamp`;
+  return Prisma.sql`${at.toISOString()}::timestamptz`;
 }
 
 export function sqlAfter(timeCol: Prisma.Sql, idCol: Prisma.Sql, bound: CursorBound, idCast: Prisma.Sql): Prisma.Sql {

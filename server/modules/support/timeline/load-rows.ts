@@ -210,7 +210,7 @@ export async function loadTimelineRows(db: DbOrTx, args: LoadArgs): Promise<Reco
         ),
         ' UNION ALL ',
       )
-    : Prisma.sql`SELECT NULL::text AS src, 0 AS rank, NULL::timestamp AS t, NULL::text AS id, NULL::text AS o WHERE FALSE`;
+    : Prisma.sql`SELECT NULL::text AS src, 0 AS rank, NULL::timestamptz AS t, NULL::text AS id, NULL::text AS o WHERE FALSE`;
   ctes.push(Prisma.sql`t_keys AS (SELECT * FROM (${union}) u ORDER BY u.t DESC, u.rank DESC, u.o DESC LIMIT ${take})`);
   const outputs: Prisma.Sql[] = [
     Prisma.sql`SELECT 'customer' AS src, to_jsonb(t_cust) AS r FROM t_cust`,
@@ -245,7 +245,7 @@ export async function loadTimelineRows(db: DbOrTx, args: LoadArgs): Promise<Reco
     add(
       'usage',
       Prisma.sql`SELECT b.s AS bucket, g.feature, g.status, g.n, g.credits, g.last_at
-                 FROM (SELECT id::timestamp AS s FROM t_keys WHERE src = 'usage') b
+                 FROM (SELECT id::timestamptz AS s FROM t_keys WHERE src = 'usage') b
                  CROSS JOIN LATERAL (
                    SELECT feature, status::text AS status, count(*) AS n, sum(credits) AS credits, max(created_at) AS last_at
                    FROM usage
@@ -280,14 +280,16 @@ function usageKeys(args: LoadArgs, c: Prisma.Sql): KeySource {
   return {
     src: 'usage',
     rank: RANK.usage,
+    // Buckets are UTC hours or days (as the cursor arithmetic above): truncated and named in UTC
+    // whatever the session's TimeZone.
     keys: Prisma.sql`WITH RECURSIVE b(s) AS (
-        (SELECT date_trunc(${unit}, created_at) FROM usage WHERE customer_id = ${c} ${below}
+        (SELECT date_trunc(${unit}, created_at, 'UTC') FROM usage WHERE customer_id = ${c} ${below}
          ORDER BY created_at DESC LIMIT 1)
         UNION ALL
-        SELECT (SELECT date_trunc(${unit}, u.created_at) FROM usage u
+        SELECT (SELECT date_trunc(${unit}, u.created_at, 'UTC') FROM usage u
                 WHERE u.customer_id = ${c} AND u.created_at < b.s ORDER BY u.created_at DESC LIMIT 1)
         FROM b WHERE b.s IS NOT NULL)
-      SELECT b.s + ${`1 ${unit}`}::interval AS t, to_char(b.s, 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') AS k
+      SELECT b.s + ${`1 ${unit}`}::interval AS t, to_char(b.s AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') AS k
       FROM b WHERE b.s IS NOT NULL LIMIT ${args.take}`,
   };
 }

@@ -1,5 +1,6 @@
 // What the verdict rules read: one customer's history, loaded once (load-history.ts) plus what
 // Stripe itself says (load-stripe-view.ts). Rules are pure functions over this.
+import type { CatalogNames } from '../../../contracts/catalog-names.ts';
 import type {
   AutoTopup,
   AutoTopupSetting,
@@ -102,8 +103,8 @@ export interface CustomerHistory {
   /** Grant entries referencing the payments' Stripe objects. */
   grants: GrantRef[];
   subscriptions: Subscription[];
-  /** Plan and pack key -> its name, for the catalog keys the payments name. */
-  catalogNames: Record<string, string>;
+  /** Every plan's and pack's name by key: verdicts name what was bought or is on, not keys. */
+  catalogNames: CatalogNames;
   /** Stripe price -> plan key, for the prices the subscriptions use. */
   pricePlans: Record<string, string | null>;
   /** Events needing attention (not processed) linked to the customer or matched to them. */

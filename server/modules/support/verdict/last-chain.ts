@@ -1,5 +1,6 @@
 // The newest settled payment followed to its credits: payment -> the events that carried it ->
 // the ledger entry that granted them. Shown when nothing is wrong, as proof of the happy path.
+import { boughtWords } from '../../../contracts/catalog-names.ts';
 import type { ChainStep } from '../../../contracts/support.ts';
 import type { CustomerHistory } from './history.ts';
 import { credits, money } from './words.ts';
@@ -27,11 +28,8 @@ export function lastPaymentChain(h: CustomerHistory): ChainStep[] | null {
   const ids = [payment.checkoutSessionId, payment.invoiceId, payment.paymentIntentId, payment.chargeId].filter(
     (x): x is string => !!x,
   );
-  // Plans and packs by name ("Starter pack"), the key only where the catalog no longer has it.
-  const bought = payment.catalogKey
-    ?.split(',')
-    .map((k) => h.catalogNames[k] ?? k)
-    .join(' + ');
+  // Plans and packs by name, the key only where the catalog no longer has it.
+  const bought = boughtWords(h.catalogNames, payment);
   const head = payment.checkoutSessionId ?? payment.invoiceId ?? payment.paymentIntentId ?? payment.id;
   const steps: ChainStep[] = [
     {

@@ -1,6 +1,7 @@
 // Loads what the verdict rules need, in a handful of indexed reads: totals per entry type and per
 // feature are aggregated in the database, lists are bounded, events are the unfinished ones (the
 // failed queue is small) plus those about the newest payments.
+import { loadCatalogNames } from '../../catalog/catalog-names.ts';
 import { readEventCause, unknownPriceOf } from '../../../contracts/event-causes.ts';
 import type { DbOrTx } from '../../../db/tx.ts';
 import type { Customer, LedgerEntryType } from '../../../generated/prisma/client.ts';
@@ -101,8 +102,7 @@ export async function loadHistory(db: DbOrTx, customerId: string, now: Date = ne
   ];
   const subPrices = subscriptions.map((s) => s.stripePriceId).filter((x): x is string => !!x);
 
-  const catalogKeys = [...new Set(payments.flatMap((p) => (p.catalogKey ? p.catalogKey.split(',') : [])))];
-  const [grants, paymentEvents, prices, priceDetails, plans, packs] = await Promise.all([
+  const [grants, paymentEvents, prices, priceDetails, catalogNames] = await Promise.all([
     paymentIds.length
       ? db.ledgerEntry.findMany({
           where: { customerId, reference: { in: paymentIds }, credits: { gt: 0 } },
@@ -122,12 +122,7 @@ export async function loadHistory(db: DbOrTx, customerId: string, now: Date = ne
     db.catalogPrice.findMany({ where: { stripePriceId: { in: [...pricesInErrors, ...subPrices] } } }),
     // From stored payloads here; getVerdict asks Stripe when connected.
     describePrices(db, null, pricesInErrors),
-    catalogKeys.length
-      ? db.plan.findMany({ where: { key: { in: catalogKeys } }, select: { key: true, name: true } })
-      : [],
-    catalogKeys.length
-      ? db.creditPack.findMany({ where: { key: { in: catalogKeys } }, select: { key: true, name: true } })
-      : [],
+    loadCatalogNames(db),
   ]);
 
   const entryTotals: CustomerHistory['entryTotals'] = {};
@@ -152,7 +147,7 @@ export async function loadHistory(db: DbOrTx, customerId: string, now: Date = ne
       createdAt: g.createdAt,
     })),
     subscriptions,
-    catalogNames: Object.fromEntries([...plans, ...packs].map((x) => [x.key, x.name])),
+    catalogNames,
     pricePlans: Object.fromEntries(prices.map((p) => [p.stripePriceId, p.planKey])),
     openEvents,
     paymentEvents: paymentEvents.map((r) => toHistoryEvent({ ...r, payload: null }, null)),

@@ -81,7 +81,7 @@ describe('nothing wrong', () => {
     expect(verdict.lastChain?.[0]?.id).toBe(session);
     expect(verdict.lastChain?.[2]?.label).toBe('{{credits 500}} credits granted');
     // The pack by its name, not its key.
-    expect(verdict.lastChain?.[0]?.label).toBe('Paid {{money 600 eur}} for Starter');
+    expect(verdict.lastChain?.[0]?.label).toBe('Paid {{money 600 eur}} for credit pack "Starter"');
   });
 
   it('shows a refunded last payment as refunded (issue 16)', async () => {
@@ -98,7 +98,7 @@ describe('nothing wrong', () => {
     const refunded = judge(await history(c.id, {}));
     expect(refunded.lastChain?.[0]).toMatchObject({
       id: full,
-      label: 'Paid {{money 600 eur}} for Starter (refunded in full)',
+      label: 'Paid {{money 600 eur}} for credit pack "Starter" (refunded in full)',
     });
 
     const d = await makeCustomer(db.prisma);
@@ -111,7 +111,9 @@ describe('nothing wrong', () => {
       createdAt: ago(2),
     });
     const partly = judge(await history(d.id, {}));
-    expect(partly.lastChain?.[0]?.label).toBe('Paid {{money 600 eur}} for Starter ({{money 200 eur}} refunded)');
+    expect(partly.lastChain?.[0]?.label).toBe(
+      'Paid {{money 600 eur}} for credit pack "Starter" ({{money 200 eur}} refunded)',
+    );
   });
 });
 
@@ -495,7 +497,8 @@ describe('stale-subscription', () => {
       severity: 'warning',
       repairs: [{ kind: 'resync_subscription', subscriptionId: subId }],
     });
-    expect(finding?.title).toContain('entitlements follow free');
+    // Plans by name, not key (issue 16).
+    expect(finding?.title).toBe('Subscription to plan "Pro" is active, but entitlements follow plan "Free"');
   });
 
   it('flags a subscription Stripe has and we do not, or whose state differs', async () => {
@@ -547,6 +550,7 @@ describe('grace-period', () => {
     const [finding] = gracePeriod(await history(c.id));
     expect(finding?.severity).toBe('warning');
     expect(finding?.title).toContain('in grace until');
+    expect(finding?.explanation).toContain('(plan "Pro")');
   });
 });
 

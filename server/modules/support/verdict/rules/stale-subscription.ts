@@ -1,6 +1,7 @@
 // A subscription that is active (here or in Stripe) while the customer's plan says otherwise, or
 // whose state here differs from Stripe's: entitlements are missing or stale. Resync re-reads the
 // subscription from Stripe and applies it as the newest state.
+import { planWords } from '../../../../contracts/catalog-names.ts';
 import type { Finding, Repair } from '../../../../contracts/support.ts';
 import type { CustomerHistory } from '../history.ts';
 import { objectEvidence } from '../words.ts';
@@ -19,6 +20,7 @@ function resync(id: string): Repair {
 export function staleSubscription(h: CustomerHistory): Finding[] {
   const findings: Finding[] = [];
   const plan = h.entitlements.plan?.key ?? null;
+  const named = (key: string) => planWords(h.catalogNames, key);
   const seen = new Set<string>();
   for (const remote of h.stripe.subscriptions) {
     seen.add(remote.id);
@@ -29,7 +31,7 @@ export function staleSubscription(h: CustomerHistory): Finding[] {
         rule: 'stale-subscription',
         severity: 'critical',
         title: `Stripe shows an ${remote.status} subscription we do not have`,
-        explanation: `Stripe has ${remote.id} (${remote.status}${remotePlan ? `, plan ${remotePlan}` : ''}) for this customer, but it is not in our records, so its entitlements and credits are missing.`,
+        explanation: `Stripe has ${remote.id} (${remote.status}${remotePlan ? `, ${named(remotePlan)}` : ''}) for this customer, but it is not in our records, so its entitlements and credits are missing.`,
         evidence: [objectEvidence(remote.id)],
         repairs: [resync(remote.id)],
       });
@@ -53,8 +55,8 @@ export function staleSubscription(h: CustomerHistory): Finding[] {
     findings.push({
       rule: 'stale-subscription',
       severity: 'warning',
-      title: `Subscription to ${local.planKey} is ${local.status}, but entitlements follow ${plan ?? 'no plan'}`,
-      explanation: `${local.id} is ${local.status} on ${local.planKey}, yet the customer’s plan is ${plan ?? 'not set'}, so features and monthly credits are stale.${seen.has(local.id) ? '' : ' Resync reads the current state from Stripe.'}`,
+      title: `Subscription to ${named(local.planKey)} is ${local.status}, but entitlements follow ${plan ? named(plan) : 'no plan'}`,
+      explanation: `${local.id} is ${local.status} on ${named(local.planKey)}, yet the customer’s plan is ${plan ? named(plan) : 'not set'}, so features and monthly credits are stale.${seen.has(local.id) ? '' : ' Resync reads the current state from Stripe.'}`,
       evidence: [objectEvidence(local.id)],
       repairs: [resync(local.id)],
     });
