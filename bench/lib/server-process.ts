@@ -81,9 +81,7 @@ export async function startServer(options: ServerOptions): Promise<ServerProcess
     const built = spawnSync(process.execPath, ['scripts/ensure-built.mjs'], { cwd: PROJECT_ROOT, stdio: 'inherit' });
     if (built.status !== 0) throw new Error('Building dist/ for the production server failed');
   }
-  const argv = options.production
-    ? productionArgv()
-    : ['--import', 'tsx', options.entry ?? 'server/index.ts'];
+  const argv = options.production ? productionArgv() : ['--import', 'tsx', options.entry ?? 'server/index.ts'];
   const child = spawn(process.execPath, argv, {
     cwd: PROJECT_ROOT,
     env,
