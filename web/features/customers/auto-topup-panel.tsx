@@ -67,6 +67,7 @@ function AutoTopupForm({ saved }: { saved: Values }) {
   const queryClient = useQueryClient();
   return (
     <SettingForm
+      id="topup"
       contract={setAutoTopupInput}
       saved={saved}
       savedMessage="Auto top-up saved"
@@ -99,7 +100,6 @@ function AutoTopupForm({ saved }: { saved: Values }) {
             inputMode="numeric"
             setValueAs={numberOrNull}
           />
-          <InputField form={form} name="reason" id="topup-reason" label="Reason (audited)" />
         </>
       )}
     </SettingForm>

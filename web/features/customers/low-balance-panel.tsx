@@ -43,6 +43,7 @@ function LowBalanceForm({ saved }: { saved: Values }) {
   const queryClient = useQueryClient();
   return (
     <SettingForm
+      id="low"
       contract={setLowBalanceThresholdInput}
       saved={saved}
       savedMessage="Low-balance threshold saved"
@@ -62,7 +63,6 @@ function LowBalanceForm({ saved }: { saved: Values }) {
             inputMode="numeric"
             setValueAs={numberOrNull}
           />
-          <InputField form={form} name="reason" id="low-reason" label="Reason (audited)" />
         </>
       )}
     </SettingForm>

@@ -1,17 +1,19 @@
 // A customer setting's form (auto top-up, the low-balance alert): it starts from what is saved, is
-// checked by the procedure's input contract, sends it, says so and reads the setting again; a
-// refusal shows under the fields. The panels give the contract, the call and the fields.
+// checked by the procedure's input contract, asks the audited reason, sends it, says so and reads
+// the setting again; a refusal shows under the fields. The panels give the contract, the call and
+// their own fields.
 import { zodResolver } from '@hookform/resolvers/zod';
 import { useMutation } from '@tanstack/react-query';
 import { useState, type ReactNode } from 'react';
-import { useForm, type DefaultValues, type FieldValues, type UseFormReturn } from 'react-hook-form';
+import { useForm, type DefaultValues, type FieldValues, type Path, type UseFormReturn } from 'react-hook-form';
 import { toast } from 'sonner';
 import type { z } from 'zod';
-import { FormError } from '@/components/field';
+import { FormError, InputField } from '@/components/field';
 import { Button } from '@/components/ui/button';
 import { describeError } from '@/lib/errors';
 
-export function SettingForm<T extends FieldValues, O>({
+export function SettingForm<T extends FieldValues & { reason: string }, O>({
+  id,
   contract,
   saved,
   save,
@@ -19,6 +21,8 @@ export function SettingForm<T extends FieldValues, O>({
   submitLabel,
   children,
 }: {
+  /** Prefix of the controls' ids ("<id>-reason"). */
+  id: string;
   contract: z.ZodType<O, T>;
   saved: T;
   /** Sends the contract's output and reads the setting again (the panel's query). */
@@ -52,6 +56,7 @@ export function SettingForm<T extends FieldValues, O>({
       }
     >
       {children(form)}
+      <InputField form={form} name={'reason' as Path<T>} id={`${id}-reason`} label="Reason (audited)" />
       <FormError className="sm:col-span-2">{serverError}</FormError>
       <div className="sm:col-span-2">
         <Button type="submit" size="sm" disabled={mutation.isPending}>
