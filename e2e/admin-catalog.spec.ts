@@ -85,6 +85,11 @@ test('an admin creates a plan: problems show on their fields, the review names t
   await expect(newest).toContainText(/Version ([2-9]|\d{2,})/);
   await expect(newest).toContainText('edited');
   await expect(newest).toContainText('Launch the Team plan (plans: +1 ~0 -0)');
+  // The page's header names the same number as the current row (not the audit record's id).
+  const number = /Version (\d+)/.exec((await newest.textContent()) ?? '')![1];
+  await expect(
+    page.getByText(`What customers can buy and what each purchase unlocks. Version ${number}.`),
+  ).toBeVisible();
   await accessible(page);
 });
 
@@ -177,7 +182,7 @@ test('support reprocesses a failed event from the webhook monitor; signature fai
   // Waiting for the retry job's Stripe call, failed on the price, then applied (+ the header row).
   await expect(attempts.getByRole('row')).toHaveCount(4);
   await expect(attempts).toContainText(`unknown price ${priceId}`);
-  await expect(attempts).toContainText('granted 1000 credits');
+  await expect(attempts).toContainText('granted 1,000 credits');
   await expect(page.getByRole('table', { name: 'Deliveries' }).getByRole('row')).toHaveCount(2);
   await accessible(page);
 });

@@ -56,6 +56,15 @@ test('a consume under the threshold buys the pack with the saved card; support s
   await page.locator('#topup-reason').fill('customer asked for top-ups under 500');
   await page.getByRole('button', { name: 'Save auto top-up' }).click();
   await expect(page.getByText('Auto top-up saved')).toBeVisible();
+  // The low-balance alert beside it is the same setting form: its contract refuses a threshold that
+  // is no number, then a real one saves (300: the drop to 400 below stays above it).
+  await page.locator('#low-threshold').fill('lots');
+  await page.locator('#low-reason').fill('customer wants an early warning');
+  await page.getByRole('button', { name: 'Save threshold' }).click();
+  await expect(page.locator('#low-threshold')).toHaveAttribute('aria-invalid', 'true');
+  await page.locator('#low-threshold').fill('300');
+  await page.getByRole('button', { name: 'Save threshold' }).click();
+  await expect(page.getByText('Low-balance threshold saved')).toBeVisible();
 
   const used = await request.post('/api/v1/usage', {
     headers: auth,

@@ -24,6 +24,10 @@ test('finance refunds part of a pack through Stripe: balance reduced, refund in 
   await expect(dialog.getByLabel('Amount (EUR)')).toHaveValue('10.00');
   await expectAccessible(page);
 
+  // The refund contract holds the amount to the proposal while it is typed.
+  await dialog.getByLabel('Amount (EUR)').fill('12.00');
+  await expect(dialog.getByText('At most €10.00: the amount can be lowered, never raised')).toBeVisible();
+  await expect(dialog.getByLabel('Amount (EUR)')).toHaveAttribute('aria-invalid', 'true');
   await dialog.getByLabel('Amount (EUR)').fill('6.00');
   await expect(dialog.getByText('Claws back 600 credits')).toBeVisible();
   await dialog.getByLabel('Reason Stripe records').selectOption('requested_by_customer');

@@ -1,5 +1,6 @@
 // Refund inputs (zod, shared by the procedures and the web forms) and the words the UI uses.
 import { z } from 'zod';
+import { formatMoney, parseMajorAmount } from './money.ts';
 import { REFUND_STATUSES } from './statuses.ts';
 
 export const STRIPE_REFUND_REASONS = ['requested_by_customer', 'duplicate', 'fraudulent'] as const;
@@ -36,6 +37,27 @@ export const requestRefundInput = z.object({
   fingerprint: z.string().min(1).max(500),
 });
 export type RequestRefundForm = z.input<typeof requestRefundInput>;
+
+/**
+ * The refund form's resolver: the request's own reason rules, and its amount as typed, in major
+ * units of the payment's currency ("6.50" or "6,50"), read into minor units by the same amount
+ * rule and held to the live proposal (a refund can be lowered, never raised; request-refund.ts
+ * refuses more too).
+ */
+export function refundFormInput(currency: string, proposal: number) {
+  return requestRefundInput.pick({ reason: true, stripeReason: true }).extend({
+    amount: z
+      .string()
+      .transform((text, ctx) => {
+        const minor = parseMajorAmount(text, currency);
+        if (minor === null) ctx.addIssue({ code: 'custom', message: 'Enter an amount like 6.00' });
+        return minor ?? z.NEVER;
+      })
+      .pipe(
+        amount.max(proposal, `At most ${formatMoney(proposal, currency)}: the amount can be lowered, never raised`),
+      ),
+  });
+}
 
 export const approveRefundInput = z.object({
   refundId: z.uuid(),

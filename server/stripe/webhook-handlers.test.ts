@@ -142,7 +142,11 @@ describe('credit packs: checkout, charge, early fraud warning, refunds', () => {
 
   it('refund.updated (succeeded) and charge.refunded about the same refund claw back nothing more', async () => {
     const r = refund({ id: refundId, charge: ch, paymentIntent: pi, amount: 500, status: 'succeeded' });
-    await twice(event('refund.updated', r));
+    const updated = await twice(event('refund.updated', r));
+    // A refund that went through is "refunded" in the event's words too, as on every page (issue 16).
+    expect(
+      (await h.prisma.eventProcessingAttempt.findFirstOrThrow({ where: { eventId: updated.id } })).summary,
+    ).toContain(`mirrored refund ${refundId} is refunded`);
     await twice(event('charge.refund.updated', r));
     const stored = await twice(
       event('charge.refunded', charge({ id: ch, paymentIntent: pi, amount: 1000, amountRefunded: 500, refunds: [r] })),
@@ -622,9 +626,16 @@ describe('disputes', () => {
     const due = now() + 7 * DAY;
     const d = dispute({ charge: ch, paymentIntent: pi, amount: 1000, dueBy: due });
     const t = now();
-    await twice(event('charge.dispute.created', d, { created: t }));
+    const created = await twice(event('charge.dispute.created', d, { created: t }));
     await twice(event('charge.dispute.funds_withdrawn', d, { created: t + 1 }));
-    await twice(event('charge.dispute.updated', { ...d, status: 'under_review' }, { created: t + 2 }));
+    const updated = await twice(event('charge.dispute.updated', { ...d, status: 'under_review' }, { created: t + 2 }));
+    // Issue 16: what the webhook list says uses the words every page uses, and dates as people read them.
+    const said = async (e: { id: string }) =>
+      (await h.prisma.eventProcessingAttempt.findFirstOrThrow({ where: { eventId: e.id } })).summary;
+    const dueWords = `${new Date(due * 1000).toISOString().slice(0, 16).replace('T', ' ')} UTC`;
+    expect(await said(created)).toContain(`recorded (needs response, fraudulent, evidence due ${dueWords})`);
+    expect(await said(created)).toContain('500 remaining credits frozen');
+    expect(await said(updated)).toContain(`dispute ${d.id as string} is with the bank`);
     const row = await h.prisma.dispute.findUniqueOrThrow({ where: { id: d.id as string } });
     expect(row).toMatchObject({ status: 'under_review', frozenCredits: 500, reason: 'fraudulent' });
     expect(row.evidenceDueBy?.getTime()).toBe(due * 1000);
@@ -640,6 +651,7 @@ describe('disputes', () => {
       remaining: 500,
     });
     expect((await entries(c.id)).map((e) => e.type)).toEqual(['purchase', 'dispute_freeze', 'dispute_release']);
+    expect((await entries(c.id)).at(-1)?.reason).toBe(`Dispute ${d.id as string} won: credits released`);
     expect((await customer('user_dispute_won')).balance).toBe(500);
   });
 

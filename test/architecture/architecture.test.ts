@@ -1,6 +1,9 @@
 // Keeps the picture of docs/ARCHITECTURE.md true: the import graph (static, dynamic and type-only
 // imports) has no arrow the layering forbids, no comment points at a file that is gone, and no
 // exported value goes unused.
+import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { deadCommentReferences } from './comment-paths.ts';
 import { edgesOf, readImportGraph, type Edge } from './import-graph.ts';
@@ -83,6 +86,14 @@ describe('the layering rules', () => {
 describe('one picture, no dead ends', () => {
   it('no comment points at a file that does not exist', () => {
     expect(deadCommentReferences()).toEqual([]);
+  });
+
+  it('finds a bare file name that names no file, and passes one that does', () => {
+    const root = mkdtempSync(path.join(tmpdir(), 'comment-paths-'));
+    mkdirSync(path.join(root, 'server'));
+    writeFileSync(path.join(root, 'server/a.ts'), '// see b.ts and gone-away.ts; each list has its columns.tsx\n');
+    writeFileSync(path.join(root, 'server/b.ts'), 'export {};\n');
+    expect(deadCommentReferences(root)).toEqual([{ file: 'server/a.ts', reference: 'gone-away.ts' }]);
   });
 });
 

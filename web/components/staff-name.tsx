@@ -1,15 +1,9 @@
 // A staff member by name (email on hover), from the ids ledger entries, blocks, refunds and audit
-// records carry; "the auto-block rule", "the product's API key" and "Stripe" for the non-staff
-// actors. One directory query, shared by every row on the page.
+// records carry; the non-staff actors in words (web/lib/actor-words.ts). One directory query,
+// shared by every row on the page.
 import { useQuery } from '@tanstack/react-query';
+import { nonStaffActorName } from '@/lib/actor-words';
 import { useTRPC } from '@/lib/trpc';
-
-const NON_STAFF: Record<string, string> = {
-  system: 'Creditdesk (automatic)',
-  service: 'the product (API key)',
-  stripe: 'Stripe',
-  webhook: 'Stripe webhook',
-};
 
 export function useStaffNames() {
   const trpc = useTRPC();
@@ -36,8 +30,8 @@ export function StaffName({
   fallback?: string;
 }) {
   const { find } = useStaffNames();
-  if (actorType && actorType !== 'staff') return <span>{NON_STAFF[actorType] ?? actorType}</span>;
-  if (id === 'system') return <span>{NON_STAFF.system}</span>;
+  const automatic = nonStaffActorName(id, actorType);
+  if (automatic) return <span title={id ?? undefined}>{automatic}</span>;
   const s = find(id);
   if (!s) return <span className="text-muted-foreground">{fallback ?? id ?? 'unknown'}</span>;
   return (

@@ -127,6 +127,16 @@ BEGIN
     RAISE EXCEPTION 'ledger_post_entry: unknown mode %', v_mode;
   END IF;
 
+  IF v_mode = 'grant' THEN
+    -- The lot comes first: the entry names it (ledger_entry_lot_id_fkey).
+    INSERT INTO "credit_lot" (id, customer_id, source, granted, remaining, expires_at, cost_basis,
+                              amount_paid, currency, stripe_reference, created_at)
+    VALUES (v_entry_lot, v_customer, (p#>>'{lot,source}')::"LotSource", v_delta, v_delta,
+            (p#>>'{lot,expiresAt}')::TIMESTAMPTZ(3), (p#>>'{lot,costBasis}')::"CostBasis",
+            (p#>>'{lot,amountPaid}')::INTEGER, p#>>'{lot,currency}', p#>>'{lot,stripeReference}',
+            now());
+  END IF;
+
   INSERT INTO "ledger_entry" (customer_id, type, credits, lot_id, reference_type, reference, actor_type,
                               actor_id, reason, idempotency_key, balance_after, metadata, created_at)
   VALUES (v_customer, (p->>'type')::"LedgerEntryType", v_delta, v_entry_lot, p->>'referenceType',
@@ -136,18 +146,12 @@ BEGIN
   RETURNING * INTO v_entry;
   IF NOT FOUND THEN
     -- Another customer's transaction committed this key while we waited on the unique index.
+    DELETE FROM "credit_lot" WHERE v_mode = 'grant' AND id = v_entry_lot;
     SELECT * INTO v_entry FROM "ledger_entry" WHERE idempotency_key = v_key;
     RETURN ledger_entry_result('replayed', v_entry);
   END IF;
 
-  IF v_mode = 'grant' THEN
-    INSERT INTO "credit_lot" (id, customer_id, source, granted, remaining, expires_at, cost_basis,
-                              amount_paid, currency, stripe_reference, created_at)
-    VALUES (v_entry_lot, v_customer, (p#>>'{lot,source}')::"LotSource", v_delta, v_delta,
-            (p#>>'{lot,expiresAt}')::TIMESTAMPTZ(3), (p#>>'{lot,costBasis}')::"CostBasis",
-            (p#>>'{lot,amountPaid}')::INTEGER, p#>>'{lot,currency}', p#>>'{lot,stripeReference}',
-            now());
-  ELSIF v_mode IN ('freeze', 'release') THEN
+  IF v_mode IN ('freeze', 'release') THEN
     UPDATE "credit_lot" SET frozen = (v_mode = 'freeze') WHERE id = v_entry_lot;
   END IF;
 

@@ -2,6 +2,7 @@
 // A pack is granted once per session (ledger key grant:<cs_id>), whichever of these events brings
 // payment_status=paid first; later ones replay. Subscription sessions only link the customer: the
 // credits come with the subscription's paid invoices.
+import { formatCredits } from '../../contracts/money.ts';
 import { packWords } from '../../contracts/catalog-names.ts';
 import type Stripe from 'stripe';
 import type { Tx } from '../../db/tx.ts';
@@ -233,7 +234,7 @@ export async function applyCheckoutSession(
   return {
     summary: grant.replayed
       ? `credits for ${session.id} were already granted (entry ${grant.entry.id}): nothing added`
-      : `granted ${credits} credits (${boughtPacks}) to ${customer.externalId} for ${session.id}`,
+      : `granted ${formatCredits(credits)} credits (${boughtPacks}) to ${customer.externalId} for ${session.id}`,
     customerId: customer.id,
   };
 }

@@ -4,6 +4,9 @@
 // so any delivery order ends in the same ledger: open -> lot frozen (dispute_freeze:<dp>),
 // won / inquiry closed -> released (dispute_release:<dp>), lost -> remaining credits clawed back
 // (dispute_clawback:<dp>).
+import { formatCredits } from '../../contracts/money.ts';
+import { dateTime } from '../disputes/evidence-words.ts';
+import { statusWords } from '../../contracts/status-words.ts';
 import type Stripe from 'stripe';
 import type { Tx } from '../../db/tx.ts';
 import type { Actor } from '../../lib/actor.ts';
@@ -22,6 +25,9 @@ const CLOSED = new Set([...RELEASED, 'lost']);
 function disputeIsOpen(status: string): boolean {
   return !CLOSED.has(status);
 }
+
+/** Summaries use the words every page shows for a dispute's status (issue 16). */
+const disputeWords = (status: string) => statusWords('dispute', status).label;
 
 export async function applyDispute(
   tx: Tx,
@@ -103,9 +109,9 @@ export async function applyDispute(
   const parts = [
     existing
       ? newer
-        ? `dispute ${dispute.id} is ${row.status}`
-        : `dispute ${dispute.id}: older snapshot (${dispute.status}) ignored; stays ${row.status}`
-      : `dispute ${dispute.id} recorded (${row.status}, ${dispute.reason}${state.evidenceDueBy ? `, evidence due ${state.evidenceDueBy.toISOString()}` : ''})`,
+        ? `dispute ${dispute.id} is ${disputeWords(row.status)}`
+        : `dispute ${dispute.id}: older snapshot (${disputeWords(dispute.status)}) ignored; stays ${disputeWords(row.status)}`
+      : `dispute ${dispute.id} recorded (${disputeWords(row.status)}, ${dispute.reason.replaceAll('_', ' ')}${state.evidenceDueBy ? `, evidence due ${dateTime(state.evidenceDueBy)}` : ''})`,
   ];
   // Outcome tracking and the auto-block rule (modules/disputes, modules/blocks).
   parts.push(...(await afterDisputeEvent(tx, { dispute: row })));
@@ -127,7 +133,7 @@ export async function applyDispute(
         referenceType: 'dispute',
       });
       await tx.dispute.update({ where: { id: row.id }, data: { frozenCredits: lot.remaining } });
-      parts.push(`${lot.remaining} remaining credits frozen`);
+      parts.push(`${formatCredits(lot.remaining)} remaining credits frozen`);
     } else {
       parts.push('credits already frozen');
     }
@@ -141,7 +147,7 @@ export async function applyDispute(
       await releaseLot(tx, {
         lotId: lot.id,
         idempotencyKey: `dispute_release:${dispute.id}`,
-        reason: `Dispute ${dispute.id} ${row.status}: credits released`,
+        reason: `Dispute ${dispute.id} ${disputeWords(row.status)}: credits released`,
         actor,
         reference: dispute.id,
         referenceType: 'dispute',
@@ -162,7 +168,9 @@ export async function applyDispute(
         referenceType: 'dispute',
       });
       parts.push(
-        !result || result.replayed ? 'credits already clawed back' : `${-result.entry.credits} credits clawed back`,
+        !result || result.replayed
+          ? 'credits already clawed back'
+          : `${formatCredits(-result.entry.credits)} credits clawed back`,
       );
     } else {
       parts.push('no remaining credits to claw back');

@@ -3,6 +3,7 @@
 // expire at the end of the period unless the plan rolls over; a paid mid-period upgrade grants the
 // prorated difference (upgrade-credits.ts). A paid invoice newer than the
 // failure that opened a grace period ends it.
+import { formatCredits } from '../../contracts/money.ts';
 import type Stripe from 'stripe';
 import type { Tx } from '../../db/tx.ts';
 import type { Actor } from '../../lib/actor.ts';
@@ -113,7 +114,7 @@ export async function applyInvoicePaid(
     parts.push(
       grant.replayed
         ? `credits for ${invoice.id} were already granted: nothing added`
-        : `granted ${plan.monthlyCredits} ${plan.name} plan credits for ${invoice.id}`,
+        : `granted ${formatCredits(plan.monthlyCredits)} ${plan.name} plan credits for ${invoice.id}`,
     );
   } else if (reason === 'subscription_update') {
     parts.push(await grantUpgradeCredits(tx, { invoice, sub, payment, actor }));

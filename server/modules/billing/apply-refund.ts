@@ -18,7 +18,8 @@ import { findPaymentForCharge, isSettled, type ChargeRef } from './find-payment.
 import { refundClawbackCredits } from './refund-clawback-credits.ts';
 import { stripeId } from './resolve-event-customer.ts';
 import { recordOutboundEvent } from '../outbound/record-outbound-event.ts';
-import { formatMoney } from '../../contracts/money.ts';
+import { formatCredits, formatMoney } from '../../contracts/money.ts';
+import { statusWords } from '../../contracts/status-words.ts';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const MONEY_MOVING: ReadonlySet<RefundStatus> = new Set(['pending', 'succeeded']);
@@ -125,7 +126,9 @@ export async function applyRefund(
         error: refund.failure_reason ?? row.error,
       },
     });
-    parts.push(`${row.origin === 'creditdesk' ? 'Creditdesk' : 'mirrored'} refund ${refund.id} is ${status}`);
+    parts.push(
+      `${row.origin === 'creditdesk' ? 'Creditdesk' : 'mirrored'} refund ${refund.id} is ${statusWords('refund', status).label}`,
+    );
   } else {
     row = await tx.refund.create({
       data: {
@@ -142,7 +145,7 @@ export async function applyRefund(
         error: refund.failure_reason ?? null,
       },
     });
-    parts.push(`refund ${refund.id} made outside Creditdesk recorded (${incoming})`);
+    parts.push(`refund ${refund.id} made outside Creditdesk recorded (${statusWords('refund', incoming).label})`);
   }
 
   if (row.origin !== 'creditdesk' && MONEY_MOVING.has(row.status) && row.creditsClawedBack === 0 && payment.lotId) {
@@ -167,7 +170,7 @@ export async function applyRefund(
       });
       const taken = result ? -result.entry.credits : 0;
       row = await tx.refund.update({ where: { id: row.id }, data: { creditsClawedBack: taken } });
-      parts.push(`${taken} unused credits clawed back`);
+      parts.push(`${formatCredits(taken)} unused credits clawed back`);
     } else {
       parts.push('no unused credits to claw back');
     }
@@ -201,7 +204,9 @@ export async function applyRefund(
       reference: refund.id,
       referenceType: 'refund',
     });
-    parts.push(result.replayed ? 'credits already restored' : `${row.creditsClawedBack} credits restored`);
+    parts.push(
+      result.replayed ? 'credits already restored' : `${formatCredits(row.creditsClawedBack)} credits restored`,
+    );
   }
 
   await recomputePaymentRefunds(tx, await tx.payment.findUniqueOrThrow({ where: { id: payment.id } }));

@@ -8,6 +8,7 @@
 // a plan with no more credits) grants nothing and takes nothing back: the credits already granted
 // for the period stay until it ends. Off (catalog rule `upgradeCredits: false`): upgrades grant
 // nothing until the renewal grants the new plan's full credits.
+import { formatCredits } from '../../contracts/money.ts';
 import type Stripe from 'stripe';
 import type { Tx } from '../../db/tx.ts';
 import type { Payment, Subscription } from '../../generated/prisma/client.ts';
@@ -106,5 +107,5 @@ export async function grantUpgradeCredits(
   });
   return grant.replayed
     ? `upgrade credits for ${invoice.id} were already granted: nothing added`
-    : `granted ${credits} upgrade credits (${from.name} -> ${to.name}, prorated) for ${invoice.id}`;
+    : `granted ${formatCredits(credits)} upgrade credits (${from.name} -> ${to.name}, prorated) for ${invoice.id}`;
 }

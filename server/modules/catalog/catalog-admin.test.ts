@@ -12,7 +12,12 @@ import { AppError } from '../../lib/app-error.ts';
 import { findPriceMapping } from './find-price-mapping.ts';
 import { exportCatalog } from './get-catalog.ts';
 import { importCatalog } from './import-catalog.ts';
-import { getCatalogVersion, latestCatalogVersion, listCatalogVersions } from './list-catalog-versions.ts';
+import {
+  currentCatalogVersion,
+  getCatalogVersion,
+  latestCatalogVersion,
+  listCatalogVersions,
+} from './list-catalog-versions.ts';
 import { listUnmappedPrices } from './list-unmapped-prices.ts';
 import { mapPrice } from './map-price.ts';
 import { previewCatalogChange, type CatalogImpact } from './preview-catalog-change.ts';
@@ -276,6 +281,9 @@ describe('saving, versions and restore', () => {
 
     const restored = await restoreCatalogVersion(db.prisma, { versionId: first.id, reason: 'undo', actor: admin });
     expect(restored.changed).toBe(true);
+    // What the Catalog page's header and the restore's toast say: numbers, not audit record ids.
+    expect(restored).toMatchObject({ restoredNumber: 1, versionNumber: 3 });
+    expect(await currentCatalogVersion(db.prisma)).toEqual({ version: restored.version, versionNumber: 3 });
     expect(plan(await exportCatalog(db.prisma), 'starter').monthlyCredits).toBe(1000);
     const after = await listCatalogVersions(db.prisma, { limit: 1 });
     expect(after.items[0]).toMatchObject({ action: 'catalog.restore', current: true, number: 3 });

@@ -12,6 +12,14 @@ export async function latestCatalogVersion(db: DbOrTx): Promise<string | null> {
   return row ? row.id.toString() : null;
 }
 
+/** The newest version as people read it: its token (the audit record id) and its number (1, 2, 3). */
+export async function currentCatalogVersion(
+  db: DbOrTx,
+): Promise<{ version: string | null; versionNumber: number | null }> {
+  const version = await latestCatalogVersion(db);
+  return { version, versionNumber: version ? await versionNumber(db, BigInt(version)) : null };
+}
+
 export async function listCatalogVersions(db: DbOrTx, input: { cursor?: string | null; limit?: number } = {}) {
   const limit = input.limit ?? 20;
   const rows = await db.auditLog.findMany({

@@ -11,7 +11,7 @@ import { AppError } from '../../lib/app-error.ts';
 import { findEventsWaitingOnPrices } from './find-events-waiting-on-prices.ts';
 import { exportCatalog } from './get-catalog.ts';
 import { importCatalog } from './import-catalog.ts';
-import { latestCatalogVersion, versionNumber } from './list-catalog-versions.ts';
+import { currentCatalogVersion } from './list-catalog-versions.ts';
 
 export interface MapPriceInput {
   priceId: string;
@@ -92,8 +92,7 @@ export async function mapPrice(db: DbOrTx, input: MapPriceInput) {
     const waiting = (await findEventsWaitingOnPrices(tx, [input.priceId])).get(input.priceId);
     return {
       ...added,
-      version: await latestCatalogVersion(tx),
-      versionNumber: await versionNumber(tx, BigInt((await latestCatalogVersion(tx)) ?? 0)),
+      ...(await currentCatalogVersion(tx)),
       waitingEventIds: waiting?.eventIds ?? [],
     };
   });

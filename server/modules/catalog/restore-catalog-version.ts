@@ -4,7 +4,7 @@
 import { inTransaction, type DbOrTx } from '../../db/tx.ts';
 import type { Actor } from '../../lib/actor.ts';
 import { importCatalog } from './import-catalog.ts';
-import { getCatalogVersion, latestCatalogVersion } from './list-catalog-versions.ts';
+import { currentCatalogVersion, getCatalogVersion } from './list-catalog-versions.ts';
 
 export async function restoreCatalogVersion(db: DbOrTx, input: { versionId: string; reason: string; actor: Actor }) {
   return inTransaction(db, async (tx) => {
@@ -13,6 +13,6 @@ export async function restoreCatalogVersion(db: DbOrTx, input: { versionId: stri
       action: 'catalog.restore',
       reason: `restored version ${version.number}: ${input.reason}`,
     });
-    return { ...result, version: await latestCatalogVersion(tx) };
+    return { ...result, restoredNumber: version.number, ...(await currentCatalogVersion(tx)) };
   });
 }

@@ -6,7 +6,7 @@ import { inTransaction, type DbOrTx } from '../../db/tx.ts';
 import type { Actor } from '../../lib/actor.ts';
 import { AppError } from '../../lib/app-error.ts';
 import { importCatalog, type CatalogImportResult } from './import-catalog.ts';
-import { latestCatalogVersion, versionNumber } from './list-catalog-versions.ts';
+import { currentCatalogVersion, latestCatalogVersion, versionNumber } from './list-catalog-versions.ts';
 
 export interface SaveCatalogInput {
   catalog: unknown;
@@ -39,8 +39,7 @@ export async function saveCatalog(
       action: input.source === 'file' ? 'catalog.import' : 'catalog.save',
       reason: input.reason,
     });
-    const version = await latestCatalogVersion(tx);
     // The version token stays the audit record id; people read the number (1, 2, 3 per catalog).
-    return { ...result, version, versionNumber: version ? await versionNumber(tx, BigInt(version)) : null };
+    return { ...result, ...(await currentCatalogVersion(tx)) };
   });
 }

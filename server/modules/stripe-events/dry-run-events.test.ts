@@ -60,7 +60,7 @@ describe('dry run of a reprocess', () => {
     const report = await dryRunEvents(ctx(), [failed.id]);
     const [result] = report.events;
     expect(result).toMatchObject({ eventId: failed.id, status: 'failed', outcome: 'processed', error: null });
-    expect(result!.summary).toMatch(/^granted 1000 credits \(credit pack "[^"]+"\)/);
+    expect(result!.summary).toMatch(/^granted 1,000 credits \(credit pack "[^"]+"\)/);
     expect(result!.ledgerEntries).toEqual([
       expect.objectContaining({
         type: 'purchase',

@@ -15,6 +15,7 @@ beforeAll(async () => {
   const p = db.prisma;
   const c = await makeCustomer(p, { externalId: 'user_tl', email: 'tl@example.test', stripeCustomerId: 'cus_tl' });
   customerId = c.id;
+  await p.creditPack.create({ data: { key: 'starter', name: 'Starter pack', credits: 500 } });
   const pay = await makePayment(p, {
     customerId,
     checkoutSessionId: 'cs_tl1',
@@ -143,6 +144,21 @@ describe('getTimeline', () => {
     expect(twice.steps.filter((s) => s.label.includes('duplicate'))).toHaveLength(1);
     expect(twice.summary).toContain('applied');
     expect(items.every((i) => i.kind === 'event')).toBe(true);
+  });
+
+  // Issue 16: one status vocabulary (a refund that went through is "refunded" in its badge and in
+  // its words alike, as on the Refunds page), and packs and plans by name, not by catalog key.
+  it('words statuses the way every page does and names what was bought', async () => {
+    const items = await all(200);
+    const refund = items.find((i) => i.kind === 'refund')!;
+    expect(refund.status).toBe('refunded');
+    expect(refund.summary).toMatch(/^\{\{money 100 eur\}\} refunded/);
+    expect(refund.summary).not.toContain('succeeded');
+    const payment = items.find((i) => i.kind === 'payment')!;
+    expect(payment.title).toBe('Payment for credit pack "Starter pack"');
+    expect(payment.summary).toMatch(/^\{\{money 600 eur\}\} paid/);
+    const ignored = items.find((i) => i.id === 'evt_tl_burst_00')!;
+    expect(ignored.status).toBe('ignored');
   });
 
   it('shows unlinked events that carry the customer’s email', async () => {

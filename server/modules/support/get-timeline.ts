@@ -1,6 +1,7 @@
 // One stream of everything that happened to a customer, newest first, a page at a time. One
 // statement finds the page's keys across every source and reads those rows (load-rows.ts); here
 // they become items in words, linked into Stripe object chains.
+import type { CatalogNames } from '../../contracts/catalog-names.ts';
 import type { DbOrTx } from '../../db/tx.ts';
 import {
   TIMELINE_KINDS,
@@ -10,6 +11,7 @@ import {
   type TimelinePage,
 } from '../../contracts/support.ts';
 import { AppError } from '../../lib/app-error.ts';
+import { loadCatalogNames } from '../catalog/catalog-names.ts';
 import { auditItem, blockItem, entitlementItem, ledgerItem, noteItem, usageItem } from './timeline/account-items.ts';
 import { outboundItem, topupItem } from './timeline/outbound-items.ts';
 import {
@@ -31,7 +33,11 @@ export async function getTimeline(db: DbOrTx, input: TimelineInput): Promise<Tim
   const bucket = input.usageBucket ?? 'hour';
   const kinds = new Set<TimelineKind>(input.kinds?.length ? input.kinds : TIMELINE_KINDS);
   const cursor = decodeCursor(input.cursor);
-  const rows = await loadTimelineRows(db, { customerId: input.customerId, kinds, cursor, take: limit + 1, bucket });
+  const [rows, names] = await Promise.all([
+    loadTimelineRows(db, { customerId: input.customerId, kinds, cursor, take: limit + 1, bucket }),
+    // Payments and subscriptions name what was bought by its name, not its catalog key.
+    loadCatalogNames(db),
+  ]);
   if (!rows.customer?.length) throw new AppError('NOT_FOUND', 'Customer not found');
 
   // The keys arrive in timeline order, already cut to limit + 1; each is completed from its row.
@@ -44,7 +50,9 @@ export async function getTimeline(db: DbOrTx, input: TimelineInput): Promise<Tim
     const src = String(key.src) as Source;
     const id = String(key.id);
     const draft =
-      src === 'usage' ? usageItem(id, rows.usage ?? [], bucket) : toDraft(src, detail.get(`${src}:${id}`), steps);
+      src === 'usage'
+        ? usageItem(id, rows.usage ?? [], bucket)
+        : toDraft(src, detail.get(`${src}:${id}`), steps, names);
     if (draft) page.push(draft);
   }
   const last = keys[limit - 1];
@@ -73,7 +81,12 @@ const DETAILED: Source[] = [
   'topup',
 ];
 
-function toDraft(src: Source, row: Row | undefined, steps: ReturnType<typeof eventSteps>): Draft | null {
+function toDraft(
+  src: Source,
+  row: Row | undefined,
+  steps: ReturnType<typeof eventSteps>,
+  names: CatalogNames,
+): Draft | null {
   // A row deleted between the two phases of the statement cannot happen (one snapshot); be safe.
   if (!row) return null;
   switch (src) {
@@ -81,9 +94,9 @@ function toDraft(src: Source, row: Row | undefined, steps: ReturnType<typeof eve
     case 'unlinked':
       return eventItem(row, steps.get(String(row.id)), src === 'unlinked');
     case 'payment':
-      return paymentItem(row);
+      return paymentItem(row, names);
     case 'subscription':
-      return subscriptionItem(row);
+      return subscriptionItem(row, names);
     case 'refund':
       return refundItem(row);
     case 'dispute':

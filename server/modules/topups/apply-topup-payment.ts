@@ -1,6 +1,7 @@
 // payment_intent.succeeded for an automatic top-up (metadata.creditdesk_auto_topup): the credits
 // arrive here like any purchase — a paid lot and a Payment (so refunds and disputes find it) — and
 // the product hears topup.succeeded. Other PaymentIntents (Checkout's) are left to their handlers.
+import { formatCredits } from '../../contracts/money.ts';
 import type Stripe from 'stripe';
 import type { Tx } from '../../db/tx.ts';
 import type { Actor } from '../../lib/actor.ts';
@@ -74,7 +75,7 @@ export async function applyTopupPayment(
   return {
     summary: grant.replayed
       ? `automatic top-up ${topup.id} was already credited`
-      : `automatic top-up: granted ${credits} credits (${pack}) for ${pi.id}`,
+      : `automatic top-up: granted ${formatCredits(credits)} credits (${pack}) for ${pi.id}`,
     customerId: topup.customerId,
   };
 }

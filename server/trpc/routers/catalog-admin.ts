@@ -15,7 +15,7 @@ import {
 import { exportCatalog } from '../../modules/catalog/get-catalog.ts';
 import {
   getCatalogVersion,
-  latestCatalogVersion,
+  currentCatalogVersion,
   listCatalogVersions,
 } from '../../modules/catalog/list-catalog-versions.ts';
 import { listUnmappedPrices } from '../../modules/catalog/list-unmapped-prices.ts';
@@ -31,8 +31,8 @@ import { adminProcedure, router } from '../init.ts';
 export const catalogAdminRouter = router({
   /** The catalog in its file format, and the version it is (read the version first: a save in between is then caught as stale). */
   state: adminProcedure.query(async ({ ctx }) => {
-    const version = await latestCatalogVersion(ctx.deps.prisma);
-    return { version, catalog: await exportCatalog(ctx.deps.prisma) };
+    const current = await currentCatalogVersion(ctx.deps.prisma);
+    return { ...current, catalog: await exportCatalog(ctx.deps.prisma) };
   }),
   // A mutation only because a whole catalog is too large for a query string; it writes nothing.
   preview: adminProcedure

@@ -76,7 +76,7 @@ export function CatalogPage() {
         description={
           <>
             What customers can buy and what each purchase unlocks.{' '}
-            {editor.version ? `Version #${editor.version}.` : 'No catalog imported yet.'}
+            {editor.versionNumber ? `Version ${editor.versionNumber}.` : 'No catalog imported yet.'}
           </>
         }
         actions={
@@ -87,7 +87,7 @@ export function CatalogPage() {
             <Button
               variant="outline"
               size="sm"
-              onClick={() => editor.saved && downloadJson(`catalog-v${editor.version ?? 0}.json`, editor.saved)}
+              onClick={() => editor.saved && downloadJson(`catalog-v${editor.versionNumber ?? 0}.json`, editor.saved)}
             >
               <DownloadIcon aria-hidden /> Export JSON
             </Button>

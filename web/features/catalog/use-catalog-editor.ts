@@ -50,6 +50,8 @@ export function useCatalogEditor() {
   return {
     state,
     version: state.data?.version ?? null,
+    /** The saved version as people read it (1, 2, 3); `version` is the token a save names. */
+    versionNumber: state.data?.versionNumber ?? null,
     saved: state.data?.catalog ?? null,
     draft,
     json,

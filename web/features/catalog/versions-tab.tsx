@@ -155,7 +155,7 @@ function ViewDialog({ versionId, onClose }: { versionId: string | null; onClose:
             <DialogFooter>
               <Button
                 variant="outline"
-                onClick={() => downloadJson(`catalog-v${version.data.id}.json`, version.data.catalog)}
+                onClick={() => downloadJson(`catalog-v${version.data.number}.json`, version.data.catalog)}
               >
                 Download JSON
               </Button>
@@ -197,7 +197,9 @@ function RestoreDialog({
   const restore = useMutation(
     trpc.catalogAdmin.restore.mutationOptions({
       onSuccess: async (r) => {
-        toast.success(r.changed ? `Version #${versionId} restored as #${r.version}` : 'Nothing changed');
+        toast.success(
+          r.changed ? `Version ${r.restoredNumber} restored as version ${r.versionNumber}` : 'Nothing changed',
+        );
         form.reset();
         onClose();
         await editor.reload();

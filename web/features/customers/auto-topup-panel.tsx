@@ -1,22 +1,17 @@
 // Auto top-up for one customer: what is set (a blank field uses the plan's default), whether it is
 // paused and why, and a form for support to change it. Saving also resumes paused top-ups (after
 // the customer updated their card, or to accept the cap being reached).
-import { zodResolver } from '@hookform/resolvers/zod';
-import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
-import { useState } from 'react';
-import { useForm } from 'react-hook-form';
-import { toast } from 'sonner';
+import { useQuery, useQueryClient } from '@tanstack/react-query';
 import type { z } from 'zod';
 import { setAutoTopupInput } from '../../../server/contracts/topups.ts';
-import { FormError, InputField } from '@/components/field';
+import { InputField } from '@/components/field';
 import { ErrorState, SkeletonRows } from '@/components/states';
 import { TimeAgo } from '@/components/time-ago';
 import { Badge } from '@/components/ui/badge';
-import { Button } from '@/components/ui/button';
 import { Card, CardContent, CardDescription, CardHeader, CardTitle } from '@/components/ui/card';
-import { describeError } from '@/lib/errors';
 import { numberOrNull, textOrNull } from '@/lib/form-values';
-import { useTRPC } from '@/lib/trpc';
+import { useTRPC, useTRPCClient } from '@/lib/trpc';
+import { SettingForm } from './setting-form';
 
 type Values = z.input<typeof setAutoTopupInput>;
 
@@ -68,61 +63,45 @@ export function AutoTopupPanel({ customerId }: { customerId: string }) {
 
 function AutoTopupForm({ saved }: { saved: Values }) {
   const trpc = useTRPC();
+  const client = useTRPCClient();
   const queryClient = useQueryClient();
-  const [serverError, setServerError] = useState<string | null>(null);
-  const form = useForm<Values, unknown, z.output<typeof setAutoTopupInput>>({
-    resolver: zodResolver(setAutoTopupInput),
-    defaultValues: saved,
-  });
-  const save = useMutation(
-    trpc.topups.set.mutationOptions({
-      onSuccess: async () => {
-        toast.success('Auto top-up saved');
-        await queryClient.invalidateQueries(trpc.topups.pathFilter());
-        form.reset();
-      },
-      onError: (err) => setServerError(describeError(err).message),
-    }),
-  );
   return (
-    <form
-      className="grid gap-3 sm:grid-cols-2"
-      noValidate
-      onSubmit={(e) =>
-        void form.handleSubmit((input) => {
-          setServerError(null);
-          save.mutate(input);
-        })(e)
-      }
+    <SettingForm
+      id="topup"
+      contract={setAutoTopupInput}
+      saved={saved}
+      savedMessage="Auto top-up saved"
+      submitLabel="Save auto top-up"
+      save={async (input) => {
+        await client.topups.set.mutate(input);
+        await queryClient.invalidateQueries(trpc.topups.pathFilter());
+      }}
     >
-      <label className="flex items-center gap-2 text-sm sm:col-span-2">
-        <input type="checkbox" {...form.register('enabled')} />
-        Enabled
-      </label>
-      <InputField
-        form={form}
-        name="thresholdCredits"
-        id="topup-threshold"
-        label="Threshold (credits)"
-        inputMode="numeric"
-        setValueAs={numberOrNull}
-      />
-      <InputField form={form} name="packKey" id="topup-pack" label="Pack" setValueAs={textOrNull} />
-      <InputField
-        form={form}
-        name="monthlyCap"
-        id="topup-cap"
-        label="Monthly cap (minor units)"
-        inputMode="numeric"
-        setValueAs={numberOrNull}
-      />
-      <InputField form={form} name="reason" id="topup-reason" label="Reason (audited)" />
-      <FormError className="sm:col-span-2">{serverError}</FormError>
-      <div className="sm:col-span-2">
-        <Button type="submit" size="sm" disabled={save.isPending}>
-          {save.isPending ? 'Saving…' : 'Save auto top-up'}
-        </Button>
-      </div>
-    </form>
+      {(form) => (
+        <>
+          <label className="flex items-center gap-2 text-sm sm:col-span-2">
+            <input type="checkbox" {...form.register('enabled')} />
+            Enabled
+          </label>
+          <InputField
+            form={form}
+            name="thresholdCredits"
+            id="topup-threshold"
+            label="Threshold (credits)"
+            inputMode="numeric"
+            setValueAs={numberOrNull}
+          />
+          <InputField form={form} name="packKey" id="topup-pack" label="Pack" setValueAs={textOrNull} />
+          <InputField
+            form={form}
+            name="monthlyCap"
+            id="topup-cap"
+            label="Monthly cap (minor units)"
+            inputMode="numeric"
+            setValueAs={numberOrNull}
+          />
+        </>
+      )}
+    </SettingForm>
   );
 }

@@ -1,19 +1,14 @@
 // The customer's own credits.low threshold (the outbound event the product hears when the balance
 // drops under it). Blank: the plan's default. Audited with a reason.
-import { zodResolver } from '@hookform/resolvers/zod';
-import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
-import { useState } from 'react';
-import { useForm } from 'react-hook-form';
-import { toast } from 'sonner';
+import { useQuery, useQueryClient } from '@tanstack/react-query';
 import type { z } from 'zod';
 import { setLowBalanceThresholdInput } from '../../../server/contracts/topups.ts';
-import { FormError, InputField } from '@/components/field';
+import { InputField } from '@/components/field';
 import { ErrorState, SkeletonRows } from '@/components/states';
-import { Button } from '@/components/ui/button';
 import { Card, CardContent, CardDescription, CardHeader, CardTitle } from '@/components/ui/card';
-import { describeError } from '@/lib/errors';
 import { numberOrNull } from '@/lib/form-values';
-import { useTRPC } from '@/lib/trpc';
+import { useTRPC, useTRPCClient } from '@/lib/trpc';
+import { SettingForm } from './setting-form';
 
 type Values = z.input<typeof setLowBalanceThresholdInput>;
 
@@ -44,48 +39,32 @@ export function LowBalancePanel({ customerId }: { customerId: string }) {
 
 function LowBalanceForm({ saved }: { saved: Values }) {
   const trpc = useTRPC();
+  const client = useTRPCClient();
   const queryClient = useQueryClient();
-  const [serverError, setServerError] = useState<string | null>(null);
-  const form = useForm<Values, unknown, z.output<typeof setLowBalanceThresholdInput>>({
-    resolver: zodResolver(setLowBalanceThresholdInput),
-    defaultValues: saved,
-  });
-  const save = useMutation(
-    trpc.topups.setLowBalance.mutationOptions({
-      onSuccess: async () => {
-        toast.success('Low-balance threshold saved');
-        await queryClient.invalidateQueries(trpc.topups.lowBalance.queryFilter({ customerId: saved.customerId }));
-        form.reset();
-      },
-      onError: (err) => setServerError(describeError(err).message),
-    }),
-  );
   return (
-    <form
-      className="grid gap-3 sm:grid-cols-2"
-      noValidate
-      onSubmit={(e) =>
-        void form.handleSubmit((input) => {
-          setServerError(null);
-          save.mutate(input);
-        })(e)
-      }
+    <SettingForm
+      id="low"
+      contract={setLowBalanceThresholdInput}
+      saved={saved}
+      savedMessage="Low-balance threshold saved"
+      submitLabel="Save threshold"
+      save={async (input) => {
+        await client.topups.setLowBalance.mutate(input);
+        await queryClient.invalidateQueries(trpc.topups.lowBalance.queryFilter({ customerId: saved.customerId }));
+      }}
     >
-      <InputField
-        form={form}
-        name="threshold"
-        id="low-threshold"
-        label="Threshold (credits; blank: plan default)"
-        inputMode="numeric"
-        setValueAs={numberOrNull}
-      />
-      <InputField form={form} name="reason" id="low-reason" label="Reason (audited)" />
-      <FormError className="sm:col-span-2">{serverError}</FormError>
-      <div className="sm:col-span-2">
-        <Button type="submit" size="sm" disabled={save.isPending}>
-          {save.isPending ? 'Saving…' : 'Save threshold'}
-        </Button>
-      </div>
-    </form>
+      {(form) => (
+        <>
+          <InputField
+            form={form}
+            name="threshold"
+            id="low-threshold"
+            label="Threshold (credits; blank: plan default)"
+            inputMode="numeric"
+            setValueAs={numberOrNull}
+          />
+        </>
+      )}
+    </SettingForm>
   );
 }

@@ -6,12 +6,12 @@
 import { Bought } from '@/components/catalog-name';
 import { zodResolver } from '@hookform/resolvers/zod';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
-import { useEffect, useState } from 'react';
+import { useEffect, useMemo, useState } from 'react';
 import { useForm, useWatch } from 'react-hook-form';
 import type { z } from 'zod';
 import { toast } from 'sonner';
 import { CopyId } from '@/components/copy-id';
-import { Field, FormError } from '@/components/field';
+import { controlProps, Field, FormError } from '@/components/field';
 import { ReasonTextarea } from '@/components/reason-textarea';
 import { ErrorState, SkeletonRows } from '@/components/states';
 import { Button } from '@/components/ui/button';
@@ -29,7 +29,7 @@ import { describeError } from '@/lib/errors';
 import { formatCredits, formatMoney } from '@/lib/format';
 import { useTRPC, type RouterOutputs } from '@/lib/trpc';
 import {
-  requestRefundInput,
+  refundFormInput,
   STRIPE_REFUND_REASON_LABELS,
   STRIPE_REFUND_REASONS,
 } from '../../../server/contracts/refunds.ts';
@@ -38,12 +38,11 @@ import { minorToMajorText, parseMajorAmount } from '../../../server/contracts/mo
 type Preview = RouterOutputs['refunds']['preview'];
 
 /**
- * What the person writes is checked by the refund procedure's own contract (the reason rule and
- * Stripe's reasons live there once). The amount is typed in major units and checked against the
- * live calculation (never above the proposal), then by the contract's amount rule.
+ * What the person writes is checked by the refund contract (`refundFormInput`: the request's
+ * reason rules, and the amount typed in major units, held to the live proposal). The amount starts
+ * as the proposal and follows it until it is edited.
  */
-const refundWords = requestRefundInput.pick({ reason: true, stripeReason: true });
-type RefundWords = z.input<typeof refundWords>;
+type RefundValues = z.input<ReturnType<typeof refundFormInput>>;
 
 export function RefundDialog({
   paymentId,
@@ -87,21 +86,33 @@ function RefundForm({
   const queryClient = useQueryClient();
   // One id per opening: retries, double clicks and a STALE round trip all reuse it.
   const [requestId] = useState(() => crypto.randomUUID());
-  const [amountText, setAmountText] = useState<string | null>(null);
-  const words = useForm<RefundWords>({
-    resolver: zodResolver(refundWords),
+  const base = useQuery(trpc.refunds.preview.queryOptions({ paymentId }));
+  const currency = base.data?.calculation.currency ?? 'eur';
+  const proposal = base.data?.calculation.proposal ?? 0;
+  // Rebuilt when the proposal changes (react-hook-form reads its options on every render).
+  const contract = useMemo(() => refundFormInput(currency, proposal), [currency, proposal]);
+  const form = useForm<RefundValues, unknown, z.output<typeof contract>>({
+    resolver: zodResolver(contract),
     mode: 'onTouched',
-    defaultValues: { reason: '', stripeReason: 'requested_by_customer' },
+    defaultValues: { amount: '', reason: '', stripeReason: 'requested_by_customer' },
   });
-  const [reason, stripeReason] = useWatch({ control: words.control, name: ['reason', 'stripeReason'] });
-  const wordErrors = words.formState.errors;
+  const [amountText, reason, stripeReason] = useWatch({
+    control: form.control,
+    name: ['amount', 'reason', 'stripeReason'],
+  });
+  const errors = form.formState.errors;
   const [step, setStep] = useState<'edit' | 'confirm'>('edit');
   const [notice, setNotice] = useState<string | null>(null);
   const [serverError, setServerError] = useState<{ message: string; retry: boolean } | null>(null);
 
-  const base = useQuery(trpc.refunds.preview.queryOptions({ paymentId }));
-  const currency = base.data?.calculation.currency ?? 'eur';
-  const typed = amountText === null ? null : parseMajorAmount(amountText, currency);
+  // The amount shows the proposal until it is edited, and again after a STALE answer.
+  useEffect(() => {
+    if (!base.data) return;
+    if (form.getFieldState('amount').isDirty) void form.trigger('amount');
+    else form.resetField('amount', { defaultValue: minorToMajorText(proposal, currency) });
+  }, [base.data, proposal, currency, form]);
+
+  const typed = form.getFieldState('amount').isDirty ? parseMajorAmount(amountText, currency) : null;
   const asked = useDebounced(typed, 250);
   const withAmount = useQuery({
     ...trpc.refunds.preview.queryOptions({ paymentId, amount: asked ?? undefined }),
@@ -141,7 +152,7 @@ function RefundForm({
             'The figures changed since this was opened (credits used, or another refund). Check the new figures and confirm again.',
           );
           setStep('edit');
-          setAmountText(null);
+          form.resetField('amount');
           await queryClient.invalidateQueries(trpc.refunds.preview.pathFilter());
           return;
         }
@@ -156,19 +167,9 @@ function RefundForm({
 
   const calc = preview.calculation;
   const amount = typed ?? calc.proposal;
-  const amountRule = requestRefundInput.shape.amount.safeParse(amount);
-  const amountError =
-    amountText !== null && typed === null
-      ? 'Enter an amount like 6.00'
-      : amount > calc.proposal
-        ? `At most ${formatMoney(calc.proposal, currency)}: the amount can be lowered, never raised`
-        : !amountRule.success
-          ? (amountRule.error.issues[0]?.message ?? 'Check the amount')
-          : null;
   const target = preview.stripeTarget?.id ?? 'the payment';
   const credits = preview.amount === amount ? preview.creditsForAmount : null;
-  const canContinue =
-    !calc.blockedReason && !amountError && credits !== null && words.formState.isValid && !preview.waitingRequest;
+  const canContinue = !calc.blockedReason && credits !== null && form.formState.isValid && !preview.waitingRequest;
 
   const submit = () =>
     request.mutate({
@@ -237,7 +238,7 @@ function RefundForm({
     <form
       noValidate
       className="flex flex-col gap-4"
-      onSubmit={words.handleSubmit(() => {
+      onSubmit={form.handleSubmit(() => {
         if (canContinue) {
           setServerError(null);
           setStep('confirm');
@@ -286,7 +287,7 @@ function RefundForm({
             <Field
               id="refund-amount"
               label={`Amount (${currency.toUpperCase()})`}
-              error={amountError ?? undefined}
+              error={errors.amount?.message}
               hint={
                 credits !== null
                   ? `Claws back ${formatCredits(credits)} credits${preview.needsApproval ? '; needs approval' : ''}`
@@ -294,16 +295,15 @@ function RefundForm({
               }
             >
               <Input
-                id="refund-amount"
                 inputMode="decimal"
                 className="tabular-nums"
-                aria-invalid={!!amountError}
-                value={amountText ?? minorToMajorText(calc.proposal, currency)}
-                onChange={(e) => setAmountText(e.target.value)}
+                {...controlProps('refund-amount', errors.amount)}
+                // Checked while typing: the credits it claws back are worked out as it changes.
+                {...form.register('amount', { onChange: () => void form.trigger('amount') })}
               />
             </Field>
-            <Field id="refund-stripe-reason" label="Reason Stripe records" error={wordErrors.stripeReason?.message}>
-              <NativeSelect id="refund-stripe-reason" {...words.register('stripeReason')}>
+            <Field id="refund-stripe-reason" label="Reason Stripe records" error={errors.stripeReason?.message}>
+              <NativeSelect id="refund-stripe-reason" {...form.register('stripeReason')}>
                 {STRIPE_REFUND_REASONS.map((r) => (
                   <option key={r} value={r}>
                     {STRIPE_REFUND_REASON_LABELS[r]}
@@ -312,8 +312,8 @@ function RefundForm({
               </NativeSelect>
             </Field>
           </div>
-          <Field id="refund-reason" label="Reason (recorded in the audit log)" error={wordErrors.reason?.message}>
-            <ReasonTextarea id="refund-reason" invalid={!!wordErrors.reason} {...words.register('reason')} />
+          <Field id="refund-reason" label="Reason (recorded in the audit log)" error={errors.reason?.message}>
+            <ReasonTextarea id="refund-reason" invalid={!!errors.reason} {...form.register('reason')} />
           </Field>
         </>
       )}

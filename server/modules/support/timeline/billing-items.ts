@@ -5,15 +5,8 @@ import type { Row } from './load-rows.ts';
 import { RANK } from './ranks.ts';
 import { statusWords } from '../../../contracts/status-words.ts';
 import { date, num, optDate, optStr, str } from './row.ts';
-import {
-  EVENT_STATUS_WORDS,
-  disputeTone,
-  eventTone,
-  isChainId,
-  paymentTone,
-  refundTone,
-  subscriptionTone,
-} from './words.ts';
+import { boughtWords, planWords, type CatalogNames } from '../../../contracts/catalog-names.ts';
+import { disputeTone, eventTone, isChainId, paymentTone, refundTone, subscriptionTone } from './words.ts';
 
 export type Draft = Omit<TimelineItem, 'chain'> & { rank: number };
 
@@ -98,7 +91,7 @@ export function eventItem(r: Row, steps: EventSteps | undefined, unlinked: boole
       '. ',
     ),
     tone: eventTone(status),
-    status: EVENT_STATUS_WORDS[status] ?? status,
+    status: statusWords('event', status).label,
     credits: null,
     amount: null,
     stripeIds: eventStripeIds(optStr(r, 'object_id'), r.payload),
@@ -107,13 +100,13 @@ export function eventItem(r: Row, steps: EventSteps | undefined, unlinked: boole
   };
 }
 
-export function paymentItem(p: Row): Draft {
+export function paymentItem(p: Row, names: CatalogNames): Draft {
   const status = str(p, 'status');
   const amount = num(p, 'amount');
   const currency = str(p, 'currency');
   const granted = num(p, 'credits_granted');
   const refunded = num(p, 'amount_refunded');
-  const key = optStr(p, 'catalog_key');
+  const bought = boughtWords(names, { kind: str(p, 'kind'), catalogKey: optStr(p, 'catalog_key') });
   const invoice = optStr(p, 'invoice_id');
   return {
     key: `payment:${str(p, 'id')}`,
@@ -121,9 +114,9 @@ export function paymentItem(p: Row): Draft {
     rank: RANK.payment,
     at: date(p, 'created_at'),
     id: str(p, 'id'),
-    title: `${invoice ? 'Invoice' : 'Payment'}${key ? ` (${key})` : ''}`,
+    title: `${invoice ? 'Invoice' : 'Payment'}${bought ? ` for ${bought}` : ''}`,
     summary: join([
-      `{{money ${amount} ${currency}}} ${status.replace('_', ' ')}`,
+      `{{money ${amount} ${currency}}} ${statusWords('payment', status).label}`,
       granted ? `{{credits ${granted}}} credits granted` : status === 'paid' ? 'no credits granted' : null,
       refunded ? `{{money ${refunded} ${currency}}} refunded` : null,
     ]),
@@ -139,7 +132,7 @@ export function paymentItem(p: Row): Draft {
   };
 }
 
-export function subscriptionItem(s: Row): Draft {
+export function subscriptionItem(s: Row, names: CatalogNames): Draft {
   const status = str(s, 'status');
   const plan = optStr(s, 'plan_key');
   const periodEnd = optDate(s, 'current_period_end');
@@ -150,9 +143,9 @@ export function subscriptionItem(s: Row): Draft {
     rank: RANK.subscription,
     at: date(s, 'created_at'),
     id: str(s, 'id'),
-    title: `Subscription${plan ? ` to ${plan}` : ''}`,
+    title: `Subscription${plan ? ` to ${planWords(names, plan)}` : ''}`,
     summary: join([
-      `now ${status}`,
+      `now ${statusWords('subscription', status).label}`,
       periodEnd && `period ends {{date ${periodEnd.toISOString()}}}`,
       s.cancel_at_period_end === true && 'cancels at period end',
       grace && `payment failed: grace until {{at ${grace.toISOString()}}}`,
@@ -182,7 +175,7 @@ export function refundItem(r: Row): Draft {
     id: str(r, 'id'),
     title: str(r, 'origin') === 'stripe_dashboard' ? 'Refund (from the Stripe dashboard)' : 'Refund',
     summary: join([
-      `{{money ${num(r, 'amount')} ${str(r, 'currency')}}} ${status.replace('_', ' ')}`,
+      `{{money ${num(r, 'amount')} ${str(r, 'currency')}}} ${statusWords('refund', status).label}`,
       clawed && `{{credits ${clawed}}} credits clawed back`,
       reason && `reason: ${reason}`,
       error && `error: ${error}`,
@@ -210,7 +203,7 @@ export function disputeItem(d: Row): Draft {
     id: str(d, 'id'),
     title: `Dispute (${str(d, 'reason').replaceAll('_', ' ')})`,
     summary: join([
-      `{{money ${num(d, 'amount')} ${str(d, 'currency')}}} ${status.replaceAll('_', ' ')}`,
+      `{{money ${num(d, 'amount')} ${str(d, 'currency')}}} ${statusWords('dispute', status).label}`,
       frozen && `{{credits ${frozen}}} credits frozen`,
       due && !submitted && `evidence due {{date ${due.toISOString()}}}`,
       submitted && 'evidence submitted',

@@ -24,29 +24,9 @@ export function entryTone(type: LedgerEntryType, credits: number): Tone {
   return credits > 0 ? 'success' : 'neutral';
 }
 
-export function eventTone(status: string): Tone {
-  switch (status) {
-    case 'processed':
-      return 'success';
-    case 'failed':
-      return 'danger';
-    case 'deferred':
-    case 'received':
-      return 'warning';
-    default:
-      return 'neutral';
-  }
-}
-
-export const EVENT_STATUS_WORDS: Record<string, string> = {
-  processed: 'processed',
-  failed: 'failed',
-  deferred: 'waiting to retry',
-  received: 'received, not processed yet',
-  ignored: 'ignored (type not used)',
-};
-
 // Tones come from the one vocabulary the web's badges use too (contracts/status-words.ts).
+/** A stored event's status, or a processing attempt's outcome ('error': the handler threw). */
+export const eventTone = (status: string): Tone => statusWords('event', status).tone;
 export const paymentTone = (status: string): Tone => statusWords('payment', status).tone;
 export const refundTone = (status: string): Tone => statusWords('refund', status).tone;
 export const disputeTone = (status: string): Tone => statusWords('dispute', status).tone;

@@ -1,0 +1,21 @@
+import { describe, expect, it } from 'vitest';
+import { nonStaffActorName } from './actor-words';
+
+describe('nonStaffActorName', () => {
+  it('names audit records\' "<type>:<id>" actors in words', () => {
+    expect(nonStaffActorName('system:auto-block-rule')).toBe('Auto-block rule');
+    expect(nonStaffActorName('system:demo-seed')).toBe('Demo seed');
+    expect(nonStaffActorName('system:something-new')).toBe('Creditdesk (automatic)');
+    expect(nonStaffActorName('stripe:evt_123')).toBe('Stripe');
+    expect(nonStaffActorName('service:product')).toBe('the product (API key)');
+  });
+
+  it("uses the record's actor type when it has one, and leaves staff ids to the directory", () => {
+    expect(nonStaffActorName('system')).toBe('Creditdesk (automatic)');
+    expect(nonStaffActorName('auto-block-rule', 'system')).toBe('Auto-block rule');
+    expect(nonStaffActorName('key_1', 'service')).toBe('the product (API key)');
+    expect(nonStaffActorName('JL9BSOabc', 'staff')).toBeNull();
+    expect(nonStaffActorName('JL9BSOabc')).toBeNull();
+    expect(nonStaffActorName(null)).toBeNull();
+  });
+});
