@@ -72,7 +72,9 @@ async function buildServer() {
     // Class and function names stay: errors are told apart by name and logs print them.
     keepNames: true,
     // CommonJS packages inside an ES module bundle still call require() (builtins, JSON).
-    banner: { js: "import { createRequire as __bundleRequire } from 'node:module'; const require = __bundleRequire(import.meta.url);" },
+    banner: {
+      js: "import { createRequire as __bundleRequire } from 'node:module'; const require = __bundleRequire(import.meta.url);",
+    },
     // Dynamic imports (the Stripe emulator, the demo seed's driver) become chunks loaded only
     // when used: a production server with real Stripe keys never parses them.
     splitting: true,
