@@ -107,6 +107,8 @@ export interface EvidencePayment {
   chargeId: string | null;
   kind: string;
   catalogKey: string | null;
+  /** What it bought, by name (`credit pack "1,000 credits"`); absent in packs saved before it existed. */
+  bought?: string | null;
   amount: number;
   currency: string;
   paidAt: string | null;

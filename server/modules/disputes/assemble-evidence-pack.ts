@@ -12,9 +12,11 @@ import type {
   EvidenceUsageLine,
   VisaCe3Candidate,
 } from '../../contracts/disputes.ts';
+import { boughtWords, type CatalogNames } from '../../contracts/catalog-names.ts';
 import type { DbOrTx } from '../../db/tx.ts';
 import type { Payment } from '../../generated/prisma/client.ts';
 import { AppError } from '../../lib/app-error.ts';
+import { loadCatalogNames } from '../catalog/catalog-names.ts';
 import { getRules } from '../catalog/get-rules.ts';
 import { buildEvidenceFields } from './evidence-fields.ts';
 import { credits, day, money } from './evidence-words.ts';
@@ -80,12 +82,13 @@ function accessWithUsageLines(access: AccessRow[], lines: EvidenceUsageLine[]): 
   return [...access, ...extra.values()];
 }
 
-function paymentFacts(p: Payment): EvidencePayment {
+function paymentFacts(p: Payment, names: CatalogNames): EvidencePayment {
   return {
     paymentId: p.id,
     chargeId: p.chargeId,
     kind: p.kind,
     catalogKey: p.catalogKey,
+    bought: boughtWords(names, p),
     amount: p.amount,
     currency: p.currency,
     paidAt: (p.paidAt ?? p.createdAt).toISOString(),
@@ -219,7 +222,7 @@ export async function assembleEvidencePack(
   const usage = payment.lotId
     ? await lotUsage(db, payment.lotId)
     : await accountUsage(db, customer.id, paidAt, dispute.stripeCreated);
-  const [access, priorRows, refunds, bought] = await Promise.all([
+  const [access, priorRows, refunds, bought, names] = await Promise.all([
     // Up to now, not to the dispute's opening: the usage section lists every use of the disputed
     // credits, and where those uses came from must appear here too (one source for each fact).
     accessLog(db, customer.id, now),
@@ -236,10 +239,11 @@ export async function assembleEvidencePack(
     }),
     db.refund.findMany({ where: { paymentId: payment.id, status: { in: ['succeeded', 'pending'] } } }),
     purchaseWords(db, payment),
+    loadCatalogNames(db),
   ]);
 
-  const purchase = paymentFacts(payment);
-  const prior = priorRows.map(paymentFacts);
+  const purchase = paymentFacts(payment, names);
+  const prior = priorRows.map((p) => paymentFacts(p, names));
   const lines = usage.rows.map(usageLine);
   const requests = Number(usage.totals?.n ?? 0);
   const refunded = refunds.reduce((n, r) => n + r.amount, 0);

@@ -148,6 +148,11 @@ describe('assembleEvidencePack', () => {
     expect(pdf.pages).toBeGreaterThanOrEqual(2);
     expect(pdf.size).toBeLessThan(100_000);
     expect(pdf.usageLinesDropped).toBe(0);
+    // Earlier payments name what they bought, for the bank, as the disputed purchase does (issue 16).
+    expect(new Set(f.priorPayments.map((p) => p.bought))).toEqual(new Set(['credit pack "Starter pack"']));
+    const printed = pdfText(pdf.bytes);
+    expect(printed).toContain(`| €9.00 | credit pack "Starter pack" | ${old.chargeId}`);
+    expect(printed).not.toContain('pack starter');
   });
 
   it('says why Visa CE 3.0 does not apply and leaves the purchase IP empty when none was recorded', async () => {

@@ -1,6 +1,7 @@
 // How a pack is kept on the dispute row (Dispute.evidence) and what is sent to Stripe from it.
 // The stored pack remembers the hash of what was staged, so "submit" can refuse a pack that was
 // edited after staging (the bank would get the old PDF with new text otherwise).
+import { boughtText } from './evidence-words.ts';
 import { createHash } from 'node:crypto';
 import type Stripe from 'stripe';
 import { EVIDENCE_TEXT_FIELD_NAMES, type EvidencePack } from '../../contracts/disputes.ts';
@@ -46,7 +47,7 @@ export function stripeEvidence(pack: EvidencePack, fileId: string): Stripe.Dispu
           charge: c.chargeId!,
           ...who,
           ...(c.purchaseIp ? { customer_purchase_ip: c.purchaseIp } : {}),
-          product_description: `${c.kind}${c.catalogKey ? ` ${c.catalogKey}` : ''}`,
+          product_description: boughtText(c),
         })),
       },
     };

@@ -1,11 +1,17 @@
 // Plain-text formatting for the evidence that goes to the bank (PDF and Stripe text fields): money
 // and credits in the one format the web shows too (contracts/money.ts), dates written out.
 
+import type { EvidencePayment } from '../../contracts/disputes.ts';
 import { formatCredits, formatMoney } from '../../contracts/money.ts';
 
 export const money = formatMoney;
 
 export const credits = formatCredits;
+
+/** What a payment bought, by name for the bank; a pack saved before names were kept says its key. */
+export function boughtText(p: Pick<EvidencePayment, 'bought' | 'kind' | 'catalogKey'>): string {
+  return p.bought ?? `${p.kind}${p.catalogKey ? ` ${p.catalogKey}` : ''}`;
+}
 
 /** 2026-11-21 09:30 UTC */
 export function dateTime(d: Date | string): string {

@@ -8,7 +8,7 @@ import { NO_ACCESS_RECORDED, type EvidencePack } from '../../contracts/disputes.
 import { AppError } from '../../lib/app-error.ts';
 import { usageText } from './evidence-fields.ts';
 import { printableLine, wrapText } from './pdf-text.ts';
-import { credits, dateTime, day, money, plural } from './evidence-words.ts';
+import { boughtText, credits, dateTime, day, money, plural } from './evidence-words.ts';
 import { MAX_PDF_BYTES, MAX_PDF_PAGES } from './evidence-pdf-limits.ts';
 
 export { MAX_PDF_BYTES, MAX_PDF_PAGES };
@@ -148,7 +148,7 @@ async function render(pack: EvidencePack, usageLimit: number): Promise<{ bytes: 
   if (!f.priorPayments.length) w.text('None.');
   for (const p of f.priorPayments) {
     w.text(
-      `${day(p.paidAt!)} | ${money(p.amount, p.currency)} | ${p.kind}${p.catalogKey ? ` ${p.catalogKey}` : ''}` +
+      `${day(p.paidAt!)} | ${money(p.amount, p.currency)} | ${boughtText(p)}` +
         `${p.chargeId ? ` | ${p.chargeId}` : ''}${p.purchaseIp ? ` | IP ${p.purchaseIp}` : ''}`,
       { size: 9 },
     );

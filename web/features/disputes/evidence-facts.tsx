@@ -87,6 +87,7 @@ export function EvidenceFacts({ facts: f }: { facts: Facts }) {
               <li key={p.paymentId} className="flex flex-wrap items-center gap-x-3">
                 <span className="text-muted-foreground">{p.paidAt ? <TimeAgo date={p.paidAt} /> : '—'}</span>
                 <span className="tabular-nums">{formatMoney(p.amount, p.currency)}</span>
+                {p.bought && <span>{p.bought}</span>}
                 {p.chargeId && <CopyId value={p.chargeId} />}
                 {p.purchaseIp && <span className="font-mono text-xs">{p.purchaseIp}</span>}
               </li>
