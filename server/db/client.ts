@@ -4,6 +4,7 @@ import { PrismaPg } from '@prisma/adapter-pg';
 import pg from 'pg';
 import { PrismaClient } from '../generated/prisma/client.ts';
 import { isSharedSession } from './shared-session.ts';
+import { namedStatements } from './statement-names.ts';
 
 export type Db = PrismaClient;
 
@@ -32,9 +33,17 @@ export function createPrisma(databaseUrl: string, options: { max?: number } = {}
   // An idle connection that breaks (server restart) must not crash the process before Prisma has
   // attached its own listener; the next query on the pool reports the problem.
   pool.on('error', () => {});
-  const db = new PrismaClient({ adapter: new PrismaPg(pool, { disposeExternalPool: true }) });
+  // A shared session (the embedded database) takes unnamed statements only.
+  const shared = isSharedSession(databaseUrl);
+  const names = shared ? null : namedStatements();
+  const db = new PrismaClient({
+    adapter: new PrismaPg(pool, {
+      disposeExternalPool: true,
+      ...(names ? { statementNameGenerator: (query) => names.nameFor(query) } : {}),
+    }),
+  });
   pools.set(db, pool);
-  if (isSharedSession(databaseUrl)) sharedSession.add(db);
+  if (shared) sharedSession.add(db);
   return db;
 }
 
