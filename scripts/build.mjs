@@ -1,11 +1,8 @@
 // npm run build: the Prisma client, the SPA (Vite -> dist/web) and the server (esbuild ->
 // dist/server), then a stamp that scripts/ensure-built.mjs compares with the sources. The server
-// bundle inlines our code, the generated Prisma client and the npm packages it uses, tree-shaken
-// and minified: V8 keeps every loaded module's source and per-module structures resident, and
-// ~1,500 files from node_modules cost an idle server about 50 MB more than one bundle (README,
-// "Memory"). Packages that find files of their own at run time stay external (KEEP_EXTERNAL),
-// loaded from node_modules, dependencies only: one that is a devDependency fails the build. So
-// `npm ci --omit=dev && npm start` runs it with plain node.
+// bundle keeps every npm package external (node_modules at run time, dependencies only: a bundle
+// that imports a devDependency fails the build) and inlines our code and the generated Prisma
+// client, so `npm ci --omit=dev && npm start` runs it with plain node.
 import { spawnSync } from 'node:child_process';
 import { builtinModules } from 'node:module';
 import { readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -23,24 +20,6 @@ const ENTRIES = {
   'db-migrate': 'scripts/db-migrate.ts',
   'evidence-pdf-worker': 'server/modules/disputes/evidence-pdf-worker.ts',
 };
-
-/**
- * Packages loaded from node_modules rather than bundled: each resolves files beside itself at run
- * time (wasm, data files, worker scripts, optional native modules), and none is needed by an idle
- * production server except pino (whose transports run files of their own in worker threads).
- */
-/** pg loads its optional native driver only when `pg.native` is read, which we never do. */
-const NEVER_LOADED = ['pg-native'];
-
-const KEEP_EXTERNAL = [
-  '@electric-sql/pglite',
-  '@electric-sql/pglite-socket',
-  'pglite-prisma-adapter',
-  '@prisma/schema-engine-wasm',
-  'pino',
-  '@fastify/static',
-  'pdf-lib',
-];
 
 function run(label, args) {
   const started = Date.now();
@@ -67,12 +46,7 @@ async function buildServer() {
     platform: 'node',
     format: 'esm',
     target: 'node22.12',
-    external: [...KEEP_EXTERNAL, ...NEVER_LOADED].flatMap((name) => [name, `${name}/*`]),
-    minify: true,
-    // Class and function names stay: errors are told apart by name and logs print them.
-    keepNames: true,
-    // CommonJS packages inside an ES module bundle still call require() (builtins, JSON).
-    banner: { js: "import { createRequire as __bundleRequire } from 'node:module'; const require = __bundleRequire(import.meta.url);" },
+    packages: 'external',
     // Dynamic imports (the Stripe emulator, the demo seed's driver) become chunks loaded only
     // when used: a production server with real Stripe keys never parses them.
     splitting: true,
@@ -88,7 +62,7 @@ async function buildServer() {
   for (const output of Object.values(result.metafile.outputs)) {
     for (const imp of output.imports) {
       if (!imp.external || imp.path.startsWith('node:') || builtins.has(imp.path)) continue;
-      if (!allowed.has(packageName(imp.path)) && !NEVER_LOADED.includes(imp.path)) bad.add(imp.path);
+      if (!allowed.has(packageName(imp.path))) bad.add(imp.path);
     }
   }
   if (bad.size) {
