@@ -25,7 +25,7 @@ export interface ServerOptions {
   /** The script to run instead of the real server (bench/http.ts's baseline); it must answer /healthz. */
   entry?: string;
   /**
-   * The production shape: the built server (`node dist/server/index.js`, built first when missing or
+   * The production shape: the built server as `npm start` runs it (`node [flags] dist/server/index.js`, built first when missing or
    * stale), NODE_ENV=production, a test-mode Stripe key (no emulator), no tsx in the process.
    */
   production?: boolean;
@@ -40,6 +40,19 @@ export function residentMb(pid: number | undefined): number | null {
   } catch {
     return null;
   }
+}
+
+/**
+ * `npm start`'s node arguments (package.json's one home for the production flags, e.g. the young
+ * generation's size), so the production shape measured here is exactly what `npm start` runs.
+ */
+export function productionArgv(): string[] {
+  const pkg = JSON.parse(readFileSync(`${PROJECT_ROOT}/package.json`, 'utf8')) as { scripts: { start: string } };
+  const [node, ...args] = pkg.scripts.start.trim().split(/\s+/);
+  if (node !== 'node' || args.at(-1) !== 'dist/server/index.js') {
+    throw new Error(`package.json's start script is not "node [flags] dist/server/index.js": ${pkg.scripts.start}`);
+  }
+  return args;
 }
 
 export async function startServer(options: ServerOptions): Promise<ServerProcess> {
@@ -68,7 +81,7 @@ export async function startServer(options: ServerOptions): Promise<ServerProcess
     const built = spawnSync(process.execPath, ['scripts/ensure-built.mjs'], { cwd: PROJECT_ROOT, stdio: 'inherit' });
     if (built.status !== 0) throw new Error('Building dist/ for the production server failed');
   }
-  const argv = options.production ? ['dist/server/index.js'] : ['--import', 'tsx', options.entry ?? 'server/index.ts'];
+  const argv = options.production ? productionArgv() : ['--import', 'tsx', options.entry ?? 'server/index.ts'];
   const child = spawn(process.execPath, argv, {
     cwd: PROJECT_ROOT,
     env,
