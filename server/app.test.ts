@@ -107,4 +107,16 @@ describe('procedure tiers', () => {
     expect(list.statusCode).toBe(403);
     expect(list.body).not.toContain('at '); // no stack trace
   });
+
+  // Issue 16 (errors in words): /customers/x showed zod's JSON dump of the refused input.
+  it('says what is wrong with an input in words, not as a JSON dump of the schema check', async () => {
+    const res = await signIn('support@creditdesk.demo', 'support-demo-pass', '10.0.0.3');
+    const cookie = String(res.headers['set-cookie']).split(';')[0] ?? '';
+    const input = encodeURIComponent(JSON.stringify({ json: { customerId: 'x' } }));
+    const got = await app.inject({ method: 'GET', url: `/trpc/support.overview?input=${input}`, headers: { cookie } });
+    expect(got.statusCode).toBe(400);
+    const error = (got.json() as { error: { json: { message: string; data: { fieldErrors: unknown } } } }).error.json;
+    expect(error.message).toBe('customerId: Not a customer id');
+    expect(error.data.fieldErrors).toEqual({ customerId: ['Not a customer id'] });
+  });
 });

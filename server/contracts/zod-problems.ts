@@ -19,3 +19,10 @@ function formatPath(path: ReadonlyArray<PropertyKey>): string {
 export function zodProblems(error: z.ZodError): FieldProblem[] {
   return error.issues.map((issue) => ({ path: formatPath(issue.path), message: issue.message }));
 }
+
+/** The problems as one sentence for a message: "customerId: Not a customer id; limit: too big". */
+export function zodProblemWords(error: z.ZodError): string {
+  return zodProblems(error)
+    .map((p) => (p.path ? `${p.path}: ${p.message}` : p.message))
+    .join('; ');
+}

@@ -1,5 +1,6 @@
 // The one initTRPC. Procedure tiers are built from small middlewares; every procedure the router
 // exposes uses one of them, and the role-matrix test walks the router to keep it so.
+import { zodProblemWords } from '../contracts/zod-problems.ts';
 import { initTRPC, TRPCError } from '@trpc/server';
 import superjson from 'superjson';
 import { ZodError } from 'zod';
@@ -32,7 +33,13 @@ const t = initTRPC
           details: isAppError(cause) ? (cause.details ?? null) : null,
           fieldErrors: cause instanceof ZodError ? cause.flatten().fieldErrors : null,
         },
-        message: error.code === 'INTERNAL_SERVER_ERROR' && !isAppError(cause) ? 'Internal error' : shape.message,
+        // A refused input in words (its JSON issue list is no message for a person); per field in fieldErrors.
+        message:
+          cause instanceof ZodError
+            ? zodProblemWords(cause)
+            : error.code === 'INTERNAL_SERVER_ERROR' && !isAppError(cause)
+              ? 'Internal error'
+              : shape.message,
       };
     },
   });

@@ -15,7 +15,8 @@ export function WhoCanUnblock({ where, compact = false }: { where: 'customer' | 
     // A table cell or a page header: who, in a line; the email is on hover.
     return (
       <span data-testid="who-can-unblock" className="text-xs text-muted-foreground">
-        Unblocked by finance or admin
+        {/* "Unblocked by …" read as if it already had been: say who can, and that it is not you. */}
+        Only finance or admin can unblock
         {people.length ? (
           <>
             :{' '}

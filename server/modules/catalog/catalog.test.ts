@@ -156,4 +156,20 @@ describe('catalog import and export', () => {
     const audit = await db.prisma.auditLog.findFirst({ where: { action: 'catalog.import' }, orderBy: { id: 'desc' } });
     expect(audit?.reason).toContain('packs: +0 ~0 -1');
   });
+
+  it("drops a pack a customer's auto top-up names: the setting falls back to its plan's pack (foreign key)", async () => {
+    const customer = await ensureCustomer(db.prisma, { externalId: 'tops-up', email: 't@example.com' });
+    await db.prisma.autoTopupSetting.create({
+      data: { customerId: customer.id, enabled: true, thresholdCredits: 100, packKey: 'pack_10000' },
+    });
+    const next = clone();
+    next.creditPacks = next.creditPacks.filter((p: { key: string }) => !['pack_50000', 'pack_10000'].includes(p.key));
+    const result = await importCatalog(db.prisma, next, admin);
+    expect(result.creditPacks.removed).toEqual(['pack_10000']);
+    expect(await db.prisma.autoTopupSetting.findUnique({ where: { customerId: customer.id } })).toMatchObject({
+      enabled: true,
+      thresholdCredits: 100,
+      packKey: null,
+    });
+  });
 });

@@ -55,6 +55,16 @@ export function decimalSql(minorExpr: string, currencyExpr: string): string {
 
 /** A staff user's name by the id a record keeps (null for non-staff actors). */
 const staffName = (idExpr: string) => `(SELECT su.name FROM "user" su WHERE su.id = ${idExpr})`;
+
+/**
+ * What a payment bought, by name: its plan's, or its packs' ("A + B" for a purchase of several);
+ * empty when the catalog no longer has the key (the key is in catalog_key beside it).
+ */
+const boughtName = (alias: string) =>
+  `CASE WHEN ${alias}.kind = 'subscription' THEN (SELECT pl.name FROM plan pl WHERE pl.key = ${alias}.catalog_key)
+        ELSE (SELECT string_agg(cp.name, ' + ' ORDER BY k.ord)
+              FROM unnest(string_to_array(${alias}.catalog_key, ',')) WITH ORDINALITY AS k(key, ord)
+              JOIN credit_pack cp ON cp.key = k.key) END`;
 export function cellSql(expr: string, kind: CellKind = 'plain'): string {
   // Written in UTC with a literal Z, whatever the session's TimeZone.
   if (kind === 'ts') return `COALESCE(replace(((${expr}) AT TIME ZONE 'UTC')::text, ' ', 'T') || 'Z', '')`;
@@ -126,6 +136,7 @@ const KIND_QUERIES: Record<Exclude<ExportKind, 'liability'>, KindQuery> = {
       ['customer_email', 'c.email', 'text'],
       ['kind', 'p.kind', 'text'],
       ['catalog_key', 'p.catalog_key', 'text'],
+      ['catalog_name', boughtName('p'), 'text'],
       ['status', 'p.status'],
       ['currency', 'p.currency', 'text'],
       ['amount_minor', 'p.amount'],

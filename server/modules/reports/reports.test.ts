@@ -128,6 +128,8 @@ beforeAll(async () => {
   await grantFree(ada.id, 80, 45, 'ada-promo-2', 'Second promo');
   await grantFree(bob.id, 50, -1, 'bob-promo', 'Short promo');
 
+  await db.plan.create({ data: { key: 'pro', name: 'Pro', monthlyCredits: 3000, entitlements: {} } });
+  await db.creditPack.create({ data: { key: 'big', name: '1,000 credits', credits: 1000 } });
   const now = Date.now();
   await db.payment.createMany({
     data: [
@@ -314,8 +316,13 @@ describe('CSV exports', () => {
       status: 'paid',
       charge_id: 'ch_1',
       credits_granted: '1000',
+      // What was bought by name beside its key (issue 16: plans and packs by name).
+      catalog_key: 'big',
+      catalog_name: '1,000 credits',
     });
     expect(byKind.subscription).toMatchObject({
+      catalog_key: 'pro',
+      catalog_name: 'Pro',
       amount_minor: '1900',
       amount: '19.00',
       amount_refunded_minor: '500',

@@ -3,7 +3,7 @@
 // and disputes, usage by feature, notes and the block history.
 import { PlanName } from '@/components/catalog-name';
 import type { ReactNode } from 'react';
-import { CopyId } from '@/components/copy-id';
+import { CopyId, shortId } from '@/components/copy-id';
 import { TimeAgo } from '@/components/time-ago';
 import { Badge } from '@/components/ui/badge';
 import { Card, CardContent, CardDescription, CardHeader, CardTitle } from '@/components/ui/card';
@@ -195,9 +195,12 @@ function PaymentsPanel({ o, onShow }: { o: Overview; onShow: (id: string) => voi
                 <button
                   type="button"
                   className="truncate font-mono text-xs hover:underline focus-visible:ring-2 focus-visible:ring-ring outline-none"
+                  title={ref}
+                  aria-label={`Show payment ${ref}`}
                   onClick={() => onShow(ref)}
                 >
-                  {ref}
+                  {/* Cut in the middle like every id (copy-id.tsx): the end is what people compare. */}
+                  {shortId(ref)}
                 </button>
                 <span className="flex shrink-0 items-center gap-2">
                   <span className="tabular-nums">{formatMoney(p.amount, p.currency)}</span>

@@ -1,6 +1,7 @@
 // The answer first: what is wrong with this account, in words, with the evidence one click away
 // and the repair one more click away. When nothing is wrong it says so and shows the newest
 // payment followed to its credits.
+import { shortId } from '@/components/copy-id';
 import { useQuery } from '@tanstack/react-query';
 import { AlertTriangleIcon, ArrowRightIcon, CheckCircle2Icon, ClockIcon, InfoIcon } from 'lucide-react';
 import { Skeleton } from '@/components/ui/skeleton';
@@ -217,7 +218,12 @@ export function VerdictBanner({
                   className="rounded border bg-background px-2 py-0.5 text-left outline-none hover:bg-accent focus-visible:ring-2 focus-visible:ring-ring disabled:hover:bg-background"
                 >
                   <Words text={step.label} />
-                  {step.id && <span className="ml-1.5 font-mono text-xs text-muted-foreground">{step.id}</span>}
+                  {step.id && (
+                    // Ledger entries read "#66" as in the Ledger tab; Stripe ids are cut in the middle.
+                    <span className="ml-1.5 font-mono text-xs text-muted-foreground" title={step.id}>
+                      {step.kind === 'entry' ? `#${step.id}` : shortId(step.id)}
+                    </span>
+                  )}
                 </button>
               </li>
             ))}
