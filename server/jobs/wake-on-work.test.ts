@@ -170,13 +170,13 @@ describe.runIf(!!process.env.TEST_DATABASE_URL)('jobs woken by their work', () =
     await new Promise((r) => setTimeout(r, 1500)); // the start-up wakes
     const since = new Date();
     await new Promise((r) => setTimeout(r, 7000));
-    // Nothing was written: no wake, and no run but the cron's (forwarded through send-it). A ticker
-    // every 2 s would have queued 3 per job.
+    // Nothing was written but cron runs: no wake, and at most one per job (the per-minute sweep, when
+    // the 7 s window crosses a minute; pg-boss may queue it directly, not through send-it, so it is
+    // bounded rather than counted). A ticker every 2 s would have queued 3 or more per job.
     const names = [outboundDispatchJob.name, autoTopupJob.name];
-    const [cron] = await t.deps.prisma.$queryRaw<Array<{ n: bigint }>>`
-      SELECT count(*) AS n FROM pgboss.job
-       WHERE name = '__pgboss__send-it' AND data->>'name' = ANY(${names}) AND created_on > ${since}`;
-    expect(await jobsSince(since, names)).toEqual({ wakes: 0, other: Number(cron!.n) });
+    const seen = await jobsSince(since, names);
+    expect(seen.wakes).toBe(0);
+    expect(seen.other).toBeLessThanOrEqual(names.length);
     await runner.stop();
   });
 
