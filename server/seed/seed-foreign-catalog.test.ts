@@ -35,7 +35,7 @@ const MINE = {
   ],
   creditPacks: [],
 };
-const OPERATOR = { type: 'system', id: 'operator' } as const;
+const OPERATOR = { type: 'system', id: 'system' } as const;
 
 describe('the demo seed on a catalog imported first', () => {
   let t: TestContext;

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { SYSTEM_ACTOR_WORDS } from '../../server/contracts/actors.ts';
 import { nonStaffActorName } from './actor-words';
 
 describe('nonStaffActorName', () => {
@@ -17,5 +18,13 @@ describe('nonStaffActorName', () => {
     expect(nonStaffActorName('JL9BSOabc', 'staff')).toBeNull();
     expect(nonStaffActorName('JL9BSOabc')).toBeNull();
     expect(nonStaffActorName(null)).toBeNull();
+  });
+
+  it('has words for every automatic actor the server can record (the command-line tools too)', () => {
+    for (const [id, words] of Object.entries(SYSTEM_ACTOR_WORDS)) {
+      expect(nonStaffActorName(`system:${id}`)).toBe(words);
+      expect(nonStaffActorName(id, 'system')).toBe(words);
+    }
+    expect(nonStaffActorName('system:catalog-import-cli')).toBe('Catalog import (command line)');
   });
 });

@@ -1,20 +1,15 @@
 // Who did something, when it was not a staff member: ledger entries carry the actor's type beside
 // its id, audit records keep non-staff actors as "<type>:<id>" (server/modules/audit/record-audit.ts).
-// Either way a person reads what acted ("Auto-block rule", "Stripe"), never "system:auto-block-rule".
+// Either way a person reads what acted ("Auto-block rule", "Stripe"), never "system:auto-block-rule";
+// the automatic actors' words live with their ids in server/contracts/actors.ts.
+
+import { isSystemActorId, SYSTEM_ACTOR_WORDS } from '../../server/contracts/actors.ts';
 
 const BY_TYPE: Record<string, string> = {
-  system: 'Creditdesk (automatic)',
+  system: SYSTEM_ACTOR_WORDS.system,
   service: 'the product (API key)',
   stripe: 'Stripe',
   webhook: 'Stripe webhook',
-};
-
-/** The automatic parts of Creditdesk that act under their own id (server Actor { type: 'system' }). */
-const SYSTEM_IDS: Record<string, string> = {
-  'auto-block-rule': 'Auto-block rule',
-  'demo-seed': 'Demo seed',
-  'dispute-reminders': 'Dispute reminders',
-  env: 'Server configuration',
 };
 
 const TYPED = /^(system|service|stripe|webhook):(.+)$/;
@@ -28,6 +23,6 @@ export function nonStaffActorName(id: string | null | undefined, actorType?: str
   const type = actorType && actorType !== 'staff' ? actorType : (typed?.[1] ?? (id === 'system' ? 'system' : null));
   if (!type) return null;
   const own = typed?.[2] ?? id;
-  if (type === 'system' && own && SYSTEM_IDS[own]) return SYSTEM_IDS[own];
+  if (type === 'system' && own && isSystemActorId(own)) return SYSTEM_ACTOR_WORDS[own];
   return BY_TYPE[type] ?? type;
 }

@@ -5,11 +5,12 @@
 // boot with the new one). Several processes boot at once: the insert is race-free.
 import { inTransaction, type DbOrTx } from '../../db/tx.ts';
 import { SYSTEM_ACTOR } from '../../lib/actor.ts';
+import type { SystemActorId } from '../../contracts/actors.ts';
 import { recordAudit } from '../audit/record-audit.ts';
 import { bootstrapPrefix, hashApiKey } from './api-key-hash.ts';
 
 export const BOOTSTRAP_KEY_NAME = 'SERVICE_API_KEY (bootstrap)';
-const BOOTSTRAP_CREATED_BY = 'system:env';
+const BOOTSTRAP_CREATED_BY = `system:${'env' satisfies SystemActorId}`;
 
 export async function ensureBootstrapApiKey(db: DbOrTx, key: string) {
   const hash = hashApiKey(key);

@@ -192,7 +192,7 @@ describe('evidence PDF rendering', () => {
     await createStaff(
       db,
       t.deps.auth,
-      { type: 'system', id: 'test' },
+      { type: 'system', id: 'system' },
       {
         email: 'support@pages.test',
         password: 'support-password-1234',

@@ -20,7 +20,7 @@ import { restoreCredits } from './restore-credits.ts';
 import { reverseEntry } from './reverse-entry.ts';
 import { verifyLedger } from './verify-ledger.ts';
 
-const actor: Actor = { type: 'system', id: 'property' };
+const actor: Actor = { type: 'system', id: 'system' };
 const DAY = 86_400_000;
 let db: TestDatabase;
 let run = 0;

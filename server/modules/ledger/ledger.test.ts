@@ -13,7 +13,7 @@ import { restoreCredits } from './restore-credits.ts';
 import { reverseEntry } from './reverse-entry.ts';
 import { verifyLedger } from './verify-ledger.ts';
 
-const actor: Actor = { type: 'system', id: 'test' };
+const actor: Actor = { type: 'system', id: 'system' };
 let db: TestDatabase;
 let seq = 0;
 

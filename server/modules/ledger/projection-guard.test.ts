@@ -9,7 +9,7 @@ import { consumeCredits } from './consume-credits.ts';
 import { getBalance } from './get-balance.ts';
 import { grantCredits } from './grant-credits.ts';
 
-const actor: Actor = { type: 'system', id: 'test' };
+const actor: Actor = { type: 'system', id: 'system' };
 let db: TestDatabase;
 
 beforeAll(async () => {

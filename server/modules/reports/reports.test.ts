@@ -18,7 +18,7 @@ import { pgRowSource, prismaRowSource } from './row-source.ts';
 import { countExport, streamExport } from './stream-export.ts';
 import pg from 'pg';
 
-const SYSTEM: Actor = { type: 'system', id: 'test' };
+const SYSTEM: Actor = { type: 'system', id: 'system' };
 const DAY = 86_400_000;
 let t: TestContext;
 let db: Db;

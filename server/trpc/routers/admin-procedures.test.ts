@@ -74,7 +74,7 @@ const MATRIX: Record<string, { roles: Role[]; call: (c: Caller) => Promise<unkno
 
 beforeAll(async () => {
   t = await createTestDeps();
-  await importCatalog(t.deps.prisma, catalog, { type: 'system', id: 'test' });
+  await importCatalog(t.deps.prisma, catalog, { type: 'system', id: 'system' });
   const customer = await t.deps.prisma.customer.create({
     data: { externalId: 'matrix-user', email: 'matrix@example.com', stripeCustomerId: 'cus_matrix' },
   });
