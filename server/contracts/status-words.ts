@@ -110,3 +110,8 @@ export function statusWords(kind: StatusKind, status: string): { tone: StatusTon
   const hit = STATUS_WORDS[kind][status];
   return hit ? { tone: hit[0], label: hit[1] } : { tone: 'neutral', label: status.replaceAll('_', ' ') };
 }
+
+/** The words alone, for sentences ("refund re_1 is refunded"). */
+export function statusLabel(kind: StatusKind, status: string): string {
+  return statusWords(kind, status).label;
+}

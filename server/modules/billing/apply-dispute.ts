@@ -5,8 +5,8 @@
 // won / inquiry closed -> released (dispute_release:<dp>), lost -> remaining credits clawed back
 // (dispute_clawback:<dp>).
 import { formatCredits } from '../../contracts/money.ts';
-import { dateTime } from '../disputes/evidence-words.ts';
-import { statusWords } from '../../contracts/status-words.ts';
+import { dateTime } from '../../contracts/date-words.ts';
+import { statusLabel } from '../../contracts/status-words.ts';
 import type Stripe from 'stripe';
 import type { Tx } from '../../db/tx.ts';
 import type { Actor } from '../../lib/actor.ts';
@@ -25,9 +25,6 @@ const CLOSED = new Set([...RELEASED, 'lost']);
 function disputeIsOpen(status: string): boolean {
   return !CLOSED.has(status);
 }
-
-/** Summaries use the words every page shows for a dispute's status (issue 16). */
-const disputeWords = (status: string) => statusWords('dispute', status).label;
 
 export async function applyDispute(
   tx: Tx,
@@ -109,9 +106,9 @@ export async function applyDispute(
   const parts = [
     existing
       ? newer
-        ? `dispute ${dispute.id} is ${disputeWords(row.status)}`
-        : `dispute ${dispute.id}: older snapshot (${disputeWords(dispute.status)}) ignored; stays ${disputeWords(row.status)}`
-      : `dispute ${dispute.id} recorded (${disputeWords(row.status)}, ${dispute.reason.replaceAll('_', ' ')}${state.evidenceDueBy ? `, evidence due ${dateTime(state.evidenceDueBy)}` : ''})`,
+        ? `dispute ${dispute.id} is ${statusLabel('dispute', row.status)}`
+        : `dispute ${dispute.id}: older snapshot (${statusLabel('dispute', dispute.status)}) ignored; stays ${statusLabel('dispute', row.status)}`
+      : `dispute ${dispute.id} recorded (${statusLabel('dispute', row.status)}, ${dispute.reason.replaceAll('_', ' ')}${state.evidenceDueBy ? `, evidence due ${dateTime(state.evidenceDueBy)}` : ''})`,
   ];
   // Outcome tracking and the auto-block rule (modules/disputes, modules/blocks).
   parts.push(...(await afterDisputeEvent(tx, { dispute: row })));
@@ -147,7 +144,7 @@ export async function applyDispute(
       await releaseLot(tx, {
         lotId: lot.id,
         idempotencyKey: `dispute_release:${dispute.id}`,
-        reason: `Dispute ${dispute.id} ${disputeWords(row.status)}: credits released`,
+        reason: `Dispute ${dispute.id} ${statusLabel('dispute', row.status)}: credits released`,
         actor,
         reference: dispute.id,
         referenceType: 'dispute',

@@ -19,7 +19,7 @@ import { refundClawbackCredits } from './refund-clawback-credits.ts';
 import { stripeId } from './resolve-event-customer.ts';
 import { recordOutboundEvent } from '../outbound/record-outbound-event.ts';
 import { formatCredits, formatMoney } from '../../contracts/money.ts';
-import { statusWords } from '../../contracts/status-words.ts';
+import { statusLabel } from '../../contracts/status-words.ts';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const MONEY_MOVING: ReadonlySet<RefundStatus> = new Set(['pending', 'succeeded']);
@@ -127,7 +127,7 @@ export async function applyRefund(
       },
     });
     parts.push(
-      `${row.origin === 'creditdesk' ? 'Creditdesk' : 'mirrored'} refund ${refund.id} is ${statusWords('refund', status).label}`,
+      `${row.origin === 'creditdesk' ? 'Creditdesk' : 'mirrored'} refund ${refund.id} is ${statusLabel('refund', status)}`,
     );
   } else {
     row = await tx.refund.create({
@@ -145,7 +145,7 @@ export async function applyRefund(
         error: refund.failure_reason ?? null,
       },
     });
-    parts.push(`refund ${refund.id} made outside Creditdesk recorded (${statusWords('refund', incoming).label})`);
+    parts.push(`refund ${refund.id} made outside Creditdesk recorded (${statusLabel('refund', incoming)})`);
   }
 
   if (row.origin !== 'creditdesk' && MONEY_MOVING.has(row.status) && row.creditsClawedBack === 0 && payment.lotId) {

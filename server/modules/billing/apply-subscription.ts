@@ -2,7 +2,7 @@
 // from Stripe. State is written only when the event is at least as new as the stored state
 // (`stripeEventCreated` watermark), so a late, older event never overwrites newer state; within
 // the same second the lifecycle decides (subscription-tie.ts).
-import { statusWords } from '../../contracts/status-words.ts';
+import { statusLabel } from '../../contracts/status-words.ts';
 import type Stripe from 'stripe';
 import type { Tx } from '../../db/tx.ts';
 import { loadPlanName } from '../catalog/catalog-names.ts';
@@ -120,7 +120,7 @@ export async function applySubscription(
     now: input.now,
     reason: deleted
       ? `Subscription ${sub.id} ended`
-      : `Subscription ${sub.id} is ${statusWords('subscription', status).label}`,
+      : `Subscription ${sub.id} is ${statusLabel('subscription', status)}`,
     reference: sub.id,
   });
   const parts = [

@@ -2,7 +2,7 @@
 // subscription invoice. In API 2026-10-28.endive invoices carry no `payments` unless expanded and
 // charges / payment intents no longer name their invoice, so without this link a refund or a
 // dispute on a subscription charge would find no purchase.
-import { statusWords } from '../../contracts/status-words.ts';
+import { statusLabel } from '../../contracts/status-words.ts';
 import type Stripe from 'stripe';
 import type { Tx } from '../../db/tx.ts';
 import type { HandlerOutcome } from '../stripe-events/event-handler.ts';
@@ -18,7 +18,7 @@ export async function linkInvoicePayment(tx: Tx, input: { payment: Stripe.Invoic
   if (!invoiceId) return { summary: `invoice payment ${payment.id} names no invoice: nothing to link` };
   if (payment.status !== 'paid') {
     return {
-      summary: `invoice payment ${payment.id} is ${statusWords('payment', payment.status).label}: nothing to link`,
+      summary: `invoice payment ${payment.id} is ${statusLabel('payment', payment.status)}: nothing to link`,
     };
   }
   // One read: the invoice's payment, and whichever payments already hold the ids to link.

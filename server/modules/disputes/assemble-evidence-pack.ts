@@ -19,7 +19,8 @@ import { AppError } from '../../lib/app-error.ts';
 import { loadCatalogNames } from '../catalog/catalog-names.ts';
 import { getRules } from '../catalog/get-rules.ts';
 import { buildEvidenceFields } from './evidence-fields.ts';
-import { credits, day, money } from './evidence-words.ts';
+import { credits, money } from './evidence-words.ts';
+import { day } from '../../contracts/date-words.ts';
 
 /** Usage lines listed one by one; the rest are counted (the PDF must stay within Stripe's limits). */
 export const MAX_USAGE_LINES = 250;

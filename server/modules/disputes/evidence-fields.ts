@@ -8,7 +8,8 @@ import {
   type EvidenceFields,
   type EvidenceUsageLine,
 } from '../../contracts/disputes.ts';
-import { clip, credits, dateTime, day, money, plural } from './evidence-words.ts';
+import { clip, credits, money, plural } from './evidence-words.ts';
+import { dateTime, day } from '../../contracts/date-words.ts';
 
 export function usageText(u: EvidenceUsageLine): string {
   return [

@@ -1,5 +1,5 @@
 // Plain-text formatting for the evidence that goes to the bank (PDF and Stripe text fields): money
-// and credits in the one format the web shows too (contracts/money.ts), dates written out.
+// and credits in the one format the web shows too (contracts/money.ts); dates come from contracts/date-words.ts.
 
 import type { EvidencePayment } from '../../contracts/disputes.ts';
 import { formatCredits, formatMoney } from '../../contracts/money.ts';
@@ -11,16 +11,6 @@ export const credits = formatCredits;
 /** What a payment bought, by name for the bank; a pack saved before names were kept says its key. */
 export function boughtText(p: Pick<EvidencePayment, 'bought' | 'kind' | 'catalogKey'>): string {
   return p.bought ?? `${p.kind}${p.catalogKey ? ` ${p.catalogKey}` : ''}`;
-}
-
-/** 2026-11-21 09:30 UTC */
-export function dateTime(d: Date | string): string {
-  return `${new Date(d).toISOString().slice(0, 16).replace('T', ' ')} UTC`;
-}
-
-/** 2026-11-21 */
-export function day(d: Date | string): string {
-  return new Date(d).toISOString().slice(0, 10);
 }
 
 export function plural(n: number, one: string, many = `${one}s`): string {

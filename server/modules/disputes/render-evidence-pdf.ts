@@ -8,7 +8,8 @@ import { NO_ACCESS_RECORDED, type EvidencePack } from '../../contracts/disputes.
 import { AppError } from '../../lib/app-error.ts';
 import { usageText } from './evidence-fields.ts';
 import { printableLine, wrapText } from './pdf-text.ts';
-import { boughtText, credits, dateTime, day, money, plural } from './evidence-words.ts';
+import { boughtText, credits, money, plural } from './evidence-words.ts';
+import { dateTime, day } from '../../contracts/date-words.ts';
 import { MAX_PDF_BYTES, MAX_PDF_PAGES } from './evidence-pdf-limits.ts';
 
 export { MAX_PDF_BYTES, MAX_PDF_PAGES };

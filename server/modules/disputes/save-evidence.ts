@@ -1,7 +1,7 @@
 // Staff edit the evidence text before staging; "re-assemble" throws the edits away and gathers the
 // facts again. Both keep the pack on the dispute row, audited with the names of the fields that
 // changed (the texts themselves stay on the dispute). Only while the bank still awaits a response.
-import { statusWords } from '../../contracts/status-words.ts';
+import { statusLabel } from '../../contracts/status-words.ts';
 import type { EvidenceFields, EvidenceTextField } from '../../contracts/disputes.ts';
 import { EVIDENCE_TEXT_FIELD_NAMES } from '../../contracts/disputes.ts';
 import { inTransaction, type DbOrTx } from '../../db/tx.ts';
@@ -24,7 +24,7 @@ export function assertEditable(d: Dispute): void {
       'CONFLICT',
       d.submittedAt
         ? `Evidence for ${d.id} was already submitted; the bank allows one submission`
-        : `Dispute ${d.id} is ${statusWords('dispute', d.status).label}: it no longer takes evidence`,
+        : `Dispute ${d.id} is ${statusLabel('dispute', d.status)}: it no longer takes evidence`,
     );
   }
 }

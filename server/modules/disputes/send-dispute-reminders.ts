@@ -7,7 +7,7 @@ import { TX_OPTIONS } from '../../db/tx.ts';
 import type { Actor } from '../../lib/actor.ts';
 import { recordAudit } from '../audit/record-audit.ts';
 import { disputeDue } from './dispute-state.ts';
-import { dateTime } from './evidence-words.ts';
+import { dateTime } from '../../contracts/date-words.ts';
 
 const REMIND_BEFORE_MS = 48 * 3_600_000;
 const REMINDER_ACTOR: Actor = { type: 'system', id: 'dispute-reminders' };

@@ -2,7 +2,7 @@
 // credits a given amount takes back, and whether it will wait for approval. Reads Stripe's refunded
 // figure when it can (a dashboard refund whose webhook is late still counts); a request recomputes
 // everything under its locks anyway.
-import { statusWords } from '../../contracts/status-words.ts';
+import { statusLabel } from '../../contracts/status-words.ts';
 import { isAppError } from '../../lib/app-error.ts';
 import { AppError } from '../../lib/app-error.ts';
 import { getRules } from '../catalog/get-rules.ts';
@@ -63,7 +63,7 @@ export async function previewRefund(
     calculation.blockedReason =
       payment.status === 'refunded'
         ? 'This payment has been refunded in full already.'
-        : `Only paid payments can be refunded; this one is ${statusWords('payment', payment.status).label}.`;
+        : `Only paid payments can be refunded; this one is ${statusLabel('payment', payment.status)}.`;
   } else if (!target && !calculation.blockedReason) {
     calculation.blockedReason = 'This payment has no Stripe charge or payment intent on record to refund.';
   }

@@ -1,6 +1,6 @@
 // A refund request waiting for approval is rejected by a checker, or withdrawn by its maker, with a
 // reason. Nothing was clawed back or sent yet, so nothing else changes.
-import { statusWords } from '../../contracts/status-words.ts';
+import { statusLabel } from '../../contracts/status-words.ts';
 import { inTransaction, type DbOrTx } from '../../db/tx.ts';
 import type { Refund } from '../../generated/prisma/client.ts';
 import type { Actor } from '../../lib/actor.ts';
@@ -27,7 +27,7 @@ export async function rejectRefund(
     if (refund.status !== 'pending_approval') {
       throw new AppError(
         'CONFLICT',
-        `This refund request is ${statusWords('refund', refund.status).label}: only a waiting request can be rejected`,
+        `This refund request is ${statusLabel('refund', refund.status)}: only a waiting request can be rejected`,
       );
     }
     const rejected = await tx.refund.update({

@@ -6,7 +6,7 @@
 // The request id (made when the dialog opened) is the idempotency key, here and at Stripe: a double
 // click, a retry or a replayed request returns the same refund. A second tab has its own request
 // id but the first refund changed the figures, so it gets STALE, never a second refund.
-import { statusWords } from '../../contracts/status-words.ts';
+import { statusLabel } from '../../contracts/status-words.ts';
 import { TX_OPTIONS } from '../../db/tx.ts';
 import type { Refund } from '../../generated/prisma/client.ts';
 import type { Actor } from '../../lib/actor.ts';
@@ -67,7 +67,7 @@ export async function requestRefund(deps: RefundDeps, input: RequestRefundInput,
   if (payment.status !== 'paid' && payment.status !== 'partially_refunded') {
     throw new AppError(
       'UNPROCESSABLE',
-      `Only paid payments can be refunded; this one is ${statusWords('payment', payment.status).label}`,
+      `Only paid payments can be refunded; this one is ${statusLabel('payment', payment.status)}`,
     );
   }
   const charge = await readStripeCharge(deps.stripe, payment);

@@ -25,7 +25,7 @@ import { EvidenceEditor } from './evidence-editor';
 import { EvidenceFacts } from './evidence-facts';
 import { EvidencePdf } from './evidence-pdf';
 import { evidenceActionInput } from '../../../server/contracts/disputes.ts';
-import { statusWords } from '../../../server/contracts/status-words.ts';
+import { statusLabel } from '../../../server/contracts/status-words.ts';
 
 export type DisputeView = RouterOutputs['disputes']['get'];
 
@@ -57,7 +57,7 @@ function Actions({ v, dirty }: { v: DisputeView; dirty: boolean }) {
   const submit = useMutation(
     trpc.disputes.submit.mutationOptions({
       onSuccess: async (r) => {
-        toast.success(`Evidence submitted: the dispute is ${statusWords('dispute', r.status).label}`);
+        toast.success(`Evidence submitted: the dispute is ${statusLabel('dispute', r.status)}`);
         setOpen(null);
         await refresh();
       },

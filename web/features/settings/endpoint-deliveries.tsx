@@ -6,7 +6,7 @@ import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { toast } from 'sonner';
 import { outboundEventTypes, subscribableEventTypes } from '../../../server/contracts/outbound.ts';
 import { isOneOf, OUTBOUND_DELIVERY_STATUSES } from '../../../server/contracts/statuses.ts';
-import { statusWords } from '../../../server/contracts/status-words.ts';
+import { statusLabel } from '../../../server/contracts/status-words.ts';
 import { DataTablePagination } from '@/components/data-table/data-table-pagination';
 import { useListParams } from '@/components/data-table/use-list-params';
 import { EmptyState, ErrorState, SkeletonRows } from '@/components/states';
@@ -52,7 +52,7 @@ export function EndpointDeliveries({ endpointId }: { endpointId: string }) {
           <option value="">Any status</option>
           {OUTBOUND_DELIVERY_STATUSES.map((s) => (
             <option key={s} value={s}>
-              {statusWords('delivery', s).label}
+              {statusLabel('delivery', s)}
             </option>
           ))}
         </NativeSelect>

@@ -3,7 +3,7 @@
 import type { TimelineItem, TimelineStep } from '../../../contracts/support.ts';
 import type { Row } from './load-rows.ts';
 import { RANK } from './ranks.ts';
-import { statusWords } from '../../../contracts/status-words.ts';
+import { statusLabel } from '../../../contracts/status-words.ts';
 import { date, num, optDate, optStr, str } from './row.ts';
 import { boughtWords, planWords, type CatalogNames } from '../../../contracts/catalog-names.ts';
 import { disputeTone, eventTone, isChainId, paymentTone, refundTone, subscriptionTone } from './words.ts';
@@ -91,7 +91,7 @@ export function eventItem(r: Row, steps: EventSteps | undefined, unlinked: boole
       '. ',
     ),
     tone: eventTone(status),
-    status: statusWords('event', status).label,
+    status: statusLabel('event', status),
     credits: null,
     amount: null,
     stripeIds: eventStripeIds(optStr(r, 'object_id'), r.payload),
@@ -116,12 +116,12 @@ export function paymentItem(p: Row, names: CatalogNames): Draft {
     id: str(p, 'id'),
     title: `${invoice ? 'Invoice' : 'Payment'}${bought ? ` for ${bought}` : ''}`,
     summary: join([
-      `{{money ${amount} ${currency}}} ${statusWords('payment', status).label}`,
+      `{{money ${amount} ${currency}}} ${statusLabel('payment', status)}`,
       granted ? `{{credits ${granted}}} credits granted` : status === 'paid' ? 'no credits granted' : null,
       refunded ? `{{money ${refunded} ${currency}}} refunded` : null,
     ]),
     tone: paymentTone(status),
-    status: statusWords('payment', status).label,
+    status: statusLabel('payment', status),
     credits: granted || null,
     amount: { minor: amount, currency },
     stripeIds: ['checkout_session_id', 'invoice_id', 'payment_intent_id', 'charge_id', 'subscription_id']
@@ -145,13 +145,13 @@ export function subscriptionItem(s: Row, names: CatalogNames): Draft {
     id: str(s, 'id'),
     title: `Subscription${plan ? ` to ${planWords(names, plan)}` : ''}`,
     summary: join([
-      `now ${statusWords('subscription', status).label}`,
+      `now ${statusLabel('subscription', status)}`,
       periodEnd && `period ends {{date ${periodEnd.toISOString()}}}`,
       s.cancel_at_period_end === true && 'cancels at period end',
       grace && `payment failed: grace until {{at ${grace.toISOString()}}}`,
     ]),
     tone: subscriptionTone(status),
-    status: statusWords('subscription', status).label,
+    status: statusLabel('subscription', status),
     credits: null,
     amount: null,
     stripeIds: [str(s, 'id')],
@@ -175,13 +175,13 @@ export function refundItem(r: Row): Draft {
     id: str(r, 'id'),
     title: str(r, 'origin') === 'stripe_dashboard' ? 'Refund (from the Stripe dashboard)' : 'Refund',
     summary: join([
-      `{{money ${num(r, 'amount')} ${str(r, 'currency')}}} ${statusWords('refund', status).label}`,
+      `{{money ${num(r, 'amount')} ${str(r, 'currency')}}} ${statusLabel('refund', status)}`,
       clawed && `{{credits ${clawed}}} credits clawed back`,
       reason && `reason: ${reason}`,
       error && `error: ${error}`,
     ]),
     tone: refundTone(status),
-    status: statusWords('refund', status).label,
+    status: statusLabel('refund', status),
     credits: clawed ? -clawed : null,
     amount: { minor: num(r, 'amount'), currency: str(r, 'currency') },
     stripeIds: [r.stripe_refund_id, ...paymentChain(r)].filter(isChainId),
@@ -203,13 +203,13 @@ export function disputeItem(d: Row): Draft {
     id: str(d, 'id'),
     title: `Dispute (${str(d, 'reason').replaceAll('_', ' ')})`,
     summary: join([
-      `{{money ${num(d, 'amount')} ${str(d, 'currency')}}} ${statusWords('dispute', status).label}`,
+      `{{money ${num(d, 'amount')} ${str(d, 'currency')}}} ${statusLabel('dispute', status)}`,
       frozen && `{{credits ${frozen}}} credits frozen`,
       due && !submitted && `evidence due {{date ${due.toISOString()}}}`,
       submitted && 'evidence submitted',
     ]),
     tone: disputeTone(status),
-    status: statusWords('dispute', status).label,
+    status: statusLabel('dispute', status),
     credits: frozen ? -frozen : null,
     amount: { minor: num(d, 'amount'), currency: str(d, 'currency') },
     stripeIds: [d.id, d.charge_id, ...paymentChain(d)].filter(isChainId),

@@ -1,7 +1,7 @@
 // A subscription that is active (here or in Stripe) while the customer's plan says otherwise, or
 // whose state here differs from Stripe's: entitlements are missing or stale. Resync re-reads the
 // subscription from Stripe and applies it as the newest state.
-import { statusWords } from '../../../../contracts/status-words.ts';
+import { statusLabel } from '../../../../contracts/status-words.ts';
 import { planWords } from '../../../../contracts/catalog-names.ts';
 import type { Finding, Repair } from '../../../../contracts/support.ts';
 import type { CustomerHistory } from '../history.ts';
@@ -17,8 +17,6 @@ function resync(id: string): Repair {
     effect: `Reads ${id} from Stripe now and applies it as the newest state: plan, period and entitlements follow.`,
   };
 }
-
-const subscriptionWords = (status: string) => statusWords('subscription', status).label;
 
 export function staleSubscription(h: CustomerHistory): Finding[] {
   const findings: Finding[] = [];
@@ -46,7 +44,7 @@ export function staleSubscription(h: CustomerHistory): Finding[] {
         rule: 'stale-subscription',
         severity: 'warning',
         title: 'Subscription here differs from Stripe',
-        explanation: `Stripe says ${remote.id} is ${subscriptionWords(remote.status)}${remote.priceId ? ` on ${remote.priceId}` : ''}; here it is ${subscriptionWords(local.status)}${local.stripePriceId ? ` on ${local.stripePriceId}` : ''}. An event was probably missed or applied out of order.`,
+        explanation: `Stripe says ${remote.id} is ${statusLabel('subscription', remote.status)}${remote.priceId ? ` on ${remote.priceId}` : ''}; here it is ${statusLabel('subscription', local.status)}${local.stripePriceId ? ` on ${local.stripePriceId}` : ''}. An event was probably missed or applied out of order.`,
         evidence: [objectEvidence(remote.id)],
         repairs: [resync(remote.id)],
       });
@@ -58,8 +56,8 @@ export function staleSubscription(h: CustomerHistory): Finding[] {
     findings.push({
       rule: 'stale-subscription',
       severity: 'warning',
-      title: `Subscription to ${named(local.planKey)} is ${subscriptionWords(local.status)}, but entitlements follow ${plan ? named(plan) : 'no plan'}`,
-      explanation: `${local.id} is ${subscriptionWords(local.status)} on ${named(local.planKey)}, yet the customer’s plan is ${plan ? named(plan) : 'not set'}, so features and monthly credits are stale.${seen.has(local.id) ? '' : ' Resync reads the current state from Stripe.'}`,
+      title: `Subscription to ${named(local.planKey)} is ${statusLabel('subscription', local.status)}, but entitlements follow ${plan ? named(plan) : 'no plan'}`,
+      explanation: `${local.id} is ${statusLabel('subscription', local.status)} on ${named(local.planKey)}, yet the customer’s plan is ${plan ? named(plan) : 'not set'}, so features and monthly credits are stale.${seen.has(local.id) ? '' : ' Resync reads the current state from Stripe.'}`,
       evidence: [objectEvidence(local.id)],
       repairs: [resync(local.id)],
     });
