@@ -120,6 +120,22 @@ test('the catalog draft: a renamed feature keeps its plans, rules are checked as
   await expect(page.getByLabel('Disputes')).toHaveValue('3');
   await page.getByRole('tab', { name: 'Features' }).click();
   await expect(page.getByLabel('Key of Chat')).toHaveValue('chat');
+
+  // A file opened in the editor replaces the draft; its problems show on their fields at once.
+  const file = await trpc<{ creditPacks: Array<{ name: string; credits: unknown }> }>(page, 'catalog.export');
+  file.creditPacks[0]!.credits = 0;
+  await page.getByRole('button', { name: 'Import JSON' }).click();
+  const importing = page.getByRole('dialog', { name: 'Import catalog JSON' });
+  await importing.getByLabel('Or paste the JSON').fill(JSON.stringify(file));
+  await importing.getByRole('button', { name: 'Check' }).click();
+  await importing.getByRole('button', { name: 'Open in the editor' }).click();
+  await expect(status).toContainText('Unsaved changes (from a JSON file)');
+  await page.getByRole('tab', { name: /Credit packs/ }).click();
+  await expect(page.getByLabel(`Credits of ${file.creditPacks[0]!.name}`, { exact: true })).toHaveValue('0');
+  await expect(page.getByRole('table', { name: 'Credit packs' }).getByText('must be 1 or more')).toBeVisible();
+  await status.getByRole('button', { name: 'Discard changes' }).click();
+  await expect(status).toHaveCount(0);
+  await expect(page.getByRole('table', { name: 'Credit packs' }).getByText('must be 1 or more')).toHaveCount(0);
 });
 
 test('an admin maps an unknown price and reprocesses the event that waited on it, dry run first', async ({ page }) => {

@@ -26,7 +26,6 @@ export function FeaturesTab({ editor }: { editor: CatalogEditor }) {
   const { draft, problems, form } = editor;
   const { control, getValues, setValue } = form;
   const features = useFieldArray({ control, name: 'features' });
-  if (!draft) return null;
   const renamed = (i: number, next: string, old: string) => {
     // Carry the plans along, unless the new key is another feature's (then the contract says so).
     const others = getValues('features').filter((_, j) => j !== i);

@@ -13,7 +13,6 @@ export function PacksTab({ editor }: { editor: CatalogEditor }) {
   const { draft, problems, form } = editor;
   const { control, getValues } = form;
   const packs = useFieldArray({ control, name: 'creditPacks' });
-  if (!draft) return null;
   return (
     <div className="flex flex-col gap-3">
       <p className="text-sm text-muted-foreground">

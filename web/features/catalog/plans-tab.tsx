@@ -82,7 +82,6 @@ export function PlansTab({ editor }: { editor: CatalogEditor }) {
   const { draft, problems, form } = editor;
   const { control, getValues, setValue } = form;
   const plans = useFieldArray({ control, name: 'plans' });
-  if (!draft) return null;
   const general = problems.at('plans');
   const setEntitlement = (i: number, feature: string, value: EntitlementValue | undefined) => {
     const next = { ...getValues(`plans.${i}.entitlements`) };
@@ -277,7 +276,6 @@ function UnknownEntitlements({
   onRemove: (plan: number, feature: string) => void;
 }) {
   const { draft, problems } = editor;
-  if (!draft) return null;
   const known = new Set(draft.features.map((f) => f.key));
   const unknown = draft.plans.flatMap((p, i) =>
     Object.keys(p.entitlements)

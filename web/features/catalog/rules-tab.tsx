@@ -22,7 +22,6 @@ function Row({ path, label, hint, children }: { path: string; label: string; hin
 export function RulesTab({ editor }: { editor: CatalogEditor }) {
   const { draft, problems, form } = editor;
   const { control, register } = form;
-  if (!draft) return null;
   const r = draft.rules;
   type NumberRule = { [K in keyof DraftRules]: DraftRules[K] extends NumberText ? K : never }[keyof DraftRules];
   const number = (key: NumberRule, className = 'w-28') => {
