@@ -30,6 +30,42 @@ import { cpuSeconds, productionArgv, residentMb, startServer, type ServerProcess
 const IDLE_GOAL_MB = 150;
 
 const API_KEY = 'cdk_bench_load_service_key_0123456789';
+const METRICS_TOKEN = 'bench-load-metrics-token-0123456789';
+
+/**
+ * Where an idle server's resident memory is, in MB: anonymous and file-backed pages (/proc, the
+ * latter mostly the node binary's own code) and V8's heap by space, as prom-client's default
+ * metrics report it on GET /metrics (read after VmRSS, so the scrape is not in that figure).
+ */
+async function memoryBreakdown(base: string, pid: number | undefined): Promise<Record<string, number | null>> {
+  const mb = (bytes: number | undefined) => (bytes === undefined ? null : Math.round(bytes / 104857.6) / 10);
+  let status = '';
+  try {
+    status = readFileSync(`/proc/${pid}/status`, 'utf8');
+  } catch {
+    // not on Linux, or gone
+  }
+  const kb = (field: string) => {
+    const value = new RegExp(`${field}:\\s+(\\d+) kB`).exec(status)?.[1];
+    return value === undefined ? undefined : Number(value) * 1024;
+  };
+  const text = await fetch(`${base}/metrics`, { headers: { authorization: `Bearer ${METRICS_TOKEN}` } }).then((r) =>
+    r.text(),
+  );
+  const metric = (name: string) => {
+    const value = new RegExp(`^${name.replace(/[{}"]/g, '\\$&')} (\\S+)$`, 'm').exec(text)?.[1];
+    return value === undefined ? undefined : Number(value);
+  };
+  return {
+    rssAnonMb: mb(kb('RssAnon')),
+    rssFileMb: mb(kb('RssFile')),
+    heapTotalMb: mb(metric('nodejs_heap_size_total_bytes')),
+    heapUsedMb: mb(metric('nodejs_heap_size_used_bytes')),
+    youngGenerationMb: mb(metric('nodejs_heap_space_size_total_bytes{space="new"}')),
+    oldSpaceMb: mb(metric('nodejs_heap_space_size_total_bytes{space="old"}')),
+    externalMb: mb(metric('nodejs_external_memory_bytes')),
+  };
+}
 
 interface OpStats {
   op: 'usage' | 'access check';
@@ -69,14 +105,17 @@ export async function run(args: string[]): Promise<void> {
         databaseUrl: url,
         port: await sparePort(),
         production: true,
-        env: { SERVICE_API_KEY: API_KEY },
+        env: { SERVICE_API_KEY: API_KEY, METRICS_TOKEN },
       });
       const base = server.base;
       const pid = server.child.pid;
       // Idle: booted, answering /healthz, nothing else asked of it yet.
       await sleep(idleSeconds * 1000);
       const idleMb = residentMb(pid);
-      console.log(`  idle resident memory (VmRSS, ${idleSeconds} s after boot): ${idleMb} MB`);
+      const idleBreakdown = await memoryBreakdown(base, pid);
+      console.log(
+        `  idle resident memory (VmRSS, ${idleSeconds} s after boot): ${idleMb} MB; ${JSON.stringify(idleBreakdown)}`,
+      );
       const loadMb: number[] = [];
       const users = Array.from({ length: hot }, (_, i) => `load-hot-${i}`);
       const usage: OpStats = { op: 'usage', ok: 0, refused: 0, errors: 0, latencies: [] };
@@ -170,7 +209,14 @@ export async function run(args: string[]): Promise<void> {
       const meanMb = loadMb.length ? Math.round((loadMb.reduce((s, n) => s + n, 0) / loadMb.length) * 10) / 10 : null;
       await sleep(idleSeconds * 1000);
       const afterMb = residentMb(pid);
-      const memory = { idleMb, loadPeakMb: peakMb, loadMeanMb: meanMb, afterMb, idleGoalMb: IDLE_GOAL_MB };
+      const memory = {
+        idleMb,
+        idleBreakdown,
+        loadPeakMb: peakMb,
+        loadMeanMb: meanMb,
+        afterMb,
+        idleGoalMb: IDLE_GOAL_MB,
+      };
       console.log(
         `  resident memory: idle ${idleMb} MB (goal < ${IDLE_GOAL_MB}: ${idleMb !== null && idleMb < IDLE_GOAL_MB ? 'met' : 'NOT met'}), under load peak ${peakMb} MB / mean ${meanMb} MB, ${idleSeconds} s after the load ${afterMb} MB`,
       );
@@ -277,6 +323,8 @@ export async function run(args: string[]): Promise<void> {
           ' s after the load | idle goal |',
         '| --- | ---: | ---: | ---: | ---: | --- |',
         `| MB | ${idleMb} | ${peakMb} | ${meanMb} | ${afterMb} | < ${IDLE_GOAL_MB}: ${idleMb !== null && idleMb < IDLE_GOAL_MB ? 'met' : 'NOT met'} |`,
+        '',
+        `Idle, in MB: ${idleBreakdown.rssAnonMb} anonymous (V8 heap ${idleBreakdown.heapTotalMb} of which young generation ${idleBreakdown.youngGenerationMb}, old space ${idleBreakdown.oldSpaceMb}, ${idleBreakdown.heapUsedMb} in use; ${idleBreakdown.externalMb} external to the heap) and ${idleBreakdown.rssFileMb} file-backed (mostly the node binary's code), from /proc/<pid>/status and prom-client's default metrics on GET /metrics.`,
       ]);
       console.log(`\nwrote ${file} and the table in README.md`);
       if (!ok) throw new Error('Load bench: overdraft, mismatched charges, errors or ledger problems (see above)');
