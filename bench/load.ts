@@ -101,6 +101,8 @@ export async function run(args: string[]): Promise<void> {
     let server: ServerProcess | null = null;
     try {
       await setup(db, hot, funds);
+      // Read before the start: the flags the measured process runs with.
+      const nodeFlags = productionArgv().slice(0, -1).join(' ') || 'none';
       server = await startServer({
         databaseUrl: url,
         port: await sparePort(),
@@ -252,13 +254,12 @@ export async function run(args: string[]): Promise<void> {
       });
       const all = [...usage.latencies, ...access.latencies].sort((a, b) => a - b);
       const totalOps = Math.round((all.length / ms) * 1000);
-      // The server's own CPU time per answered request: unlike req/s, barely moved by what else
-      // the machine runs, so node flags (e.g. the young generation's size) can be compared on it.
+      // The server's own CPU time per answered request: moved less than req/s by what else the
+      // machine runs, so node flags (e.g. the young generation's size) can be compared on it.
       const cpuMsPerRequest =
         cpuBefore !== null && cpuAfter !== null && all.length
           ? Number((((cpuAfter - cpuBefore) * 1000) / all.length).toFixed(3))
           : null;
-      const nodeFlags = productionArgv().slice(0, -1).join(' ') || 'none';
       for (const r of results) {
         console.log(
           `  ${r.op.padEnd(13)} ${String(r.opsPerSecond).padStart(6)} req/s  p50 ${r.p50Ms.toFixed(2)} ms  p99 ${r.p99Ms.toFixed(2)} ms  ok ${r.ok}  refused ${r.refused}  errors ${r.errors}`,
@@ -312,7 +313,7 @@ export async function run(args: string[]): Promise<void> {
             `| ${r.op} | ${r.opsPerSecond.toLocaleString('en')} | ${r.p50Ms.toFixed(2)} | ${r.p99Ms.toFixed(2)} | ${r.ok} | ${r.refused} | ${r.errors} |`,
         ),
         '',
-        `Server CPU time per answered request: ${cpuMsPerRequest} ms (user + system, /proc; a measure of the server's own cost that other work on the machine barely moves, unlike req/s).`,
+        `Server CPU time per answered request: ${cpuMsPerRequest} ms (user + system, /proc: the server's own cost, which other work on the machine moves less than req/s, though contention still raises it).`,
         '',
         `Correctness: lowest balance seen ${minBalance} (sampled every 250 ms and in every answer), ${mismatches} balances off the sum of their successful charges, ${problems} ledger problems.`,
         '',
