@@ -93,6 +93,51 @@ test('an admin creates a plan: problems show on their fields, the review names t
   await accessible(page);
 });
 
+test('the catalog draft: a renamed feature keeps its plans, rules are checked as typed, discard restores', async ({
+  page,
+}) => {
+  await signIn(page, 'admin');
+  await page.goto('/catalog?tab=features');
+  const status = page.getByRole('status').filter({ hasText: 'Unsaved changes' });
+  await page.getByLabel('Key of Chat').fill('chat_v2');
+  await expect(status).toBeVisible();
+  // The plans' entitlements follow the new key: still included, nothing unknown.
+  await page.getByRole('tab', { name: 'Plans' }).click();
+  await expect(page.getByLabel('Pro: Chat', { exact: true })).toBeChecked();
+  await expect(page.getByText(/unknown feature/)).toHaveCount(0);
+
+  // The contract checks a rule as it is typed; the problem shows under the field and on the tab.
+  await page.getByRole('tab', { name: /Rules/ }).click();
+  await page.getByLabel('Disputes').fill('0');
+  await expect(page.getByText('must be 1 or more')).toBeVisible();
+  await expect(page.getByRole('tab', { name: /Rules/ }).getByLabel(/problems/)).toBeVisible();
+  await page.getByLabel('Disputes').fill('2');
+  await expect(page.getByText('must be 1 or more')).toHaveCount(0);
+  await expect(status).not.toContainText('problem');
+
+  await status.getByRole('button', { name: 'Discard changes' }).click();
+  await expect(status).toHaveCount(0);
+  await expect(page.getByLabel('Disputes')).toHaveValue('3');
+  await page.getByRole('tab', { name: 'Features' }).click();
+  await expect(page.getByLabel('Key of Chat')).toHaveValue('chat');
+
+  // A file opened in the editor replaces the draft; its problems show on their fields at once.
+  const file = await trpc<{ creditPacks: Array<{ name: string; credits: unknown }> }>(page, 'catalog.export');
+  file.creditPacks[0]!.credits = 0;
+  await page.getByRole('button', { name: 'Import JSON' }).click();
+  const importing = page.getByRole('dialog', { name: 'Import catalog JSON' });
+  await importing.getByLabel('Or paste the JSON').fill(JSON.stringify(file));
+  await importing.getByRole('button', { name: 'Check' }).click();
+  await importing.getByRole('button', { name: 'Open in the editor' }).click();
+  await expect(status).toContainText('Unsaved changes (from a JSON file)');
+  await page.getByRole('tab', { name: /Credit packs/ }).click();
+  await expect(page.getByLabel(`Credits of ${file.creditPacks[0]!.name}`, { exact: true })).toHaveValue('0');
+  await expect(page.getByRole('table', { name: 'Credit packs' }).getByText('must be 1 or more')).toBeVisible();
+  await status.getByRole('button', { name: 'Discard changes' }).click();
+  await expect(status).toHaveCount(0);
+  await expect(page.getByRole('table', { name: 'Credit packs' }).getByText('must be 1 or more')).toHaveCount(0);
+});
+
 test('an admin maps an unknown price and reprocesses the event that waited on it, dry run first', async ({ page }) => {
   test.setTimeout(200_000);
   const { who, priceId } = await unknownPricePurchase('admin_map');

@@ -62,6 +62,19 @@ test('finance refunds part of a pack through Stripe: balance reduced, refund in 
 
   await page.goto('/reports');
   await expect(page.getByRole('heading', { name: 'Revenue per month' })).toBeVisible();
+  // The money axis steps evenly in whole euros (money-ticks.test.ts covers amounts where Recharts'
+  // own ticks in cents would not).
+  const revenue = page.locator('[data-slot="card"]', { has: page.getByRole('heading', { name: 'Revenue per month' }) });
+  // The money axis's labels are the tick values that carry the currency (the other axis has months).
+  const tickLabels = revenue.locator('.recharts-cartesian-axis-tick-value').filter({ hasText: '€' });
+  await expect(tickLabels.nth(2)).toBeVisible();
+  const ticks = (await tickLabels.allTextContents()).map((t) => Number(t.replace(/[^\d.]/g, '')));
+  expect(ticks.length).toBeGreaterThanOrEqual(3);
+  expect(ticks[0]).toBe(0);
+  for (const [i, t] of ticks.entries()) {
+    expect(Number.isInteger(t)).toBe(true);
+    if (i > 0) expect(t - ticks[i - 1]!).toBe(ticks[1]! - ticks[0]!);
+  }
   await page.getByRole('button', { name: 'Export Refunds as CSV' }).click();
   await expect(page.getByTestId('export-status')).toContainText(/Refunds: \d+ rows downloaded\./);
   await expectAccessible(page);

@@ -15,9 +15,10 @@ export interface TestDatabase {
   drop(): Promise<void>;
 }
 
-export async function createTestDatabase(): Promise<TestDatabase> {
+/** `embedded: true` uses the embedded database even when TEST_DATABASE_URL is set (one session). */
+export async function createTestDatabase(options: { embedded?: boolean } = {}): Promise<TestDatabase> {
   const base = process.env.TEST_DATABASE_URL;
-  if (base) {
+  if (base && !options.embedded) {
     const name = `creditdesk_t_${Math.floor(Date.now() / 1000)}_${randomBytes(4).toString('hex')}`;
     const admin = new pg.Client({ connectionString: base });
     await admin.connect();

@@ -12,9 +12,9 @@ export interface TestContext {
 }
 
 export async function createTestDeps(
-  overrides: { env?: Record<string, string>; stripe?: StripeConnection | null } = {},
+  overrides: { env?: Record<string, string>; stripe?: StripeConnection | null; embedded?: boolean } = {},
 ): Promise<TestContext> {
-  const db = await createTestDatabase();
+  const db = await createTestDatabase({ embedded: overrides.embedded ?? false });
   const env = parseEnv({ NODE_ENV: 'test', LOG_LEVEL: 'silent', ...overrides.env });
   const log = pino({ level: 'silent' });
   const auth = createAuth({

@@ -5,6 +5,7 @@ import pg from 'pg';
 import { PrismaClient } from '../generated/prisma/client.ts';
 import { isSharedSession } from './shared-session.ts';
 import { namedStatements } from './statement-names.ts';
+import { EndsClient } from './transaction-ends.ts';
 
 export type Db = PrismaClient;
 
@@ -28,13 +29,19 @@ const sharedSession = new WeakSet<Db>();
 
 export function createPrisma(databaseUrl: string, options: { max?: number } = {}): Db {
   // The pool is ours, handed to the adapter, so hot paths can share it (see pgPool); the client
-  // still owns it: $disconnect ends it.
-  const pool = new pg.Pool({ connectionString: databaseUrl, max: options.max ?? 10, ...UTC_SESSIONS });
+  // still owns it: $disconnect ends it. Its clients can carry a statement with BEGIN and one with
+  // COMMIT (transaction-ends.ts), except on a shared session, where the pipeline sends them apart.
+  const shared = isSharedSession(databaseUrl);
+  const pool = new pg.Pool({
+    connectionString: databaseUrl,
+    max: options.max ?? 10,
+    ...UTC_SESSIONS,
+    ...(shared ? {} : { Client: EndsClient }),
+  });
   // An idle connection that breaks (server restart) must not crash the process before Prisma has
   // attached its own listener; the next query on the pool reports the problem.
   pool.on('error', () => {});
   // A shared session (the embedded database) takes unnamed statements only.
-  const shared = isSharedSession(databaseUrl);
   const names = shared ? null : namedStatements();
   const db = new PrismaClient({
     adapter: new PrismaPg(pool, {

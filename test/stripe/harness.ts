@@ -84,11 +84,14 @@ export async function createWebhookHarness(
     env?: Record<string, string>;
     /** Run with a live change feed, as a server does: the pipeline keeps the catalog in memory. */
     changeFeed?: boolean;
+    /** On the embedded database (PGlite, one session) whatever TEST_DATABASE_URL says. */
+    embedded?: boolean;
   } = {},
 ): Promise<WebhookHarness> {
   const t = await createTestDeps({
     env: { STRIPE_WEBHOOK_SECRET: `${WEBHOOK_SECRET},${OLD_WEBHOOK_SECRET}`, ...options.env },
     stripe: options.stripe ?? null,
+    embedded: options.embedded ?? false,
   });
   const feed = options.changeFeed ? new ChangeFeed(t.db.url) : null;
   // Without notifications (the embedded database) the feed stays off and the catalog is read.

@@ -3,7 +3,7 @@
 
 // Money and credits have one home shared with the server's texts (verdicts, formulas, evidence),
 // so "€6.00" reads the same whether the server or the page wrote it.
-export { formatCredits, formatMoney } from '../../server/contracts/money.ts';
+export { formatCredits, formatMoney, minorUnitDigits } from '../../server/contracts/money.ts';
 
 export function formatUtc(date: Date | string): string {
   const d = typeof date === 'string' ? new Date(date) : date;

@@ -2,35 +2,23 @@
 // upload it through Stripe's Files API (purpose dispute_evidence), then write the text fields and
 // the file to the dispute with submit=false, since Stripe's default (submit=true) would send it
 // at once. The Stripe calls happen before the transaction that records the result.
-import type Stripe from 'stripe';
-import type { Db } from '../../db/client.ts';
 import { TX_OPTIONS } from '../../db/tx.ts';
 import { EVIDENCE_TEXT_FIELD_NAMES } from '../../contracts/disputes.ts';
 import type { Actor } from '../../lib/actor.ts';
-import { AppError } from '../../lib/app-error.ts';
 import { jsonColumn } from '../../lib/json.ts';
 import { recordAudit } from '../audit/record-audit.ts';
+import { openDisputeForEvidence, type EvidenceActionDeps } from './evidence-action.ts';
 import { assembleEvidencePack } from './assemble-evidence-pack.ts';
 import { packHash, readStoredEvidence, stripeEvidence, type StoredEvidence } from './evidence-store.ts';
 import { renderEvidencePdfInWorker } from './render-evidence-pdf-in-worker.ts';
-import { assertEditable } from './save-evidence.ts';
 import { stripeCall } from './stripe-call.ts';
-
-export interface EvidenceActionDeps {
-  prisma: Db;
-  stripe: Stripe | null;
-}
 
 export async function stageEvidence(
   deps: EvidenceActionDeps,
   input: { disputeId: string; reason: string; actor: Actor; now?: Date },
 ) {
   const now = input.now ?? new Date();
-  const d = await deps.prisma.dispute.findUnique({ where: { id: input.disputeId } });
-  if (!d) throw new AppError('NOT_FOUND', `No dispute ${input.disputeId}`);
-  assertEditable(d);
-  const stripe = deps.stripe;
-  if (!stripe) throw new AppError('STRIPE_ERROR', 'Stripe is not configured');
+  const { dispute: d, stripe } = await openDisputeForEvidence(deps, input.disputeId);
   const pack: StoredEvidence = readStoredEvidence(d.evidence) ?? {
     ...(await assembleEvidencePack(deps.prisma, { disputeId: d.id, now })),
     stagedHash: null,

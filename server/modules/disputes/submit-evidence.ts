@@ -6,8 +6,7 @@ import { AppError } from '../../lib/app-error.ts';
 import { TX_OPTIONS } from '../../db/tx.ts';
 import { recordAudit } from '../audit/record-audit.ts';
 import { packHash, readStoredEvidence, stripeEvidence } from './evidence-store.ts';
-import { assertEditable } from './save-evidence.ts';
-import type { EvidenceActionDeps } from './stage-evidence.ts';
+import { openDisputeForEvidence, type EvidenceActionDeps } from './evidence-action.ts';
 import { stripeCall } from './stripe-call.ts';
 
 export async function submitEvidence(
@@ -15,11 +14,7 @@ export async function submitEvidence(
   input: { disputeId: string; reason: string; actor: Actor; now?: Date },
 ) {
   const now = input.now ?? new Date();
-  const d = await deps.prisma.dispute.findUnique({ where: { id: input.disputeId } });
-  if (!d) throw new AppError('NOT_FOUND', `No dispute ${input.disputeId}`);
-  assertEditable(d);
-  const stripe = deps.stripe;
-  if (!stripe) throw new AppError('STRIPE_ERROR', 'Stripe is not configured');
+  const { dispute: d, stripe } = await openDisputeForEvidence(deps, input.disputeId);
   const pack = readStoredEvidence(d.evidence);
   if (!d.stagedAt || !d.evidenceFileId || !pack?.stagedHash) {
     throw new AppError('CONFLICT', 'Stage the evidence first: the bank receives exactly what was staged');

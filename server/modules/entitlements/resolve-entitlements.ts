@@ -44,7 +44,8 @@ export function isEntitled(value: boolean | number): boolean {
 
 export async function resolveEntitlements(
   tx: DbOrTx,
-  customerOrId: string | Customer,
+  /** The customer's row, or what of it the rules read. */
+  customerOrId: string | Pick<Customer, 'id' | 'status' | 'planKey'>,
   options: { now?: Date } = {},
 ): Promise<ResolvedEntitlements> {
   const now = options.now ?? new Date();
@@ -56,12 +57,42 @@ export async function resolveEntitlements(
   const [features, plan, overrides] = await Promise.all([
     catalog?.features ?? tx.feature.findMany({ orderBy: { key: 'asc' } }),
     customer.planKey ? getPlan(tx, customer.planKey) : getDefaultPlan(tx),
-    tx.customerOverride.findMany({
-      where: { customerId: customer.id, revokedAt: null, OR: [{ expiresAt: null }, { expiresAt: { gt: now } }] },
-      orderBy: { createdAt: 'asc' },
-    }),
+    activeOverrides(tx, customer.id, now),
   ]);
   return combineEntitlements(customer, features, plan, overrides);
+}
+
+/**
+ * resolveEntitlements for one customer on two plans (a plan change's before and after), reading
+ * the features and overrides once. A plan key of null means the catalog's default plan.
+ */
+export async function resolveEntitlementsOnPlans(
+  tx: DbOrTx,
+  customer: Pick<Customer, 'id' | 'status'>,
+  planKeys: [before: string | null, after: string | null],
+  options: { now?: Date } = {},
+): Promise<[ResolvedEntitlements, ResolvedEntitlements]> {
+  const now = options.now ?? new Date();
+  const catalog = boundBillingCatalog(tx);
+  const planOf = (key: string | null) => (key ? getPlan(tx, key) : getDefaultPlan(tx));
+  const [features, before, after, overrides] = await Promise.all([
+    catalog?.features ?? tx.feature.findMany({ orderBy: { key: 'asc' } }),
+    planOf(planKeys[0]),
+    planOf(planKeys[1]),
+    activeOverrides(tx, customer.id, now),
+  ]);
+  return [
+    combineEntitlements(customer, features, before, overrides),
+    combineEntitlements(customer, features, after, overrides),
+  ];
+}
+
+/** The overrides and temporary grants in force at `now`, oldest first. */
+function activeOverrides(tx: DbOrTx, customerId: string, now: Date): Promise<CustomerOverride[]> {
+  return tx.customerOverride.findMany({
+    where: { customerId, revokedAt: null, OR: [{ expiresAt: null }, { expiresAt: { gt: now } }] },
+    orderBy: { createdAt: 'asc' },
+  });
 }
 
 /** The rules above on rows already loaded (a catalog change resolves many customers at once). */

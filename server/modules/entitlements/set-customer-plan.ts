@@ -6,7 +6,8 @@ import type { Actor } from '../../lib/actor.ts';
 import { AppError } from '../../lib/app-error.ts';
 import { recordAudit } from '../audit/record-audit.ts';
 import { getPlan } from '../catalog/get-plan.ts';
-import { entitlementValues, resolveEntitlements } from './resolve-entitlements.ts';
+import type { Customer } from '../../generated/prisma/client.ts';
+import { entitlementValues, resolveEntitlements, resolveEntitlementsOnPlans } from './resolve-entitlements.ts';
 
 export interface SetCustomerPlanInput {
   customerId: string;
@@ -26,14 +27,18 @@ export async function setCustomerPlan(tx: DbOrTx, input: SetCustomerPlanInput) {
     if (planKey && !(await getPlan(t, planKey))) {
       throw new AppError('NOT_FOUND', `Unknown plan "${planKey}"`);
     }
-    // The row lock orders concurrent plan changes for one customer.
-    await t.$queryRaw`SELECT id FROM customer WHERE id = ${input.customerId}::uuid FOR UPDATE`;
-    const customer = await t.customer.findUnique({ where: { id: input.customerId } });
+    // The row lock orders concurrent plan changes for one customer; the same statement reads what
+    // the entitlements need of the customer.
+    const [customer] = await t.$queryRaw<Array<Pick<Customer, 'id' | 'status' | 'planKey'>>>`
+      SELECT id::text AS id, status::text AS status, plan_key AS "planKey"
+        FROM customer WHERE id = ${input.customerId}::uuid FOR UPDATE`;
     if (!customer) throw new AppError('NOT_FOUND', 'Customer not found');
-    const before = await resolveEntitlements(t, customer);
-    if (customer.planKey === planKey) return { changed: false as const, planKey, entitlements: before };
-    const updated = await t.customer.update({ where: { id: customer.id }, data: { planKey } });
-    const after = await resolveEntitlements(t, updated);
+    if (customer.planKey === planKey) {
+      return { changed: false as const, planKey, entitlements: await resolveEntitlements(t, customer) };
+    }
+    // Only the plan changes: before and after share the features and the overrides (read once).
+    const [before, after] = await resolveEntitlementsOnPlans(t, customer, [customer.planKey, planKey]);
+    await t.customer.update({ where: { id: customer.id }, data: { planKey }, select: { id: true } });
     const event = await t.entitlementEvent.create({
       data: {
         customerId: customer.id,

@@ -9,6 +9,11 @@
 // first statement, so every row version it can see with an xmin at or above that xid was written
 // by itself (or one of its savepoints): transactions with later xids began after its snapshot and
 // stay invisible to it. Reads are by customer (indexed), never whole-table scans.
+//
+// "Before" is read on the same connection, after rolling back to a savepoint taken before the run:
+// the snapshot's committed state. Never through another connection while the transaction is open:
+// the embedded database has one session, so such a query waits for this transaction to end, which
+// waits for the query (a hang until the transaction's timeout).
 import { Prisma } from '../../generated/prisma/client.ts';
 import type { EventStatus } from '../../generated/prisma/enums.ts';
 import { PIPELINE_TX_OPTIONS, type Tx } from '../../db/tx.ts';
@@ -190,6 +195,7 @@ export async function dryRunEvents(
   try {
     await ctx.prisma.$transaction(
       async (tx) => {
+        await tx.$executeRaw`SAVEPOINT dry_run`;
         // Its writes carry this transaction's xid too; the measurement reads customers' rows
         // only, which a catalog change does not touch.
         if (options.setup) await options.setup(tx);
@@ -329,15 +335,17 @@ async function applyAndMeasure(
     written(tx, 'subscription', customerIds, xid),
     written(tx, 'payment', customerIds, xid),
   ]);
-  // After: as this transaction sees it. Before: as committed (another connection).
-  const [customersAfter, customersBefore, subsAfter, subsBefore, paymentsAfter, paymentsBefore] = await Promise.all([
-    tx.customer.findMany({ where: { id: { in: touchedCustomers } }, select: CUSTOMER_FIELDS }),
-    ctx.prisma.customer.findMany({ where: { id: { in: touchedCustomers } }, select: CUSTOMER_FIELDS }),
-    tx.subscription.findMany({ where: { id: { in: touchedSubscriptions } }, select: SUBSCRIPTION_FIELDS }),
-    ctx.prisma.subscription.findMany({ where: { id: { in: touchedSubscriptions } }, select: SUBSCRIPTION_FIELDS }),
-    tx.payment.findMany({ where: { id: { in: touchedPayments } }, select: PAYMENT_FIELDS }),
-    ctx.prisma.payment.findMany({ where: { id: { in: touchedPayments } }, select: PAYMENT_FIELDS }),
-  ]);
+  const read = () =>
+    Promise.all([
+      tx.customer.findMany({ where: { id: { in: touchedCustomers } }, select: CUSTOMER_FIELDS }),
+      tx.subscription.findMany({ where: { id: { in: touchedSubscriptions } }, select: SUBSCRIPTION_FIELDS }),
+      tx.payment.findMany({ where: { id: { in: touchedPayments } }, select: PAYMENT_FIELDS }),
+    ]);
+  // After: as the run left them. Before: the snapshot's committed state, once the run (and the
+  // setup) are rolled back to the savepoint dryRunEvents took first (see the header).
+  const [customersAfter, subsAfter, paymentsAfter] = await read();
+  await tx.$executeRaw`ROLLBACK TO SAVEPOINT dry_run`;
+  const [customersBefore, subsBefore, paymentsBefore] = await read();
   const compare = <T extends { id: string }>(after: T[], before: T[]): Array<RowChange<Omit<T, 'id'>>> => {
     const old = new Map(before.map((r) => split(r)));
     return after

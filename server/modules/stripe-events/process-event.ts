@@ -5,7 +5,9 @@
 // reprocess or a second event about the same object replays instead of applying twice.
 import type Stripe from 'stripe';
 import type { Db } from '../../db/client.ts';
+import { inlineSql, transactionEnds, withTransactionEnds } from '../../db/transaction-ends.ts';
 import { PIPELINE_TX_OPTIONS, type Tx } from '../../db/tx.ts';
+import { Prisma } from '../../generated/prisma/client.ts';
 import { bindBillingCatalog, type BillingCatalogSource } from '../catalog/billing-catalog.ts';
 import type { EventStatus } from '../../generated/prisma/enums.ts';
 import { AppError } from '../../lib/app-error.ts';
@@ -274,79 +276,98 @@ async function applyInTransaction(
 ): Promise<ProcessResult> {
   const now = ctx.now?.() ?? new Date();
   const catalog = (await ctx.catalog?.()) ?? null;
-  return ctx.prisma.$transaction(async (tx: Tx) => {
-    bindBillingCatalog(tx, catalog);
-    // One round trip: lock the event row (a concurrent duplicate waits here, then sees
-    // `processed`), then the handler's keys, sorted, so two events sharing keys always take them in
-    // the same order (no deadlock). Storing the event in this transaction holds its row the same way.
-    const keys = [...new Set((handler.lockKeys?.(object) ?? []).filter((k): k is string => !!k))].sort();
-    if (ingest) {
-      const stored = ingestResult(ingest.input, await tx.$queryRaw<IngestRow[]>(ingestStatement(ingest.input, keys)));
-      ingest.stored = stored;
-      // Another delivery stored it first: only this arrival is recorded (it commits); the caller
-      // goes on as for any repeat.
-      if (stored.duplicate) return { eventId: envelope.id, status: stored.status ?? 'received', skipped: true };
-      options = { ...options, delivery: { id: stored.deliveryId, startedAt: ingest.startedAt } };
-    } else {
-      const locked = await tx.$queryRaw<Array<{ status: EventStatus }>>`
-        WITH ev AS (SELECT status FROM stripe_event WHERE id = ${envelope.id} FOR UPDATE)
-        SELECT ev.status,
-               (SELECT count(pg_advisory_xact_lock(hashtextextended(k, 0)))
-                  FROM (SELECT k FROM unnest(${keys}::text[]) AS k ORDER BY k) AS ordered) AS locks
-        FROM ev`;
-      const current = locked[0]?.status;
-      if (!options.force && (current === 'processed' || current === 'ignored')) {
-        return { eventId: envelope.id, status: current, skipped: true };
+  // The event row's lock (or, for a first arrival, its insert), then the handler's keys, sorted,
+  // so two events sharing keys always take them in the same order (no deadlock): one statement,
+  // sent with BEGIN; the outcome goes with COMMIT (transaction-ends.ts), so the pipeline's own
+  // bookkeeping adds no round trip of its own to the handler's statements.
+  const keys = [...new Set((handler.lockKeys?.(object) ?? []).filter((k): k is string => !!k))].sort();
+  const first = ingest ? ingestStatement(ingest.input, keys) : lockStatement(envelope.id, keys);
+  const ends = transactionEnds(inlineSql(first));
+  return withTransactionEnds(ends, () =>
+    ctx.prisma.$transaction(async (tx: Tx) => {
+      bindBillingCatalog(tx, catalog);
+      // A concurrent duplicate waits on the event row's lock, then sees `processed`. Storing the
+      // event in this transaction holds its row the same way.
+      const firstRows = ends.claimed ? ends.firstRows : await tx.$queryRaw<Array<Record<string, unknown>>>(first);
+      if (ingest) {
+        // Rows read as text (with BEGIN) or through Prisma: the delivery id is a bigint either way.
+        const rows = firstRows.map((r) => ({ ...(r as IngestRow), id: BigInt(r.id as bigint | string) }));
+        const stored = ingestResult(ingest.input, rows);
+        ingest.stored = stored;
+        // Another delivery stored it first: only this arrival is recorded (it commits); the caller
+        // goes on as for any repeat.
+        if (stored.duplicate) return { eventId: envelope.id, status: stored.status ?? 'received', skipped: true };
+        options = { ...options, delivery: { id: stored.deliveryId, startedAt: ingest.startedAt } };
+      } else {
+        const current = firstRows[0]?.status as EventStatus | undefined;
+        if (!options.force && (current === 'processed' || current === 'ignored')) {
+          return { eventId: envelope.id, status: current, skipped: true };
+        }
       }
-    }
-    const outcome: HandlerOutcome = await handler.apply(tx, {
-      event: envelope,
-      object,
-      prepared,
-      actor: { type: 'stripe', id: envelope.id },
-      now,
-    });
-    await recordOutcome(tx, {
-      eventId: envelope.id,
-      status: 'processed',
-      now,
-      attempts: null,
-      lastError: null,
-      cause: null,
-      nextAttemptAt: null,
-      customerId: outcome.customerId ?? null,
-      attempt: { outcome: 'processed', summary: outcome.summary, error: null },
-      durationMs: Date.now() - started,
-      actorId: options.actorId ?? null,
-      delivery: options.delivery ?? null,
-    });
-    return { eventId: envelope.id, status: 'processed' as const, skipped: false, summary: outcome.summary };
-  }, PIPELINE_TX_OPTIONS);
+      const outcome: HandlerOutcome = await handler.apply(tx, {
+        event: envelope,
+        object,
+        prepared,
+        actor: { type: 'stripe', id: envelope.id },
+        now,
+      });
+      const record = outcomeStatement({
+        eventId: envelope.id,
+        status: 'processed',
+        now,
+        attempts: null,
+        lastError: null,
+        cause: null,
+        nextAttemptAt: null,
+        customerId: outcome.customerId ?? null,
+        attempt: { outcome: 'processed', summary: outcome.summary, error: null },
+        durationMs: Date.now() - started,
+        actorId: options.actorId ?? null,
+        delivery: options.delivery ?? null,
+      });
+      if (ends.claimed) ends.last = inlineSql(record);
+      else await tx.$executeRaw(record);
+      return { eventId: envelope.id, status: 'processed' as const, skipped: false, summary: outcome.summary };
+    }, PIPELINE_TX_OPTIONS),
+  );
+}
+
+/** Locks the stored event's row and reads its status, then takes the handler's advisory locks. */
+function lockStatement(eventId: string, keys: string[]): Prisma.Sql {
+  return Prisma.sql`
+    WITH ev AS (SELECT status FROM stripe_event WHERE id = ${eventId} FOR UPDATE)
+    SELECT ev.status,
+           (SELECT count(pg_advisory_xact_lock(hashtextextended(k, 0)))
+              FROM (SELECT k FROM unnest(${keys}::text[]) AS k ORDER BY k) AS ordered) AS locks
+    FROM ev`;
+}
+
+interface OutcomeInput {
+  eventId: string;
+  status: EventStatus;
+  now: Date;
+  /** null: one more than stored. */
+  attempts: number | null;
+  lastError: string | null;
+  cause: EventCause | null;
+  nextAttemptAt: Date | null;
+  customerId: string | null;
+  attempt: { outcome: string; summary: string | null; error: string | null };
+  durationMs: number;
+  actorId: string | null;
+  delivery: { id: bigint; startedAt: number } | null;
 }
 
 /** The event's new state, its attempt record and (for an inline attempt) its delivery's outcome,
  * written in one statement inside the caller's transaction. */
-async function recordOutcome(
-  tx: Tx,
-  input: {
-    eventId: string;
-    status: EventStatus;
-    now: Date;
-    /** null: one more than stored. */
-    attempts: number | null;
-    lastError: string | null;
-    cause: EventCause | null;
-    nextAttemptAt: Date | null;
-    customerId: string | null;
-    attempt: { outcome: string; summary: string | null; error: string | null };
-    durationMs: number;
-    actorId: string | null;
-    delivery: { id: bigint; startedAt: number } | null;
-  },
-): Promise<void> {
+async function recordOutcome(tx: Tx, input: OutcomeInput): Promise<void> {
+  await tx.$executeRaw(outcomeStatement(input));
+}
+
+function outcomeStatement(input: OutcomeInput): Prisma.Sql {
   const iso = (d: Date | null) => d?.toISOString() ?? null;
   const deliveryMs = input.delivery ? Math.round(performance.now() - input.delivery.startedAt) : null;
-  await tx.$executeRaw`
+  return Prisma.sql`
     WITH ev AS (
       UPDATE stripe_event
          SET status = ${input.status}::"EventStatus",

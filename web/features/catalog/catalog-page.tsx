@@ -27,7 +27,7 @@ import { PlansTab } from './plans-tab';
 import { PricesTab } from './prices-tab';
 import { ReviewDialog } from './review-dialog';
 import { RulesTab } from './rules-tab';
-import { useCatalogEditor } from './use-catalog-editor';
+import { useCatalogEditor, useCatalogState, type CatalogState } from './use-catalog-editor';
 import { VersionsTab } from './versions-tab';
 
 const TABS = [
@@ -41,7 +41,15 @@ const TABS = [
 type Tab = (typeof TABS)[number][0];
 
 export function CatalogPage() {
-  const editor = useCatalogEditor();
+  const state = useCatalogState();
+  if (state.isPending) return <SkeletonRows rows={10} />;
+  if (state.isError) return <ErrorState error={state.error} onRetry={() => void state.refetch()} />;
+  return <CatalogEditorScreen state={state.data} />;
+}
+
+/** The editor starts from the saved catalog, so it mounts once that is read. */
+function CatalogEditorScreen({ state }: { state: CatalogState }) {
+  const editor = useCatalogEditor(state);
   const [params, setParams] = useSearchParams();
   const requestedPrice = params.get('price');
   const tab = (TABS.find(([key]) => key === params.get('tab'))?.[0] ?? (requestedPrice ? 'prices' : 'plans')) as Tab;
@@ -63,10 +71,6 @@ export function CatalogPage() {
     setTimeout(() => document.getElementById(fieldId(path))?.focus(), 50);
   };
 
-  if (editor.state.isPending) return <SkeletonRows rows={10} />;
-  if (editor.state.isError) {
-    return <ErrorState error={editor.state.error} onRetry={() => void editor.state.refetch()} />;
-  }
   const problemCount = editor.problems.all.length;
 
   return (

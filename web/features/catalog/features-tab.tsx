@@ -1,38 +1,49 @@
 // Features: what the product can do, on/off or with a limit, and what one use costs in credits.
 // Renaming or removing a feature carries through to every plan's entitlements.
 import { PlusIcon, Trash2Icon } from 'lucide-react';
+import { useFieldArray } from 'react-hook-form';
 import { EmptyState } from '@/components/states';
 import { Button } from '@/components/ui/button';
 import { NativeSelect } from '@/components/ui/native-select';
 import { Table, TableBody, TableCell, TableHead, TableHeader, TableRow } from '@/components/ui/table';
-import { emptyFeature, fieldId } from './draft';
+import { emptyFeature, fieldId, type Draft } from './draft';
 import { NumberInput, Problems, TextField } from './fields';
 import type { CatalogEditor } from './use-catalog-editor';
 
+/** Each plan's entitlements after `change` (only the plans it changed are written back). */
+function updateEntitlements(
+  editor: CatalogEditor,
+  change: (entitlements: Draft['plans'][number]['entitlements']) => boolean,
+) {
+  const { getValues, setValue } = editor.form;
+  getValues('plans').forEach((plan, j) => {
+    const next = { ...plan.entitlements };
+    if (change(next)) setValue(`plans.${j}.entitlements`, next);
+  });
+}
+
 export function FeaturesTab({ editor }: { editor: CatalogEditor }) {
-  const { draft, problems, update } = editor;
-  if (!draft) return null;
-  const rename = (i: number, next: string) =>
-    update((d) => {
-      const feature = d.features[i]!;
-      const old = feature.key;
-      feature.key = next;
-      // Carry the plans along, unless the new key is another feature's (then the server says so).
-      if (old === next || d.features.some((f, j) => j !== i && (f.key === next || f.key === old))) return;
-      for (const plan of d.plans) {
-        if (old in plan.entitlements) {
-          plan.entitlements[next] = plan.entitlements[old]!;
-          delete plan.entitlements[old];
-        }
-      }
+  const { draft, problems, form } = editor;
+  const { control, getValues, setValue } = form;
+  const features = useFieldArray({ control, name: 'features' });
+  const renamed = (i: number, next: string, old: string) => {
+    // Carry the plans along, unless the new key is another feature's (then the contract says so).
+    const others = getValues('features').filter((_, j) => j !== i);
+    if (old === next || others.some((f) => f.key === next || f.key === old)) return;
+    updateEntitlements(editor, (e) => {
+      if (!(old in e)) return false;
+      e[next] = e[old]!;
+      delete e[old];
+      return true;
     });
-  const remove = (i: number) =>
-    update((d) => {
-      const [gone] = d.features.splice(i, 1);
-      if (gone && !d.features.some((f) => f.key === gone.key)) {
-        for (const plan of d.plans) delete plan.entitlements[gone.key];
-      }
-    });
+  };
+  const remove = (i: number) => {
+    const gone = getValues(`features.${i}.key`);
+    features.remove(i);
+    if (!getValues('features').some((f) => f.key === gone)) {
+      updateEntitlements(editor, (e) => gone in e && delete e[gone]);
+    }
+  };
 
   return (
     <div className="flex flex-col gap-3">
@@ -56,20 +67,22 @@ export function FeaturesTab({ editor }: { editor: CatalogEditor }) {
             </TableRow>
           </TableHeader>
           <TableBody>
-            {draft.features.map((f, i) => {
+            {features.fields.map((row, i) => {
+              const f = draft.features[i] ?? row;
               const at = (field: string) => `features[${i}].${field}`;
               const label = f.name || f.key || `feature ${i + 1}`;
               return (
-                <TableRow key={i} className="align-top">
+                <TableRow key={row.id} className="align-top">
                   <TableCell className="align-top">
                     <TextField
+                      control={control}
+                      name={`features.${i}.key`}
                       path={at('key')}
                       problems={problems.at(at('key'))}
                       aria-label={`Key of ${label}`}
                       className="h-8 w-48 font-mono text-xs"
                       spellCheck={false}
-                      value={f.key}
-                      onChange={(v) => rename(i, v)}
+                      onChanged={(next, old) => renamed(i, next, old)}
                     />
                   </TableCell>
                   <TableCell className="align-top">
@@ -78,8 +91,8 @@ export function FeaturesTab({ editor }: { editor: CatalogEditor }) {
                       problems={problems.at(at('name'))}
                       aria-label={`Name of ${label}`}
                       className="h-8 w-56"
-                      value={f.name}
-                      onChange={(v) => update((d) => void (d.features[i]!.name = v))}
+                      control={control}
+                      name={`features.${i}.name`}
                     />
                   </TableCell>
                   <TableCell className="align-top">
@@ -87,16 +100,14 @@ export function FeaturesTab({ editor }: { editor: CatalogEditor }) {
                       id={fieldId(at('type'))}
                       aria-label={`Type of ${label}`}
                       value={f.type}
-                      onChange={(e) =>
-                        update((d) => {
-                          const type = e.target.value as 'boolean' | 'limit';
-                          d.features[i]!.type = type;
-                          // A limit becomes "on" when the feature turns on/off.
-                          if (type === 'boolean') {
-                            for (const plan of d.plans) if (f.key in plan.entitlements) plan.entitlements[f.key] = true;
-                          }
-                        })
-                      }
+                      onChange={(e) => {
+                        const type = e.target.value as 'boolean' | 'limit';
+                        setValue(`features.${i}.type`, type);
+                        // A limit becomes "on" when the feature turns on/off.
+                        if (type === 'boolean') {
+                          updateEntitlements(editor, (ent) => f.key in ent && (ent[f.key] = true));
+                        }
+                      }}
                     >
                       <option value="boolean">on/off</option>
                       <option value="limit">limit</option>
@@ -110,8 +121,8 @@ export function FeaturesTab({ editor }: { editor: CatalogEditor }) {
                       placeholder="free"
                       path={at('creditCost')}
                       problems={problems.at(at('creditCost'))}
-                      value={f.creditCost}
-                      onChange={(v) => update((d) => void (d.features[i]!.creditCost = v))}
+                      control={control}
+                      name={`features.${i}.creditCost`}
                     />
                     <Problems path={at('creditCost')} problems={problems.at(at('creditCost'))} />
                   </TableCell>
@@ -127,7 +138,7 @@ export function FeaturesTab({ editor }: { editor: CatalogEditor }) {
         </Table>
       )}
       <div>
-        <Button variant="outline" size="sm" onClick={() => update((d) => void d.features.push(emptyFeature(d)))}>
+        <Button variant="outline" size="sm" onClick={() => features.append(emptyFeature(getValues()))}>
           <PlusIcon aria-hidden /> Add feature
         </Button>
       </div>

@@ -1,6 +1,7 @@
 // Credit packs: one-off purchases. A pack grants its credits once per paid Checkout Session; the
 // credits expire after the given number of days (empty: never). Changes apply to future purchases.
 import { PlusIcon, Trash2Icon } from 'lucide-react';
+import { useFieldArray } from 'react-hook-form';
 import { EmptyState } from '@/components/states';
 import { Button } from '@/components/ui/button';
 import { Table, TableBody, TableCell, TableHead, TableHeader, TableRow } from '@/components/ui/table';
@@ -9,8 +10,9 @@ import { NumberInput, PriceIdsInput, Problems, TextField } from './fields';
 import type { CatalogEditor } from './use-catalog-editor';
 
 export function PacksTab({ editor }: { editor: CatalogEditor }) {
-  const { draft, problems, update } = editor;
-  if (!draft) return null;
+  const { draft, problems, form } = editor;
+  const { control, getValues } = form;
+  const packs = useFieldArray({ control, name: 'creditPacks' });
   return (
     <div className="flex flex-col gap-3">
       <p className="text-sm text-muted-foreground">
@@ -33,11 +35,12 @@ export function PacksTab({ editor }: { editor: CatalogEditor }) {
             </TableRow>
           </TableHeader>
           <TableBody>
-            {draft.creditPacks.map((p, i) => {
+            {packs.fields.map((row, i) => {
+              const p = draft.creditPacks[i] ?? row;
               const at = (field: string) => `creditPacks[${i}].${field}`;
               const label = p.name || p.key || `pack ${i + 1}`;
               return (
-                <TableRow key={i}>
+                <TableRow key={row.id}>
                   <TableCell className="align-top">
                     <TextField
                       path={at('key')}
@@ -45,8 +48,8 @@ export function PacksTab({ editor }: { editor: CatalogEditor }) {
                       aria-label={`Key of ${label}`}
                       className="h-8 w-36 font-mono text-xs"
                       spellCheck={false}
-                      value={p.key}
-                      onChange={(v) => update((d) => void (d.creditPacks[i]!.key = v))}
+                      control={control}
+                      name={`creditPacks.${i}.key`}
                     />
                   </TableCell>
                   <TableCell className="align-top">
@@ -55,8 +58,8 @@ export function PacksTab({ editor }: { editor: CatalogEditor }) {
                       problems={problems.at(at('name'))}
                       aria-label={`Name of ${label}`}
                       className="h-8 w-44"
-                      value={p.name}
-                      onChange={(v) => update((d) => void (d.creditPacks[i]!.name = v))}
+                      control={control}
+                      name={`creditPacks.${i}.name`}
                     />
                   </TableCell>
                   <TableCell className="align-top text-right">
@@ -65,8 +68,8 @@ export function PacksTab({ editor }: { editor: CatalogEditor }) {
                       className="ml-auto w-28 text-right"
                       path={at('credits')}
                       problems={problems.at(at('credits'))}
-                      value={p.credits}
-                      onChange={(v) => update((d) => void (d.creditPacks[i]!.credits = v))}
+                      control={control}
+                      name={`creditPacks.${i}.credits`}
                     />
                     <Problems path={at('credits')} problems={problems.at(at('credits'))} />
                   </TableCell>
@@ -75,8 +78,8 @@ export function PacksTab({ editor }: { editor: CatalogEditor }) {
                       aria-label={`Stripe price ids of ${label}`}
                       path={at('stripePriceIds')}
                       problems={problems.under(at('stripePriceIds'))}
-                      value={p.stripePriceIds}
-                      onChange={(v) => update((d) => void (d.creditPacks[i]!.stripePriceIds = v))}
+                      control={control}
+                      name={`creditPacks.${i}.stripePriceIds`}
                     />
                     <Problems path={at('stripePriceIds')} problems={problems.under(at('stripePriceIds'))} />
                   </TableCell>
@@ -87,18 +90,13 @@ export function PacksTab({ editor }: { editor: CatalogEditor }) {
                       placeholder="never"
                       path={at('expiresAfterDays')}
                       problems={problems.at(at('expiresAfterDays'))}
-                      value={p.expiresAfterDays}
-                      onChange={(v) => update((d) => void (d.creditPacks[i]!.expiresAfterDays = v))}
+                      control={control}
+                      name={`creditPacks.${i}.expiresAfterDays`}
                     />
                     <Problems path={at('expiresAfterDays')} problems={problems.at(at('expiresAfterDays'))} />
                   </TableCell>
                   <TableCell className="align-top text-right">
-                    <Button
-                      variant="ghost"
-                      size="icon"
-                      aria-label={`Remove ${label}`}
-                      onClick={() => update((d) => void d.creditPacks.splice(i, 1))}
-                    >
+                    <Button variant="ghost" size="icon" aria-label={`Remove ${label}`} onClick={() => packs.remove(i)}>
                       <Trash2Icon />
                     </Button>
                   </TableCell>
@@ -109,7 +107,7 @@ export function PacksTab({ editor }: { editor: CatalogEditor }) {
         </Table>
       )}
       <div>
-        <Button variant="outline" size="sm" onClick={() => update((d) => void d.creditPacks.push(emptyPack(d)))}>
+        <Button variant="outline" size="sm" onClick={() => packs.append(emptyPack(getValues()))}>
           <PlusIcon aria-hidden /> Add credit pack
         </Button>
       </div>

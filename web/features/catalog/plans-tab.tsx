@@ -2,6 +2,7 @@
 // the entitlement grid, plan by feature. Exactly one plan is the default: what customers have
 // without paying (it has no price).
 import { PlusIcon, Trash2Icon } from 'lucide-react';
+import { useFieldArray } from 'react-hook-form';
 import type { EntitlementValue } from '../../../server/contracts/catalog.ts';
 import { Button } from '@/components/ui/button';
 import { Input } from '@/components/ui/input';
@@ -78,9 +79,16 @@ function EntitlementCell({
 }
 
 export function PlansTab({ editor }: { editor: CatalogEditor }) {
-  const { draft, problems, update } = editor;
-  if (!draft) return null;
+  const { draft, problems, form } = editor;
+  const { control, getValues, setValue } = form;
+  const plans = useFieldArray({ control, name: 'plans' });
   const general = problems.at('plans');
+  const setEntitlement = (i: number, feature: string, value: EntitlementValue | undefined) => {
+    const next = { ...getValues(`plans.${i}.entitlements`) };
+    if (value === undefined) delete next[feature];
+    else next[feature] = value;
+    setValue(`plans.${i}.entitlements`, next);
+  };
 
   return (
     <div className="flex flex-col gap-6">
@@ -95,7 +103,7 @@ export function PlansTab({ editor }: { editor: CatalogEditor }) {
               exactly one plan or pack.
             </p>
           </div>
-          <Button variant="outline" size="sm" onClick={() => update((d) => void d.plans.push(emptyPlan(d)))}>
+          <Button variant="outline" size="sm" onClick={() => plans.append(emptyPlan(getValues()))}>
             <PlusIcon aria-hidden /> Add plan
           </Button>
         </div>
@@ -124,11 +132,12 @@ export function PlansTab({ editor }: { editor: CatalogEditor }) {
             </TableRow>
           </TableHeader>
           <TableBody>
-            {draft.plans.map((p, i) => {
+            {plans.fields.map((row, i) => {
+              const p = draft.plans[i] ?? row;
               const at = (field: string) => `plans[${i}].${field}`;
               const label = p.name || p.key || `plan ${i + 1}`;
               return (
-                <TableRow key={i}>
+                <TableRow key={row.id}>
                   <TableCell className="align-top">
                     <input
                       type="radio"
@@ -137,7 +146,7 @@ export function PlansTab({ editor }: { editor: CatalogEditor }) {
                       aria-label={`${label} is the default plan`}
                       className="mt-2 size-4 accent-primary"
                       checked={p.default}
-                      onChange={() => update((d) => d.plans.forEach((x, j) => (x.default = j === i)))}
+                      onChange={() => getValues('plans').forEach((_, j) => setValue(`plans.${j}.default`, j === i))}
                     />
                     <Problems path={at('default')} problems={problems.at(at('default'))} />
                   </TableCell>
@@ -148,8 +157,8 @@ export function PlansTab({ editor }: { editor: CatalogEditor }) {
                       aria-label={`Key of ${label}`}
                       className="h-8 w-36 font-mono text-xs"
                       spellCheck={false}
-                      value={p.key}
-                      onChange={(v) => update((d) => void (d.plans[i]!.key = v))}
+                      control={control}
+                      name={`plans.${i}.key`}
                     />
                   </TableCell>
                   <TableCell className="align-top">
@@ -158,8 +167,8 @@ export function PlansTab({ editor }: { editor: CatalogEditor }) {
                       problems={problems.at(at('name'))}
                       aria-label={`Name of ${label}`}
                       className="h-8 w-40"
-                      value={p.name}
-                      onChange={(v) => update((d) => void (d.plans[i]!.name = v))}
+                      control={control}
+                      name={`plans.${i}.name`}
                     />
                   </TableCell>
                   <TableCell className="align-top text-right">
@@ -168,8 +177,8 @@ export function PlansTab({ editor }: { editor: CatalogEditor }) {
                       className="ml-auto w-28 text-right"
                       path={at('monthlyCredits')}
                       problems={problems.at(at('monthlyCredits'))}
-                      value={p.monthlyCredits}
-                      onChange={(v) => update((d) => void (d.plans[i]!.monthlyCredits = v))}
+                      control={control}
+                      name={`plans.${i}.monthlyCredits`}
                     />
                     <Problems path={at('monthlyCredits')} problems={problems.at(at('monthlyCredits'))} />
                   </TableCell>
@@ -180,7 +189,7 @@ export function PlansTab({ editor }: { editor: CatalogEditor }) {
                       aria-label={`${label} rolls unused credits over`}
                       className="mt-2 size-4 accent-primary"
                       checked={p.rollover}
-                      onChange={(e) => update((d) => void (d.plans[i]!.rollover = e.target.checked))}
+                      onChange={(e) => setValue(`plans.${i}.rollover`, e.target.checked)}
                     />
                   </TableCell>
                   <TableCell className="min-w-64 align-top">
@@ -188,20 +197,15 @@ export function PlansTab({ editor }: { editor: CatalogEditor }) {
                       aria-label={`Stripe price ids of ${label}`}
                       path={at('stripePriceIds')}
                       problems={problems.under(at('stripePriceIds'))}
-                      value={p.stripePriceIds}
+                      control={control}
+                      name={`plans.${i}.stripePriceIds`}
                       disabled={p.default && p.stripePriceIds.length === 0}
                       placeholder={p.default ? 'none: the default plan is free' : undefined}
-                      onChange={(v) => update((d) => void (d.plans[i]!.stripePriceIds = v))}
                     />
                     <Problems path={at('stripePriceIds')} problems={problems.under(at('stripePriceIds'))} />
                   </TableCell>
                   <TableCell className="align-top text-right">
-                    <Button
-                      variant="ghost"
-                      size="icon"
-                      aria-label={`Remove ${label}`}
-                      onClick={() => update((d) => void d.plans.splice(i, 1))}
-                    >
+                    <Button variant="ghost" size="icon" aria-label={`Remove ${label}`} onClick={() => plans.remove(i)}>
                       <Trash2Icon />
                     </Button>
                   </TableCell>
@@ -247,13 +251,7 @@ export function PlansTab({ editor }: { editor: CatalogEditor }) {
                         label={`${p.name || p.key}: ${f.name || f.key}`}
                         path={path}
                         problems={problems.at(path)}
-                        onChange={(v) =>
-                          update((d) => {
-                            const e = d.plans[i]!.entitlements;
-                            if (v === undefined) delete e[f.key];
-                            else e[f.key] = v;
-                          })
-                        }
+                        onChange={(v) => setEntitlement(i, f.key, v)}
                       />
                       <Problems path={path} problems={problems.at(path)} />
                     </TableCell>
@@ -263,16 +261,21 @@ export function PlansTab({ editor }: { editor: CatalogEditor }) {
             ))}
           </TableBody>
         </Table>
-        <UnknownEntitlements editor={editor} />
+        <UnknownEntitlements editor={editor} onRemove={(i, key) => setEntitlement(i, key, undefined)} />
       </section>
     </div>
   );
 }
 
 /** Entitlements naming a feature that is not in the list (from a file): shown so they can be removed. */
-function UnknownEntitlements({ editor }: { editor: CatalogEditor }) {
-  const { draft, problems, update } = editor;
-  if (!draft) return null;
+function UnknownEntitlements({
+  editor,
+  onRemove,
+}: {
+  editor: CatalogEditor;
+  onRemove: (plan: number, feature: string) => void;
+}) {
+  const { draft, problems } = editor;
   const known = new Set(draft.features.map((f) => f.key));
   const unknown = draft.plans.flatMap((p, i) =>
     Object.keys(p.entitlements)
@@ -287,11 +290,7 @@ function UnknownEntitlements({ editor }: { editor: CatalogEditor }) {
           <span id={fieldId(u.path)} tabIndex={-1} className="text-destructive">
             {u.plan}: {problems.at(u.path)[0] ?? `unknown feature "${u.key}"`}
           </span>
-          <Button
-            variant="outline"
-            size="sm"
-            onClick={() => update((d) => void delete d.plans[u.i]!.entitlements[u.key])}
-          >
+          <Button variant="outline" size="sm" onClick={() => onRemove(u.i, u.key)}>
             Remove from {u.plan}
           </Button>
         </li>

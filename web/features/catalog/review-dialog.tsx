@@ -104,7 +104,7 @@ export function ReviewDialog({
   );
   const ready = editor.checked && !!preview;
   const canSave = ready && preview.ok && preview.changed && form.formState.isValid && !save.isPending;
-  const limitFeatures = new Set(editor.draft?.features.filter((f) => f.type === 'limit').map((f) => f.key));
+  const limitFeatures = new Set(editor.draft.features.filter((f) => f.type === 'limit').map((f) => f.key));
   const d = preview?.diff;
   const counts = (name: string, x: { added: string[]; updated: string[]; removed: string[] } | undefined) =>
     x && x.added.length + x.updated.length + x.removed.length
@@ -161,7 +161,7 @@ export function ReviewDialog({
               <ImpactList
                 preview={preview}
                 limitFeatures={limitFeatures}
-                currency={editor.draft?.rules.refundApprovalCurrency ?? 'eur'}
+                currency={editor.draft.rules.refundApprovalCurrency}
               />
             </>
           )}

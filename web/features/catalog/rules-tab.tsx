@@ -7,7 +7,7 @@ import { Card, CardContent, CardDescription, CardHeader, CardTitle } from '@/com
 import { Input } from '@/components/ui/input';
 import { Textarea } from '@/components/ui/textarea';
 import { formatMoney } from '@/lib/format';
-import { fieldId, RULE_PATHS, type DraftRules } from './draft';
+import { fieldId, RULE_PATHS, type DraftRules, type NumberText } from './draft';
 import { MoneyInput, NumberInput, Problems } from './fields';
 import type { CatalogEditor } from './use-catalog-editor';
 
@@ -20,11 +20,11 @@ function Row({ path, label, hint, children }: { path: string; label: string; hin
 }
 
 export function RulesTab({ editor }: { editor: CatalogEditor }) {
-  const { draft, problems, update } = editor;
-  if (!draft) return null;
+  const { draft, problems, form } = editor;
+  const { control, register } = form;
   const r = draft.rules;
-  const set = <K extends keyof DraftRules>(key: K, value: DraftRules[K]) => update((d) => void (d.rules[key] = value));
-  const number = (key: keyof DraftRules, className = 'w-28') => {
+  type NumberRule = { [K in keyof DraftRules]: DraftRules[K] extends NumberText ? K : never }[keyof DraftRules];
+  const number = (key: NumberRule, className = 'w-28') => {
     const path = RULE_PATHS[key];
     return (
       <>
@@ -32,8 +32,8 @@ export function RulesTab({ editor }: { editor: CatalogEditor }) {
           className={className}
           path={path}
           problems={problems.at(path)}
-          value={r[key] as number | string | null}
-          onChange={(v) => set(key, v)}
+          control={control}
+          name={`rules.${key}`}
         />
         <Problems path={path} problems={problems.at(path)} />
       </>
@@ -45,9 +45,8 @@ export function RulesTab({ editor }: { editor: CatalogEditor }) {
       <Row path={path} label={label} hint={hint}>
         <Textarea
           rows={4}
-          value={r[key]}
           {...controlProps(fieldId(path), problems.at(path).length > 0)}
-          onChange={(e) => set(key, e.target.value)}
+          {...register(`rules.${key}`)}
         />
         <Problems path={path} problems={problems.at(path)} />
       </Row>
@@ -100,8 +99,8 @@ export function RulesTab({ editor }: { editor: CatalogEditor }) {
               currency={r.refundApprovalCurrency}
               path={RULE_PATHS.refundApprovalAbove}
               problems={problems.at(RULE_PATHS.refundApprovalAbove)}
-              value={r.refundApprovalAbove}
-              onChange={(v) => set('refundApprovalAbove', v)}
+              control={control}
+              name="rules.refundApprovalAbove"
             />
             <Problems path={RULE_PATHS.refundApprovalAbove} problems={problems.at(RULE_PATHS.refundApprovalAbove)} />
           </Row>
@@ -109,12 +108,11 @@ export function RulesTab({ editor }: { editor: CatalogEditor }) {
             <Input
               className="h-8 w-20 uppercase"
               maxLength={3}
-              value={r.refundApprovalCurrency}
               {...controlProps(
                 fieldId(RULE_PATHS.refundApprovalCurrency),
                 problems.at(RULE_PATHS.refundApprovalCurrency).length > 0,
               )}
-              onChange={(e) => set('refundApprovalCurrency', e.target.value.toLowerCase())}
+              {...register('rules.refundApprovalCurrency', { setValueAs: (v: string) => v.toLowerCase() })}
             />
             <Problems
               path={RULE_PATHS.refundApprovalCurrency}

@@ -17,6 +17,7 @@ import {
 import { Card, CardContent, CardDescription, CardHeader, CardTitle } from '@/components/ui/card';
 import { formatCredits, formatMoney } from '@/lib/format';
 import type { RouterOutputs } from '@/lib/trpc';
+import { moneyTickLabel, moneyTicks } from './money-ticks';
 
 type Charts = RouterOutputs['reports']['charts'];
 
@@ -60,7 +61,7 @@ const pct = (x: number) => `${(x * 100).toFixed(1)}%`;
 
 export function ReportCharts({ data, currency }: { data: Charts; currency: string }) {
   const money = (minor: number) => formatMoney(minor, currency);
-  const short = (minor: number) => formatMoney(Math.round(minor / 100) * 100, currency).replace(/[.,]00$/, '');
+  const tick = (minor: number) => moneyTickLabel(minor, currency);
   const revenue = data.months.map((month) => {
     const r = data.revenue.find((x) => x.month === month && x.currency === currency);
     return { month, Subscriptions: r?.subscriptions ?? 0, 'Credit packs': r?.packs ?? 0 };
@@ -69,6 +70,8 @@ export function ReportCharts({ data, currency }: { data: Charts; currency: strin
     const r = data.refunds.find((x) => x.month === month && x.currency === currency);
     return { month, Refunded: r?.amount ?? 0, count: r?.count ?? 0 };
   });
+  const revenueTicks = moneyTicks(Math.max(0, ...revenue.map((r) => r.Subscriptions + r['Credit packs'])), currency);
+  const refundTicks = moneyTicks(Math.max(0, ...refunds.map((r) => r.Refunded)), currency);
   const disputes = data.disputes.map((d) => ({ month: d.month, Opened: d.opened, Won: d.won, Lost: d.lost }));
   const credits = data.credits.map((c) => ({
     month: c.month,
@@ -88,7 +91,14 @@ export function ReportCharts({ data, currency }: { data: Charts; currency: strin
           <BarChart data={revenue} accessibilityLayer>
             <CartesianGrid vertical={false} stroke={COLORS.grid} />
             <XAxis dataKey="month" {...axis} />
-            <YAxis {...axis} tickFormatter={short} width={80} />
+            <YAxis
+              {...axis}
+              ticks={revenueTicks}
+              domain={[0, revenueTicks.at(-1)!]}
+              interval={0}
+              tickFormatter={tick}
+              width={80}
+            />
             <Tooltip {...tooltipStyle} formatter={(v) => money(Number(v))} />
             <Legend />
             <Bar dataKey="Subscriptions" stackId="rev" fill={COLORS.a} isAnimationActive={false} />
@@ -104,7 +114,14 @@ export function ReportCharts({ data, currency }: { data: Charts; currency: strin
           <BarChart data={refunds} accessibilityLayer>
             <CartesianGrid vertical={false} stroke={COLORS.grid} />
             <XAxis dataKey="month" {...axis} />
-            <YAxis {...axis} tickFormatter={short} width={80} />
+            <YAxis
+              {...axis}
+              ticks={refundTicks}
+              domain={[0, refundTicks.at(-1)!]}
+              interval={0}
+              tickFormatter={tick}
+              width={80}
+            />
             <Tooltip
               {...tooltipStyle}
               formatter={(v, _n, item) => [
