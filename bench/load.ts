@@ -24,7 +24,7 @@ import { importCatalog } from '../server/modules/catalog/import-catalog.ts';
 import { grantCredits } from '../server/modules/ledger/grant-credits.ts';
 import { verifyLedger } from '../server/modules/ledger/verify-ledger.ts';
 import { percentile, sleep, sparePort, updateReadmeTable, withScratchDatabase, writeResults } from './lib/common.ts';
-import { residentMb, startServer, type ServerProcess } from './lib/server-process.ts';
+import { cpuSeconds, productionArgv, residentMb, startServer, type ServerProcess } from './lib/server-process.ts';
 
 /** Issue 20's goal for an idle production server (external PostgreSQL). */
 const IDLE_GOAL_MB = 150;
@@ -152,6 +152,8 @@ export async function run(args: string[]): Promise<void> {
           await sleep(250);
         }
       })();
+      const loadBefore = os.loadavg().map((n) => n.toFixed(2));
+      const cpuBefore = cpuSeconds(pid);
       const started = performance.now();
       const until = started + seconds * 1000;
       await Promise.all(
@@ -160,6 +162,8 @@ export async function run(args: string[]): Promise<void> {
         }),
       );
       const ms = performance.now() - started;
+      const cpuAfter = cpuSeconds(pid);
+      const loadAfter = os.loadavg().map((n) => n.toFixed(2));
       running = false;
       await sampler;
       const peakMb = loadMb.length ? Math.max(...loadMb) : null;
@@ -202,6 +206,13 @@ export async function run(args: string[]): Promise<void> {
       });
       const all = [...usage.latencies, ...access.latencies].sort((a, b) => a - b);
       const totalOps = Math.round((all.length / ms) * 1000);
+      // The server's own CPU time per answered request: unlike req/s, barely moved by what else
+      // the machine runs, so node flags (e.g. the young generation's size) can be compared on it.
+      const cpuMsPerRequest =
+        cpuBefore !== null && cpuAfter !== null && all.length
+          ? Number((((cpuAfter - cpuBefore) * 1000) / all.length).toFixed(3))
+          : null;
+      const nodeFlags = productionArgv().slice(0, -1).join(' ') || 'none';
       for (const r of results) {
         console.log(
           `  ${r.op.padEnd(13)} ${String(r.opsPerSecond).padStart(6)} req/s  p50 ${r.p50Ms.toFixed(2)} ms  p99 ${r.p99Ms.toFixed(2)} ms  ok ${r.ok}  refused ${r.refused}  errors ${r.errors}`,
@@ -209,6 +220,9 @@ export async function run(args: string[]): Promise<void> {
       }
       console.log(
         `  all           ${String(totalOps).padStart(6)} req/s  p50 ${percentile(all, 50).toFixed(2)} ms  p99 ${percentile(all, 99).toFixed(2)} ms`,
+      );
+      console.log(
+        `  server CPU   ${cpuMsPerRequest} ms per request (node flags: ${nodeFlags}); load average ${loadBefore.join(' / ')} at the start, ${loadAfter.join(' / ')} at the end`,
       );
       if (firstError) console.log(`  first error: ${firstError}`);
       const chargedTotal = [...charged.values()].reduce((s, n) => s + n, 0);
@@ -231,6 +245,9 @@ export async function run(args: string[]): Promise<void> {
         totalOpsPerSecond: totalOps,
         p50Ms: Number(percentile(all, 50).toFixed(2)),
         p99Ms: Number(percentile(all, 99).toFixed(2)),
+        cpuMsPerRequest,
+        nodeFlags,
+        load: { start: loadBefore, end: loadAfter },
         chargedCredits: chargedTotal,
         minBalance,
         mismatches,
@@ -240,7 +257,7 @@ export async function run(args: string[]): Promise<void> {
       };
       const file = writeResults('load', report);
       updateReadmeTable('load', [
-        `Service API load, last run ${report.at.slice(0, 16).replace('T', ' ')} UTC: PostgreSQL ${version}, Node ${report.node}, ${report.cpus} CPUs shared by the server process, the clients and the database; the built server (\`node dist/server/index.js\`, NODE_ENV=production, a test-mode Stripe key, external PostgreSQL); ${clients} concurrent HTTP clients for ${seconds} s on ${hot} hot customers (${funds.toLocaleString('en')} credits each).`,
+        `Service API load, last run ${report.at.slice(0, 16).replace('T', ' ')} UTC: PostgreSQL ${version}, Node ${report.node}, ${report.cpus} CPUs shared by the server process, the clients and the database; the built server (\`node ${nodeFlags === 'none' ? '' : `${nodeFlags} `}dist/server/index.js\` as \`npm start\` runs it, NODE_ENV=production, a test-mode Stripe key, external PostgreSQL); ${clients} concurrent HTTP clients for ${seconds} s on ${hot} hot customers (${funds.toLocaleString('en')} credits each); load average ${loadBefore.join(' / ')} when the load started, ${loadAfter.join(' / ')} when it ended.`,
         '',
         '| operation | req/s | p50 ms | p99 ms | ok | refused (402 / not allowed) | errors |',
         '| --- | ---: | ---: | ---: | ---: | ---: | ---: |',
@@ -248,6 +265,8 @@ export async function run(args: string[]): Promise<void> {
           (r) =>
             `| ${r.op} | ${r.opsPerSecond.toLocaleString('en')} | ${r.p50Ms.toFixed(2)} | ${r.p99Ms.toFixed(2)} | ${r.ok} | ${r.refused} | ${r.errors} |`,
         ),
+        '',
+        `Server CPU time per answered request: ${cpuMsPerRequest} ms (user + system, /proc; a measure of the server's own cost that other work on the machine barely moves, unlike req/s).`,
         '',
         `Correctness: lowest balance seen ${minBalance} (sampled every 250 ms and in every answer), ${mismatches} balances off the sum of their successful charges, ${problems} ledger problems.`,
         '',

@@ -83,6 +83,8 @@ async function buildServer() {
     metafile: true,
     logLevel: 'warning',
   });
+  // What each output holds, for `node scripts/bundle-contents.mjs` (which package costs what at boot).
+  writeFileSync(path.join(outdir, 'meta.json'), JSON.stringify(result.metafile));
   const pkg = JSON.parse(readFileSync(path.join(ROOT, 'package.json'), 'utf8'));
   const allowed = new Set(Object.keys(pkg.dependencies ?? {}));
   const builtins = new Set(builtinModules);

@@ -1,6 +1,9 @@
 // Staff authentication (better-auth): email + password sessions in our own database.
 // Public sign-up is off: staff are created by admins (or the demo seed) through createStaffUser.
-import { betterAuth } from 'better-auth';
+// better-auth/minimal: the same betterAuth() without Kysely (its SQL dialects and migration
+// generator), which only a direct database connection needs; ours goes through the Prisma adapter
+// and Prisma migrations. The production bundle stops parsing ~200 KB at boot (scripts/bundle-contents.mjs).
+import { betterAuth } from 'better-auth/minimal';
 import { prismaAdapter } from 'better-auth/adapters/prisma';
 import { admin } from 'better-auth/plugins';
 import { createAccessControl } from 'better-auth/plugins/access';

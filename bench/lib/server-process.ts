@@ -42,6 +42,20 @@ export function residentMb(pid: number | undefined): number | null {
   }
 }
 
+/** CPU time a process has used so far in seconds (user + system, /proc/<pid>/stat), null when gone or not on Linux. */
+export function cpuSeconds(pid: number | undefined): number | null {
+  if (!pid) return null;
+  try {
+    // Fields after the command name (which may hold spaces, so split after its closing paren):
+    // utime and stime are the 12th and 13th, in clock ticks (USER_HZ, 100 on Linux).
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    return (Number(fields[11]) + Number(fields[12])) / 100;
+  } catch {
+    return null;
+  }
+}
+
 /**
  * `npm start`'s node arguments (package.json's one home for the production flags, e.g. the young
  * generation's size), so the production shape measured here is exactly what `npm start` runs.
