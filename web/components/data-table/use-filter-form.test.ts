@@ -1,10 +1,10 @@
-import type { ResolverOptions } from 'react-hook-form';
 import { describe, expect, it } from 'vitest';
 import { listAuditLogInput } from '../../../server/contracts/support.ts';
 import { searchEventsInput } from '../../../server/contracts/webhooks-admin.ts';
 import { filterResolver } from './use-filter-form';
 
-const options = { fields: {}, shouldUseNativeValidation: undefined } as ResolverOptions<Record<string, string>>;
+// Resolver options as react-hook-form passes them (no native validation, no field refs).
+const options = { fields: {}, shouldUseNativeValidation: undefined } as never;
 const AUDIT = ['actor', 'customerId', 'from', 'to'] as const;
 
 describe("a list's filter form, checked by the list procedure's contract", () => {
