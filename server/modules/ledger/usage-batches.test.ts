@@ -1,5 +1,5 @@
-// Uses that arrive while the previous statement of their lane is in flight go together in the
-// lane's next statement (usage-draws.ts), one customer's or several. Each keeps its own outcome: charged once, replayed under its
+// Uses of one customer that arrive while its previous statement is in flight go together in its
+// next statement (usage-draws.ts). Each keeps its own outcome: charged once, replayed under its
 // key, 402 when the credits ran out, 409 for a key used by another request; never an overdraft.
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
@@ -108,12 +108,11 @@ describe.runIf(!!process.env.TEST_DATABASE_URL)('concurrent uses of one customer
     expect(await verifyLedger(db.prisma)).toEqual([]);
   });
 
-  it('batches of many customers: each charged up to its own balance, no lock waits in a circle', async () => {
+  it('many customers at once: each charged up to its own balance', async () => {
     const snapshot = await loadCatalogSnapshot(db.prisma);
     const catalog = () => Promise.resolve(snapshot);
     const ids = Array.from({ length: 20 }, (_, i) => `batch-many-${i}`);
     const customers = await Promise.all(ids.map((id) => funded(id, 3)));
-    // Interleaved, so each statement holds several customers in the order they arrived.
     const uses = Array.from({ length: 5 }, (_, round) =>
       [...ids]
         .reverse()
