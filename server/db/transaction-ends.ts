@@ -104,7 +104,7 @@ async function both(client: pg.Client, text: string): Promise<pg.QueryResult[]> 
 }
 
 /**
- * A statement made with Prisma.sql`...` (its text pieces and the values between them) as one
+ * A statement made with Prisma's sql template tag (its text pieces and the values between them) as one
  * text with the values as SQL literals, for a simple query. Values are what the pipeline's
  * statements bind: text, numbers, booleans, null, dates and arrays of text.
  */
