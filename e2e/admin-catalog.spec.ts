@@ -269,3 +269,23 @@ test('an admin creates a service API key (shown once) and gives a customer a tem
   await expect(page.getByRole('table', { name: 'Features and their source' })).toContainText('temporary grant');
   await accessible(page);
 });
+
+test("the audit log's filters are checked by the list's contract before they reach the URL", async ({ page }) => {
+  await signIn(page, 'admin');
+  await page.goto('/audit');
+  await expect(page.getByRole('table', { name: 'Audit records, newest first' })).toBeVisible();
+  await page.getByLabel('Customer id').fill('ada@example.com');
+  await page.getByRole('button', { name: 'Filter', exact: true }).click();
+  await expect(page.getByLabel('Customer id')).toHaveAccessibleDescription('Not a customer id');
+  await expect(page).not.toHaveURL(/customerId=/);
+  await accessible(page);
+
+  await page.getByLabel('Customer id').fill('');
+  await page.getByLabel('Action').fill('catalog.');
+  await page.getByRole('button', { name: 'Filter', exact: true }).click();
+  await expect(page).toHaveURL(/action=catalog\./);
+  await expect(page.getByText('Not a customer id')).toHaveCount(0);
+  await page.getByRole('button', { name: 'Clear' }).click();
+  await expect(page).not.toHaveURL(/action=/);
+  await expect(page.getByLabel('Action')).toHaveValue('');
+});

@@ -58,6 +58,7 @@ describe('transaction ends on PostgreSQL', () => {
       }),
     );
     expect(inTx).toEqual([{ note: 'first' }]);
+    expect(ends.lastSent).toBe(true);
     expect(await prisma.$queryRaw`SELECT note FROM ends_probe WHERE id = 1`).toEqual([{ note: 'last' }]);
   });
 

@@ -22,17 +22,27 @@ export interface TransactionEnds {
   /** true once a client sent `first` with BEGIN; its rows are then in firstRows. */
   claimed: boolean;
   firstRows: Array<Record<string, unknown>>;
+  /** true once `last` went out with COMMIT. */
+  lastSent: boolean;
 }
 
 const pending = new AsyncLocalStorage<TransactionEnds>();
 
 export function transactionEnds(first: string): TransactionEnds {
-  return { first, last: null, claimed: false, firstRows: [] };
+  return { first, last: null, claimed: false, firstRows: [], lastSent: false };
 }
 
-/** Runs `fn` (which opens one Prisma interactive transaction) with `ends` offered to its BEGIN. */
-export function withTransactionEnds<T>(ends: TransactionEnds, fn: () => Promise<T>): Promise<T> {
-  return pending.run(ends, fn);
+/**
+ * Runs `fn` (which opens one Prisma interactive transaction) with `ends` offered to its BEGIN.
+ * Throws if a `last` statement was set but did not go out with the COMMIT (a Prisma that ends its
+ * transactions some other way): loud, instead of a transaction committed without it.
+ */
+export async function withTransactionEnds<T>(ends: TransactionEnds, fn: () => Promise<T>): Promise<T> {
+  const result = await pending.run(ends, fn);
+  if (ends.last !== null && !ends.lastSent) {
+    throw new Error('transaction-ends: the transaction committed without its last statement');
+  }
+  return result;
 }
 
 type QueryConfig = { text?: unknown };
@@ -60,9 +70,9 @@ EndsClient.prototype.query = function query(this: EndsClient, ...args: unknown[]
       return withBegin(this, ends);
     }
   } else if (text === 'COMMIT' || text === 'ROLLBACK') {
-    const last = text === 'COMMIT' ? this.carrying?.last : null;
+    const ends = text === 'COMMIT' && this.carrying?.last ? this.carrying : null;
     this.carrying = null;
-    if (last) return withCommit(this, last);
+    if (ends) return withCommit(this, ends);
   }
   return baseQuery.apply(this, args);
 } as pg.Client['query'];
@@ -73,8 +83,9 @@ async function withBegin(client: pg.Client, ends: TransactionEnds): Promise<pg.Q
   return results[0]!;
 }
 
-async function withCommit(client: pg.Client, last: string): Promise<pg.QueryResult> {
-  const results = await both(client, `${last};\nCOMMIT`);
+async function withCommit(client: pg.Client, ends: TransactionEnds): Promise<pg.QueryResult> {
+  const results = await both(client, `${ends.last};\nCOMMIT`);
+  ends.lastSent = true;
   return results.at(-1)!;
 }
 
@@ -93,7 +104,7 @@ async function both(client: pg.Client, text: string): Promise<pg.QueryResult[]> 
 }
 
 /**
- * A statement made with Prisma.sql`...` (its text pieces and the values between them) as one
+ * A statement made with Prisma's sql template tag (its text pieces and the values between them) as one
  * text with the values as SQL literals, for a simple query. Values are what the pipeline's
  * statements bind: text, numbers, booleans, null, dates and arrays of text.
  */

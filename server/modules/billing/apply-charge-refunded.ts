@@ -11,7 +11,7 @@ import { applyRefund } from './apply-refund.ts';
 import type { HandlerOutcome, PrepareContext } from '../stripe-events/event-handler.ts';
 import { DeferEventError } from '../stripe-events/event-errors.ts';
 import { findPaymentForCharge, type ChargeRef } from './find-payment.ts';
-import { resolveChargePayment } from './resolve-charge-payment.ts';
+import { resolveChargePayment, unknownPaymentError } from './resolve-charge-payment.ts';
 import { stripeId } from './resolve-event-customer.ts';
 import { stripeForPrepare } from '../stripe-events/stripe-access.ts';
 import { formatMoney } from '../../contracts/money.ts';
@@ -64,7 +64,7 @@ export async function applyChargeRefunded(
     invoiceId: resolved?.invoiceId ?? null,
   });
   if (!payment) {
-    throw new DeferEventError({
+    throw unknownPaymentError(resolved, {
       code: 'payment_not_seen_yet',
       detail: { objectId: charge.id, chargeId: charge.id, paymentIntentId: stripeId(charge.payment_intent) },
     });

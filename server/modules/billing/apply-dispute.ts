@@ -16,6 +16,7 @@ import { freezeLot, releaseLot } from '../ledger/freeze-lot.ts';
 import type { EventEnvelope, HandlerOutcome } from '../stripe-events/event-handler.ts';
 import { DeferEventError } from '../stripe-events/event-errors.ts';
 import { findPaymentForCharge, isSettled, type ChargeRef } from './find-payment.ts';
+import { unknownPaymentError } from './resolve-charge-payment.ts';
 import { stripeId } from './resolve-event-customer.ts';
 import { recordOutboundEvent } from '../outbound/record-outbound-event.ts';
 
@@ -44,7 +45,7 @@ export async function applyDispute(
     invoiceId: input.resolved?.invoiceId ?? null,
   });
   if (!payment) {
-    throw new DeferEventError({
+    throw unknownPaymentError(input.resolved, {
       code: 'payment_not_seen_yet',
       detail: { objectId: dispute.id, chargeId, paymentIntentId: stripeId(dispute.payment_intent) },
     });

@@ -77,6 +77,28 @@ export async function applyInvoicePaid(
     ...(meta.user_agent ? { purchaseUserAgent: meta.user_agent } : {}),
   };
   const existing = await tx.payment.findUnique({ where: { invoiceId: invoice.id } });
+  const reason = invoice.billing_reason ?? 'unknown';
+  // The period's credits are granted first, so the payment row is written once, with its lot.
+  const grant =
+    GRANTING_REASONS.has(reason) && plan.monthlyCredits > 0
+      ? await grantCredits(tx, {
+          customerId: sub.customerId,
+          credits: plan.monthlyCredits,
+          type: 'subscription_grant',
+          source: 'subscription_period',
+          costBasis: 'paid',
+          amountPaid: invoice.amount_paid,
+          currency: invoice.currency,
+          stripeReference: invoice.id,
+          expiresAt: plan.rollover ? null : (facts.periodEnd ?? sub.currentPeriodEnd),
+          idempotencyKey: `grant:${invoice.id}`,
+          reason: `${plan.name} plan credits for the period${reason === 'subscription_create' ? ' (first invoice)' : ' (renewal)'}`,
+          actor,
+          reference: invoice.id,
+          referenceType: 'invoice',
+        })
+      : null;
+  const granted = grant ? { lotId: grant.lot?.id ?? existing?.lotId ?? null, creditsGranted: grant.entry.credits } : {};
   const payment = existing
     ? await tx.payment.update({
         where: { id: existing.id },
@@ -84,33 +106,15 @@ export async function applyInvoicePaid(
           ...paymentData,
           ...(existing.purchaseIp || existing.purchaseUserAgent ? {} : origin),
           status: existing.status === 'refunded' || existing.status === 'partially_refunded' ? existing.status : 'paid',
+          ...granted,
         },
       })
-    : await tx.payment.create({ data: { ...paymentData, ...origin, invoiceId: invoice.id, status: 'paid' } });
+    : await tx.payment.create({
+        data: { ...paymentData, ...origin, invoiceId: invoice.id, status: 'paid', ...granted },
+      });
 
   const parts: string[] = [];
-  const reason = invoice.billing_reason ?? 'unknown';
-  if (GRANTING_REASONS.has(reason) && plan.monthlyCredits > 0) {
-    const grant = await grantCredits(tx, {
-      customerId: sub.customerId,
-      credits: plan.monthlyCredits,
-      type: 'subscription_grant',
-      source: 'subscription_period',
-      costBasis: 'paid',
-      amountPaid: invoice.amount_paid,
-      currency: invoice.currency,
-      stripeReference: invoice.id,
-      expiresAt: plan.rollover ? null : (facts.periodEnd ?? sub.currentPeriodEnd),
-      idempotencyKey: `grant:${invoice.id}`,
-      reason: `${plan.name} plan credits for the period${reason === 'subscription_create' ? ' (first invoice)' : ' (renewal)'}`,
-      actor,
-      reference: invoice.id,
-      referenceType: 'invoice',
-    });
-    await tx.payment.update({
-      where: { id: payment.id },
-      data: { lotId: grant.lot?.id ?? payment.lotId, creditsGranted: grant.entry.credits },
-    });
+  if (grant) {
     parts.push(
       grant.replayed
         ? `credits for ${invoice.id} were already granted: nothing added`

@@ -16,6 +16,7 @@ import type { HandlerOutcome } from '../stripe-events/event-handler.ts';
 import { DeferEventError } from '../stripe-events/event-errors.ts';
 import { findPaymentForCharge, isSettled, type ChargeRef } from './find-payment.ts';
 import { refundClawbackCredits } from './refund-clawback-credits.ts';
+import { unknownPaymentError } from './resolve-charge-payment.ts';
 import { stripeId } from './resolve-event-customer.ts';
 import { recordOutboundEvent } from '../outbound/record-outbound-event.ts';
 import { formatCredits, formatMoney } from '../../contracts/money.ts';
@@ -65,22 +66,24 @@ async function findCreditdeskRefund(
   return null;
 }
 
-export async function recomputePaymentRefunds(tx: Tx, payment: Payment): Promise<void> {
-  const sum = await tx.refund.aggregate({
-    where: { paymentId: payment.id, status: { in: ['pending', 'succeeded'] } },
-    _sum: { amount: true },
-  });
-  const refunded = Math.min(sum._sum.amount ?? 0, payment.amount);
-  const settled = payment.status === 'paid' || payment.status === 'refunded' || payment.status === 'partially_refunded';
-  await tx.payment.update({
-    where: { id: payment.id },
-    data: {
-      amountRefunded: refunded,
-      ...(settled
-        ? { status: refunded <= 0 ? 'paid' : refunded >= payment.amount ? 'refunded' : 'partially_refunded' }
-        : {}),
-    },
-  });
+/** The payment's refunded amount (its pending and succeeded refunds, at most what was paid) and,
+ * once it was paid, its status: paid, partially_refunded or refunded. One statement. */
+export async function recomputePaymentRefunds(tx: Tx, payment: Pick<Payment, 'id'>): Promise<void> {
+  await tx.$executeRaw`
+    UPDATE payment p
+       SET amount_refunded = r.refunded,
+           status = CASE WHEN p.status IN ('paid', 'refunded', 'partially_refunded')
+                         THEN (CASE WHEN r.refunded <= 0 THEN 'paid'
+                                    WHEN r.refunded >= p.amount THEN 'refunded'
+                                    ELSE 'partially_refunded' END)::"PaymentStatus"
+                         ELSE p.status END,
+           updated_at = ${new Date()}::timestamptz
+      FROM (SELECT LEAST(COALESCE(sum(f.amount), 0), pay.amount)::int AS refunded
+              FROM payment pay
+              LEFT JOIN refund f ON f.payment_id = pay.id AND f.status IN ('pending', 'succeeded')
+             WHERE pay.id = ${payment.id}::uuid
+             GROUP BY pay.amount) AS r
+     WHERE p.id = ${payment.id}::uuid`;
 }
 
 export async function applyRefund(
@@ -100,7 +103,7 @@ export async function applyRefund(
     invoiceId: input.resolved?.invoiceId ?? null,
   });
   if (!payment) {
-    throw new DeferEventError({
+    throw unknownPaymentError(input.resolved, {
       code: 'payment_not_seen_yet',
       detail: {
         objectId: refund.id,
@@ -209,6 +212,8 @@ export async function applyRefund(
     );
   }
 
-  await recomputePaymentRefunds(tx, await tx.payment.findUniqueOrThrow({ where: { id: payment.id } }));
+  // `payment` is current: nothing above writes the payment row (findPaymentForCharge returned it
+  // after linking its ids).
+  await recomputePaymentRefunds(tx, payment);
   return { summary: parts.join('; '), customerId: payment.customerId };
 }

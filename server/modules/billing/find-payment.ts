@@ -10,6 +10,9 @@ export interface ChargeRef {
   paymentIntentId: string | null;
   /** The invoice Stripe says this payment paid (resolved in the background job), if any. */
   invoiceId?: string | null;
+  /** Set while a webhook is answered (resolve-charge-payment.ts): the lookup was left to the apply
+   * phase, and if no payment matches there, this is what Stripe must be asked in the background. */
+  askStripe?: string;
 }
 
 export async function findPaymentForCharge(tx: Tx, input: ChargeRef): Promise<Payment | null> {

@@ -6,15 +6,22 @@
 import type { PrepareContext } from '../stripe-events/event-handler.ts';
 import type { ChargeRef } from './find-payment.ts';
 import { stripeForPrepare } from '../stripe-events/stripe-access.ts';
+import type { EventCause } from '../../contracts/event-causes.ts';
+import { DeferEventError, StripeNeededError } from '../stripe-events/event-errors.ts';
 
 export async function resolveChargePayment(ctx: PrepareContext, ref: ChargeRef): Promise<ChargeRef | null> {
   const or = [
     ...(ref.chargeId ? [{ chargeId: ref.chargeId }] : []),
     ...(ref.paymentIntentId ? [{ paymentIntentId: ref.paymentIntentId }] : []),
   ];
-  if (!or.length) return null;
+  // Without Stripe there is nobody to ask: the apply phase finds the payment or waits for it.
+  if (!or.length || !ctx.stripe) return null;
+  const task = `which invoice charge ${ref.chargeId ?? ref.paymentIntentId} paid`;
+  // Answering a webhook, Stripe is never called: the apply phase reads the payment in the event's
+  // transaction anyway, so it decides there (unknownPaymentError) instead of a read here first.
+  if (ctx.inline) return { ...ref, askStripe: task };
   if (await ctx.prisma.payment.findFirst({ where: { OR: or }, select: { id: true } })) return null;
-  const stripe = stripeForPrepare(ctx, `which invoice charge ${ref.chargeId ?? ref.paymentIntentId} paid`);
+  const stripe = stripeForPrepare(ctx, task);
   if (!stripe) return null;
   let paymentIntentId = ref.paymentIntentId;
   if (!paymentIntentId && ref.chargeId) {
@@ -31,4 +38,11 @@ export async function resolveChargePayment(ctx: PrepareContext, ref: ChargeRef):
   const invoice = paid?.invoice;
   const invoiceId = typeof invoice === 'string' ? invoice : (invoice?.id ?? null);
   return { chargeId: ref.chargeId, paymentIntentId, invoiceId };
+}
+
+/** A charge-level object (refund, dispute) whose payment is unknown: when the lookup was left to
+ * the apply phase (a webhook answer), Stripe is asked in the background (the event is deferred,
+ * due at once); otherwise the event waits for the payment's own event (`cause`). */
+export function unknownPaymentError(resolved: ChargeRef | null | undefined, cause: EventCause): DeferEventError {
+  return resolved?.askStripe ? new StripeNeededError(resolved.askStripe) : new DeferEventError(cause);
 }

@@ -1,8 +1,8 @@
 // What the Stripe event pipeline reads of the catalog on nearly every event (which plan or pack a
-// price sells, the plans, the packs, the default plan, the features), kept in memory while the change feed is
+// price sells, the plans, the packs, the default plan, the features, the business rules), kept in memory while the change feed is
 // live (server/db/change-feed.ts: any catalog write in any process clears it within a second).
 //
-// The lookups below (findPriceMapping, getPlan, getPack, getDefaultPlan) answer from the snapshot
+// The lookups below (findPriceMapping, getPlan, getPack, getDefaultPlan, getRules) answer from the snapshot
 // bound to the transaction they are given; the pipeline binds one to each transaction it opens
 // (process-event.ts), every other caller reads the database as before. Only hits are answered
 // from memory: a price, plan or pack the snapshot does not know is read from the database, so a
@@ -10,7 +10,7 @@
 import { cached, type ChangeFeed } from '../../db/change-feed.ts';
 import type { Db } from '../../db/client.ts';
 import type { DbOrTx } from '../../db/tx.ts';
-import type { CreditPack, Feature, Plan } from '../../generated/prisma/client.ts';
+import type { CatalogRules, CreditPack, Feature, Plan } from '../../generated/prisma/client.ts';
 
 export interface BillingCatalog {
   plans: Map<string, Plan>;
@@ -20,14 +20,17 @@ export interface BillingCatalog {
   defaultPlan: Plan | null;
   /** Every feature, by key (what resolveEntitlements reads). */
   features: Feature[];
+  /** The rules row (grace period, auto-block...); null before an import wrote it. */
+  rules: CatalogRules | null;
 }
 
 async function loadBillingCatalog(db: Db): Promise<BillingCatalog> {
-  const [plans, packs, prices, features] = await Promise.all([
+  const [plans, packs, prices, features, rules] = await Promise.all([
     db.plan.findMany(),
     db.creditPack.findMany(),
     db.catalogPrice.findMany({ select: { stripePriceId: true, planKey: true, packKey: true } }),
     db.feature.findMany({ orderBy: { key: 'asc' } }),
+    db.catalogRules.findUnique({ where: { id: 1 } }),
   ]);
   return {
     plans: new Map(plans.map((p) => [p.key, p])),
@@ -35,6 +38,7 @@ async function loadBillingCatalog(db: Db): Promise<BillingCatalog> {
     prices: new Map(prices.map((p) => [p.stripePriceId, { planKey: p.planKey, packKey: p.packKey }])),
     defaultPlan: plans.find((p) => p.isDefault) ?? null,
     features,
+    rules,
   };
 }
 

@@ -1,12 +1,14 @@
 // The business rules singleton (grace period, auto-block, refund approval...).
 import type { DbOrTx } from '../../db/tx.ts';
 import type { CatalogRules } from '../../generated/prisma/client.ts';
+import { boundBillingCatalog } from './billing-catalog.ts';
 
 export type Rules = Omit<CatalogRules, 'updatedAt'> & { updatedAt: Date | null };
 
-/** The rules row, or the schema's defaults before any import has written it. */
+/** The rules row, or the schema's defaults before any import has written it. From the event
+ * pipeline's in-memory catalog when one is bound to `tx` and holds the row (billing-catalog.ts). */
 export async function getRules(tx: DbOrTx): Promise<Rules> {
-  const rules = await tx.catalogRules.findUnique({ where: { id: 1 } });
+  const rules = boundBillingCatalog(tx)?.rules ?? (await tx.catalogRules.findUnique({ where: { id: 1 } }));
   return (
     rules ?? {
       id: 1,

@@ -5,7 +5,6 @@
 // ledger's customer row lock decides: one request posts, the others see its entry and replay.
 import { createHash, randomUUID } from 'node:crypto';
 import { inTransaction, type DbOrTx } from '../../db/tx.ts';
-import { hotQuery } from '../../db/client.ts';
 import type { Prisma, Usage } from '../../generated/prisma/client.ts';
 import type { Actor } from '../../lib/actor.ts';
 import { AppError, isAppError } from '../../lib/app-error.ts';
@@ -19,7 +18,8 @@ import {
   plansIncluding,
 } from '../entitlements/customer-feature-facts.ts';
 import { isEntitled } from '../entitlements/resolve-entitlements.ts';
-import { ledgerRequest, readOutcome, type EntryContext, type LedgerOutcome, type Movement } from './post-entry.ts';
+import { ledgerRequest, readOutcome, type EntryContext, type Movement } from './post-entry.ts';
+import { drawForUsage, type UsageTarget } from './usage-draws.ts';
 
 export interface RecordUsageInput {
   /** The product's user id (Customer.externalId). */
@@ -91,7 +91,8 @@ async function chargeUsage(
   const cost = input.credits ?? feature?.creditCost ?? 0;
   if (feature && cost > 0) {
     const plans = plansIncluding(snapshot, input.feature);
-    const fast = await consumeForUsage(db, input, { externalId: input.externalId, plans, snapshot }, cost, hash);
+    const target = { externalId: input.externalId, plans, defaultPlan: snapshot.defaultPlan?.key ?? null };
+    const fast = await consumeForUsage(db, input, target, cost, hash);
     if (fast) return fast;
   }
   const facts = await loadCustomerFeatureFacts(db, {
@@ -130,40 +131,15 @@ async function chargeUsage(
   }
 }
 
-// $9 NULL: the customer is $3. Otherwise the customer is the one with external id $10 whose plan
-// (its own, or the default $11) is one of $9, and only while the idempotency key $6 is unused.
-const CONSUME_SQL = `
-  WITH target AS (
-         SELECT c.id FROM customer c
-          WHERE $9::text[] IS NULL AND c.id = $3::uuid
-         UNION ALL
-         SELECT c.id FROM customer c
-          WHERE $9::text[] IS NOT NULL AND c.external_id = $10::text
-            AND COALESCE(c.plan_key, $11::text) = ANY($9::text[])
-            AND NOT EXISTS (SELECT 1 FROM usage u WHERE u.idempotency_key = $6::text)),
-       posted AS MATERIALIZED (
-         SELECT target.id AS customer_id,
-                ledger_post_entry(jsonb_set($1::jsonb, '{customerId}', to_jsonb(target.id::text))) AS r
-           FROM target),
-       recorded AS (
-         INSERT INTO usage (id, customer_id, feature, credits, idempotency_key, request_hash, metadata, entry_id, created_at)
-         SELECT $2::uuid, customer_id, $4::text, $5::int, $6::text, $7::text, $8::jsonb, (r->'entry'->>'id')::bigint,
-                now()
-           FROM posted WHERE r->>'status' = 'posted'
-         RETURNING id)
-  SELECT r, customer_id::text AS customer_id FROM posted`;
-
-type ConsumeTarget = { customerId: string } | { externalId: string; plans: string[]; snapshot: CatalogSnapshot };
-
 /**
- * The draw and the usage row in one statement: atomic without a transaction round trip, and the
- * row lock is held for exactly one call. The usage row is only written when the draw posted.
- * Null when a target by external id did not qualify (nothing was written).
+ * The draw and the usage row in one statement (usage-draws.ts): atomic without a transaction round
+ * trip, and the row lock is held for exactly one statement. The usage row is only written when
+ * the draw posted. Null when a target by external id did not qualify (nothing was written).
  */
 async function consumeForUsage(
   db: DbOrTx,
   input: RecordUsageInput,
-  target: ConsumeTarget,
+  target: UsageTarget,
   credits: number,
   hash: string,
 ): Promise<RecordUsageResult | null> {
@@ -180,22 +156,15 @@ async function consumeForUsage(
     metadata: { ...input.metadata, feature: input.feature },
     requireActive: true,
   };
-  const request = ledgerRequest({ mode: 'draw', customerId: byId ? target.customerId : '', credits }, ctx);
-  const metadata = input.metadata ? JSON.stringify(input.metadata) : null;
-  const rows = await hotQuery<{ r: LedgerOutcome; customer_id: string }>(db, 'record_usage', CONSUME_SQL, [
-    request,
+  const row = await drawForUsage(db, target, {
+    request: ledgerRequest({ mode: 'draw', customerId: byId ? target.customerId : '', credits }, ctx),
     usageId,
-    byId ? target.customerId : null,
-    input.feature,
+    feature: input.feature,
     credits,
-    input.idempotencyKey,
+    idempotencyKey: input.idempotencyKey,
     hash,
-    metadata,
-    byId ? null : target.plans,
-    byId ? null : target.externalId,
-    byId ? null : (target.snapshot.defaultPlan?.key ?? null),
-  ]);
-  const row = rows[0];
+    metadata: input.metadata ? JSON.stringify(input.metadata) : null,
+  });
   if (!row) {
     if (byId) throw new AppError('NOT_FOUND', 'Customer not found');
     return null;

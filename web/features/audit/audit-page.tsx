@@ -3,15 +3,17 @@
 // record. Filters and the page (a stack of cursors) live in the URL.
 import { keepPreviousData, useQuery } from '@tanstack/react-query';
 import { useState } from 'react';
+import { listAuditLogInput } from '../../../server/contracts/support.ts';
 import { CopyId } from '@/components/copy-id';
 import { DataTable } from '@/components/data-table/data-table';
 import { DataTablePagination } from '@/components/data-table/data-table-pagination';
+import { useFilterForm } from '@/components/data-table/use-filter-form';
 import { useListParams } from '@/components/data-table/use-list-params';
+import { controlProps, Field } from '@/components/field';
 import { EmptyState, PageHeader } from '@/components/states';
 import { Button } from '@/components/ui/button';
 import { Dialog, DialogContent, DialogDescription, DialogHeader, DialogTitle } from '@/components/ui/dialog';
 import { Input } from '@/components/ui/input';
-import { Label } from '@/components/ui/label';
 import { StaffName } from '@/components/staff-name';
 import { formatUtc } from '@/lib/format';
 import { jsonDiff } from '@/lib/json-diff';
@@ -140,12 +142,18 @@ export function AuditPage() {
     limit: 50,
   };
   const log = useQuery(trpc.audit.list.queryOptions(input, { placeholderData: keepPreviousData }));
-  const [draft, setDraft] = useState<Record<string, string>>(() =>
-    Object.fromEntries(FILTER_KEYS.map((k) => [k, filters[k]])),
-  );
+  const { form, submit, clear } = useFilterForm({
+    keys: FILTER_KEYS,
+    contract: listAuditLogInput,
+    filters,
+    apply: setFilters,
+  });
+  const { errors } = form.formState;
   const filtered = FILTER_KEYS.some((k) => filters[k]);
-
-  const apply = () => setFilters(Object.fromEntries(FILTER_KEYS.map((k) => [k, draft[k]?.trim() || null])));
+  const control = (key: (typeof FILTER_KEYS)[number]) => ({
+    ...controlProps(`audit-${key}`, errors[key]),
+    ...form.register(key),
+  });
 
   return (
     <div className="flex flex-col gap-4">
@@ -153,58 +161,23 @@ export function AuditPage() {
         title="Audit log"
         description="Every staff action and system change: who, when, what, before and after, why. Records cannot be edited."
       />
-      <form
-        className="flex flex-wrap items-end gap-3"
-        onSubmit={(e) => {
-          e.preventDefault();
-          apply();
-        }}
-      >
+      <form className="flex flex-wrap items-end gap-3" noValidate onSubmit={(e) => void submit(e)}>
         {FILTERS.map(([key, label, placeholder]) => (
-          <div key={key} className="flex flex-col gap-1">
-            <Label htmlFor={`audit-${key}`}>{label}</Label>
-            <Input
-              id={`audit-${key}`}
-              className="h-8 w-52"
-              placeholder={placeholder}
-              value={draft[key] ?? ''}
-              onChange={(e) => setDraft({ ...draft, [key]: e.target.value })}
-            />
-          </div>
+          <Field key={key} id={`audit-${key}`} label={label} error={errors[key]?.message}>
+            <Input className="h-8 w-52" placeholder={placeholder} {...control(key)} />
+          </Field>
         ))}
-        <div className="flex flex-col gap-1">
-          <Label htmlFor="audit-from">From (UTC)</Label>
-          <Input
-            id="audit-from"
-            type="date"
-            className="h-8"
-            value={draft.from ?? ''}
-            onChange={(e) => setDraft({ ...draft, from: e.target.value })}
-          />
-        </div>
-        <div className="flex flex-col gap-1">
-          <Label htmlFor="audit-to">To (UTC)</Label>
-          <Input
-            id="audit-to"
-            type="date"
-            className="h-8"
-            value={draft.to ?? ''}
-            onChange={(e) => setDraft({ ...draft, to: e.target.value })}
-          />
-        </div>
+        <Field id="audit-from" label="From (UTC)" error={errors.from?.message}>
+          <Input type="date" className="h-8" {...control('from')} />
+        </Field>
+        <Field id="audit-to" label="To (UTC)" error={errors.to?.message}>
+          <Input type="date" className="h-8" {...control('to')} />
+        </Field>
         <Button type="submit" size="sm">
           Filter
         </Button>
         {filtered && (
-          <Button
-            type="button"
-            size="sm"
-            variant="ghost"
-            onClick={() => {
-              setDraft({});
-              setFilters(Object.fromEntries(FILTER_KEYS.map((k) => [k, null])));
-            }}
-          >
+          <Button type="button" size="sm" variant="ghost" onClick={clear}>
             Clear
           </Button>
         )}

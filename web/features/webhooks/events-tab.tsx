@@ -4,14 +4,16 @@ import { keepPreviousData, useQuery } from '@tanstack/react-query';
 import type { RowSelectionState } from '@tanstack/react-table';
 import { useState } from 'react';
 import { EVENT_STATUSES } from '../../../server/contracts/statuses.ts';
+import { searchEventsInput } from '../../../server/contracts/webhooks-admin.ts';
 import { useStaff } from '@/app/session';
 import { DataTable } from '@/components/data-table/data-table';
 import { DataTablePagination } from '@/components/data-table/data-table-pagination';
+import { useFilterForm } from '@/components/data-table/use-filter-form';
 import { useListParams } from '@/components/data-table/use-list-params';
+import { controlProps, Field } from '@/components/field';
 import { EmptyState } from '@/components/states';
 import { Button } from '@/components/ui/button';
 import { Input } from '@/components/ui/input';
-import { Label } from '@/components/ui/label';
 import { NativeSelect } from '@/components/ui/native-select';
 import { formatCredits } from '@/lib/format';
 import { useTRPC } from '@/lib/trpc';
@@ -19,6 +21,9 @@ import { eventColumns } from './event-columns';
 import { ReprocessDialog } from './reprocess-dialog';
 
 const FILTER_KEYS = ['status', 'type', 'customer', 'q', 'from', 'to'] as const;
+/** The form's fields, as the contract names them (the URL says `q` for `search`). */
+const FORM_KEYS = ['status', 'type', 'customer', 'search', 'from', 'to'] as const;
+type FormKey = (typeof FORM_KEYS)[number];
 const PAGE_SIZES = [25, 50, 100];
 
 function day(value: string | null): Date | undefined {
@@ -44,29 +49,23 @@ export function EventsTab() {
   };
   const events = useQuery(trpc.webhooksAdmin.events.queryOptions(input, { placeholderData: keepPreviousData }));
   const types = useQuery(trpc.webhooksAdmin.eventTypes.queryOptions());
-  const [draft, setDraft] = useState<Record<string, string>>(() =>
-    Object.fromEntries(FILTER_KEYS.map((k) => [k, filters[k]])),
-  );
   const [rowSelection, setRowSelection] = useState<RowSelectionState>({});
   const selected = Object.keys(rowSelection).filter((id) => rowSelection[id]);
   const [reprocess, setReprocess] = useState<string[] | null>(null);
   const canReprocess = me.role !== 'finance';
 
   // A new filter is a new list: the selection of the old one is dropped.
-  const apply = () => {
-    setFilters(Object.fromEntries(FILTER_KEYS.map((k) => [k, draft[k]?.trim() || null])));
-    setRowSelection({});
-  };
-  const clear = () => {
-    setDraft(Object.fromEntries(FILTER_KEYS.map((k) => [k, ''])));
-    setFilters(Object.fromEntries(FILTER_KEYS.map((k) => [k, null])));
-    setRowSelection({});
-  };
-  const field = (key: (typeof FILTER_KEYS)[number]) => ({
-    id: `events-${key}`,
-    value: draft[key] ?? '',
-    onChange: (e: { target: { value: string } }) => setDraft({ ...draft, [key]: e.target.value }),
+  const { form, submit, clear } = useFilterForm({
+    keys: FORM_KEYS,
+    contract: searchEventsInput,
+    filters: { ...filters, search: filters.q },
+    apply: ({ search, ...rest }) => {
+      setFilters({ ...rest, q: search });
+      setRowSelection({});
+    },
   });
+  const { errors } = form.formState;
+  const field = (key: FormKey) => ({ ...controlProps(`events-${key}`, errors[key]), ...form.register(key) });
 
   const total = events.data?.total ?? 0;
 
@@ -75,13 +74,10 @@ export function EventsTab() {
       <form
         className="flex flex-wrap items-end gap-3"
         aria-label="Filter events"
-        onSubmit={(e) => {
-          e.preventDefault();
-          apply();
-        }}
+        noValidate
+        onSubmit={(e) => void submit(e)}
       >
-        <div className="flex flex-col gap-1">
-          <Label htmlFor="events-status">Status</Label>
+        <Field id="events-status" label="Status" error={errors.status?.message}>
           <NativeSelect {...field('status')}>
             <option value="">any</option>
             {EVENT_STATUSES.map((s) => (
@@ -90,9 +86,8 @@ export function EventsTab() {
               </option>
             ))}
           </NativeSelect>
-        </div>
-        <div className="flex flex-col gap-1">
-          <Label htmlFor="events-type">Type</Label>
+        </Field>
+        <Field id="events-type" label="Type" error={errors.type?.message}>
           <Input {...field('type')} className="h-8 w-60" list="event-types" placeholder="invoice.paid, or invoice." />
           <datalist id="event-types">
             {types.data?.map((t) => (
@@ -101,23 +96,19 @@ export function EventsTab() {
               </option>
             ))}
           </datalist>
-        </div>
-        <div className="flex flex-col gap-1">
-          <Label htmlFor="events-customer">Customer</Label>
+        </Field>
+        <Field id="events-customer" label="Customer" error={errors.customer?.message}>
           <Input {...field('customer')} className="h-8 w-56" placeholder="email, user id, cus_…" />
-        </div>
-        <div className="flex flex-col gap-1">
-          <Label htmlFor="events-q">Event or object id</Label>
-          <Input {...field('q')} className="h-8 w-52 font-mono text-xs" placeholder="evt_…, cs_…, in_…" />
-        </div>
-        <div className="flex flex-col gap-1">
-          <Label htmlFor="events-from">Created from (UTC)</Label>
+        </Field>
+        <Field id="events-search" label="Event or object id" error={errors.search?.message}>
+          <Input {...field('search')} className="h-8 w-52 font-mono text-xs" placeholder="evt_…, cs_…, in_…" />
+        </Field>
+        <Field id="events-from" label="Created from (UTC)" error={errors.from?.message}>
           <Input {...field('from')} type="date" className="h-8" />
-        </div>
-        <div className="flex flex-col gap-1">
-          <Label htmlFor="events-to">to (UTC)</Label>
+        </Field>
+        <Field id="events-to" label="to (UTC)" error={errors.to?.message}>
           <Input {...field('to')} type="date" className="h-8" />
-        </div>
+        </Field>
         <Button type="submit" size="sm">
           Apply
         </Button>
