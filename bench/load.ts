@@ -24,7 +24,14 @@ import { importCatalog } from '../server/modules/catalog/import-catalog.ts';
 import { grantCredits } from '../server/modules/ledger/grant-credits.ts';
 import { verifyLedger } from '../server/modules/ledger/verify-ledger.ts';
 import { percentile, sleep, sparePort, updateReadmeTable, withScratchDatabase, writeResults } from './lib/common.ts';
-import { cpuSeconds, productionArgv, residentMb, startServer, type ServerProcess } from './lib/server-process.ts';
+import {
+  cpuSeconds,
+  procStatusMb,
+  productionArgv,
+  residentMb,
+  startServer,
+  type ServerProcess,
+} from './lib/server-process.ts';
 
 /** Issue 20's goal for an idle production server (external PostgreSQL). */
 const IDLE_GOAL_MB = 150;
@@ -39,16 +46,6 @@ const METRICS_TOKEN = 'bench-load-metrics-token-0123456789';
  */
 async function memoryBreakdown(base: string, pid: number | undefined): Promise<Record<string, number | null>> {
   const mb = (bytes: number | undefined) => (bytes === undefined ? null : Math.round(bytes / 104857.6) / 10);
-  let status = '';
-  try {
-    status = readFileSync(`/proc/${pid}/status`, 'utf8');
-  } catch {
-    // not on Linux, or gone
-  }
-  const kb = (field: string) => {
-    const value = new RegExp(`${field}:\\s+(\\d+) kB`).exec(status)?.[1];
-    return value === undefined ? undefined : Number(value) * 1024;
-  };
   const text = await fetch(`${base}/metrics`, { headers: { authorization: `Bearer ${METRICS_TOKEN}` } }).then((r) =>
     r.text(),
   );
@@ -57,8 +54,8 @@ async function memoryBreakdown(base: string, pid: number | undefined): Promise<R
     return value === undefined ? undefined : Number(value);
   };
   return {
-    rssAnonMb: mb(kb('RssAnon')),
-    rssFileMb: mb(kb('RssFile')),
+    rssAnonMb: procStatusMb(pid, 'RssAnon'),
+    rssFileMb: procStatusMb(pid, 'RssFile'),
     heapTotalMb: mb(metric('nodejs_heap_size_total_bytes')),
     heapUsedMb: mb(metric('nodejs_heap_size_used_bytes')),
     youngGenerationMb: mb(metric('nodejs_heap_space_size_total_bytes{space="new"}')),

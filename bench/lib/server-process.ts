@@ -31,15 +31,20 @@ export interface ServerOptions {
   production?: boolean;
 }
 
-/** Resident memory of a process in MB (VmRSS from /proc), null when it is gone or not on Linux. */
-export function residentMb(pid: number | undefined): number | null {
+/** A memory field of /proc/<pid>/status (VmRSS, RssAnon, RssFile...) in MB, null when gone or not on Linux. */
+export function procStatusMb(pid: number | undefined, field: string): number | null {
   if (!pid) return null;
   try {
-    const kb = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1];
+    const kb = new RegExp(`^${field}:\\s+(\\d+) kB`, 'm').exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1];
     return kb ? Math.round(Number(kb) / 102.4) / 10 : null;
   } catch {
     return null;
   }
+}
+
+/** Resident memory of a process in MB (VmRSS), null when it is gone or not on Linux. */
+export function residentMb(pid: number | undefined): number | null {
+  return procStatusMb(pid, 'VmRSS');
 }
 
 /** CPU time a process has used so far in seconds (user + system, /proc/<pid>/stat), null when gone or not on Linux. */
