@@ -52,39 +52,31 @@ export async function resolveEntitlements(
   const customer =
     typeof customerOrId === 'string' ? await tx.customer.findUnique({ where: { id: customerOrId } }) : customerOrId;
   if (!customer) throw new AppError('NOT_FOUND', 'Customer not found');
-  // The catalog from the event pipeline's in-memory copy when one is bound to `tx` (billing-catalog.ts).
-  const catalog = boundBillingCatalog(tx);
-  const [features, plan, overrides] = await Promise.all([
-    catalog?.features ?? tx.feature.findMany({ orderBy: { key: 'asc' } }),
-    customer.planKey ? getPlan(tx, customer.planKey) : getDefaultPlan(tx),
-    activeOverrides(tx, customer.id, now),
-  ]);
-  return combineEntitlements(customer, features, plan, overrides);
+  const [resolved] = await resolveEntitlementsOnPlans(tx, customer, [customer.planKey], { now });
+  return resolved;
 }
 
 /**
- * resolveEntitlements for one customer on two plans (a plan change's before and after), reading
- * the features and overrides once. A plan key of null means the catalog's default plan.
+ * resolveEntitlements for one customer on each of `planKeys` (a plan change's before and after),
+ * reading the features and overrides once. A plan key of null means the catalog's default plan.
  */
-export async function resolveEntitlementsOnPlans(
+export async function resolveEntitlementsOnPlans<const K extends readonly (string | null)[]>(
   tx: DbOrTx,
   customer: Pick<Customer, 'id' | 'status'>,
-  planKeys: [before: string | null, after: string | null],
+  planKeys: K,
   options: { now?: Date } = {},
-): Promise<[ResolvedEntitlements, ResolvedEntitlements]> {
+): Promise<{ [I in keyof K]: ResolvedEntitlements }> {
   const now = options.now ?? new Date();
+  // The catalog from the event pipeline's in-memory copy when one is bound to `tx` (billing-catalog.ts).
   const catalog = boundBillingCatalog(tx);
-  const planOf = (key: string | null) => (key ? getPlan(tx, key) : getDefaultPlan(tx));
-  const [features, before, after, overrides] = await Promise.all([
+  const [features, overrides, ...plans] = await Promise.all([
     catalog?.features ?? tx.feature.findMany({ orderBy: { key: 'asc' } }),
-    planOf(planKeys[0]),
-    planOf(planKeys[1]),
     activeOverrides(tx, customer.id, now),
+    ...planKeys.map((key) => (key ? getPlan(tx, key) : getDefaultPlan(tx))),
   ]);
-  return [
-    combineEntitlements(customer, features, before, overrides),
-    combineEntitlements(customer, features, after, overrides),
-  ];
+  return plans.map((plan) => combineEntitlements(customer, features, plan, overrides)) as {
+    [I in keyof K]: ResolvedEntitlements;
+  };
 }
 
 /** The overrides and temporary grants in force at `now`, oldest first. */
