@@ -38,7 +38,7 @@ import {
 import { BASELINE_TABLES } from './lib/http-baseline.ts';
 import { httpSegment, type HttpRequestSpec } from './lib/http-load.ts';
 import { installPeer } from './lib/peer.ts';
-import { startServer, type ServerProcess } from './lib/server-process.ts';
+import { cpuSeconds, postgresCpuSeconds, startServer, type ServerProcess } from './lib/server-process.ts';
 import { runWebhookMix } from './lib/webhook-mix.ts';
 
 const API_KEY = 'cdk_bench_http_service_key_0123456789';
@@ -67,7 +67,12 @@ export interface PathResult {
   p99Ms: number;
   ratio: number;
   target: number | null;
+  cpuMsPerRequest: CpuPerRequest | null;
 }
+
+type CpuPerRequest = { server: number; postgres: number; client: number };
+const cpuCell = (c: CpuPerRequest | null) =>
+  c ? `${c.server.toFixed(2)} / ${c.postgres.toFixed(2)} / ${c.client.toFixed(2)}` : 'n/a';
 
 let seq = 0;
 const auth = { authorization: `Bearer ${API_KEY}` };
@@ -134,6 +139,7 @@ export async function run(args: string[]): Promise<void> {
           : Promise.resolve(null),
       ]);
       const bases = { app: app.base, baseline: baseline.base };
+      const servers = { app, baseline };
       let usageOk = 0;
       const usageAccepted = (a: { status: number }) => {
         if (a.status !== 200) return false;
@@ -188,7 +194,9 @@ export async function run(args: string[]): Promise<void> {
       for (const p of [...paths, ...[...paths].reverse()]) {
         const base = bases[p.server];
         await httpSegment(base, clients, 1, p.request, p.accept);
-        const s = await httpSegment(base, clients, seconds, p.request, p.accept);
+        const s = await withCpu(servers[p.server].child.pid, () =>
+          httpSegment(base, clients, seconds, p.request, p.accept),
+        );
         segments.get(p.name)!.push(s);
         console.log(
           `  ${p.name.padEnd(52)} ${String(Math.round((s.ops / s.ms) * 1000)).padStart(6)} req/s  errors ${s.errors}`,
@@ -202,13 +210,17 @@ export async function run(args: string[]): Promise<void> {
               url,
               app: app.base,
               peer: peer?.base ?? null,
+              appPid: app.child.pid,
+              peerPid: peer?.child.pid,
               clients,
               scale: Number(values['month-scale']),
               secret: WEBHOOK_SECRET,
             });
       if (mix) {
         // The baseline once more after the mix, so it brackets the webhook figures too.
-        const s = await httpSegment(baseline.base, clients, seconds, paths[0]!.request);
+        const s = await withCpu(servers.baseline.child.pid, () =>
+          httpSegment(servers.baseline.base, clients, seconds, paths[0]!.request),
+        );
         segments.get(paths[0]!.name)!.push(s);
       }
 
@@ -220,7 +232,7 @@ export async function run(args: string[]): Promise<void> {
       console.log('');
       for (const r of results) {
         console.log(
-          `  ${r.path.padEnd(52)} ${String(r.opsPerSecond).padStart(6)} req/s  p50 ${r.p50Ms.toFixed(2)} ms  p99 ${r.p99Ms.toFixed(2)} ms  x${r.ratio.toFixed(2)}${r.target ? ` (target ${r.target})` : ''}  errors ${r.errors}`,
+          `  ${r.path.padEnd(52)} ${String(r.opsPerSecond).padStart(6)} req/s  p50 ${r.p50Ms.toFixed(2)} ms  p99 ${r.p99Ms.toFixed(2)} ms  x${r.ratio.toFixed(2)}${r.target ? ` (target ${r.target})` : ''}  errors ${r.errors}  cpu ms/req server / postgres / client ${cpuCell(r.cpuMsPerRequest)}`,
         );
       }
 
@@ -248,7 +260,7 @@ export async function run(args: string[]): Promise<void> {
       };
       const file = writeResults('http', report);
       if (only !== 'webhooks') updateReadme(report);
-      if (webhooks) updateWebhookReadme(webhooks, report.at, base.opsPerSecond, only === 'all');
+      if (webhooks) updateWebhookReadme(webhooks, report.at, base.opsPerSecond, only === 'all', base.cpuMsPerRequest);
       console.log(`\nwrote ${file} and the table in README.md`);
       if (!check.ok) throw new Error('HTTP bench: overdraft, usage rows off the answers, or ledger problems');
       if (webhooks && !webhooks.check.ok) throw new Error('HTTP bench: the webhook mix did not settle as expected');
@@ -259,6 +271,24 @@ export async function run(args: string[]): Promise<void> {
       await Promise.all([app?.stop(), baseline?.stop(), peer?.stop()]);
     }
   });
+}
+
+/** Runs one segment and records the CPU it took: the server's process, PostgreSQL's, this one's. */
+async function withCpu(serverPid: number | undefined, run: () => Promise<Segment>): Promise<Segment> {
+  const before = { server: cpuSeconds(serverPid), postgres: postgresCpuSeconds(), client: process.cpuUsage() };
+  const s = await run();
+  const server = cpuSeconds(serverPid);
+  const postgres = postgresCpuSeconds();
+  if (before.server === null || server === null || before.postgres === null || postgres === null) return s;
+  const client = process.cpuUsage(before.client);
+  return {
+    ...s,
+    cpu: {
+      server: server - before.server,
+      postgres: postgres - before.postgres,
+      client: (client.user + client.system) / 1e6,
+    },
+  };
 }
 
 function usageRequest(customerId: string): HttpRequestSpec {
@@ -360,13 +390,13 @@ function updateReadme(report: {
     return `>= ${r.target.toFixed(1)}, p99 < 50: ${met ? 'met' : 'NOT met'}`;
   };
   updateReadmeTable('http', [
-    `Over real HTTP (loopback sockets, separate server processes), last run ${report.at.slice(0, 16).replace('T', ' ')} UTC: PostgreSQL ${report.postgres}, Node ${report.node}, ${report.cpus} CPUs shared by the server, the baseline, the load generator and the database (load average at the end ${report.load.join(' / ')}); ${report.clients} concurrent keep-alive clients, ${report.secondsPerSegment} s segments, each path measured twice (A…E E…A).`,
+    `Over real HTTP (loopback sockets, separate server processes), last run ${report.at.slice(0, 16).replace('T', ' ')} UTC: PostgreSQL ${report.postgres}, Node ${report.node}, ${report.cpus} CPUs shared by the server, the baseline, the load generator and the database (load average at the end ${report.load.join(' / ')}); ${report.clients} concurrent keep-alive clients, ${report.secondsPerSegment} s segments, each path measured twice (A…E E…A). CPU per request is the CPU time each side used during the path's segments (/proc), divided by its successful requests: the server under test (ours, or the baseline's process), every PostgreSQL process, and the load generator.`,
     '',
-    '| path | req/s | p50 ms | p99 ms | vs baseline | target | errors |',
-    '| --- | ---: | ---: | ---: | ---: | --- | ---: |',
+    '| path | req/s | p50 ms | p99 ms | vs baseline | target | errors | CPU ms per request: server / PostgreSQL / load generator |',
+    '| --- | ---: | ---: | ---: | ---: | --- | ---: | ---: |',
     ...report.results.map(
       (r) =>
-        `| ${r.path} | ${r.opsPerSecond.toLocaleString('en')} | ${r.p50Ms.toFixed(2)} | ${r.p99Ms.toFixed(2)} | ${r.ratio.toFixed(2)} | ${verdict(r)} | ${r.errors} |`,
+        `| ${r.path} | ${r.opsPerSecond.toLocaleString('en')} | ${r.p50Ms.toFixed(2)} | ${r.p99Ms.toFixed(2)} | ${r.ratio.toFixed(2)} | ${verdict(r)} | ${r.errors} | ${cpuCell(r.cpuMsPerRequest)} |`,
     ),
     '',
     `Cold = one of ${report.coldCustomers.toLocaleString('en')} customers per request; hot = 4 customers shared by every client (their row locks queue). Afterwards: ${report.check.usageRows.toLocaleString('en')} usage rows, one per 200, lowest balance ${report.check.minBalance}, ${report.check.problems} ledger problems.`,
@@ -397,10 +427,10 @@ function printWebhooks(w: WebhookReport): void {
   console.log(`\nwebhook mix (${w.month.map((m) => `${m.customers} x ${m.story}`).join('; ')}):`);
   for (const r of w.rows) {
     const peer = r.peer
-      ? `  peer ${String(r.peer.opsPerSecond).padStart(5)} req/s p50 ${r.peer.p50Ms.toFixed(2)} p99 ${r.peer.p99Ms.toFixed(2)} errors ${r.peer.errors}${r.vsPeer ? `  ours/peer x${r.vsPeer.toFixed(2)}` : ''}`
+      ? `  peer ${String(r.peer.opsPerSecond).padStart(5)} req/s p50 ${r.peer.p50Ms.toFixed(2)} p99 ${r.peer.p99Ms.toFixed(2)} errors ${r.peer.errors} cpu ${eventCpu(r.peer.cpuMsPerEvent)}${r.vsPeer ? `  ours/peer x${r.vsPeer.toFixed(2)}` : ''}`
       : '';
     console.log(
-      `  ${r.type.padEnd(40)} ${String(r.events).padStart(5)} ev ${String(r.opsPerSecond).padStart(6)} req/s  p50 ${r.p50Ms.toFixed(2)} ms  p99 ${r.p99Ms.toFixed(2)} ms  x${r.ratio.toFixed(2)}  errors ${r.errors}${peer}`,
+      `  ${r.type.padEnd(40)} ${String(r.events).padStart(5)} ev ${String(r.opsPerSecond).padStart(6)} req/s  p50 ${r.p50Ms.toFixed(2)} ms  p99 ${r.p99Ms.toFixed(2)} ms  x${r.ratio.toFixed(2)}  errors ${r.errors}  cpu ms/event server / postgres ${eventCpu(r.cpuMsPerEvent)}${peer}`,
     );
   }
   console.log(`  whole mix: ${w.mix.events} events, ${w.mix.opsPerSecond} req/s, x${w.mixRatio}`);
@@ -414,7 +444,13 @@ function printWebhooks(w: WebhookReport): void {
 }
 
 /** `withApi`: the service API table above comes from the same run (not so with --only webhooks). */
-function updateWebhookReadme(w: WebhookReport, at: string, baseline: number, withApi: boolean): void {
+function updateWebhookReadme(
+  w: WebhookReport,
+  at: string,
+  baseline: number,
+  withApi: boolean,
+  baselineCpu: CpuPerRequest | null,
+): void {
   const verdict = (r: WebhookReport['rows'][number]) =>
     r.kind === 'duplicate' ? '' : `${r.ratio >= 0.5 && r.p99Ms < 50 ? 'met' : 'NOT met'}`;
   const peerCell = (r: WebhookReport['rows'][number]) => {
@@ -426,13 +462,15 @@ function updateWebhookReadme(w: WebhookReport, at: string, baseline: number, wit
   updateReadmeTable('http-webhooks', [
     `Webhook mix over real HTTP, ${withApi ? 'same run as the table above' : 'its own run (`--only webhooks`)'} (${at.slice(0, 16).replace('T', ' ')} UTC, HTTP baseline ${baseline.toLocaleString('en')} req/s in that run): a month of ${w.month.map((m) => `${m.customers} × ${m.story} (${m.events} events)`).join('; ')}, then 10% of it delivered again. ${w.peerNote ? `Peer: ${w.peerNote}.` : `Peer: @supabase/stripe-sync-engine 0.48.5 on the same events, same PostgreSQL (schema \`stripe\`), behind a minimal Fastify route.`}`,
     '',
-    '| event type | ours | events | req/s | p50 ms | p99 ms | vs baseline | >= 0.5, p99 < 50 | peer req/s | peer p99 ms | ours / peer | errors |',
-    '| --- | --- | ---: | ---: | ---: | ---: | ---: | --- | ---: | ---: | ---: | ---: |',
+    '| event type | ours | events | req/s | p50 ms | p99 ms | vs baseline | >= 0.5, p99 < 50 | peer req/s | peer p99 ms | ours / peer | errors | CPU ms per event, ours: server / PostgreSQL | peer: server / PostgreSQL |',
+    '| --- | --- | ---: | ---: | ---: | ---: | ---: | --- | ---: | ---: | ---: | ---: | ---: | ---: |',
     ...w.rows.map(
       (r) =>
-        `| ${r.type} | ${r.kind} | ${r.events.toLocaleString('en')} | ${r.opsPerSecond.toLocaleString('en')} | ${r.p50Ms.toFixed(2)} | ${r.p99Ms.toFixed(2)} | ${r.ratio.toFixed(2)} | ${verdict(r)} | ${peerCell(r)} | ${r.errors} |`,
+        `| ${r.type} | ${r.kind} | ${r.events.toLocaleString('en')} | ${r.opsPerSecond.toLocaleString('en')} | ${r.p50Ms.toFixed(2)} | ${r.p99Ms.toFixed(2)} | ${r.ratio.toFixed(2)} | ${verdict(r)} | ${peerCell(r)} | ${r.errors} | ${eventCpu(r.cpuMsPerEvent)} | ${eventCpu(r.peer?.cpuMsPerEvent ?? null)} |`,
     ),
-    `| whole month (every wave) | | ${w.mix.events.toLocaleString('en')} | ${w.mix.opsPerSecond.toLocaleString('en')} | ${w.mix.p50Ms.toFixed(2)} | ${w.mix.p99Ms.toFixed(2)} | ${w.mixRatio.toFixed(2)} | | | | | ${w.mix.errors} |`,
+    `| whole month (every wave) | | ${w.mix.events.toLocaleString('en')} | ${w.mix.opsPerSecond.toLocaleString('en')} | ${w.mix.p50Ms.toFixed(2)} | ${w.mix.p99Ms.toFixed(2)} | ${w.mixRatio.toFixed(2)} | | | | | ${w.mix.errors} | ${eventCpu(w.mix.cpuMsPerEvent)} | |`,
+    '',
+    `CPU per event: the CPU time the receiving process and every PostgreSQL process used while a type's waves ran (/proc), divided by its events. The HTTP baseline in this run: ${baselineCpu ? `${baselineCpu.server.toFixed(2)} / ${baselineCpu.postgres.toFixed(2)}` : 'not measured'} per request.`,
     '',
     `Afterwards: ${Object.entries(c.byStatus)
       .map(([k, v]) => `${v.toLocaleString('en')} ${k}`)
@@ -441,6 +479,9 @@ function updateWebhookReadme(w: WebhookReport, at: string, baseline: number, wit
       )}, ${c.pending} still pending, ${c.wrongStatus} with a wrong status; ${c.duplicateDeliveries} of ${c.duplicatesSent} repeats recorded as duplicates; credits granted ${c.granted.toLocaleString('en')} (expected ${c.expectedGranted.toLocaleString('en')}); every customer's ledger equal to its story's reference copy: ${c.stories.map((s) => `${s.story} ${s.off === 0 ? 'yes' : `${s.off} off`} (${s.expected})`).join('; ')}.`,
   ]);
 }
+
+const eventCpu = (c: { server: number; postgres: number } | null) =>
+  c ? `${c.server.toFixed(2)} / ${c.postgres.toFixed(2)}` : '—';
 
 function noteOf(note: string | undefined): string {
   if (!note) return 'no answer';

@@ -97,6 +97,14 @@ export interface Segment {
   errors: number;
   ms: number;
   latencies: number[];
+  /** CPU seconds spent during the segment by the server under test, PostgreSQL and this process. */
+  cpu?: CpuSplit;
+}
+
+export interface CpuSplit {
+  server: number;
+  postgres: number;
+  client: number;
 }
 
 /** `clients` loops calling `op` until `seconds` have passed; op's argument counts calls. */
@@ -128,12 +136,21 @@ export function summarizeSegments(segments: Segment[]) {
   const latencies = segments.flatMap((s) => s.latencies).sort((a, b) => a - b);
   const ops = segments.reduce((s, x) => s + x.ops, 0);
   const ms = segments.reduce((s, x) => s + x.ms, 0);
+  const measured = segments.filter((s) => s.cpu);
+  const measuredOps = measured.reduce((s, x) => s + x.ops, 0);
+  const perRequest = (k: keyof CpuSplit) =>
+    Number(((measured.reduce((s, x) => s + x.cpu![k], 0) / measuredOps) * 1000).toFixed(3));
   return {
     ops,
     errors: segments.reduce((s, x) => s + x.errors, 0),
     opsPerSecond: Math.round((ops / ms) * 1000),
     p50Ms: Number(percentile(latencies, 50).toFixed(2)),
     p99Ms: Number(percentile(latencies, 99).toFixed(2)),
+    /** CPU milliseconds per successful request (server, PostgreSQL, load generator), when measured. */
+    cpuMsPerRequest:
+      measuredOps > 0
+        ? { server: perRequest('server'), postgres: perRequest('postgres'), client: perRequest('client') }
+        : null,
   };
 }
 

@@ -2,7 +2,7 @@
 // e2e/server.ts starts it but without the demo seed: the reliability suites SIGKILL it and start
 // it again on the same database. Only 127.0.0.1.
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { PROJECT_ROOT } from '../../server/db/migrator.ts';
 import { sleep } from './common.ts';
 
@@ -59,6 +59,35 @@ export function cpuSeconds(pid: number | undefined): number | null {
   } catch {
     return null;
   }
+}
+
+/**
+ * CPU time all PostgreSQL server processes have used so far in seconds (every process named
+ * `postgres`: backends, WAL writer, checkpointer, autovacuum...), null when not on Linux. The
+ * difference over a segment is the database's share of its work (with whatever else the server did
+ * meanwhile: the bench's scratch database is the only busy one).
+ */
+export function postgresCpuSeconds(): number | null {
+  let entries: string[];
+  try {
+    entries = readdirSync('/proc').filter((e) => /^\d+$/.test(e));
+  } catch {
+    return null;
+  }
+  let ticks = 0;
+  for (const pid of entries) {
+    try {
+      const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+      if (stat.slice(stat.indexOf('(') + 1, stat.lastIndexOf(')')) !== 'postgres') continue;
+      // utime, stime, and cutime + cstime: the postmaster's holds its children that have exited
+      // (a connection closed during the segment, an autovacuum worker), so their work is not lost.
+      const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+      ticks += Number(f[11]) + Number(f[12]) + Number(f[13]) + Number(f[14]);
+    } catch {
+      // gone meanwhile
+    }
+  }
+  return ticks / 100;
 }
 
 /**

@@ -13,6 +13,7 @@ import pg from 'pg';
 import Stripe from 'stripe';
 import { stripeHandlers } from '../../server/stripe/handlers/index.ts';
 import { percentile, sleep } from './common.ts';
+import { cpuSeconds, postgresCpuSeconds } from './server-process.ts';
 import { httpBatch, type BatchResult } from './http-load.ts';
 import { copyStory, recordMonth, type MonthEvent, type RecordedMonth } from './stripe-month.ts';
 
@@ -25,6 +26,8 @@ export interface Figures {
   opsPerSecond: number;
   p50Ms: number;
   p99Ms: number;
+  /** CPU milliseconds per event of the receiving server and of PostgreSQL, over its waves. */
+  cpuMsPerEvent: { server: number; postgres: number } | null;
 }
 
 export interface TypeResult extends Figures {
@@ -38,6 +41,9 @@ export interface MixOptions {
   url: string;
   app: string;
   peer: string | null;
+  /** The processes behind app and peer, for the CPU each wave costs (none: not measured). */
+  appPid?: number;
+  peerPid?: number;
   clients: number;
   scale: number;
   secret: string;
@@ -50,11 +56,14 @@ interface Acc {
   events: number;
   errors: number;
   latencies: number[];
+  cpu: { server: number; postgres: number } | null;
 }
 
-const acc = () => ({ ms: 0, events: 0, errors: 0, latencies: [] as number[] });
-function add(a: Acc, r: BatchResult): void {
+const acc = (): Acc => ({ ms: 0, events: 0, errors: 0, latencies: [], cpu: { server: 0, postgres: 0 } });
+type Cpu = { server: number; postgres: number } | null;
+function add(a: Acc, r: BatchResult, cpu: Cpu = null): void {
   a.ms += r.ms;
+  a.cpu = a.cpu && cpu ? { server: a.cpu.server + cpu.server, postgres: a.cpu.postgres + cpu.postgres } : null;
   a.events += r.latencies.length;
   a.errors += r.errors;
   for (const l of r.latencies) if (l !== null) a.latencies.push(l);
@@ -68,7 +77,23 @@ function figures(a: Acc): Figures {
     opsPerSecond: a.ms > 0 ? Math.round((ok / a.ms) * 1000) : 0,
     p50Ms: Number(percentile(sorted, 50).toFixed(2)),
     p99Ms: Number(percentile(sorted, 99).toFixed(2)),
+    cpuMsPerEvent:
+      a.cpu && ok > 0
+        ? {
+            server: Number(((a.cpu.server / ok) * 1000).toFixed(2)),
+            postgres: Number(((a.cpu.postgres / ok) * 1000).toFixed(2)),
+          }
+        : null,
   };
+}
+
+/** A batch and the CPU the receiving process and PostgreSQL spent while it ran (null: unknown). */
+async function measured(pid: number | undefined, batch: () => Promise<BatchResult>): Promise<[BatchResult, Cpu]> {
+  const before = [cpuSeconds(pid), postgresCpuSeconds()] as const;
+  const r = await batch();
+  const after = [cpuSeconds(pid), postgresCpuSeconds()] as const;
+  if (before.some((x) => x === null) || after.some((x) => x === null)) return [r, null];
+  return [r, { server: after[0]! - before[0]!, postgres: after[1]! - before[1]! }];
 }
 
 function post(path: string, e: MonthEvent, secret: string) {
@@ -105,34 +130,39 @@ export async function runWebhookMix(o: MixOptions) {
       const wave = copies[s]!.map((c) => c[step]!);
       all.push(...wave);
       const type = wave[0]!.type;
-      const r = await httpBatch(
-        o.app,
-        o.clients,
-        wave.length,
-        (i) => post('/api/stripe/webhook', wave[i]!, o.secret),
-        (a) => {
-          if (a.status !== 200) return false;
-          const body = answer(a.body);
-          const key = `${type} ${body.status}`;
-          statuses.set(key, (statuses.get(key) ?? 0) + 1);
-          return body.duplicate === false;
-        },
+      const [r, cpu] = await measured(o.appPid, () =>
+        httpBatch(
+          o.app,
+          o.clients,
+          wave.length,
+          (i) => post('/api/stripe/webhook', wave[i]!, o.secret),
+          (a) => {
+            if (a.status !== 200) return false;
+            const body = answer(a.body);
+            const key = `${type} ${body.status}`;
+            statuses.set(key, (statuses.get(key) ?? 0) + 1);
+            return body.duplicate === false;
+          },
+        ),
       );
-      add(ours.get(type) ?? ours.set(type, acc()).get(type)!, r);
+      add(ours.get(type) ?? ours.set(type, acc()).get(type)!, r, cpu);
       // The peer lists a Checkout Session's line items from Stripe's API before storing it; with no
       // key here every such request fails after its retries, so those waves are not sent to it.
       if (o.peer && !type.startsWith('checkout.session.')) {
-        const p = await httpBatch(
-          o.peer,
-          o.clients,
-          wave.length,
-          (i) => post('/webhook', wave[i]!, o.secret),
-          (a) => {
-            if (a.status !== 200 && !peerErrors.has(type)) peerErrors.set(type, a.body.slice(0, 200));
-            return a.status === 200;
-          },
+        const peer = o.peer;
+        const [p, peerCpu] = await measured(o.peerPid, () =>
+          httpBatch(
+            peer,
+            o.clients,
+            wave.length,
+            (i) => post('/webhook', wave[i]!, o.secret),
+            (a) => {
+              if (a.status !== 200 && !peerErrors.has(type)) peerErrors.set(type, a.body.slice(0, 200));
+              return a.status === 200;
+            },
+          ),
         );
-        add(theirs.get(type) ?? theirs.set(type, acc()).get(type)!, p);
+        add(theirs.get(type) ?? theirs.set(type, acc()).get(type)!, p, peerCpu);
       }
     }
   }
@@ -144,13 +174,15 @@ export async function runWebhookMix(o: MixOptions) {
   const dup = acc();
   add(
     dup,
-    await httpBatch(
-      o.app,
-      o.clients,
-      repeats.length,
-      (i) => post('/api/stripe/webhook', repeats[i]!, o.secret),
-      (a) => a.status === 200 && answer(a.body).duplicate === true,
-    ),
+    ...(await measured(o.appPid, () =>
+      httpBatch(
+        o.app,
+        o.clients,
+        repeats.length,
+        (i) => post('/api/stripe/webhook', repeats[i]!, o.secret),
+        (a) => a.status === 200 && answer(a.body).duplicate === true,
+      ),
+    )),
   );
 
   const results: TypeResult[] = [...ours.entries()]
@@ -167,6 +199,10 @@ export async function runWebhookMix(o: MixOptions) {
     total.events += a.events;
     total.errors += a.errors;
     total.latencies.push(...a.latencies);
+    total.cpu =
+      total.cpu && a.cpu
+        ? { server: total.cpu.server + a.cpu.server, postgres: total.cpu.postgres + a.cpu.postgres }
+        : null;
   }
   const check = await checkMonth(o.url, month, all, repeats.length);
   return {
