@@ -28,6 +28,7 @@ import { SYSTEM_ACTOR } from '../server/lib/actor.ts';
 import { importCatalog } from '../server/modules/catalog/import-catalog.ts';
 import { verifyLedger } from '../server/modules/ledger/verify-ledger.ts';
 import {
+  type CpuSplit,
   sparePort,
   summarizeSegments,
   type Segment,
@@ -38,7 +39,7 @@ import {
 import { BASELINE_TABLES } from './lib/http-baseline.ts';
 import { httpSegment, type HttpRequestSpec } from './lib/http-load.ts';
 import { installPeer } from './lib/peer.ts';
-import { cpuSeconds, postgresCpuSeconds, startServer, type ServerProcess } from './lib/server-process.ts';
+import { startServer, withCpu, type ServerProcess } from './lib/server-process.ts';
 import { runWebhookMix } from './lib/webhook-mix.ts';
 
 const API_KEY = 'cdk_bench_http_service_key_0123456789';
@@ -67,11 +68,10 @@ export interface PathResult {
   p99Ms: number;
   ratio: number;
   target: number | null;
-  cpuMsPerRequest: CpuPerRequest | null;
+  cpuMsPerRequest: CpuSplit | null;
 }
 
-type CpuPerRequest = { server: number; postgres: number; client: number };
-const cpuCell = (c: CpuPerRequest | null) =>
+const cpuCell = (c: CpuSplit | null) =>
   c ? `${c.server.toFixed(2)} / ${c.postgres.toFixed(2)} / ${c.client.toFixed(2)}` : 'n/a';
 
 let seq = 0;
@@ -194,7 +194,7 @@ export async function run(args: string[]): Promise<void> {
       for (const p of [...paths, ...[...paths].reverse()]) {
         const base = bases[p.server];
         await httpSegment(base, clients, 1, p.request, p.accept);
-        const s = await withCpu(servers[p.server].child.pid, () =>
+        const s = await measuredSegment(servers[p.server].child.pid, () =>
           httpSegment(base, clients, seconds, p.request, p.accept),
         );
         segments.get(p.name)!.push(s);
@@ -218,7 +218,7 @@ export async function run(args: string[]): Promise<void> {
             });
       if (mix) {
         // The baseline once more after the mix, so it brackets the webhook figures too.
-        const s = await withCpu(servers.baseline.child.pid, () =>
+        const s = await measuredSegment(servers.baseline.child.pid, () =>
           httpSegment(servers.baseline.base, clients, seconds, paths[0]!.request),
         );
         segments.get(paths[0]!.name)!.push(s);
@@ -274,21 +274,9 @@ export async function run(args: string[]): Promise<void> {
 }
 
 /** Runs one segment and records the CPU it took: the server's process, PostgreSQL's, this one's. */
-async function withCpu(serverPid: number | undefined, run: () => Promise<Segment>): Promise<Segment> {
-  const before = { server: cpuSeconds(serverPid), postgres: postgresCpuSeconds(), client: process.cpuUsage() };
-  const s = await run();
-  const server = cpuSeconds(serverPid);
-  const postgres = postgresCpuSeconds();
-  if (before.server === null || server === null || before.postgres === null || postgres === null) return s;
-  const client = process.cpuUsage(before.client);
-  return {
-    ...s,
-    cpu: {
-      server: server - before.server,
-      postgres: postgres - before.postgres,
-      client: (client.user + client.system) / 1e6,
-    },
-  };
+async function measuredSegment(serverPid: number | undefined, run: () => Promise<Segment>): Promise<Segment> {
+  const [s, cpu] = await withCpu(serverPid, run);
+  return cpu ? { ...s, cpu } : s;
 }
 
 function usageRequest(customerId: string): HttpRequestSpec {
@@ -449,7 +437,7 @@ function updateWebhookReadme(
   at: string,
   baseline: number,
   withApi: boolean,
-  baselineCpu: CpuPerRequest | null,
+  baselineCpu: CpuSplit | null,
 ): void {
   const verdict = (r: WebhookReport['rows'][number]) =>
     r.kind === 'duplicate' ? '' : `${r.ratio >= 0.5 && r.p99Ms < 50 ? 'met' : 'NOT met'}`;

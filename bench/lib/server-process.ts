@@ -4,7 +4,7 @@
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { readdirSync, readFileSync } from 'node:fs';
 import { PROJECT_ROOT } from '../../server/db/migrator.ts';
-import { sleep } from './common.ts';
+import { sleep, type CpuSplit } from './common.ts';
 
 export interface ServerProcess {
   child: ChildProcess;
@@ -88,6 +88,28 @@ export function postgresCpuSeconds(): number | null {
     }
   }
   return ticks / 100;
+}
+
+/**
+ * Runs `run` and returns, with its result, the CPU seconds spent meanwhile by the process `pid` (the
+ * server under test), by PostgreSQL and by this process (the load generator); null when /proc
+ * cannot tell (not Linux, or the process is gone).
+ */
+export async function withCpu<T>(pid: number | undefined, run: () => Promise<T>): Promise<[T, CpuSplit | null]> {
+  const before = { server: cpuSeconds(pid), postgres: postgresCpuSeconds(), client: process.cpuUsage() };
+  const result = await run();
+  const server = cpuSeconds(pid);
+  const postgres = postgresCpuSeconds();
+  const client = process.cpuUsage(before.client);
+  if (before.server === null || server === null || before.postgres === null || postgres === null) return [result, null];
+  return [
+    result,
+    {
+      server: server - before.server,
+      postgres: postgres - before.postgres,
+      client: (client.user + client.system) / 1e6,
+    },
+  ];
 }
 
 /**

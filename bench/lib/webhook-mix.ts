@@ -12,8 +12,8 @@
 import pg from 'pg';
 import Stripe from 'stripe';
 import { stripeHandlers } from '../../server/stripe/handlers/index.ts';
-import { percentile, sleep } from './common.ts';
-import { cpuSeconds, postgresCpuSeconds } from './server-process.ts';
+import { percentile, sleep, type CpuSplit } from './common.ts';
+import { withCpu } from './server-process.ts';
 import { httpBatch, type BatchResult } from './http-load.ts';
 import { copyStory, recordMonth, type MonthEvent, type RecordedMonth } from './stripe-month.ts';
 
@@ -56,14 +56,16 @@ interface Acc {
   events: number;
   errors: number;
   latencies: number[];
-  cpu: { server: number; postgres: number } | null;
+  /** Summed over its batches; null once one batch could not be measured. */
+  cpu: CpuSplit | null;
 }
 
-const acc = (): Acc => ({ ms: 0, events: 0, errors: 0, latencies: [], cpu: { server: 0, postgres: 0 } });
-type Cpu = { server: number; postgres: number } | null;
-function add(a: Acc, r: BatchResult, cpu: Cpu = null): void {
+const acc = (): Acc => ({ ms: 0, events: 0, errors: 0, latencies: [], cpu: { server: 0, postgres: 0, client: 0 } });
+const sumCpu = (a: CpuSplit | null, b: CpuSplit | null): CpuSplit | null =>
+  a && b ? { server: a.server + b.server, postgres: a.postgres + b.postgres, client: a.client + b.client } : null;
+function add(a: Acc, r: BatchResult, cpu: CpuSplit | null = null): void {
   a.ms += r.ms;
-  a.cpu = a.cpu && cpu ? { server: a.cpu.server + cpu.server, postgres: a.cpu.postgres + cpu.postgres } : null;
+  a.cpu = sumCpu(a.cpu, cpu);
   a.events += r.latencies.length;
   a.errors += r.errors;
   for (const l of r.latencies) if (l !== null) a.latencies.push(l);
@@ -85,15 +87,6 @@ function figures(a: Acc): Figures {
           }
         : null,
   };
-}
-
-/** A batch and the CPU the receiving process and PostgreSQL spent while it ran (null: unknown). */
-async function measured(pid: number | undefined, batch: () => Promise<BatchResult>): Promise<[BatchResult, Cpu]> {
-  const before = [cpuSeconds(pid), postgresCpuSeconds()] as const;
-  const r = await batch();
-  const after = [cpuSeconds(pid), postgresCpuSeconds()] as const;
-  if (before.some((x) => x === null) || after.some((x) => x === null)) return [r, null];
-  return [r, { server: after[0]! - before[0]!, postgres: after[1]! - before[1]! }];
 }
 
 function post(path: string, e: MonthEvent, secret: string) {
@@ -130,7 +123,7 @@ export async function runWebhookMix(o: MixOptions) {
       const wave = copies[s]!.map((c) => c[step]!);
       all.push(...wave);
       const type = wave[0]!.type;
-      const [r, cpu] = await measured(o.appPid, () =>
+      const [r, cpu] = await withCpu(o.appPid, () =>
         httpBatch(
           o.app,
           o.clients,
@@ -150,7 +143,7 @@ export async function runWebhookMix(o: MixOptions) {
       // key here every such request fails after its retries, so those waves are not sent to it.
       if (o.peer && !type.startsWith('checkout.session.')) {
         const peer = o.peer;
-        const [p, peerCpu] = await measured(o.peerPid, () =>
+        const [p, peerCpu] = await withCpu(o.peerPid, () =>
           httpBatch(
             peer,
             o.clients,
@@ -174,7 +167,7 @@ export async function runWebhookMix(o: MixOptions) {
   const dup = acc();
   add(
     dup,
-    ...(await measured(o.appPid, () =>
+    ...(await withCpu(o.appPid, () =>
       httpBatch(
         o.app,
         o.clients,
@@ -199,10 +192,7 @@ export async function runWebhookMix(o: MixOptions) {
     total.events += a.events;
     total.errors += a.errors;
     total.latencies.push(...a.latencies);
-    total.cpu =
-      total.cpu && a.cpu
-        ? { server: total.cpu.server + a.cpu.server, postgres: total.cpu.postgres + a.cpu.postgres }
-        : null;
+    total.cpu = sumCpu(total.cpu, a.cpu);
   }
   const check = await checkMonth(o.url, month, all, repeats.length);
   return {
