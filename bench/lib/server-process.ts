@@ -98,9 +98,10 @@ export function postgresCpuSeconds(): number | null {
 export async function withCpu<T>(pid: number | undefined, run: () => Promise<T>): Promise<[T, CpuSplit | null]> {
   const before = { server: cpuSeconds(pid), postgres: postgresCpuSeconds(), client: process.cpuUsage() };
   const result = await run();
+  // This process's first: reading /proc below is the bench's own work, not the load it generates.
+  const client = process.cpuUsage(before.client);
   const server = cpuSeconds(pid);
   const postgres = postgresCpuSeconds();
-  const client = process.cpuUsage(before.client);
   if (before.server === null || server === null || before.postgres === null || postgres === null) return [result, null];
   return [
     result,
