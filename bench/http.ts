@@ -28,6 +28,7 @@ import { SYSTEM_ACTOR } from '../server/lib/actor.ts';
 import { importCatalog } from '../server/modules/catalog/import-catalog.ts';
 import { verifyLedger } from '../server/modules/ledger/verify-ledger.ts';
 import {
+  analyzeSeeded,
   type CpuSplit,
   sparePort,
   summarizeSegments,
@@ -36,6 +37,7 @@ import {
   withScratchDatabase,
   writeResults,
 } from './lib/common.ts';
+import { fundedCustomers } from './lib/funded-customers.ts';
 import { BASELINE_TABLES } from './lib/http-baseline.ts';
 import { httpSegment, type HttpRequestSpec } from './lib/http-load.ts';
 import { installPeer } from './lib/peer.ts';
@@ -293,22 +295,13 @@ async function setup(url: string, cold: number): Promise<void> {
   try {
     const catalog: unknown = JSON.parse(readFileSync(path.join(PROJECT_ROOT, 'prisma/catalog.default.json'), 'utf8'));
     await importCatalog(db, catalog, SYSTEM_ACTOR);
-    await client.query(
-      `INSERT INTO customer (id, external_id, email, updated_at)
-       SELECT gen_random_uuid(), name, name || '@example.com', now()
-         FROM (SELECT 'cold-' || g AS name FROM generate_series(0, $1::int - 1) g
-               UNION ALL SELECT 'hot-' || g FROM generate_series(0, $2::int - 1) g) n`,
-      [cold, HOT],
-    );
-    // Funds through the ledger's one write path (the database function every grant uses).
-    await client.query(
-      `SELECT ledger_post_entry(jsonb_build_object(
-         'mode', 'grant', 'customerId', id, 'credits', $1::int, 'type', 'grant',
-         'idempotencyKey', 'bench-fund-' || external_id, 'reason', 'bench funds',
-         'actorType', 'system', 'actorId', 'system', 'requireActive', false,
-         'lot', jsonb_build_object('source', 'promo', 'costBasis', 'free')))
-         FROM customer`,
-      [FUNDS],
+    await fundedCustomers(
+      client,
+      [
+        { prefix: 'cold', count: cold },
+        { prefix: 'hot', count: HOT },
+      ],
+      FUNDS,
     );
     await client.query(BASELINE_TABLES);
     await client.query(
@@ -319,24 +312,6 @@ async function setup(url: string, cold: number): Promise<void> {
   } finally {
     await client.end();
     await db.$disconnect();
-  }
-}
-
-/**
- * ANALYZE what the setup filled, but not the tables that start empty and the load fills (usage,
- * the baseline's entries). Analyzed while empty, a table is planned as empty for good (PostgreSQL
- * 14+ drops its ten-page guess once reltuples is 0), so every pooled connection's cached plan for
- * the idempotency check scans the whole usage table as it grows, until autoanalyze comes round: a
- * fresh-database artifact that a live system, or a new one (never analyzed), does not have.
- */
-async function analyzeSeeded(client: pg.Client): Promise<void> {
-  const tables = await client.query<{ name: string }>(
-    `SELECT c.relname AS name FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
-      WHERE n.nspname = 'public' AND c.relkind = 'r'`,
-  );
-  for (const { name } of tables.rows) {
-    const filled = await client.query(`SELECT 1 FROM "${name}" LIMIT 1`);
-    if (filled.rowCount) await client.query(`ANALYZE "${name}"`);
   }
 }
 

@@ -1,0 +1,196 @@
+// Consume-levers benchmark: what the database side of one cold `POST /usage` costs, and what two
+// of the levers left for it (README, issue 15) would save. No HTTP and no server: 8 concurrent
+// connections call the real statements on 2,000 funded customers, and the suite reads PostgreSQL's
+// CPU time from /proc around each segment (segments A B C C B A, so drift hits all alike).
+//
+//   A  shipped: drawForUsage, the statement behind POST /usage (customer by external id, its plan,
+//      the usage key unused, the ledger draw and the usage row)
+//   B  the ledger draw alone: postEntry by customer id, without the lookup, the key check and the
+//      usage row (an upper bound for keeping usage on the ledger entry instead of its own row)
+//   C  shipped, on a database where the lot update can be HOT: `remaining` out of the lots' index
+//      (credit_lot (customer_id) instead of (customer_id, remaining)) and fillfactor 80
+//
+//   npm run bench -- consume-levers [--seconds 8] [--clients 8]
+import { randomUUID } from 'node:crypto';
+import os from 'node:os';
+import { parseArgs } from 'node:util';
+import pg from 'pg';
+import { createPrisma, type Db } from '../server/db/client.ts';
+import { applyMigrations } from '../server/db/migrator.ts';
+import { drawForUsage } from '../server/modules/ledger/usage-draws.ts';
+import { ledgerRequest, postEntry, type EntryContext } from '../server/modules/ledger/post-entry.ts';
+import {
+  analyzeSeeded,
+  segment,
+  type Segment,
+  summarizeSegments,
+  updateReadmeTable,
+  withScratchDatabase,
+  writeResults,
+} from './lib/common.ts';
+import { fundedCustomers } from './lib/funded-customers.ts';
+import { postgresCpuSeconds } from './lib/server-process.ts';
+
+const CUSTOMERS = 2_000;
+const PLAN = 'bench';
+
+/** One consume of one credit by `customer`; throws unless it posted. */
+type Consume = (db: Db, customer: { id: string; externalId: string }) => Promise<void>;
+
+function context(): EntryContext {
+  const key = randomUUID();
+  return {
+    type: 'usage',
+    idempotencyKey: `usage:${key}`,
+    reason: 'chat usage',
+    actor: { type: 'service', id: 'bench' },
+    reference: key,
+    referenceType: 'usage',
+    metadata: { feature: 'chat' },
+    requireActive: true,
+  };
+}
+
+const shipped: Consume = async (db, customer) => {
+  const ctx = context();
+  const row = await drawForUsage(
+    db,
+    { externalId: customer.externalId, plans: [PLAN], defaultPlan: PLAN },
+    {
+      request: ledgerRequest({ mode: 'draw', customerId: '', credits: 1 }, ctx),
+      usageId: ctx.reference!,
+      feature: 'chat',
+      credits: 1,
+      idempotencyKey: ctx.reference!,
+      hash: 'bench',
+      metadata: null,
+    },
+  );
+  if (row?.r.status !== 'posted') throw new Error(`consume not posted: ${JSON.stringify(row?.r ?? null)}`);
+};
+
+const ledgerOnly: Consume = async (db, customer) => {
+  if (!(await postEntry(db, { mode: 'draw', customerId: customer.id, credits: 1 }, context()))) {
+    throw new Error('draw not posted');
+  }
+};
+
+export async function run(args: string[]): Promise<void> {
+  const { values } = parseArgs({
+    args,
+    options: { seconds: { type: 'string', default: '8' }, clients: { type: 'string', default: '8' } },
+  });
+  const seconds = Number(values.seconds);
+  const clients = Number(values.clients);
+  await withScratchDatabase('levers_a', (urlA, version) =>
+    withScratchDatabase('levers_b', async (urlB) => {
+      console.log(`consume-levers bench: PostgreSQL ${version}, ${clients} connections, ${seconds} s segments`);
+      for (const url of [urlA, urlB]) await prepare(url, url === urlB);
+      const [dbA, dbB] = [createPrisma(urlA, { max: clients }), createPrisma(urlB, { max: clients })];
+      try {
+        const customers = async (db: Db) =>
+          (await db.customer.findMany({ select: { id: true, externalId: true }, orderBy: { externalId: 'asc' } })).map(
+            (c) => ({ id: c.id, externalId: c.externalId! }),
+          );
+        const [onA, onB] = [await customers(dbA), await customers(dbB)];
+        const variants = [
+          {
+            key: 'A',
+            name: 'shipped: POST /usage statement (usage row, lookup by external id)',
+            db: dbA,
+            list: onA,
+            consume: shipped,
+          },
+          {
+            key: 'B',
+            name: 'the ledger draw alone (no usage row, no lookup, no key check)',
+            db: dbA,
+            list: onA,
+            consume: ledgerOnly,
+          },
+          {
+            key: 'C',
+            name: 'shipped, lot update HOT-eligible (no index on remaining, fillfactor 80)',
+            db: dbB,
+            list: onB,
+            consume: shipped,
+          },
+        ];
+        const segments = new Map(variants.map((v) => [v.key, [] as Array<Segment & { pgSeconds: number }>]));
+        for (const v of [...variants, ...[...variants].reverse()]) {
+          const run = () => v.consume(v.db, v.list[Math.floor(Math.random() * v.list.length)]!);
+          await segment(clients, 1, run);
+          const before = postgresCpuSeconds() ?? 0;
+          const s = await segment(clients, seconds, run);
+          segments.get(v.key)!.push({ ...s, pgSeconds: (postgresCpuSeconds() ?? 0) - before });
+          console.log(`  ${v.key} ${v.name.padEnd(72)} ${Math.round((s.ops / s.ms) * 1000)} /s  errors ${s.errors}`);
+        }
+        const results = variants.map((v) => {
+          const segs = segments.get(v.key)!;
+          const sum = summarizeSegments(segs);
+          const pgMs = (segs.reduce((t, s) => t + s.pgSeconds, 0) / sum.ops) * 1000;
+          return {
+            key: v.key,
+            name: v.name,
+            opsPerSecond: sum.opsPerSecond,
+            errors: sum.errors,
+            pgMsPerConsume: Number(pgMs.toFixed(3)),
+          };
+        });
+        const a = results[0]!;
+        console.log('');
+        for (const r of results) {
+          console.log(
+            `  ${r.key} ${String(r.opsPerSecond).padStart(6)} /s (x${(r.opsPerSecond / a.opsPerSecond).toFixed(2)})  PostgreSQL ${r.pgMsPerConsume.toFixed(3)} ms per consume (x${(r.pgMsPerConsume / a.pgMsPerConsume).toFixed(2)})  errors ${r.errors}`,
+          );
+        }
+        const report = {
+          bench: 'consume-levers',
+          at: new Date().toISOString(),
+          postgres: version,
+          node: process.version,
+          cpus: os.cpus().length,
+          load: os.loadavg().map((l) => Number(l.toFixed(2))),
+          clients,
+          secondsPerSegment: seconds,
+          customers: CUSTOMERS,
+          results,
+        };
+        const file = writeResults('consume-levers', report);
+        updateReadmeTable('consume-levers', [
+          `Consume levers, last run ${report.at.slice(0, 16).replace('T', ' ')} UTC (\`npm run bench -- consume-levers\`): PostgreSQL ${version}, ${clients} connections straight to the database (no HTTP), ${CUSTOMERS.toLocaleString('en')} funded customers, ${seconds} s segments A B C C B A, load average at the end ${report.load.join(' / ')}. PostgreSQL CPU is every \`postgres\` process's CPU time during the segments (/proc), per consume.`,
+          '',
+          '| variant | consumes/s | vs A | PostgreSQL CPU ms per consume | vs A | errors |',
+          '| --- | ---: | ---: | ---: | ---: | ---: |',
+          ...results.map(
+            (r) =>
+              `| ${r.key}: ${r.name} | ${r.opsPerSecond.toLocaleString('en')} | ${(r.opsPerSecond / a.opsPerSecond).toFixed(2)} | ${r.pgMsPerConsume.toFixed(3)} | ${(r.pgMsPerConsume / a.pgMsPerConsume).toFixed(2)} | ${r.errors} |`,
+          ),
+        ]);
+        console.log(`\nwrote ${file} and the table in README.md`);
+        if (results.some((r) => r.errors > 0)) throw new Error('consume-levers: some consumes failed');
+      } finally {
+        await Promise.all([dbA.$disconnect(), dbB.$disconnect()]);
+      }
+    }),
+  );
+}
+
+/** Migrated, 2,000 funded customers, analyzed; `hotLots`: the lots' index without `remaining`. */
+async function prepare(url: string, hotLots: boolean): Promise<void> {
+  await applyMigrations(url);
+  const client = new pg.Client({ connectionString: url });
+  await client.connect();
+  try {
+    await fundedCustomers(client, [{ prefix: 'cold', count: CUSTOMERS }], 10_000_000);
+    if (hotLots) {
+      await client.query('DROP INDEX credit_lot_customer_id_remaining_idx');
+      await client.query('CREATE INDEX credit_lot_customer_id_idx ON credit_lot (customer_id)');
+      await client.query('ALTER TABLE credit_lot SET (fillfactor = 80)');
+      await client.query('VACUUM FULL credit_lot');
+    }
+    await analyzeSeeded(client);
+  } finally {
+    await client.end();
+  }
+}
