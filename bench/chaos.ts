@@ -14,7 +14,6 @@
 //
 // Needs real PostgreSQL on 127.0.0.1 (TEST_DATABASE_URL or DATABASE_URL). The run stops by itself
 // after --max-seconds (and then fails).
-import os from 'node:os';
 import { parseArgs } from 'node:util';
 import pino from 'pino';
 import { createPrisma } from '../server/db/client.ts';
@@ -26,7 +25,7 @@ import type { PipelineContext } from '../server/modules/stripe-events/process-ev
 import { charge, checkoutSession, event, signedHeader, uid, unix } from '../test/stripe/builders.ts';
 import { CATALOG, seedTestCatalog, WEBHOOK_SECRET } from '../test/stripe/harness.ts';
 import { compareEntries, generateHistory, rng, type History } from '../test/stripe/history.ts';
-import { sparePort, updateReadmeTable, withScratchDatabase, writeResults } from './lib/common.ts';
+import { sparePort, updateReadmeTable, withScratchDatabase, writeResults, runInfo } from './lib/common.ts';
 import { startServer, type ServerProcess } from './lib/server-process.ts';
 
 const SEED = Number(process.env.CHAOS_SEED ?? 20261121);
@@ -245,11 +244,7 @@ export async function run(args: string[]): Promise<void> {
       );
 
       const report = {
-        bench: 'chaos',
-        at: new Date().toISOString(),
-        postgres: version,
-        node: process.version,
-        cpus: os.cpus().length,
+        ...runInfo('chaos', version),
         processes: 2,
         seed: SEED,
         customers,

@@ -12,7 +12,6 @@
 //
 //   npm run bench -- consume-levers [--seconds 8] [--clients 8]
 import { randomUUID } from 'node:crypto';
-import os from 'node:os';
 import { parseArgs } from 'node:util';
 import pg from 'pg';
 import { createPrisma, type Db } from '../server/db/client.ts';
@@ -27,6 +26,7 @@ import {
   updateReadmeTable,
   withScratchDatabase,
   writeResults,
+  runInfo,
 } from './lib/common.ts';
 import { fundedCustomers } from './lib/funded-customers.ts';
 import { postgresCpuSeconds } from './lib/server-process.ts';
@@ -145,12 +145,7 @@ export async function run(args: string[]): Promise<void> {
           );
         }
         const report = {
-          bench: 'consume-levers',
-          at: new Date().toISOString(),
-          postgres: version,
-          node: process.version,
-          cpus: os.cpus().length,
-          load: os.loadavg().map((l) => Number(l.toFixed(2))),
+          ...runInfo('consume-levers', version),
           clients,
           secondsPerSegment: seconds,
           customers: CUSTOMERS,

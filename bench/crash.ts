@@ -15,7 +15,6 @@
 //
 // Needs real PostgreSQL on 127.0.0.1: TEST_DATABASE_URL or DATABASE_URL.
 import { readFileSync } from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import Stripe from 'stripe';
@@ -25,7 +24,7 @@ import { SYSTEM_ACTOR } from '../server/lib/actor.ts';
 import { importCatalog } from '../server/modules/catalog/import-catalog.ts';
 import { grantCredits } from '../server/modules/ledger/grant-credits.ts';
 import { verifyLedger } from '../server/modules/ledger/verify-ledger.ts';
-import { sleep, sparePort, updateReadmeTable, withScratchDatabase, writeResults } from './lib/common.ts';
+import { sleep, sparePort, updateReadmeTable, withScratchDatabase, writeResults, runInfo } from './lib/common.ts';
 import { startServer, type ServerProcess } from './lib/server-process.ts';
 
 const SECRET = 'whsec_bench_crash_secret';
@@ -281,11 +280,7 @@ export async function run(args: string[]): Promise<void> {
         );
 
         const report = {
-          bench: 'crash',
-          at: new Date().toISOString(),
-          postgres: version,
-          node: process.version,
-          cpus: os.cpus().length,
+          ...runInfo('crash', version),
           processes: 2,
           webhooks: webhookCount,
           webhookDeliveries: webhooks.length,

@@ -15,7 +15,7 @@ import os from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import pg from 'pg';
-import { updateReadmeTable, withScratchDatabase, writeResults } from './lib/common.ts';
+import { updateReadmeTable, withScratchDatabase, writeResults, runInfo } from './lib/common.ts';
 
 // App modules are imported where they are used: the "export code alone" process must not load them.
 
@@ -107,11 +107,7 @@ export async function run(args: string[]): Promise<void> {
       throw new Error(`expected ${rows} rows, got ${exported} (announced ${announced})`);
     }
     const report = {
-      bench: 'export',
-      at: new Date().toISOString(),
-      postgres: pgVersion,
-      node: process.version,
-      cpus: os.cpus().length,
+      ...runInfo('export', pgVersion),
       rows: exported,
       bytes,
       seconds: Math.round(seconds * 100) / 100,

@@ -18,7 +18,6 @@
 // PostgreSQL: TEST_DATABASE_URL, DATABASE_URL or the local default (see bench/lib/common.ts); a
 // scratch database is created there and dropped at the end.
 import { readFileSync } from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import pg from 'pg';
@@ -36,6 +35,7 @@ import {
   updateReadmeTable,
   withScratchDatabase,
   writeResults,
+  runInfo,
 } from './lib/common.ts';
 import { fundedCustomers } from './lib/funded-customers.ts';
 import { BASELINE_TABLES } from './lib/http-baseline.ts';
@@ -246,12 +246,7 @@ export async function run(args: string[]): Promise<void> {
         `\nafter the run: ${check.usageRows} usage rows for ${usageOk} answers 200, ${check.usageEntries} usage entries, lowest balance ${check.minBalance}, ledger ${check.problems === 0 ? 'invariants all hold' : `${check.problems} problems`}`,
       );
       const report = {
-        bench: 'http',
-        at: new Date().toISOString(),
-        postgres: version,
-        node: process.version,
-        cpus: os.cpus().length,
-        load: os.loadavg().map((l) => Number(l.toFixed(2))),
+        ...runInfo('http', version),
         clients,
         secondsPerSegment: seconds,
         coldCustomers: cold,

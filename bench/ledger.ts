@@ -28,6 +28,7 @@ import {
   withPgPool,
   withScratchDatabase,
   writeResults,
+  runInfo,
 } from './lib/common.ts';
 
 const HOT = 10;
@@ -169,11 +170,7 @@ export async function run(args: string[]): Promise<void> {
       results.find((r) => r.workload === w && r.path.startsWith('ledger'))!.opsPerSecond /
       results.find((r) => r.workload === w && r.path.startsWith('baseline'))!.opsPerSecond;
     const report = {
-      bench: 'ledger',
-      at: new Date().toISOString(),
-      postgres: version,
-      node: process.version,
-      cpus: (await import('node:os')).cpus().length,
+      ...runInfo('ledger', version),
       clients,
       secondsPerSegment: seconds,
       results,

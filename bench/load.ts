@@ -23,7 +23,15 @@ import { SYSTEM_ACTOR } from '../server/lib/actor.ts';
 import { importCatalog } from '../server/modules/catalog/import-catalog.ts';
 import { grantCredits } from '../server/modules/ledger/grant-credits.ts';
 import { verifyLedger } from '../server/modules/ledger/verify-ledger.ts';
-import { percentile, sleep, sparePort, updateReadmeTable, withScratchDatabase, writeResults } from './lib/common.ts';
+import {
+  percentile,
+  sleep,
+  sparePort,
+  updateReadmeTable,
+  withScratchDatabase,
+  writeResults,
+  runInfo,
+} from './lib/common.ts';
 import {
   cpuSeconds,
   procStatusMb,
@@ -276,11 +284,7 @@ export async function run(args: string[]): Promise<void> {
       const ok = minBalance >= 0 && mismatches === 0 && problems === 0 && usage.errors + access.errors === 0;
 
       const report = {
-        bench: 'load',
-        at: new Date().toISOString(),
-        postgres: version,
-        node: process.version,
-        cpus: os.cpus().length,
+        ...runInfo('load', version),
         clients,
         seconds,
         hotCustomers: hot,

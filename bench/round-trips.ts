@@ -9,7 +9,6 @@
 //
 // Needs real PostgreSQL: TEST_DATABASE_URL or DATABASE_URL (a scratch database is migrated there,
 // the harness clones its own from it, both are dropped at the end).
-import os from 'node:os';
 import pg from 'pg';
 import {
   charge,
@@ -26,7 +25,7 @@ import {
 import { createWebhookHarness, PRICES, type WebhookHarness } from '../test/stripe/harness.ts';
 import { applyMigrations } from '../server/db/migrator.ts';
 import { EndsClient } from '../server/db/transaction-ends.ts';
-import { benchDatabaseUrl, updateReadmeTable, withScratchDatabase, writeResults } from './lib/common.ts';
+import { benchDatabaseUrl, updateReadmeTable, withScratchDatabase, writeResults, runInfo } from './lib/common.ts';
 
 const DAY = 86_400;
 
@@ -229,11 +228,7 @@ export async function run(): Promise<void> {
     }
     for (const c of counts) console.log(`  ${c.label.replaceAll('`', '').padEnd(48)} ${c.roundTrips}`);
     const report = {
-      bench: 'round-trips',
-      at: new Date().toISOString(),
-      postgres: version,
-      node: process.version,
-      cpus: os.cpus().length,
+      ...runInfo('round-trips', version),
       results: counts,
     };
     const file = writeResults('round-trips', report);

@@ -10,7 +10,6 @@
 //
 // Needs real PostgreSQL: TEST_DATABASE_URL or DATABASE_URL.
 import { readFileSync } from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import pg from 'pg';
@@ -21,7 +20,7 @@ import { getCustomerOverview } from '../server/modules/support/get-customer-over
 import { getTimeline } from '../server/modules/support/get-timeline.ts';
 import { searchCustomers } from '../server/modules/support/search-customers.ts';
 import { getVerdict } from '../server/modules/support/verdict/get-verdict.ts';
-import { percentile, updateReadmeTable, withScratchDatabase, writeResults } from './lib/common.ts';
+import { percentile, updateReadmeTable, withScratchDatabase, writeResults, runInfo } from './lib/common.ts';
 
 const ENTRIES = 100_000;
 const USAGE = 90_000;
@@ -219,11 +218,7 @@ export async function run(args: string[]): Promise<void> {
       ];
       const timeline = results[0]!;
       const report = {
-        bench: 'support',
-        at: new Date().toISOString(),
-        postgres: version,
-        node: process.version,
-        cpus: os.cpus().length,
+        ...runInfo('support', version),
         data: { ledgerEntries: ENTRIES, usageRows: USAGE, events: EVENTS, customers: others + 1 },
         results,
         target: { timelineP95Ms: TARGET_P95_MS, met: timeline.p95Ms < TARGET_P95_MS },

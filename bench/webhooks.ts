@@ -15,7 +15,6 @@
 // which the webhook pipeline uses). Needs real PostgreSQL: TEST_DATABASE_URL or
 // DATABASE_URL (a scratch database is created there and dropped at the end).
 import { readFileSync } from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import type { FastifyInstance } from 'fastify';
@@ -37,6 +36,7 @@ import {
   withPgPool,
   withScratchDatabase,
   writeResults,
+  runInfo,
 } from './lib/common.ts';
 
 const SECRET = 'whsec_bench_secret';
@@ -203,11 +203,7 @@ export async function run(args: string[]): Promise<void> {
     }
 
     const report = {
-      bench: 'webhooks',
-      at: new Date().toISOString(),
-      postgres: version,
-      node: process.version,
-      cpus: os.cpus().length,
+      ...runInfo('webhooks', version),
       clients,
       secondsPerSegment: seconds,
       results: [b, w, d],

@@ -4,6 +4,7 @@
 // take it for a suite.
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
+import os from 'node:os';
 import path from 'node:path';
 import pg from 'pg';
 import { PROJECT_ROOT } from '../../server/db/migrator.ts';
@@ -181,4 +182,16 @@ export async function analyzeSeeded(client: pg.Client): Promise<void> {
     const filled = await client.query(`SELECT 1 FROM "${name}" LIMIT 1`);
     if (filled.rowCount) await client.query(`ANALYZE "${name}"`);
   }
+}
+
+/** What every suite's results file starts with: the suite, when, and on what it ran. */
+export function runInfo(bench: string, postgres: string) {
+  return {
+    bench,
+    at: new Date().toISOString(),
+    postgres,
+    node: process.version,
+    cpus: os.cpus().length,
+    load: os.loadavg().map((l) => Number(l.toFixed(2))),
+  };
 }
