@@ -13,7 +13,12 @@
 // one usage row and one ledger entry, and the ledger invariants (verify-ledger.ts) hold.
 //
 //   npm run bench -- http [--seconds 5] [--clients 32] [--customers 2000] [--only all|api|webhooks]
-//                         [--month-scale 1] [--no-peer] [--cpu-prof]
+//                         [--month-scale 1] [--no-peer] [--cpu-prof] [--no-triggers]
+//
+// --no-triggers is an experiment, not a configuration: our server's sessions run with
+// session_replication_role = replica, so no foreign-key check and no trigger fires (the ledger's
+// guard included). It sizes what the ledger's integrity checks cost over HTTP (README, issue 15);
+// its figures go to the results file only, never to the README tables. Needs a superuser.
 //
 // PostgreSQL: TEST_DATABASE_URL, DATABASE_URL or the local default (see bench/lib/common.ts); a
 // scratch database is created there and dropped at the end.
@@ -91,8 +96,10 @@ export async function run(args: string[]): Promise<void> {
       'month-scale': { type: 'string', default: '1' },
       peer: { type: 'boolean', default: true },
       'cpu-prof': { type: 'boolean', default: false },
+      triggers: { type: 'boolean', default: true },
     },
   });
+  const noTriggers = !values.triggers;
   const only = values.only as 'all' | 'api' | 'webhooks';
   if (!['all', 'api', 'webhooks'].includes(only)) throw new Error('--only takes all, api or webhooks');
   const seconds = Number(values.seconds);
@@ -105,6 +112,7 @@ export async function run(args: string[]): Promise<void> {
     );
     await applyMigrations(url);
     await setup(url, cold);
+    if (noTriggers) await withoutTriggers(url);
     let app: ServerProcess | null = null;
     let baseline: ServerProcess | null = null;
     let peer: ServerProcess | null = null;
@@ -251,14 +259,19 @@ export async function run(args: string[]): Promise<void> {
         secondsPerSegment: seconds,
         coldCustomers: cold,
         hotCustomers: HOT,
+        triggers: noTriggers ? 'off: session_replication_role = replica (--no-triggers)' : 'on',
         results,
         check,
         webhooks,
       };
       const file = writeResults('http', report);
-      if (only !== 'webhooks') updateReadme(report);
-      if (webhooks) updateWebhookReadme(webhooks, report.at, base.opsPerSecond, only === 'all', base.cpuMsPerRequest);
-      console.log(`\nwrote ${file} and the table in README.md`);
+      if (noTriggers) {
+        console.log(`\nwrote ${file}; README tables left as they are (--no-triggers is an experiment)`);
+      } else {
+        if (only !== 'webhooks') updateReadme(report);
+        if (webhooks) updateWebhookReadme(webhooks, report.at, base.opsPerSecond, only === 'all', base.cpuMsPerRequest);
+        console.log(`\nwrote ${file} and the table in README.md`);
+      }
       if (!check.ok) throw new Error('HTTP bench: overdraft, usage rows off the answers, or ledger problems');
       if (webhooks && !webhooks.check.ok) throw new Error('HTTP bench: the webhook mix did not settle as expected');
     } catch (err) {
@@ -280,6 +293,25 @@ function usageRequest(customerId: string): HttpRequestSpec {
   const n = seq++;
   const body = { customerId, feature: 'chat', idempotencyKey: `bench-${process.pid}-${n}`, credits: 1 };
   return { method: 'POST', path: '/api/v1/usage', headers: auth, body: JSON.stringify(body) };
+}
+
+/**
+ * --no-triggers: every session opened from now on (the servers start after this) fires no
+ * triggers, foreign-key checks included. The setup above ran with them, so the data is the same.
+ */
+async function withoutTriggers(url: string): Promise<void> {
+  const client = new pg.Client({ connectionString: url });
+  await client.connect();
+  try {
+    await client.query(`ALTER DATABASE "${new URL(url).pathname.slice(1)}" SET session_replication_role = replica`);
+  } catch (err) {
+    throw new Error(`--no-triggers needs a superuser to set session_replication_role: ${(err as Error).message}`, {
+      cause: err,
+    });
+  } finally {
+    await client.end();
+  }
+  console.log("  --no-triggers: no foreign-key checks and no triggers in the servers' sessions (an experiment)");
 }
 
 /** The default catalog, cold and hot customers funded through the ledger, and the baseline's tables. */
