@@ -15,9 +15,9 @@
 //   npm run bench -- http [--seconds 5] [--clients 32] [--customers 2000] [--only all|api|webhooks]
 //                         [--month-scale 1] [--no-peer] [--cpu-prof] [--no-triggers]
 //
-// --no-triggers is an experiment, not a configuration: our server's sessions run with
-// session_replication_role = replica, so no foreign-key check and no trigger fires (the ledger's
-// guard included). It sizes what the ledger's integrity checks cost over HTTP (README, issue 15);
+// --no-triggers is an experiment, not a configuration: every session the servers open (ours, the
+// baseline's, whose tables have neither, and the peer's) runs with session_replication_role =
+// replica, so no foreign-key check and no trigger fires (the ledger's guard included). It sizes what the ledger's integrity checks cost over HTTP (README, issue 15);
 // its figures go to the results file only, never to the README tables. Needs a superuser.
 //
 // PostgreSQL: TEST_DATABASE_URL, DATABASE_URL or the local default (see bench/lib/common.ts); a
