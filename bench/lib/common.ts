@@ -171,9 +171,9 @@ export async function withPgPool<T>(url: string, max: number, fn: (pool: pg.Pool
  * hint bits and the visibility map on the freshly loaded rows, nor meet autovacuum doing it. Not
  * the tables that start empty and the load fills (usage, the baseline's entries). Analyzed while
  * empty, a table is planned as empty for good (PostgreSQL 14+ drops its ten-page guess once
- * reltuples is 0), so every pooled connection's cached plan for
- * the idempotency check scans the whole usage table as it grows, until autoanalyze comes round: a
- * fresh-database artifact that a live system, or a new one (never analyzed), does not have.
+ * reltuples is 0), so every pooled connection's cached plan for the idempotency check scans the
+ * whole usage table as it grows, until autoanalyze comes round: a fresh-database artifact that a
+ * live system, or a new one (never analyzed), does not have.
  */
 export async function analyzeSeeded(client: pg.Client): Promise<void> {
   const tables = await client.query<{ name: string }>(
