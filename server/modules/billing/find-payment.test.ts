@@ -4,7 +4,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestDatabase, type TestDatabase } from '../../../test/db.ts';
 import type { Tx } from '../../db/tx.ts';
-import { findPaymentForCharge } from './find-payment.ts';
+import { findPaymentForCharge, linkPaymentIds } from './find-payment.ts';
 
 let db: TestDatabase;
 beforeAll(async () => {
@@ -78,5 +78,42 @@ describe('findPaymentForCharge', () => {
   it('answers null without a handle or without a match', async () => {
     expect(await find({ chargeId: null, paymentIntentId: null })).toBeNull();
     expect(await find({ chargeId: 'ch_fp_none', paymentIntentId: 'pi_fp_none', invoiceId: 'in_fp_none' })).toBeNull();
+  });
+});
+
+describe('linkPaymentIds', () => {
+  const link = (p: Parameters<typeof linkPaymentIds>[1], ids: Parameters<typeof linkPaymentIds>[2]) =>
+    db.prisma.$transaction((tx: Tx) => linkPaymentIds(tx, p, ids));
+  const read = (id: string) => db.prisma.payment.findUniqueOrThrow({ where: { id } });
+
+  it('records the ids a payment lacks and returns its row as Prisma reads it', async () => {
+    const p = await payment({ invoiceId: 'in_lk_a' });
+    const linked = await link(p, { chargeId: 'ch_lk_a', paymentIntentId: 'pi_lk_a' });
+    expect(linked).toMatchObject({ chargeId: 'ch_lk_a', paymentIntentId: 'pi_lk_a' });
+    expect(linked).toStrictEqual(await read(p.id));
+  });
+
+  it('leaves an id another payment holds where it is, and links the other one', async () => {
+    await payment({ chargeId: 'ch_lk_b' });
+    const p = await payment({ invoiceId: 'in_lk_b' });
+    const linked = await link(p, { chargeId: 'ch_lk_b', paymentIntentId: 'pi_lk_b' });
+    expect(linked).toMatchObject({ chargeId: null, paymentIntentId: 'pi_lk_b' });
+    expect(await link(await read(p.id), { chargeId: 'ch_lk_b', paymentIntentId: 'pi_lk_b' })).toBeNull();
+    expect((await read(p.id)).chargeId).toBeNull();
+  });
+
+  it('never replaces an id the payment already has, even when the caller read it before it was set', async () => {
+    const p = await payment({ invoiceId: 'in_lk_c' });
+    await db.prisma.payment.update({ where: { id: p.id }, data: { chargeId: 'ch_lk_c_first' } });
+    // `p` is stale (no charge id): the statement sees the current row.
+    expect(await link(p, { chargeId: 'ch_lk_c_second', paymentIntentId: null })).toBeNull();
+    expect((await read(p.id)).chargeId).toBe('ch_lk_c_first');
+  });
+
+  it('answers null and writes nothing when there is nothing to link', async () => {
+    const p = await payment({ paymentIntentId: 'pi_lk_d', chargeId: 'ch_lk_d' });
+    expect(await link(p, { chargeId: 'ch_lk_d', paymentIntentId: 'pi_lk_d' })).toBeNull();
+    expect(await link(p, { chargeId: null, paymentIntentId: null })).toBeNull();
+    expect(await read(p.id)).toStrictEqual(p);
   });
 });

@@ -25,43 +25,27 @@ export interface ChargeRef {
   askStripe?: string;
 }
 
+type PaymentIds = { chargeId: string | null; paymentIntentId: string | null };
+
 export async function findPaymentForCharge(tx: Tx, input: ChargeRef): Promise<Payment | null> {
   const chargeId = input.chargeId ?? null;
   const paymentIntentId = input.paymentIntentId ?? null;
   const invoiceId = input.invoiceId ?? null;
   if (!chargeId && !paymentIntentId && !invoiceId) return null;
   // One statement on the path of every charge-level event (charge, refund, dispute, fraud warning):
-  // every payment holding one of the handles, the one with the strongest handle (charge, then
-  // payment intent, then invoice), and the ids it lacks recorded unless another payment holds them
-  // (the same rows tell). Its row as after the link.
+  // the payment with the strongest handle (charge, then payment intent, then invoice), the ids it
+  // lacks linked (linkStatement), and its row as after the link.
   const rows = await tx.$queryRaw<Payment[]>`
-    WITH holders AS (
+    WITH chosen AS (
       SELECT * FROM payment
        WHERE charge_id = ${chargeId}::text OR payment_intent_id = ${paymentIntentId}::text
           OR invoice_id = ${invoiceId}::text
-    ), chosen AS (
-      SELECT * FROM holders
        ORDER BY COALESCE(charge_id = ${chargeId}::text, false) DESC,
                 COALESCE(payment_intent_id = ${paymentIntentId}::text, false) DESC,
                 COALESCE(invoice_id = ${invoiceId}::text, false) DESC
        LIMIT 1
-    ), link AS (
-      SELECT c.id,
-             CASE WHEN c.charge_id IS NULL AND NOT EXISTS (SELECT 1 FROM holders h WHERE h.charge_id = ${chargeId}::text)
-                  THEN ${chargeId}::text END AS charge_id,
-             CASE WHEN c.payment_intent_id IS NULL
-                       AND NOT EXISTS (SELECT 1 FROM holders h WHERE h.payment_intent_id = ${paymentIntentId}::text)
-                  THEN ${paymentIntentId}::text END AS payment_intent_id
-        FROM chosen c
-    ), linked AS (
-      UPDATE payment p
-         SET charge_id = COALESCE(l.charge_id, p.charge_id),
-             payment_intent_id = COALESCE(l.payment_intent_id, p.payment_intent_id),
-             updated_at = now()
-        FROM link l
-       WHERE p.id = l.id AND (l.charge_id IS NOT NULL OR l.payment_intent_id IS NOT NULL)
-      RETURNING p.*
-    ), result AS (
+    ), linked AS (${linkStatement(Prisma.sql`SELECT id FROM chosen`, { chargeId, paymentIntentId })}),
+    result AS (
       SELECT * FROM linked
       UNION ALL
       SELECT * FROM chosen WHERE NOT EXISTS (SELECT 1 FROM linked)
@@ -70,27 +54,50 @@ export async function findPaymentForCharge(tx: Tx, input: ChargeRef): Promise<Pa
   return rows[0] ?? null;
 }
 
-/** Records the payment intent and charge ids a payment lacks (unless another payment holds them).
- * `held`: whether each id is known to be held already (the caller read every holder). */
+/**
+ * Records the charge and payment intent ids a payment lacks, unless another payment holds them
+ * (Stripe named them for a payment that did not know them yet: a charge event before its payment
+ * existed, an invoice that named neither), so later refund and dispute events find it directly.
+ * The payment's row after the link; null when there was nothing to link.
+ */
 export async function linkPaymentIds(
   tx: Tx,
-  payment: Payment,
-  ids: { chargeId: string | null; paymentIntentId: string | null },
-  held?: { chargeId: boolean; paymentIntentId: boolean },
-): Promise<Payment> {
-  const data: { chargeId?: string; paymentIntentId?: string } = {};
-  if (ids.chargeId && !payment.chargeId) {
-    const taken =
-      held?.chargeId ?? !!(await tx.payment.findUnique({ where: { chargeId: ids.chargeId }, select: { id: true } }));
-    if (!taken) data.chargeId = ids.chargeId;
-  }
-  if (ids.paymentIntentId && !payment.paymentIntentId) {
-    const taken =
-      held?.paymentIntentId ??
-      !!(await tx.payment.findUnique({ where: { paymentIntentId: ids.paymentIntentId }, select: { id: true } }));
-    if (!taken) data.paymentIntentId = ids.paymentIntentId;
-  }
-  return Object.keys(data).length ? tx.payment.update({ where: { id: payment.id }, data }) : payment;
+  payment: Pick<Payment, 'id' | 'chargeId' | 'paymentIntentId'>,
+  ids: PaymentIds,
+): Promise<Payment | null> {
+  const lacks = (ids.chargeId && !payment.chargeId) || (ids.paymentIntentId && !payment.paymentIntentId);
+  if (!lacks) return null;
+  const rows = await tx.$queryRaw<Payment[]>`
+    WITH linked AS (${linkStatement(Prisma.sql`SELECT ${payment.id}::uuid`, ids)})
+    SELECT ${PAYMENT_COLUMNS} FROM linked`;
+  return rows[0] ?? null;
+}
+
+/**
+ * The one home of the linking rule: an UPDATE of the payment whose id `target` selects, setting each
+ * id it lacks that no payment holds yet, RETURNING its row (none when nothing changed). The row is
+ * re-checked under its lock (COALESCE with the current value), so a concurrent link is never
+ * overwritten.
+ */
+function linkStatement(target: Prisma.Sql, ids: PaymentIds): Prisma.Sql {
+  const { chargeId, paymentIntentId } = ids;
+  return Prisma.sql`
+    UPDATE payment p
+       SET charge_id = COALESCE(p.charge_id, l.charge_id),
+           payment_intent_id = COALESCE(p.payment_intent_id, l.payment_intent_id),
+           updated_at = now()
+      FROM (SELECT t.id,
+                   CASE WHEN t.charge_id IS NULL
+                         AND NOT EXISTS (SELECT 1 FROM payment h WHERE h.charge_id = ${chargeId}::text)
+                        THEN ${chargeId}::text END AS charge_id,
+                   CASE WHEN t.payment_intent_id IS NULL
+                         AND NOT EXISTS (SELECT 1 FROM payment h WHERE h.payment_intent_id = ${paymentIntentId}::text)
+                        THEN ${paymentIntentId}::text END AS payment_intent_id
+              FROM payment t WHERE t.id = (${target})) l
+     WHERE p.id = l.id
+       AND ((p.charge_id IS NULL AND l.charge_id IS NOT NULL)
+            OR (p.payment_intent_id IS NULL AND l.payment_intent_id IS NOT NULL))
+    RETURNING p.*`;
 }
 
 /** A refund or dispute can only concern money that was paid: while the payment we know is still

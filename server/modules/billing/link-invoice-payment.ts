@@ -21,26 +21,12 @@ export async function linkInvoicePayment(tx: Tx, input: { payment: Stripe.Invoic
       summary: `invoice payment ${payment.id} is ${statusLabel('payment', payment.status)}: nothing to link`,
     };
   }
-  // One read: the invoice's payment, and whichever payments already hold the ids to link.
-  const rows = await tx.payment.findMany({
-    where: {
-      OR: [{ invoiceId }, ...(paymentIntentId ? [{ paymentIntentId }] : []), ...(chargeId ? [{ chargeId }] : [])],
-    },
-  });
-  const row = rows.find((r) => r.invoiceId === invoiceId);
+  const row = await tx.payment.findUnique({ where: { invoiceId } });
   // invoice.paid creates the payment; this event can arrive first.
   if (!row) {
     throw new DeferEventError({ code: 'invoice_not_seen_yet', detail: { invoiceId, invoicePaymentId: payment.id } });
   }
-  const linked = await linkPaymentIds(
-    tx,
-    row,
-    { paymentIntentId, chargeId },
-    {
-      paymentIntentId: rows.some((r) => r.paymentIntentId === paymentIntentId),
-      chargeId: rows.some((r) => r.chargeId === chargeId),
-    },
-  );
+  const linked = (await linkPaymentIds(tx, row, { paymentIntentId, chargeId })) ?? row;
   const ids = [linked.paymentIntentId, linked.chargeId].filter(Boolean).join(' / ') || 'no payment id';
   return { summary: `invoice ${invoiceId} paid by ${ids}: linked to payment ${row.id}`, customerId: row.customerId };
 }

@@ -102,21 +102,3 @@ export async function lockForRefund(
     await tx.$queryRaw`SELECT id FROM customer WHERE id = ${payment.customerId}::uuid FOR NO KEY UPDATE`;
   }
 }
-
-/**
- * Records the charge and payment intent Stripe named for a payment that did not know them yet (the
- * charge event arrived before its payment existed, or an invoice named neither), unless another
- * payment holds them: later refund and dispute events then find the payment directly.
- */
-export async function linkPaymentIds(
-  tx: Tx,
-  payment: Pick<Payment, 'id' | 'chargeId' | 'paymentIntentId'>,
-  ids: { chargeId: string | null; paymentIntentId: string | null },
-): Promise<void> {
-  for (const field of ['chargeId', 'paymentIntentId'] as const) {
-    const value = ids[field];
-    if (!value || payment[field]) continue;
-    const taken = await tx.payment.findFirst({ where: { [field]: value }, select: { id: true } });
-    if (!taken) await tx.payment.updateMany({ where: { id: payment.id, [field]: null }, data: { [field]: value } });
-  }
-}

@@ -25,7 +25,8 @@ import {
   type RefundDeps,
   type StoredCalculation,
 } from './confirm-refund.ts';
-import { linkPaymentIds, lockForRefund, loadRefundFigures } from './load-refund-figures.ts';
+import { linkPaymentIds } from '../billing/find-payment.ts';
+import { lockForRefund, loadRefundFigures } from './load-refund-figures.ts';
 import { needsApproval } from './needs-approval.ts';
 import { readStripeCharge, withStripeIds } from './read-stripe-charge.ts';
 
