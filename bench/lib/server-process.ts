@@ -47,18 +47,25 @@ export function residentMb(pid: number | undefined): number | null {
   return procStatusMb(pid, 'VmRSS');
 }
 
-/** CPU time a process has used so far in seconds (user + system, /proc/<pid>/stat), null when gone or not on Linux. */
-export function cpuSeconds(pid: number | undefined): number | null {
-  if (!pid) return null;
+/**
+ * A process's command name and its /proc/<pid>/stat fields after it, null when it is gone or not on
+ * Linux. The name may hold spaces, so the fields start after its closing paren: utime, stime,
+ * cutime and cstime are then [11] to [14], in clock ticks (USER_HZ, 100 on Linux).
+ */
+function procStat(pid: number | string): { name: string; fields: string[] } | null {
   try {
-    // Fields after the command name (which may hold spaces, so split after its closing paren):
-    // utime and stime are the 12th and 13th, in clock ticks (USER_HZ, 100 on Linux).
     const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-    return (Number(fields[11]) + Number(fields[12])) / 100;
+    const close = stat.lastIndexOf(')');
+    return { name: stat.slice(stat.indexOf('(') + 1, close), fields: stat.slice(close + 2).split(' ') };
   } catch {
     return null;
   }
+}
+
+/** CPU time a process has used so far in seconds (user + system), null when gone or not on Linux. */
+export function cpuSeconds(pid: number | undefined): number | null {
+  const stat = pid ? procStat(pid) : null;
+  return stat ? (Number(stat.fields[11]) + Number(stat.fields[12])) / 100 : null;
 }
 
 /**
@@ -76,16 +83,12 @@ export function postgresCpuSeconds(): number | null {
   }
   let ticks = 0;
   for (const pid of entries) {
-    try {
-      const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-      if (stat.slice(stat.indexOf('(') + 1, stat.lastIndexOf(')')) !== 'postgres') continue;
-      // utime, stime, and cutime + cstime: the postmaster's holds its children that have exited
-      // (a connection closed during the segment, an autovacuum worker), so their work is not lost.
-      const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-      ticks += Number(f[11]) + Number(f[12]) + Number(f[13]) + Number(f[14]);
-    } catch {
-      // gone meanwhile
-    }
+    const stat = procStat(pid); // null: gone meanwhile
+    if (stat?.name !== 'postgres') continue;
+    // utime, stime, and cutime + cstime: the postmaster's holds its children that have exited
+    // (a connection closed during the segment, an autovacuum worker), so their work is not lost.
+    const f = stat.fields;
+    ticks += Number(f[11]) + Number(f[12]) + Number(f[13]) + Number(f[14]);
   }
   return ticks / 100;
 }
